@@ -1,0 +1,201 @@
+//! Typed 24-hexadecimal IDs.
+
+use std::fmt;
+
+use crate::error::IdError;
+
+/// The storage of every ID type: 24 lower-case ASCII hexadecimal digits.
+#[doc(hidden)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RawId([u8; 24]);
+
+impl RawId {
+    /// Parses 24 hexadecimal digits (either case), storing them lower-case.
+    pub fn parse(kind: &'static str, input: &str) -> Result<Self, IdError> {
+        let bytes = input.as_bytes();
+        if bytes.len() != 24 || !bytes.iter().all(u8::is_ascii_hexdigit) {
+            return Err(IdError::new(kind, input));
+        }
+        let mut raw = [0u8; 24];
+        for (slot, byte) in raw.iter_mut().zip(bytes) {
+            *slot = byte.to_ascii_lowercase();
+        }
+        Ok(RawId(raw))
+    }
+
+    /// The ID as text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        // Only ASCII hexadecimal digits are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// Deserializes from a string, refusing anything that is not an ID.
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+        kind: &'static str,
+    ) -> Result<Self, D::Error> {
+        struct Visitor(&'static str);
+
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = RawId;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "a {} (24 hexadecimal characters)", self.0)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<RawId, E> {
+                RawId::parse(self.0, value).map_err(E::custom)
+            }
+        }
+
+        deserializer.deserialize_str(Visitor(kind))
+    }
+}
+
+/// Declares a typed Losant ID: a `Copy` newtype over 24 hexadecimal characters that
+/// only parses from valid input, with `FromStr`, `Display`, `Debug`, `AsRef<str>`,
+/// validating serde and [`PathValue`](crate::PathValue).
+///
+/// IDs of different resources are different types, so an `EventId` cannot be passed
+/// where an `ApplicationId` is expected. Upper-case input is accepted and stored
+/// lower-case, so two spellings of one ID compare equal.
+///
+/// ```
+/// losant_core::id_type! {
+///     /// ID of a Losant notebook.
+///     pub struct NotebookId;
+/// }
+///
+/// let id: NotebookId = "575ECE7E7AE143CD83DC4A9E".parse()?;
+/// assert_eq!(id.to_string(), "575ece7e7ae143cd83dc4a9e");
+/// assert!("not-an-id".parse::<NotebookId>().is_err());
+/// # Ok::<(), losant_core::IdError>(())
+/// ```
+#[macro_export]
+macro_rules! id_type {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident;) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        $vis struct $name($crate::__private::RawId);
+
+        impl $name {
+            /// Parses an ID from 24 hexadecimal characters.
+            pub fn parse(input: &str) -> ::core::result::Result<Self, $crate::IdError> {
+                $crate::__private::RawId::parse(::core::stringify!($name), input).map($name)
+            }
+
+            /// The ID as 24 lower-case hexadecimal characters.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                self.0.as_str()
+            }
+        }
+
+        impl ::core::str::FromStr for $name {
+            type Err = $crate::IdError;
+
+            fn from_str(input: &str) -> ::core::result::Result<Self, Self::Err> {
+                Self::parse(input)
+            }
+        }
+
+        impl ::core::convert::TryFrom<&str> for $name {
+            type Error = $crate::IdError;
+
+            fn try_from(input: &str) -> ::core::result::Result<Self, Self::Error> {
+                Self::parse(input)
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_tuple(::core::stringify!($name)).field(&self.as_str()).finish()
+            }
+        }
+
+        impl ::core::convert::AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl $crate::PathValue for $name {
+            fn to_path_segment(&self) -> $crate::__private::Cow<'_, str> {
+                $crate::__private::Cow::Borrowed(self.as_str())
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::__private::RawId::deserialize(deserializer, ::core::stringify!($name)).map($name)
+            }
+        }
+    };
+}
+
+id_type! {
+    /// ID of a Losant application.
+    pub struct ApplicationId;
+}
+id_type! {
+    /// ID of an event.
+    pub struct EventId;
+}
+id_type! {
+    /// ID of a device.
+    pub struct DeviceId;
+}
+id_type! {
+    /// ID of a device recipe.
+    pub struct DeviceRecipeId;
+}
+id_type! {
+    /// ID of a user.
+    pub struct UserId;
+}
+id_type! {
+    /// ID of an organization.
+    pub struct OrganizationId;
+}
+id_type! {
+    /// ID of a workflow.
+    pub struct FlowId;
+}
+id_type! {
+    /// ID of an API token.
+    pub struct ApiTokenId;
+}
+id_type! {
+    /// ID of an experience user.
+    pub struct ExperienceUserId;
+}
+id_type! {
+    /// ID of a dashboard.
+    pub struct DashboardId;
+}
+id_type! {
+    /// ID of a data table.
+    pub struct DataTableId;
+}
+id_type! {
+    /// ID of a webhook.
+    pub struct WebhookId;
+}

@@ -1,0 +1,88 @@
+//! How argument values become path segments and header values.
+
+use std::borrow::Cow;
+
+/// A value that can fill a path placeholder.
+///
+/// The value is percent-encoded as exactly one path segment by the runtime (a `/`
+/// inside it is sent as `%2F`); the empty string, `.` and `..` are refused before
+/// anything is sent. Implemented for the typed IDs, strings and integers; implement
+/// it for your own identifier types to use them as path arguments.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use losant_core::PathValue;
+///
+/// struct DeviceName(String);
+///
+/// impl PathValue for DeviceName {
+///     fn to_path_segment(&self) -> Cow<'_, str> {
+///         Cow::Borrowed(&self.0)
+///     }
+/// }
+/// ```
+pub trait PathValue {
+    /// The unencoded text of the segment.
+    fn to_path_segment(&self) -> Cow<'_, str>;
+}
+
+impl PathValue for str {
+    fn to_path_segment(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl PathValue for String {
+    fn to_path_segment(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl PathValue for Cow<'_, str> {
+    fn to_path_segment(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl<T: PathValue + ?Sized> PathValue for &T {
+    fn to_path_segment(&self) -> Cow<'_, str> {
+        (**self).to_path_segment()
+    }
+}
+
+impl<T: PathValue + ?Sized> PathValue for Box<T> {
+    fn to_path_segment(&self) -> Cow<'_, str> {
+        (**self).to_path_segment()
+    }
+}
+
+macro_rules! path_value_display {
+    ($($ty:ty),*) => {$(
+        impl PathValue for $ty {
+            fn to_path_segment(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+    )*};
+}
+
+path_value_display!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, bool);
+
+/// A value that can be sent as a header: anything that is a [`PathValue`], or an
+/// `Option` of one (`None` sends no header).
+pub trait HeaderArg {
+    /// The header's value, or `None` to leave the header out.
+    fn to_header_value(&self) -> Option<Cow<'_, str>>;
+}
+
+impl<T: PathValue + ?Sized> HeaderArg for T {
+    fn to_header_value(&self) -> Option<Cow<'_, str>> {
+        Some(self.to_path_segment())
+    }
+}
+
+impl<T: PathValue> HeaderArg for Option<T> {
+    fn to_header_value(&self) -> Option<Cow<'_, str>> {
+        self.as_ref().map(PathValue::to_path_segment)
+    }
+}

@@ -1,0 +1,166 @@
+//! Support for the code `#[api]` and `id_type!` generate. Not a public API: it may
+//! change in any release.
+
+pub use std::borrow::Cow;
+
+pub use async_trait::async_trait;
+pub use serde;
+
+pub use crate::endpoint::PathPart;
+pub use crate::id::RawId;
+pub use crate::param::{HeaderArg, PathValue};
+pub use crate::request::RequestBuilder;
+
+use serde::de::DeserializeOwned;
+
+use crate::endpoint::{Endpoint, Method};
+use crate::error::{excerpt, ApiError, DecodeError, Error, RedirectError, Result};
+use crate::transport::{Response, Transport};
+
+/// Endpoint metadata, as a constant.
+#[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
+#[must_use]
+pub const fn endpoint(
+    name: &'static str,
+    method: Method,
+    path: &'static str,
+    parts: &'static [PathPart],
+    scope: &'static str,
+    accepted_scopes: &'static [&'static str],
+    read: bool,
+    idempotent: bool,
+) -> Endpoint {
+    Endpoint {
+        name,
+        method,
+        path,
+        parts,
+        scope,
+        accepted_scopes,
+        read,
+        idempotent,
+    }
+}
+
+/// Sends the request and decodes a 2xx JSON body as `T`.
+pub async fn call_json<T, Tr>(transport: &Tr, request: RequestBuilder) -> Result<T>
+where
+    T: DeserializeOwned,
+    Tr: Transport + ?Sized,
+{
+    let endpoint = request.endpoint();
+    let response = send(transport, request).await?;
+    decode(endpoint, &response)
+}
+
+/// Sends the request and ignores a 2xx body.
+pub async fn call_empty<Tr>(transport: &Tr, request: RequestBuilder) -> Result<()>
+where
+    Tr: Transport + ?Sized,
+{
+    send(transport, request).await.map(drop)
+}
+
+async fn send<Tr: Transport + ?Sized>(transport: &Tr, request: RequestBuilder) -> Result<Response> {
+    let endpoint = request.endpoint();
+    let response = transport
+        .send(request.finish())
+        .await
+        .map_err(|e| e.with_endpoint(endpoint))?;
+    check(endpoint, response)
+}
+
+#[derive(serde::Deserialize)]
+struct ErrorBody {
+    #[serde(rename = "type")]
+    error_type: Option<String>,
+    message: Option<String>,
+}
+
+/// Passes a 2xx response through; turns anything else into its typed error.
+pub fn check(endpoint: &'static Endpoint, response: Response) -> Result<Response> {
+    let status = response.status();
+    if response.is_success() {
+        return Ok(response);
+    }
+    if (300..400).contains(&status) {
+        return Err(Error::Redirect(Box::new(RedirectError {
+            endpoint: Some(endpoint),
+            status,
+            location: response.header("location").map(str::to_owned),
+        })));
+    }
+    let (error_type, message) = match serde_json::from_slice::<ErrorBody>(response.body()) {
+        Ok(body) => (body.error_type, body.message),
+        Err(_) => (None, None),
+    };
+    let (body, body_truncated) = excerpt(response.body());
+    Err(Error::Api(Box::new(ApiError {
+        endpoint: Some(endpoint),
+        status,
+        error_type,
+        message,
+        body,
+        body_truncated,
+    })))
+}
+
+/// Decodes a 2xx body as `T`, naming the JSON path where it failed.
+pub fn decode<T: DeserializeOwned>(endpoint: &'static Endpoint, response: &Response) -> Result<T> {
+    let target = std::any::type_name::<T>();
+    let mut deserializer = serde_json::Deserializer::from_slice(response.body());
+    match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(value) => match deserializer.end() {
+            Ok(()) => Ok(value),
+            Err(error) => Err(decode_error(endpoint, response, target, ".".to_owned(), &error)),
+        },
+        Err(error) => {
+            let path = error.path().to_string();
+            Err(decode_error(endpoint, response, target, path, error.inner()))
+        }
+    }
+}
+
+fn decode_error(
+    endpoint: &'static Endpoint,
+    response: &Response,
+    target: &'static str,
+    path: String,
+    error: &serde_json::Error,
+) -> Error {
+    let message = if response.body().iter().all(u8::is_ascii_whitespace) {
+        "the response body is empty".to_owned()
+    } else {
+        error.to_string()
+    };
+    Error::Decode(Box::new(DecodeError {
+        endpoint: Some(endpoint),
+        status: response.status(),
+        target,
+        path,
+        message,
+        body: excerpt(response.body()).0,
+    }))
+}
+
+/// Deserializes a string (borrowed or owned) through `make`.
+pub fn deserialize_str_with<'de, D, T>(deserializer: D, make: fn(&str) -> T) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Visitor<T>(fn(&str) -> T);
+
+    impl<T> serde::de::Visitor<'_> for Visitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok((self.0)(value))
+        }
+    }
+
+    deserializer.deserialize_str(Visitor(make))
+}

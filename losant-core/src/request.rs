@@ -1,0 +1,256 @@
+//! Building a [`Request`] from the arguments of a generated call.
+
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::endpoint::{Endpoint, PathPart};
+use crate::error::{InvalidArgument, Result};
+use crate::transport::Request;
+
+/// Everything but RFC 3986 unreserved characters is encoded, so a value can never
+/// add a segment (`/`), start a query (`?`) or fragment (`#`), or be decoded into
+/// something else (`%`).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Builds a request; used by the code `#[api]` generates.
+#[derive(Debug)]
+pub struct RequestBuilder {
+    request: Request,
+}
+
+fn invalid(endpoint: &'static Endpoint, argument: &str, reason: impl Into<String>) -> InvalidArgument {
+    InvalidArgument {
+        endpoint: Some(endpoint),
+        argument: argument.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+impl RequestBuilder {
+    /// Starts a request for `endpoint`, filling its placeholders with `values` in
+    /// template order.
+    pub fn new(endpoint: &'static Endpoint, values: &[Cow<'_, str>]) -> Result<Self> {
+        let mut target = String::with_capacity(endpoint.path.len() + 32);
+        let mut values = values.iter();
+        for part in endpoint.parts {
+            match *part {
+                PathPart::Literal(text) => target.push_str(text),
+                PathPart::Param(name) => {
+                    let value = values
+                        .next()
+                        .ok_or_else(|| invalid(endpoint, name, "no value was given for this placeholder"))?;
+                    push_segment(endpoint, name, value, &mut target)?;
+                }
+            }
+        }
+        Ok(RequestBuilder {
+            request: Request {
+                endpoint,
+                target,
+                query_start: None,
+                headers: Vec::new(),
+                body: None,
+            },
+        })
+    }
+
+    /// The endpoint of the request being built.
+    #[must_use]
+    pub fn endpoint(&self) -> &'static Endpoint {
+        self.request.endpoint
+    }
+
+    /// Adds a `#[query]` argument: `None` adds nothing, a scalar becomes `key=value`,
+    /// a sequence repeats `key`, and a struct or map adds one pair per field (nested
+    /// objects are sent JSON-encoded).
+    pub fn query<T: Serialize + ?Sized>(&mut self, argument: &str, key: &str, value: &T) -> Result<()> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| invalid(self.request.endpoint, argument, e.to_string()))?;
+        self.query_value(key, value);
+        Ok(())
+    }
+
+    fn query_value(&mut self, key: &str, value: Value) {
+        let request = &mut self.request;
+        let start = *request.query_start.get_or_insert_with(|| {
+            request.target.push('?');
+            request.target.len()
+        });
+        let mut pairs = form_urlencoded::Serializer::for_suffix(&mut request.target, start);
+        let mut append = |key: &str, value: &Value| match value {
+            Value::Null => {}
+            Value::String(text) => {
+                pairs.append_pair(key, text);
+            }
+            Value::Bool(_) | Value::Number(_) | Value::Array(_) | Value::Object(_) => {
+                pairs.append_pair(key, &value.to_string());
+            }
+        };
+        let mut append_field = |key: &str, value: &Value| match value {
+            Value::Array(items) => items.iter().for_each(|item| append(key, item)),
+            other => append(key, other),
+        };
+        match &value {
+            Value::Object(fields) => fields.iter().for_each(|(k, v)| append_field(k, v)),
+            other => append_field(key, other),
+        }
+        drop(pairs);
+        if request.target.len() == start {
+            // Nothing was added: drop the lone `?`.
+            request.target.pop();
+            request.query_start = None;
+        }
+    }
+
+    /// Adds a `#[header]` argument (`None` adds nothing). The value must be visible
+    /// ASCII, spaces or tabs.
+    pub fn header(&mut self, argument: &str, name: &'static str, value: Option<Cow<'_, str>>) -> Result<()> {
+        let Some(value) = value else { return Ok(()) };
+        if let Some(bad) = value.chars().find(|&c| !(c == '\t' || (' '..='~').contains(&c))) {
+            return Err(invalid(
+                self.request.endpoint,
+                argument,
+                format!(
+                    "header `{name}` cannot hold the character {:?}: header values are visible ASCII",
+                    bad
+                ),
+            )
+            .into());
+        }
+        self.request.headers.push((name, value.into_owned()));
+        Ok(())
+    }
+
+    /// Sets the `#[body]` argument, serialized as JSON. A serialization failure (such
+    /// as a model refusing a value over its schema's limits) refuses the call.
+    pub fn json_body<T: Serialize + ?Sized>(&mut self, argument: &str, value: &T) -> Result<()> {
+        let body = serde_json::to_vec(value)
+            .map_err(|e| invalid(self.request.endpoint, argument, e.to_string()))?;
+        self.request.body = Some(body.into());
+        Ok(())
+    }
+
+    /// The finished request.
+    #[must_use]
+    pub fn finish(self) -> Request {
+        self.request
+    }
+}
+
+/// Appends `value` as exactly one encoded segment, refusing values that would not
+/// survive as one (`""`, `.`, `..`).
+fn push_segment(endpoint: &'static Endpoint, name: &str, value: &str, target: &mut String) -> Result<()> {
+    let reason = match value {
+        "" => "a path segment cannot be empty",
+        "." => "a path segment cannot be `.`",
+        ".." => "a path segment cannot be `..`",
+        _ => {
+            target.extend(percent_encoding::utf8_percent_encode(value, SEGMENT));
+            return Ok(());
+        }
+    };
+    Err(invalid(endpoint, name, reason).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::__private::endpoint;
+    use crate::endpoint::Method;
+
+    static GET: Endpoint = endpoint(
+        "get_thing",
+        Method::Get,
+        "/things/<a>/parts/<b>",
+        &[
+            PathPart::Literal("/things/"),
+            PathPart::Param("a"),
+            PathPart::Literal("/parts/"),
+            PathPart::Param("b"),
+        ],
+        "thing.get",
+        &["thing.get"],
+        true,
+        true,
+    );
+
+    fn build(a: &str, b: &str) -> Result<Request> {
+        RequestBuilder::new(&GET, &[Cow::Borrowed(a), Cow::Borrowed(b)]).map(RequestBuilder::finish)
+    }
+
+    #[test]
+    fn each_value_is_exactly_one_encoded_segment() {
+        let request = build("a/b", "?x#y %2e é").unwrap();
+        assert_eq!(request.path(), "/things/a%2Fb/parts/%3Fx%23y%20%252e%20%C3%A9");
+        assert_eq!(request.query(), None);
+        assert_eq!(build("...", "~-_.").unwrap().path(), "/things/.../parts/~-_.");
+    }
+
+    #[test]
+    fn dot_segments_and_empty_values_are_refused() {
+        for bad in ["", ".", ".."] {
+            let error = build("ok", bad).unwrap_err();
+            assert!(error.is_rejected_before_sending(), "{bad:?}");
+            assert!(error.to_string().contains("invalid argument `b` for get_thing"), "{error}");
+        }
+    }
+
+    #[test]
+    fn query_values_structs_sequences_and_none() {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Filter {
+            sort_field: &'static str,
+            page: Option<u32>,
+            tags: Vec<&'static str>,
+            nested: serde_json::Value,
+        }
+        let mut builder = RequestBuilder::new(&GET, &[Cow::Borrowed("1"), Cow::Borrowed("2")]).unwrap();
+        builder.query("per_page", "perPage", &25u32).unwrap();
+        builder.query("state", "state", &None::<&str>).unwrap();
+        builder
+            .query(
+                "filter",
+                "filter",
+                &Filter {
+                    sort_field: "subject",
+                    page: None,
+                    tags: vec!["a b", "c&d"],
+                    nested: serde_json::json!({"$eq": 1}),
+                },
+            )
+            .unwrap();
+        let request = builder.finish();
+        assert_eq!(
+            request.query(),
+            Some("perPage=25&sortField=subject&tags=a+b&tags=c%26d&nested=%7B%22%24eq%22%3A1%7D")
+        );
+        assert_eq!(request.path(), "/things/1/parts/2");
+    }
+
+    #[test]
+    fn a_query_of_only_none_leaves_no_question_mark() {
+        let mut builder = RequestBuilder::new(&GET, &[Cow::Borrowed("1"), Cow::Borrowed("2")]).unwrap();
+        builder.query("page", "page", &None::<u32>).unwrap();
+        let request = builder.finish();
+        assert_eq!(request.path_and_query(), "/things/1/parts/2");
+        assert_eq!(request.query(), None);
+    }
+
+    #[test]
+    fn header_values_with_control_characters_are_refused() {
+        let mut builder = RequestBuilder::new(&GET, &[Cow::Borrowed("1"), Cow::Borrowed("2")]).unwrap();
+        builder.header("trace", "x-trace", Some(Cow::Borrowed("ok value"))).unwrap();
+        builder.header("none", "x-none", None).unwrap();
+        let error = builder.header("trace", "x-trace", Some(Cow::Borrowed("a\r\nb"))).unwrap_err();
+        assert!(error.is_rejected_before_sending());
+        assert_eq!(builder.finish().headers(), &[("x-trace", "ok value".to_owned())]);
+    }
+}

@@ -1,0 +1,218 @@
+//! The Event resource's models, from the API's JSON schemas.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use losant_core::{ApplicationId, DeviceId, EventId};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+losant_core::string_enum! {
+    /// Severity of an event.
+    pub enum EventLevel {
+        /// `info`
+        Info = "info",
+        /// `warning`
+        Warning = "warning",
+        /// `error`
+        Error = "error",
+        /// `critical`
+        Critical = "critical",
+    }
+}
+
+losant_core::string_enum! {
+    /// Where an event is in its life.
+    pub enum EventState {
+        /// `new`: nobody has looked at it yet.
+        New = "new",
+        /// `acknowledged`: someone is on it.
+        Acknowledged = "acknowledged",
+        /// `resolved`: done.
+        Resolved = "resolved",
+    }
+}
+
+losant_core::string_enum! {
+    /// What created or changed an event.
+    pub enum SourceType {
+        /// A workflow.
+        Flow = "flow",
+        /// A user.
+        User = "user",
+        /// A device.
+        Device = "device",
+        /// An API token.
+        ApiToken = "apiToken",
+        /// An experience user.
+        ExperienceUser = "experienceUser",
+        /// A public (unauthenticated) source.
+        Public = "public",
+    }
+}
+
+/// An event of an application (schema `event`). Every field is optional, as the
+/// server may leave any out; unknown fields are ignored.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Event {
+    /// The event's ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<EventId>,
+    /// The event's ID (same as `id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<EventId>,
+    /// The application the event belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// When the event was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<DateTime<Utc>>,
+    /// When the event last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_updated: Option<DateTime<Utc>>,
+    /// What kind of source created the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_type: Option<SourceType>,
+    /// ID of the source that created the event (its kind depends on `source_type`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_id: Option<String>,
+    /// Name of the source that created the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_name: Option<String>,
+    /// Severity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<EventLevel>,
+    /// State.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<EventState>,
+    /// Subject line (1 to 255 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Message (up to 32767 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Arbitrary data attached to the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Value>,
+    /// The device the event is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<DeviceId>,
+    /// Name of that device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Whether changes of `event_tags` are left out of `updates`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_tag_change_tracking: Option<bool>,
+    /// Tags: keys match `^[0-9a-zA-Z_-]{1,255}$`, values are 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_tags: Option<BTreeMap<String, String>>,
+    /// The history of changes (at most 100 entries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updates: Option<Vec<EventUpdate>>,
+}
+
+/// One entry of an event's history: who changed what, with an optional comment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct EventUpdate {
+    /// What kind of source made the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_type: Option<SourceType>,
+    /// ID of that source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_id: Option<String>,
+    /// Name of that source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_name: Option<String>,
+    /// When the change was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<DateTime<Utc>>,
+    /// The comment given with the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Data given with the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Value>,
+    /// The state after the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<EventState>,
+    /// How the state changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_change: Option<Change<EventState>>,
+    /// How the level changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_change: Option<Change<EventLevel>>,
+    /// How the subject changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_change: Option<Change<String>>,
+    /// How the device changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id_change: Option<DeviceIdChange>,
+    /// How each changed tag changed, by tag key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags_change: Option<BTreeMap<String, Change<String>>>,
+}
+
+/// A change of one value: what it was and what it became.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Change<T> {
+    /// The value before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<T>,
+    /// The value after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<T>,
+}
+
+impl<T> Default for Change<T> {
+    fn default() -> Self {
+        Change { old: None, new: None }
+    }
+}
+
+impl<T> Change<T> {
+    /// A change from `old` to `new`.
+    pub fn new(old: Option<T>, new: Option<T>) -> Self {
+        Change { old, new }
+    }
+}
+
+/// A change of an event's device.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DeviceIdChange {
+    /// The device before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old: Option<DeviceId>,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_device_name: Option<String>,
+    /// The device after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new: Option<DeviceId>,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_device_name: Option<String>,
+}
+
+/// The answer of a successful deletion (schema `success`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Success {
+    /// `true` when the operation succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
+
+impl Success {
+    /// Whether the server said `"success": true`.
+    #[must_use]
+    pub fn is_success(&self) -> bool {
+        self.success == Some(true)
+    }
+}

@@ -1,0 +1,392 @@
+//! The checked intermediate form of an `#[api]` trait: one [`Endpoint`] per method.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{FnArg, GenericArgument, GenericParam, Ident, LitStr, Pat, PathArguments, ReceiverKind, ReturnType, TraitItemFn, Type};
+
+use crate::attr::{self, EndpointAttr, RoleAttr};
+use crate::ctxt::Ctxt;
+use crate::path::{self, Template};
+use crate::suggest::did_you_mean;
+use crate::symbol::METHODS;
+
+/// One checked endpoint.
+pub(crate) struct Endpoint {
+    pub(crate) ident: Ident,
+    pub(crate) method: &'static str,
+    pub(crate) path: String,
+    pub(crate) template: Template,
+    pub(crate) scope: String,
+    pub(crate) read: bool,
+    pub(crate) idempotent: bool,
+    pub(crate) args: Vec<Arg>,
+    pub(crate) returns: Returns,
+}
+
+/// One method argument and its role.
+pub(crate) struct Arg {
+    pub(crate) ident: Ident,
+    pub(crate) ty: Type,
+    pub(crate) role: Role,
+}
+
+/// How an argument reaches the request.
+pub(crate) enum Role {
+    /// Fills the `<name>` placeholder of the same name.
+    Path,
+    /// Serialized as the JSON body.
+    Body,
+    /// Added to the query string; the name is used for a scalar value.
+    Query(String),
+    /// Sent as this header (lower-case).
+    Header(String),
+}
+
+impl Role {
+    fn describe(&self) -> String {
+        match self {
+            Role::Path => "a path placeholder".to_owned(),
+            Role::Body => "`#[body]`".to_owned(),
+            Role::Query(_) => "`#[query]`".to_owned(),
+            Role::Header(name) => format!("`#[header = \"{name}\"]`"),
+        }
+    }
+}
+
+/// What the method returns.
+pub(crate) enum Returns {
+    /// `Result<T>`: the body is decoded as `T`.
+    Json(Type),
+    /// `Result<()>`: the body is ignored.
+    Empty,
+}
+
+/// Headers the client sets itself; an argument may not override them.
+const RESERVED_HEADERS: &[&str] = &[
+    "authorization",
+    "accept",
+    "accept-version",
+    "user-agent",
+    "content-type",
+    "content-length",
+    "host",
+    "transfer-encoding",
+    "connection",
+];
+
+/// Checks the signature of an endpoint method. Returns whether it has the shape
+/// the generated code needs (`async fn name(&self, ...) -> Result<...>`).
+pub(crate) fn check_signature(cx: &mut Ctxt, method: &TraitItemFn) -> bool {
+    let sig = &method.sig;
+    let name = &sig.ident;
+    let mut ok = true;
+    let mut error = |span: Span, message: String| {
+        ok = false;
+        cx.error(span, message);
+    };
+
+    if sig.asyncness.is_none() {
+        error(
+            sig.fn_token.span,
+            format!("endpoint method `{name}` must be `async fn`: write `async fn {name}(&self, ...)`"),
+        );
+    }
+    if let Some(constness) = &sig.constness {
+        error(constness.span, "endpoint methods cannot be `const`".to_owned());
+    }
+    if !matches!(sig.safety, syn::Safety::Default) {
+        error(sig.span(), "endpoint methods cannot be `unsafe` or `safe`".to_owned());
+    }
+    if let Some(abi) = &sig.abi {
+        error(abi.span(), "endpoint methods cannot declare an ABI".to_owned());
+    }
+    if let Some(variadic) = &sig.variadic {
+        error(variadic.span(), "endpoint methods cannot be variadic".to_owned());
+    }
+    for param in &sig.generics.params {
+        if !matches!(param, GenericParam::Lifetime(_)) {
+            error(
+                param.span(),
+                "endpoint methods cannot have type or const parameters: the trait must stay object-safe (usable as `dyn`)".to_owned(),
+            );
+        }
+    }
+    match sig.receiver() {
+        Some(receiver) => {
+            let by_shared_ref = matches!(&receiver.kind, ReceiverKind::Reference(_, _, None))
+                && receiver.mutability.is_none();
+            if !by_shared_ref {
+                error(
+                    receiver.span(),
+                    format!("endpoint method `{name}` must take `&self`"),
+                );
+            }
+        }
+        None => error(
+            name.span(),
+            format!("endpoint method `{name}` must take `&self` as its first argument"),
+        ),
+    }
+    if method.default.is_some() {
+        error(
+            method.default.span(),
+            format!("endpoint method `{name}` cannot have a body: `#[api]` writes it"),
+        );
+    }
+    if returns(&sig.output).is_none() {
+        let span = match &sig.output {
+            ReturnType::Type(_, ty) => ty.span(),
+            ReturnType::Default => sig.paren_token.span.close(),
+        };
+        error(
+            span,
+            format!("endpoint method `{name}` must return `Result<T>` (`losant_core::Result`), or `Result<()>` when the response has no body"),
+        );
+    }
+    ok
+}
+
+/// `Result<T>` → `Json(T)`, `Result<()>` → `Empty`, anything else → `None`.
+fn returns(output: &ReturnType) -> Option<Returns> {
+    let ReturnType::Type(_, ty) = output else { return None };
+    let Type::Path(path) = &**ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let last = path.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    if args.args.len() != 1 {
+        return None;
+    }
+    match args.args.first()? {
+        GenericArgument::Type(Type::Tuple(tuple)) if tuple.elems.is_empty() => Some(Returns::Empty),
+        GenericArgument::Type(ty) => Some(Returns::Json(ty.clone())),
+        _ => None,
+    }
+}
+
+/// `sort_field` → `sortField`: Losant's query parameters are lower camel case.
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.trim_start_matches('_').chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn check_header_name(cx: &mut Ctxt, lit: &LitStr) -> Option<String> {
+    let name = lit.value();
+    let valid_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() || !name.chars().all(valid_char) {
+        cx.error_spanned(lit, format!("`{name}` is not a valid HTTP header name"));
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    if RESERVED_HEADERS.contains(&lower.as_str()) {
+        cx.error_spanned(lit, format!("header `{name}` is set by the client and cannot be an argument"));
+        return None;
+    }
+    Some(lower)
+}
+
+fn check_scope(cx: &mut Ctxt, lit: &LitStr) -> Option<String> {
+    let scope = lit.value();
+    let word = |s: &str| {
+        let mut chars = s.chars();
+        matches!(chars.next(), Some(c) if c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric())
+    };
+    match scope.split_once('.') {
+        Some((resource, action)) if word(resource) && word(action) => Some(scope),
+        _ => {
+            cx.error_spanned(
+                lit,
+                format!("malformed scope `{scope}`: expected `resource.action`, like `event.get`"),
+            );
+            None
+        }
+    }
+}
+
+fn check_method(cx: &mut Ctxt, lit: &LitStr) -> Option<&'static str> {
+    let upper = lit.value().to_ascii_uppercase();
+    if let Some(method) = METHODS.iter().find(|m| **m == upper) {
+        return Some(method);
+    }
+    cx.error_spanned(
+        lit,
+        format!(
+            "unknown HTTP method `{}`{}; expected one of GET, POST, PUT, PATCH, DELETE",
+            lit.value(),
+            did_you_mean(&upper, METHODS.iter().copied())
+        ),
+    );
+    None
+}
+
+/// Builds one endpoint from its method and attribute, recording every mistake.
+/// `None` when there was any.
+pub(crate) fn endpoint(cx: &mut Ctxt, method: &TraitItemFn, attr: &EndpointAttr) -> Option<Endpoint> {
+    let errors_before = cx.count();
+    let sig = &method.sig;
+    let name = &sig.ident;
+
+    let http_method = match &attr.method {
+        Some(lit) => check_method(cx, lit),
+        None => {
+            cx.error(attr.span, format!("missing `method` in `#[endpoint]` of `{name}`: add `method = \"GET\"` (or POST, PUT, PATCH, DELETE)"));
+            None
+        }
+    };
+    let template = match &attr.path {
+        Some(lit) => path::parse(cx, lit).map(|template| (lit.value(), template)),
+        None => {
+            cx.error(attr.span, format!("missing `path` in `#[endpoint]` of `{name}`: add `path = \"/applications/<app>/...\"`"));
+            None
+        }
+    };
+    let scope = match &attr.scope {
+        Some(lit) => check_scope(cx, lit),
+        None => {
+            cx.error(attr.span, format!("missing `scope` in `#[endpoint]` of `{name}`: add the operation's scope, like `scope = \"event.get\"`"));
+            None
+        }
+    };
+
+    let placeholders: Vec<&path::Placeholder> = template
+        .as_ref()
+        .map(|(_, t)| t.placeholders().collect())
+        .unwrap_or_default();
+    let mut args = Vec::new();
+    let mut body_seen = false;
+    for input in &sig.inputs {
+        let FnArg::Typed(pat_type) = input else { continue };
+        let ident = match &*pat_type.pat {
+            Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => pat.ident.clone(),
+            other => {
+                cx.error_spanned(other, "endpoint arguments must be plain names, like `event: &EventId`");
+                continue;
+            }
+        };
+        let arg_name = ident.unraw_string();
+        let mut roles: Vec<Role> = Vec::new();
+        let mut bad = false;
+        if placeholders.iter().any(|p| p.name == arg_name) {
+            roles.push(Role::Path);
+        }
+        for attr in &pat_type.attrs {
+            let Some(parsed) = attr::parse_role(cx, attr) else { continue };
+            let Ok((span, role)) = parsed else {
+                bad = true;
+                continue;
+            };
+            let role = match role {
+                RoleAttr::Body => {
+                    if body_seen {
+                        cx.error(span, "only one argument can be `#[body]`: the request has one JSON body");
+                        bad = true;
+                    }
+                    body_seen = true;
+                    if let Some(m @ ("GET" | "DELETE")) = http_method {
+                        cx.error(span, format!("a {m} endpoint cannot have a `#[body]`: {m} requests carry no body; use `#[query]` instead"));
+                        bad = true;
+                    }
+                    Role::Body
+                }
+                RoleAttr::Query(rename) => Role::Query(rename.map_or_else(|| camel_case(&arg_name), |lit| lit.value())),
+                RoleAttr::Header(lit) => match check_header_name(cx, &lit) {
+                    Some(name) => Role::Header(name),
+                    None => {
+                        bad = true;
+                        continue;
+                    }
+                },
+            };
+            if let Some(first) = roles.first() {
+                cx.error(
+                    span,
+                    format!("argument `{arg_name}` is bound twice: as {} and as {}; an argument has exactly one role", first.describe(), role.describe()),
+                );
+                bad = true;
+            }
+            roles.push(role);
+        }
+        if roles.is_empty() && !bad {
+            cx.error(
+                ident.span(),
+                format!("argument `{arg_name}` has no role: name it in the path as `<{arg_name}>`, or mark it `#[body]`, `#[query]` or `#[header = \"name\"]`"),
+            );
+            continue;
+        }
+        if let (Some(role), false) = (roles.into_iter().next(), bad) {
+            args.push(Arg { ident, ty: (*pat_type.ty).clone(), role });
+        }
+    }
+    for placeholder in &placeholders {
+        let bound = sig.inputs.iter().any(|input| match input {
+            FnArg::Typed(pt) => matches!(&*pt.pat, Pat::Ident(p) if p.ident.unraw_string() == placeholder.name),
+            FnArg::Receiver(_) => false,
+        });
+        if !bound {
+            let names = sig.inputs.iter().filter_map(|input| match input {
+                FnArg::Typed(pt) => match &*pt.pat {
+                    Pat::Ident(p) => Some(p.ident.unraw_string()),
+                    _ => None,
+                },
+                FnArg::Receiver(_) => None,
+            }).collect::<Vec<_>>();
+            cx.error(
+                placeholder.span,
+                format!(
+                    "no argument named `{}` for placeholder `<{}>`{}",
+                    placeholder.name,
+                    placeholder.name,
+                    did_you_mean(&placeholder.name, names.iter().map(String::as_str))
+                ),
+            );
+        }
+    }
+
+    let read = attr.read.as_ref().map_or(http_method == Some("GET"), |lit| lit.value);
+    let idempotent = attr
+        .idempotent
+        .as_ref()
+        .map_or(matches!(http_method, Some("GET" | "PUT" | "DELETE")), |lit| lit.value);
+
+    if cx.count() != errors_before {
+        return None;
+    }
+    let (path, template) = template?;
+    Some(Endpoint {
+        ident: name.clone(),
+        method: http_method?,
+        path,
+        template,
+        scope: scope?,
+        read,
+        idempotent,
+        args,
+        returns: returns(&sig.output)?,
+    })
+}
+
+trait UnrawString {
+    fn unraw_string(&self) -> String;
+}
+
+impl UnrawString for Ident {
+    fn unraw_string(&self) -> String {
+        use syn::ext::IdentExt;
+        self.unraw().to_string()
+    }
+}

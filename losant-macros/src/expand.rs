@@ -1,0 +1,324 @@
+//! Code generation: the trait, its endpoint metadata and the blanket implementation.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{parse_quote, Attribute, FnArg, ItemTrait, TraitItem, TraitItemFn};
+
+use crate::ast::{self, Endpoint, Returns, Role};
+use crate::attr;
+use crate::ctxt::Ctxt;
+use crate::path::Part;
+use crate::symbol::{BODY, ENDPOINT, HEADER, QUERY};
+
+/// `#[api]` on a trait.
+pub(crate) fn api(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut cx = Ctxt::default();
+    if !args.is_empty() {
+        cx.error_spanned(&args, "`#[api]` takes no arguments");
+    }
+    let mut item: ItemTrait = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(_) => {
+            let error = syn::Error::new(
+                Span::call_site(),
+                "`#[api]` goes on a trait: `#[api] pub trait EventApi { ... }`",
+            )
+            .into_compile_error();
+            return quote!(#error #input);
+        }
+    };
+
+    check_trait(&mut cx, &item);
+    let mut endpoints = Vec::new();
+    let mut signatures_ok = true;
+    for trait_item in &mut item.items {
+        let TraitItem::Fn(method) = trait_item else {
+            cx.error_spanned(
+                &*trait_item,
+                "an `#[api]` trait holds only methods; put constants and types outside it",
+            );
+            signatures_ok = false;
+            continue;
+        };
+        let endpoint_attrs = take_endpoint_attrs(method);
+        let Some(first) = endpoint_attrs.first() else {
+            if method.default.is_none() {
+                cx.error(
+                    method.sig.ident.span(),
+                    format!(
+                        "method `{}` of an `#[api]` trait has no `#[endpoint(...)]`: declare one, or give the method a default body",
+                        method.sig.ident
+                    ),
+                );
+                signatures_ok = false;
+            }
+            continue;
+        };
+        for extra in &endpoint_attrs[1..] {
+            cx.error_spanned(extra, "duplicate `#[endpoint]`: a method is one endpoint");
+        }
+        signatures_ok &= ast::check_signature(&mut cx, method);
+        if let Some(attr) = attr::parse_endpoint(&mut cx, first) {
+            if let Some(endpoint) = ast::endpoint(&mut cx, method, &attr) {
+                endpoints.push(endpoint);
+            }
+        }
+        strip_role_attrs(method);
+    }
+
+    let trait_ident = &item.ident;
+    let vis = &item.vis;
+    let meta_ident = format_ident!("{}Endpoints", trait_ident);
+    let endpoint_methods: Vec<&TraitItemFn> = item
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            TraitItem::Fn(f) if f.default.is_none() => Some(f),
+            _ => None,
+        })
+        .collect();
+
+    let valid = cx.is_ok();
+    let (metadata, bodies): (TokenStream, Vec<TokenStream>) = if valid {
+        let consts = endpoints.iter().map(|e| metadata_const(trait_ident, e));
+        let all = endpoints.iter().map(|e| const_ident(e));
+        let bodies = endpoints
+            .iter()
+            .map(|e| method_body(&meta_ident, e))
+            .collect();
+        let trait_doc = format!(
+            "Metadata of the endpoints declared by [`{trait_ident}`]: one constant per method and [`{meta_ident}::ALL`]."
+        );
+        let metadata = quote! {
+            #[doc = #trait_doc]
+            #vis enum #meta_ident {}
+
+            #[automatically_derived]
+            impl #meta_ident {
+                #(#consts)*
+
+                /// Every endpoint of the trait, in declaration order.
+                pub const ALL: &'static [&'static ::losant_core::Endpoint] = &[#(&Self::#all),*];
+            }
+        };
+        (metadata, bodies)
+    } else {
+        let bodies = endpoint_methods
+            .iter()
+            .map(|_| quote!({ ::core::unreachable!() }))
+            .collect();
+        (TokenStream::new(), bodies)
+    };
+
+    // The blanket implementation is emitted even beside errors, so that callers do
+    // not drown in "no method" errors, unless the signatures themselves are broken.
+    let blanket = if signatures_ok {
+        let sigs = endpoint_methods.iter().map(|m| &m.sig);
+        quote! {
+            #[::losant_core::__private::async_trait]
+            #[automatically_derived]
+            impl<__LosantTransport> #trait_ident for __LosantTransport
+            where
+                __LosantTransport: ::losant_core::Transport + ?::core::marker::Sized,
+            {
+                #(#sigs #bodies)*
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+
+    item.colon_token.get_or_insert_with(Default::default);
+    item.supertraits.push(parse_quote!(::core::marker::Send));
+    item.supertraits.push(parse_quote!(::core::marker::Sync));
+    let errors = cx.into_compile_errors();
+    quote! {
+        #errors
+        #[::losant_core::__private::async_trait]
+        #item
+        #metadata
+        #blanket
+    }
+}
+
+/// `#[endpoint]` outside an `#[api]` trait.
+pub(crate) fn stray_endpoint(_args: TokenStream, input: TokenStream) -> TokenStream {
+    let error = syn::Error::new(
+        Span::call_site(),
+        "`#[endpoint]` only has a meaning on a method of a trait annotated with `#[api]`: put `#[losant_core::api]` on the trait",
+    )
+    .into_compile_error();
+    quote!(#error #input)
+}
+
+fn check_trait(cx: &mut Ctxt, item: &ItemTrait) {
+    if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
+        cx.error_spanned(
+            &item.generics,
+            "an `#[api]` trait cannot have generic parameters or a where clause",
+        );
+    }
+    if let Some(unsafety) = &item.unsafety {
+        cx.error(unsafety.span, "an `#[api]` trait cannot be `unsafe`");
+    }
+    for attr in &item.attrs {
+        if attr.path().segments.last().is_some_and(|s| s.ident == "async_trait") {
+            cx.error_spanned(
+                attr,
+                "`#[api]` already makes the trait an async trait: remove `#[async_trait]`",
+            );
+        }
+    }
+}
+
+fn is_endpoint_attr(attr: &Attribute) -> bool {
+    let path = attr.path();
+    path.segments.last().is_some_and(|s| s.ident == ENDPOINT)
+        && (path.segments.len() == 1
+            || path.segments.first().is_some_and(|s| s.ident == "losant_core"))
+}
+
+fn take_endpoint_attrs(method: &mut TraitItemFn) -> Vec<Attribute> {
+    let (endpoint, rest) = method.attrs.drain(..).partition(is_endpoint_attr);
+    method.attrs = rest;
+    endpoint
+}
+
+fn strip_role_attrs(method: &mut TraitItemFn) {
+    for input in &mut method.sig.inputs {
+        if let FnArg::Typed(pat_type) = input {
+            pat_type.attrs.retain(|attr| {
+                !(attr.path().is_ident(BODY) || attr.path().is_ident(QUERY) || attr.path().is_ident(HEADER))
+            });
+        }
+    }
+}
+
+fn const_ident(endpoint: &Endpoint) -> syn::Ident {
+    let name = endpoint.ident.to_string();
+    let name = name.trim_start_matches("r#").to_ascii_uppercase();
+    format_ident!("{}", name, span = endpoint.ident.span())
+}
+
+/// The scopes the server accepts for an operation, in the reference's order.
+fn accepted_scopes(endpoint: &Endpoint) -> Vec<String> {
+    let resource = endpoint.scope.split('.').next().unwrap_or_default();
+    let mut scopes = Vec::with_capacity(8);
+    for group in ["all.Application", "all.Organization", "all.User"] {
+        scopes.push(group.to_owned());
+        if endpoint.read {
+            scopes.push(format!("{group}.read"));
+        }
+    }
+    scopes.push(format!("{resource}.*"));
+    scopes.push(endpoint.scope.clone());
+    scopes
+}
+
+fn metadata_const(trait_ident: &syn::Ident, endpoint: &Endpoint) -> TokenStream {
+    let ident = const_ident(endpoint);
+    let name = endpoint.ident.to_string();
+    let name = name.trim_start_matches("r#");
+    let method = format_ident!(
+        "{}",
+        match endpoint.method {
+            "GET" => "Get",
+            "POST" => "Post",
+            "PUT" => "Put",
+            "PATCH" => "Patch",
+            _ => "Delete",
+        }
+    );
+    let path = &endpoint.path;
+    let parts = endpoint.template.parts.iter().map(|part| match part {
+        Part::Literal(text) => quote!(::losant_core::__private::PathPart::Literal(#text)),
+        Part::Param(p) => {
+            let name = &p.name;
+            quote!(::losant_core::__private::PathPart::Param(#name))
+        }
+    });
+    let scope = &endpoint.scope;
+    let accepted = accepted_scopes(endpoint);
+    let read = endpoint.read;
+    let idempotent = endpoint.idempotent;
+    let doc = format!(
+        "Metadata of [`{trait_ident}::{name}`]: `{} {path}`, scope `{scope}`.",
+        endpoint.method
+    );
+    quote! {
+        #[doc = #doc]
+        pub const #ident: ::losant_core::Endpoint = ::losant_core::__private::endpoint(
+            #name,
+            ::losant_core::Method::#method,
+            #path,
+            &[#(#parts),*],
+            #scope,
+            &[#(#accepted),*],
+            #read,
+            #idempotent,
+        );
+    }
+}
+
+fn method_body(meta_ident: &syn::Ident, endpoint: &Endpoint) -> TokenStream {
+    let path_var = syn::Ident::new("__losant_path", Span::mixed_site());
+    let request = syn::Ident::new("__losant_request", Span::mixed_site());
+    let const_ident = const_ident(endpoint);
+
+    // Path values in placeholder order, which is what the runtime expects.
+    let path_values = endpoint.template.parts.iter().filter_map(|part| {
+        let Part::Param(placeholder) = part else { return None };
+        let arg = endpoint
+            .args
+            .iter()
+            .find(|a| matches!(a.role, Role::Path) && a.ident.unraw_eq(&placeholder.name))?;
+        let ident = &arg.ident;
+        Some(quote_spanned! {arg.ty.span()=>
+            ::losant_core::__private::PathValue::to_path_segment(&#ident)
+        })
+    });
+    let statements = endpoint.args.iter().map(|arg| {
+        let ident = &arg.ident;
+        let arg_name = ident.to_string();
+        let arg_name = arg_name.trim_start_matches("r#");
+        match &arg.role {
+            Role::Path => TokenStream::new(),
+            Role::Body => quote_spanned! {arg.ty.span()=>
+                #request.json_body(#arg_name, &#ident)?;
+            },
+            Role::Query(name) => quote_spanned! {arg.ty.span()=>
+                #request.query(#arg_name, #name, &#ident)?;
+            },
+            Role::Header(name) => quote_spanned! {arg.ty.span()=>
+                #request.header(#arg_name, #name, ::losant_core::__private::HeaderArg::to_header_value(&#ident))?;
+            },
+        }
+    });
+    let call = match &endpoint.returns {
+        Returns::Json(ty) => quote_spanned! {ty.span()=>
+            ::losant_core::__private::call_json::<#ty, _>(self, #request).await
+        },
+        Returns::Empty => quote! {
+            ::losant_core::__private::call_empty(self, #request).await
+        },
+    };
+    quote! {{
+        let #path_var = [#(#path_values),*];
+        #[allow(unused_mut)]
+        let mut #request = ::losant_core::__private::RequestBuilder::new(&#meta_ident::#const_ident, &#path_var)?;
+        #(#statements)*
+        #call
+    }}
+}
+
+trait UnrawEq {
+    fn unraw_eq(&self, name: &str) -> bool;
+}
+
+impl UnrawEq for syn::Ident {
+    fn unraw_eq(&self, name: &str) -> bool {
+        use syn::ext::IdentExt;
+        self.unraw() == name
+    }
+}

@@ -1,0 +1,38 @@
+//! Procedural macros of [losant-rs](https://docs.rs/losant-core).
+//!
+//! Do not depend on this crate directly: use the re-exports in `losant-core`
+//! (`losant_core::api` and `losant_core::endpoint`), which are pinned to the exact
+//! version of this crate the runtime expects.
+//!
+//! - [`macro@api`] goes on a trait and turns every method carrying
+//!   `#[endpoint(...)]` into a Losant API call.
+//! - [`macro@endpoint`] only has a meaning inside an `#[api]` trait; anywhere else
+//!   it is a compile error that says where it belongs.
+
+mod ast;
+mod attr;
+mod ctxt;
+mod expand;
+mod path;
+mod suggest;
+mod symbol;
+
+use proc_macro::TokenStream;
+
+/// Declares a trait of Losant API endpoints.
+///
+/// Every method carrying `#[endpoint(method = "...", path = "...", scope = "...")]`
+/// becomes a call through any `losant_core::Transport`; see the `losant-core`
+/// documentation for the full declaration rules.
+#[proc_macro_attribute]
+pub fn api(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::api(args.into(), input.into()).into()
+}
+
+/// Marks a method of an `#[api]` trait as an endpoint.
+///
+/// Used on its own (outside a trait annotated with `#[api]`) it is a compile error.
+#[proc_macro_attribute]
+pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::stray_endpoint(args.into(), input.into()).into()
+}

@@ -1,0 +1,1 @@
+//! Integration tests of losant-rs live in `tests/`.
