@@ -13,8 +13,8 @@ use tracing::Instrument;
 
 use crate::endpoint::{Endpoint, Method};
 use crate::error::{
-    BodyTooLarge, ConfigError, Error, InvalidArgument, Result, ScopeError, TimeoutError, TimeoutKind,
-    TransportError,
+    BodyTooLarge, ConfigError, Error, InvalidArgument, Result, ScopeError, TimeoutError,
+    TimeoutKind, TransportError,
 };
 use crate::transport::{Request, Response, Transport};
 
@@ -149,10 +149,14 @@ impl Client {
 
     async fn execute(&self, mut request: Request) -> Result<Response> {
         let endpoint = request.endpoint();
-        let mut url = String::with_capacity(self.inner.base_url.len() + request.path_and_query().len());
+        let mut url =
+            String::with_capacity(self.inner.base_url.len() + request.path_and_query().len());
         url.push_str(&self.inner.base_url);
         url.push_str(request.path_and_query());
-        let mut builder = self.inner.http.request(reqwest_method(endpoint.method()), url);
+        let mut builder = self
+            .inner
+            .http
+            .request(reqwest_method(endpoint.method()), url);
         for (name, value) in request.headers() {
             let name = HeaderName::from_bytes(name.as_bytes());
             let value = HeaderValue::from_str(value);
@@ -168,7 +172,10 @@ impl Client {
         }
         if let Some(body) = request.take_body() {
             builder = builder
-                .header(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .header(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )
                 .body(body);
         }
 
@@ -185,11 +192,15 @@ impl Client {
                 limit,
             }))
         };
-        if response.content_length().is_some_and(|len| len > limit as u64) {
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
             return Err(too_large());
         }
         let headers = std::mem::take(response.headers_mut());
-        let read_error = |e: reqwest::Error| self.with_timeouts(Self::transport_error(endpoint, &e));
+        let read_error =
+            |e: reqwest::Error| self.with_timeouts(Self::transport_error(endpoint, &e));
         // The common case, a body in one chunk, is kept without a copy.
         let mut first: Option<Bytes> = None;
         let mut rest: Vec<u8> = Vec::new();
@@ -366,19 +377,22 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client> {
-        let token = self
-            .token
-            .ok_or_else(|| ConfigError::new("no API token: call `token(...)` or set LOSANT_API_TOKEN"))?;
+        let token = self.token.ok_or_else(|| {
+            ConfigError::new("no API token: call `token(...)` or set LOSANT_API_TOKEN")
+        })?;
         if token.expose_secret().trim().is_empty() {
             return Err(ConfigError::new("the API token is empty"));
         }
         let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
 
         let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
-            .map_err(|_| ConfigError::new("the API token contains characters not allowed in an HTTP header"))?;
+            .map_err(|_| {
+                ConfigError::new("the API token contains characters not allowed in an HTTP header")
+            })?;
         authorization.set_sensitive(true);
-        let accept_version = HeaderValue::try_from(self.accept_version.as_str())
-            .map_err(|_| ConfigError::new("the Accept-Version value is not a valid HTTP header value"))?;
+        let accept_version = HeaderValue::try_from(self.accept_version.as_str()).map_err(|_| {
+            ConfigError::new("the Accept-Version value is not a valid HTTP header value")
+        })?;
         let user_agent = match &self.user_agent {
             Some(app) => format!("{app} {USER_AGENT}"),
             None => USER_AGENT.to_owned(),
@@ -401,9 +415,9 @@ impl ClientBuilder {
         if let Some(timeout) = self.timeout {
             http = http.timeout(timeout);
         }
-        let http = http.build().map_err(|e| {
-            ConfigError::new(format!("the HTTP client could not be built: {e}"))
-        })?;
+        let http = http
+            .build()
+            .map_err(|e| ConfigError::new(format!("the HTTP client could not be built: {e}")))?;
 
         Ok(Client {
             inner: Arc::new(Inner {
@@ -482,11 +496,26 @@ mod tests {
 
     #[test]
     fn base_url_keeps_its_prefix_and_drops_the_trailing_slash() {
-        assert_eq!(check_base_url("https://api.losant.com", false).unwrap(), "https://api.losant.com");
-        assert_eq!(check_base_url("https://proxy.example/losant/", false).unwrap(), "https://proxy.example/losant");
-        assert_eq!(check_base_url("http://127.0.0.1:8080", false).unwrap(), "http://127.0.0.1:8080");
-        assert_eq!(check_base_url("http://[::1]:8080/", false).unwrap(), "http://[::1]:8080");
-        assert_eq!(check_base_url("http://localhost", false).unwrap(), "http://localhost");
+        assert_eq!(
+            check_base_url("https://api.losant.com", false).unwrap(),
+            "https://api.losant.com"
+        );
+        assert_eq!(
+            check_base_url("https://proxy.example/losant/", false).unwrap(),
+            "https://proxy.example/losant"
+        );
+        assert_eq!(
+            check_base_url("http://127.0.0.1:8080", false).unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            check_base_url("http://[::1]:8080/", false).unwrap(),
+            "http://[::1]:8080"
+        );
+        assert_eq!(
+            check_base_url("http://localhost", false).unwrap(),
+            "http://localhost"
+        );
     }
 
     #[test]

@@ -77,7 +77,7 @@ pub enum PathPart {
 /// assert!(endpoint.accepted_scopes().contains(&"all.Application.read"));
 /// assert!(endpoint.is_idempotent());
 /// ```
-#[derive(Debug, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 pub struct Endpoint {
     pub(crate) name: &'static str,
     pub(crate) method: Method,
@@ -146,6 +146,18 @@ impl Endpoint {
     #[must_use]
     pub const fn parts(&self) -> &'static [PathPart] {
         self.parts
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("name", &self.name)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("scope", &self.scope)
+            .field("idempotent", &self.idempotent)
+            .finish_non_exhaustive()
     }
 }
 

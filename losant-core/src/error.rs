@@ -221,7 +221,12 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed with HTTP {}", endpoint_name(self.endpoint), self.status)?;
+        write!(
+            f,
+            "{} failed with HTTP {}",
+            endpoint_name(self.endpoint),
+            self.status
+        )?;
         if let Some(reason) = http::StatusCode::from_u16(self.status)
             .ok()
             .and_then(|s| s.canonical_reason())

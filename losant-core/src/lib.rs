@@ -42,7 +42,8 @@
 //! Every other argument takes one role: `#[body]` (the JSON body; at most one, not on
 //! GET or DELETE), `#[query]` (a value under the argument's name in lower camel
 //! case, `#[query = "name"]` to choose it; a struct or map adds one pair per field;
-//! `None` adds nothing) or `#[header = "Name"]`.
+//! arrays and nested objects are sent as one JSON-encoded value; `None` adds
+//! nothing) or `#[header = "Name"]` (`None` sends no header).
 //!
 //! Methods return `Result<T>` for a JSON body decoded as `T`, or `Result<()>` when
 //! the body is not needed. The macro generates, next to the trait:
@@ -76,8 +77,8 @@ pub use client::{
 };
 pub use endpoint::{Endpoint, Method};
 pub use error::{
-    ApiError, BodyTooLarge, ConfigError, DecodeError, Error, IdError, InvalidArgument, RedirectError,
-    Result, ScopeError, TimeoutError, TimeoutKind, TransportError,
+    ApiError, BodyTooLarge, ConfigError, DecodeError, Error, IdError, InvalidArgument,
+    RedirectError, Result, ScopeError, TimeoutError, TimeoutKind, TransportError,
 };
 pub use id::{
     ApiTokenId, ApplicationId, DashboardId, DataTableId, DeviceId, DeviceRecipeId, EventId,

@@ -21,6 +21,11 @@ use std::borrow::Cow;
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot fill a path placeholder",
+    label = "not a path value",
+    note = "path arguments take a typed ID (`&EventId`, ...), `&str`, `String` or an integer; implement `losant_core::PathValue` for your own types"
+)]
 pub trait PathValue {
     /// The unencoded text of the segment.
     fn to_path_segment(&self) -> Cow<'_, str>;
@@ -66,10 +71,17 @@ macro_rules! path_value_display {
     )*};
 }
 
-path_value_display!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, bool);
+path_value_display!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, bool
+);
 
 /// A value that can be sent as a header: anything that is a [`PathValue`], or an
 /// `Option` of one (`None` sends no header).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent as a header",
+    label = "not a header value",
+    note = "header arguments take `&str`, `String`, an integer, a typed ID or an `Option` of one"
+)]
 pub trait HeaderArg {
     /// The header's value, or `None` to leave the header out.
     fn to_header_value(&self) -> Option<Cow<'_, str>>;

@@ -14,7 +14,7 @@ pub use crate::request::RequestBuilder;
 use serde::de::DeserializeOwned;
 
 use crate::endpoint::{Endpoint, Method};
-use crate::error::{excerpt, ApiError, DecodeError, Error, RedirectError, Result};
+use crate::error::{ApiError, DecodeError, Error, RedirectError, Result, excerpt};
 use crate::transport::{Response, Transport};
 
 /// Endpoint metadata, as a constant.
@@ -112,11 +112,23 @@ pub fn decode<T: DeserializeOwned>(endpoint: &'static Endpoint, response: &Respo
     match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(value) => match deserializer.end() {
             Ok(()) => Ok(value),
-            Err(error) => Err(decode_error(endpoint, response, target, ".".to_owned(), &error)),
+            Err(error) => Err(decode_error(
+                endpoint,
+                response,
+                target,
+                ".".to_owned(),
+                &error,
+            )),
         },
         Err(error) => {
             let path = error.path().to_string();
-            Err(decode_error(endpoint, response, target, path, error.inner()))
+            Err(decode_error(
+                endpoint,
+                response,
+                target,
+                path,
+                error.inner(),
+            ))
         }
     }
 }

@@ -25,7 +25,11 @@ pub struct RequestBuilder {
     request: Request,
 }
 
-fn invalid(endpoint: &'static Endpoint, argument: &str, reason: impl Into<String>) -> InvalidArgument {
+fn invalid(
+    endpoint: &'static Endpoint,
+    argument: &str,
+    reason: impl Into<String>,
+) -> InvalidArgument {
     InvalidArgument {
         endpoint: Some(endpoint),
         argument: argument.to_owned(),
@@ -43,9 +47,9 @@ impl RequestBuilder {
             match *part {
                 PathPart::Literal(text) => target.push_str(text),
                 PathPart::Param(name) => {
-                    let value = values
-                        .next()
-                        .ok_or_else(|| invalid(endpoint, name, "no value was given for this placeholder"))?;
+                    let value = values.next().ok_or_else(|| {
+                        invalid(endpoint, name, "no value was given for this placeholder")
+                    })?;
                     push_segment(endpoint, name, value, &mut target)?;
                 }
             }
@@ -68,9 +72,15 @@ impl RequestBuilder {
     }
 
     /// Adds a `#[query]` argument: `None` adds nothing, a scalar becomes `key=value`,
-    /// a sequence repeats `key`, and a struct or map adds one pair per field (nested
-    /// objects are sent JSON-encoded).
-    pub fn query<T: Serialize + ?Sized>(&mut self, argument: &str, key: &str, value: &T) -> Result<()> {
+    /// an array is sent as one JSON-encoded value, and a struct or map adds one pair
+    /// per field in key order (`None` fields left out, array and object fields
+    /// JSON-encoded).
+    pub fn query<T: Serialize + ?Sized>(
+        &mut self,
+        argument: &str,
+        key: &str,
+        value: &T,
+    ) -> Result<()> {
         let value = serde_json::to_value(value)
             .map_err(|e| invalid(self.request.endpoint, argument, e.to_string()))?;
         self.query_value(key, value);
@@ -84,6 +94,8 @@ impl RequestBuilder {
             request.target.len()
         });
         let mut pairs = form_urlencoded::Serializer::for_suffix(&mut request.target, start);
+        // Scalars are sent as text; arrays and objects as one JSON-encoded value, as
+        // Losant's official clients do.
         let mut append = |key: &str, value: &Value| match value {
             Value::Null => {}
             Value::String(text) => {
@@ -93,13 +105,9 @@ impl RequestBuilder {
                 pairs.append_pair(key, &value.to_string());
             }
         };
-        let mut append_field = |key: &str, value: &Value| match value {
-            Value::Array(items) => items.iter().for_each(|item| append(key, item)),
-            other => append(key, other),
-        };
         match &value {
-            Value::Object(fields) => fields.iter().for_each(|(k, v)| append_field(k, v)),
-            other => append_field(key, other),
+            Value::Object(fields) => fields.iter().for_each(|(k, v)| append(k, v)),
+            other => append(key, other),
         }
         drop(pairs);
         if request.target.len() == start {
@@ -111,9 +119,17 @@ impl RequestBuilder {
 
     /// Adds a `#[header]` argument (`None` adds nothing). The value must be visible
     /// ASCII, spaces or tabs.
-    pub fn header(&mut self, argument: &str, name: &'static str, value: Option<Cow<'_, str>>) -> Result<()> {
+    pub fn header(
+        &mut self,
+        argument: &str,
+        name: &'static str,
+        value: Option<Cow<'_, str>>,
+    ) -> Result<()> {
         let Some(value) = value else { return Ok(()) };
-        if let Some(bad) = value.chars().find(|&c| !(c == '\t' || (' '..='~').contains(&c))) {
+        if let Some(bad) = value
+            .chars()
+            .find(|&c| !(c == '\t' || (' '..='~').contains(&c)))
+        {
             return Err(invalid(
                 self.request.endpoint,
                 argument,
@@ -146,7 +162,12 @@ impl RequestBuilder {
 
 /// Appends `value` as exactly one encoded segment, refusing values that would not
 /// survive as one (`""`, `.`, `..`).
-fn push_segment(endpoint: &'static Endpoint, name: &str, value: &str, target: &mut String) -> Result<()> {
+fn push_segment(
+    endpoint: &'static Endpoint,
+    name: &str,
+    value: &str,
+    target: &mut String,
+) -> Result<()> {
     let reason = match value {
         "" => "a path segment cannot be empty",
         "." => "a path segment cannot be `.`",
@@ -188,9 +209,15 @@ mod tests {
     #[test]
     fn each_value_is_exactly_one_encoded_segment() {
         let request = build("a/b", "?x#y %2e é").unwrap();
-        assert_eq!(request.path(), "/things/a%2Fb/parts/%3Fx%23y%20%252e%20%C3%A9");
+        assert_eq!(
+            request.path(),
+            "/things/a%2Fb/parts/%3Fx%23y%20%252e%20%C3%A9"
+        );
         assert_eq!(request.query(), None);
-        assert_eq!(build("...", "~-_.").unwrap().path(), "/things/.../parts/~-_.");
+        assert_eq!(
+            build("...", "~-_.").unwrap().path(),
+            "/things/.../parts/~-_."
+        );
     }
 
     #[test]
@@ -198,7 +225,12 @@ mod tests {
         for bad in ["", ".", ".."] {
             let error = build("ok", bad).unwrap_err();
             assert!(error.is_rejected_before_sending(), "{bad:?}");
-            assert!(error.to_string().contains("invalid argument `b` for get_thing"), "{error}");
+            assert!(
+                error
+                    .to_string()
+                    .contains("invalid argument `b` for get_thing"),
+                "{error}"
+            );
         }
     }
 
@@ -212,7 +244,8 @@ mod tests {
             tags: Vec<&'static str>,
             nested: serde_json::Value,
         }
-        let mut builder = RequestBuilder::new(&GET, &[Cow::Borrowed("1"), Cow::Borrowed("2")]).unwrap();
+        let mut builder =
+            RequestBuilder::new(&GET, &[Cow::Borrowed("1"), Cow::Borrowed("2")]).unwrap();
         builder.query("per_page", "perPage", &25u32).unwrap();
         builder.query("state", "state", &None::<&str>).unwrap();
         builder
@@ -230,14 +263,17 @@ mod tests {
         let request = builder.finish();
         assert_eq!(
             request.query(),
-            Some("perPage=25&sortField=subject&tags=a+b&tags=c%26d&nested=%7B%22%24eq%22%3A1%7D")
+            Some(
+                "perPage=25&nested=%7B%22%24eq%22%3A1%7D&sortField=subject&tags=%5B%22a+b%22%2C%22c%26d%22%5D"
+            )
         );
         assert_eq!(request.path(), "/things/1/parts/2");
     }
 
     #[test]
     fn a_query_of_only_none_leaves_no_question_mark() {
-        let mut builder = RequestBuilder::new(&GET, &[Cow::Borrowed("1"), Cow::Borrowed("2")]).unwrap();
+        let mut builder =
+            RequestBuilder::new(&GET, &[Cow::Borrowed("1"), Cow::Borrowed("2")]).unwrap();
         builder.query("page", "page", &None::<u32>).unwrap();
         let request = builder.finish();
         assert_eq!(request.path_and_query(), "/things/1/parts/2");
@@ -246,11 +282,19 @@ mod tests {
 
     #[test]
     fn header_values_with_control_characters_are_refused() {
-        let mut builder = RequestBuilder::new(&GET, &[Cow::Borrowed("1"), Cow::Borrowed("2")]).unwrap();
-        builder.header("trace", "x-trace", Some(Cow::Borrowed("ok value"))).unwrap();
+        let mut builder =
+            RequestBuilder::new(&GET, &[Cow::Borrowed("1"), Cow::Borrowed("2")]).unwrap();
+        builder
+            .header("trace", "x-trace", Some(Cow::Borrowed("ok value")))
+            .unwrap();
         builder.header("none", "x-none", None).unwrap();
-        let error = builder.header("trace", "x-trace", Some(Cow::Borrowed("a\r\nb"))).unwrap_err();
+        let error = builder
+            .header("trace", "x-trace", Some(Cow::Borrowed("a\r\nb")))
+            .unwrap_err();
         assert!(error.is_rejected_before_sending());
-        assert_eq!(builder.finish().headers(), &[("x-trace", "ok value".to_owned())]);
+        assert_eq!(
+            builder.finish().headers(),
+            &[("x-trace", "ok value".to_owned())]
+        );
     }
 }

@@ -23,7 +23,7 @@
 mod model;
 mod patch;
 
-use losant_core::{api, ApplicationId, EventId, Result};
+use losant_core::{ApplicationId, EventId, Result, api};
 
 pub use model::{
     Change, DeviceIdChange, Event, EventLevel, EventState, EventUpdate, SourceType, Success,
@@ -41,20 +41,37 @@ pub trait EventApi {
     /// Scopes: `all.Application`, `all.Application.read`, `all.Organization`,
     /// `all.Organization.read`, `all.User`, `all.User.read`, `event.*`, `event.get`.
     /// Fails with 404 when the event does not exist.
-    #[endpoint(method = "GET", path = "/applications/<app>/events/<event>", scope = "event.get")]
+    #[endpoint(
+        method = "GET",
+        path = "/applications/<app>/events/<event>",
+        scope = "event.get"
+    )]
     async fn get_event(&self, app: &ApplicationId, event: &EventId) -> Result<Event>;
 
     /// Updates information about an event and returns the updated event.
     ///
     /// Scopes: `all.Application`, `all.Organization`, `all.User`, `event.*`,
     /// `event.patch`. The patch is checked against the schema's limits first.
-    #[endpoint(method = "PATCH", path = "/applications/<app>/events/<event>", scope = "event.patch")]
-    async fn patch_event(&self, app: &ApplicationId, event: &EventId, #[body] patch: &EventPatch) -> Result<Event>;
+    #[endpoint(
+        method = "PATCH",
+        path = "/applications/<app>/events/<event>",
+        scope = "event.patch"
+    )]
+    async fn patch_event(
+        &self,
+        app: &ApplicationId,
+        event: &EventId,
+        #[body] patch: &EventPatch,
+    ) -> Result<Event>;
 
     /// Deletes an event.
     ///
     /// Scopes: `all.Application`, `all.Organization`, `all.User`, `event.*`,
     /// `event.delete`.
-    #[endpoint(method = "DELETE", path = "/applications/<app>/events/<event>", scope = "event.delete")]
+    #[endpoint(
+        method = "DELETE",
+        path = "/applications/<app>/events/<event>",
+        scope = "event.delete"
+    )]
     async fn delete_event(&self, app: &ApplicationId, event: &EventId) -> Result<Success>;
 }

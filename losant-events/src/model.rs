@@ -170,7 +170,10 @@ pub struct Change<T> {
 
 impl<T> Default for Change<T> {
     fn default() -> Self {
-        Change { old: None, new: None }
+        Change {
+            old: None,
+            new: None,
+        }
     }
 }
 

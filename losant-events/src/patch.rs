@@ -181,7 +181,9 @@ impl EventPatch {
             if !(1..=MAX_TAG_CHARS).contains(&len) {
                 return Err(InvalidArgument::new(
                     "eventTags",
-                    format!("the value of tag `{key}` must be 1 to {MAX_TAG_CHARS} characters, got {len}"),
+                    format!(
+                        "the value of tag `{key}` must be 1 to {MAX_TAG_CHARS} characters, got {len}"
+                    ),
                 ));
             }
         }
@@ -260,7 +262,10 @@ mod tests {
 
     #[test]
     fn clearing_the_device_sends_null() {
-        assert_eq!(json(&EventPatch::new().clear_device_id()), r#"{"deviceId":null}"#);
+        assert_eq!(
+            json(&EventPatch::new().clear_device_id()),
+            r#"{"deviceId":null}"#
+        );
         let back: EventPatch = serde_json::from_str(r#"{"deviceId":null}"#).unwrap();
         assert_eq!(back, EventPatch::new().clear_device_id());
         let absent: EventPatch = serde_json::from_str("{}").unwrap();
@@ -269,29 +274,75 @@ mod tests {
 
     #[test]
     fn limits_are_checked_at_their_edges() {
-        assert!(EventPatch::new().subject("x".repeat(255)).validate().is_ok());
-        assert!(EventPatch::new().subject("é".repeat(255)).validate().is_ok());
+        assert!(
+            EventPatch::new()
+                .subject("x".repeat(255))
+                .validate()
+                .is_ok()
+        );
+        assert!(
+            EventPatch::new()
+                .subject("é".repeat(255))
+                .validate()
+                .is_ok()
+        );
         assert_eq!(
-            EventPatch::new().subject("x".repeat(256)).validate().unwrap_err().argument(),
+            EventPatch::new()
+                .subject("x".repeat(256))
+                .validate()
+                .unwrap_err()
+                .argument(),
             "subject"
         );
         assert!(EventPatch::new().subject("").validate().is_err());
-        assert!(EventPatch::new().comment("x".repeat(32767)).validate().is_ok());
-        assert!(EventPatch::new().comment("x".repeat(32768)).validate().is_err());
+        assert!(
+            EventPatch::new()
+                .comment("x".repeat(32767))
+                .validate()
+                .is_ok()
+        );
+        assert!(
+            EventPatch::new()
+                .comment("x".repeat(32768))
+                .validate()
+                .is_err()
+        );
         assert!(EventPatch::new().tag("a-Z_9", "v").validate().is_ok());
-        assert!(EventPatch::new().tag("k".repeat(255), "v").validate().is_ok());
+        assert!(
+            EventPatch::new()
+                .tag("k".repeat(255), "v")
+                .validate()
+                .is_ok()
+        );
         for bad_key in ["", "a b", "a.b", "ключ"] {
-            assert!(EventPatch::new().tag(bad_key, "v").validate().is_err(), "{bad_key:?}");
+            assert!(
+                EventPatch::new().tag(bad_key, "v").validate().is_err(),
+                "{bad_key:?}"
+            );
         }
-        assert!(EventPatch::new().tag("k".repeat(256), "v").validate().is_err());
+        assert!(
+            EventPatch::new()
+                .tag("k".repeat(256), "v")
+                .validate()
+                .is_err()
+        );
         assert!(EventPatch::new().tag("k", "").validate().is_err());
-        assert!(EventPatch::new().tag("k", "v".repeat(256)).validate().is_err());
+        assert!(
+            EventPatch::new()
+                .tag("k", "v".repeat(256))
+                .validate()
+                .is_err()
+        );
     }
 
     #[test]
     fn serialization_refuses_a_broken_patch_with_the_field_named() {
-        let error = serde_json::to_string(&EventPatch::new().comment("x".repeat(40000))).unwrap_err();
-        assert_eq!(error.to_string(), "`comment` must be at most 32767 characters, got 40000");
+        let error =
+            serde_json::to_string(&EventPatch::new().comment("x".repeat(40000))).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`comment` must be at most 32767 characters, got 40000"
+        );
     }
 
     #[test]

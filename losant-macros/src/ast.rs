@@ -1,13 +1,14 @@
 //! The checked intermediate form of an `#[api]` trait: one [`Endpoint`] per method.
 
-use proc_macro2::Span;
-use syn::spanned::Spanned;
-use syn::{FnArg, GenericArgument, GenericParam, Ident, LitStr, Pat, PathArguments, ReceiverKind, ReturnType, TraitItemFn, Type};
+use syn::{
+    FnArg, GenericArgument, GenericParam, Ident, LitStr, Pat, PathArguments, ReceiverKind,
+    ReturnType, TraitItemFn, Type,
+};
 
 use crate::attr::{self, EndpointAttr, RoleAttr};
 use crate::ctxt::Ctxt;
 use crate::path::{self, Template};
-use crate::suggest::did_you_mean;
+use crate::suggest::{closest, did_you_mean};
 use crate::symbol::METHODS;
 
 /// One checked endpoint.
@@ -77,37 +78,35 @@ const RESERVED_HEADERS: &[&str] = &[
 /// Checks the signature of an endpoint method. Returns whether it has the shape
 /// the generated code needs (`async fn name(&self, ...) -> Result<...>`).
 pub(crate) fn check_signature(cx: &mut Ctxt, method: &TraitItemFn) -> bool {
+    let before = cx.count();
     let sig = &method.sig;
     let name = &sig.ident;
-    let mut ok = true;
-    let mut error = |span: Span, message: String| {
-        ok = false;
-        cx.error(span, message);
-    };
 
     if sig.asyncness.is_none() {
-        error(
+        cx.error(
             sig.fn_token.span,
-            format!("endpoint method `{name}` must be `async fn`: write `async fn {name}(&self, ...)`"),
+            format!(
+                "endpoint method `{name}` must be `async fn`: write `async fn {name}(&self, ...)`"
+            ),
         );
     }
     if let Some(constness) = &sig.constness {
-        error(constness.span, "endpoint methods cannot be `const`".to_owned());
+        cx.error(constness.span, "endpoint methods cannot be `const`");
     }
     if !matches!(sig.safety, syn::Safety::Default) {
-        error(sig.span(), "endpoint methods cannot be `unsafe` or `safe`".to_owned());
+        cx.error(name.span(), "endpoint methods cannot be `unsafe` or `safe`");
     }
     if let Some(abi) = &sig.abi {
-        error(abi.span(), "endpoint methods cannot declare an ABI".to_owned());
+        cx.error_spanned(abi, "endpoint methods cannot declare an ABI");
     }
     if let Some(variadic) = &sig.variadic {
-        error(variadic.span(), "endpoint methods cannot be variadic".to_owned());
+        cx.error_spanned(variadic, "endpoint methods cannot be variadic");
     }
     for param in &sig.generics.params {
         if !matches!(param, GenericParam::Lifetime(_)) {
-            error(
-                param.span(),
-                "endpoint methods cannot have type or const parameters: the trait must stay object-safe (usable as `dyn`)".to_owned(),
+            cx.error_spanned(
+                param,
+                "endpoint methods cannot have type or const parameters: the trait must stay object-safe (usable as `dyn`)",
             );
         }
     }
@@ -116,39 +115,40 @@ pub(crate) fn check_signature(cx: &mut Ctxt, method: &TraitItemFn) -> bool {
             let by_shared_ref = matches!(&receiver.kind, ReceiverKind::Reference(_, _, None))
                 && receiver.mutability.is_none();
             if !by_shared_ref {
-                error(
-                    receiver.span(),
+                cx.error_spanned(
+                    receiver,
                     format!("endpoint method `{name}` must take `&self`"),
                 );
             }
         }
-        None => error(
+        None => cx.error(
             name.span(),
             format!("endpoint method `{name}` must take `&self` as its first argument"),
         ),
     }
-    if method.default.is_some() {
-        error(
-            method.default.span(),
+    if let Some(body) = &method.default {
+        cx.error_spanned(
+            body,
             format!("endpoint method `{name}` cannot have a body: `#[api]` writes it"),
         );
     }
     if returns(&sig.output).is_none() {
-        let span = match &sig.output {
-            ReturnType::Type(_, ty) => ty.span(),
-            ReturnType::Default => sig.paren_token.span.close(),
-        };
-        error(
-            span,
-            format!("endpoint method `{name}` must return `Result<T>` (`losant_core::Result`), or `Result<()>` when the response has no body"),
+        let message = format!(
+            "endpoint method `{name}` must return `Result<T>` (`losant_core::Result`), or `Result<()>` when the response has no body"
         );
+        match &sig.output {
+            ReturnType::Type(_, ty) => cx.error_spanned(ty, message),
+            ReturnType::Default => cx.error(sig.paren_token.span.close(), message),
+        }
     }
-    ok
+    cx.count() == before
 }
 
 /// `Result<T>` → `Json(T)`, `Result<()>` → `Empty`, anything else → `None`.
 fn returns(output: &ReturnType) -> Option<Returns> {
-    let ReturnType::Type(_, ty) = output else { return None };
+    let ReturnType::Type(_, ty) = output else {
+        return None;
+    };
     let Type::Path(path) = &**ty else { return None };
     if path.qself.is_some() {
         return None;
@@ -157,7 +157,9 @@ fn returns(output: &ReturnType) -> Option<Returns> {
     if last.ident != "Result" {
         return None;
     }
-    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     if args.args.len() != 1 {
         return None;
     }
@@ -194,7 +196,10 @@ fn check_header_name(cx: &mut Ctxt, lit: &LitStr) -> Option<String> {
     }
     let lower = name.to_ascii_lowercase();
     if RESERVED_HEADERS.contains(&lower.as_str()) {
-        cx.error_spanned(lit, format!("header `{name}` is set by the client and cannot be an argument"));
+        cx.error_spanned(
+            lit,
+            format!("header `{name}` is set by the client and cannot be an argument"),
+        );
         return None;
     }
     Some(lower)
@@ -204,7 +209,8 @@ fn check_scope(cx: &mut Ctxt, lit: &LitStr) -> Option<String> {
     let scope = lit.value();
     let word = |s: &str| {
         let mut chars = s.chars();
-        matches!(chars.next(), Some(c) if c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric())
+        matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric())
     };
     match scope.split_once('.') {
         Some((resource, action)) if word(resource) && word(action) => Some(scope),
@@ -226,7 +232,7 @@ fn check_method(cx: &mut Ctxt, lit: &LitStr) -> Option<&'static str> {
     cx.error_spanned(
         lit,
         format!(
-            "unknown HTTP method `{}`{}; expected one of GET, POST, PUT, PATCH, DELETE",
+            "unknown HTTP method `{}`: expected one of GET, POST, PUT, PATCH, DELETE{}",
             lit.value(),
             did_you_mean(&upper, METHODS.iter().copied())
         ),
@@ -236,29 +242,36 @@ fn check_method(cx: &mut Ctxt, lit: &LitStr) -> Option<&'static str> {
 
 /// Builds one endpoint from its method and attribute, recording every mistake.
 /// `None` when there was any.
-pub(crate) fn endpoint(cx: &mut Ctxt, method: &TraitItemFn, attr: &EndpointAttr) -> Option<Endpoint> {
+pub(crate) fn endpoint(
+    cx: &mut Ctxt,
+    method: &TraitItemFn,
+    attr: &EndpointAttr,
+) -> Option<Endpoint> {
     let errors_before = cx.count();
     let sig = &method.sig;
     let name = &sig.ident;
 
     let http_method = match &attr.method {
         Some(lit) => check_method(cx, lit),
+        None if attr.suggested.contains(&"method") => None,
         None => {
-            cx.error(attr.span, format!("missing `method` in `#[endpoint]` of `{name}`: add `method = \"GET\"` (or POST, PUT, PATCH, DELETE)"));
+            cx.error_spanned(&attr.attr, format!("missing `method` in `#[endpoint]` of `{name}`: add `method = \"GET\"` (or POST, PUT, PATCH, DELETE)"));
             None
         }
     };
     let template = match &attr.path {
         Some(lit) => path::parse(cx, lit).map(|template| (lit.value(), template)),
+        None if attr.suggested.contains(&"path") => None,
         None => {
-            cx.error(attr.span, format!("missing `path` in `#[endpoint]` of `{name}`: add `path = \"/applications/<app>/...\"`"));
+            cx.error_spanned(&attr.attr, format!("missing `path` in `#[endpoint]` of `{name}`: add `path = \"/applications/<app>/...\"`"));
             None
         }
     };
     let scope = match &attr.scope {
         Some(lit) => check_scope(cx, lit),
+        None if attr.suggested.contains(&"scope") => None,
         None => {
-            cx.error(attr.span, format!("missing `scope` in `#[endpoint]` of `{name}`: add the operation's scope, like `scope = \"event.get\"`"));
+            cx.error_spanned(&attr.attr, format!("missing `scope` in `#[endpoint]` of `{name}`: add the operation's scope, like `scope = \"event.get\"`"));
             None
         }
     };
@@ -269,12 +282,18 @@ pub(crate) fn endpoint(cx: &mut Ctxt, method: &TraitItemFn, attr: &EndpointAttr)
         .unwrap_or_default();
     let mut args = Vec::new();
     let mut body_seen = false;
+    let mut roleless: Vec<Ident> = Vec::new();
     for input in &sig.inputs {
-        let FnArg::Typed(pat_type) = input else { continue };
+        let FnArg::Typed(pat_type) = input else {
+            continue;
+        };
         let ident = match &*pat_type.pat {
             Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => pat.ident.clone(),
             other => {
-                cx.error_spanned(other, "endpoint arguments must be plain names, like `event: &EventId`");
+                cx.error_spanned(
+                    other,
+                    "endpoint arguments must be plain names, like `event: &EventId`",
+                );
                 continue;
             }
         };
@@ -285,25 +304,32 @@ pub(crate) fn endpoint(cx: &mut Ctxt, method: &TraitItemFn, attr: &EndpointAttr)
             roles.push(Role::Path);
         }
         for attr in &pat_type.attrs {
-            let Some(parsed) = attr::parse_role(cx, attr) else { continue };
-            let Ok((span, role)) = parsed else {
+            let Some(parsed) = attr::parse_role(cx, attr) else {
+                continue;
+            };
+            let Ok(role) = parsed else {
                 bad = true;
                 continue;
             };
             let role = match role {
                 RoleAttr::Body => {
                     if body_seen {
-                        cx.error(span, "only one argument can be `#[body]`: the request has one JSON body");
+                        cx.error_spanned(
+                            attr,
+                            "only one argument can be `#[body]`: the request has one JSON body",
+                        );
                         bad = true;
                     }
                     body_seen = true;
                     if let Some(m @ ("GET" | "DELETE")) = http_method {
-                        cx.error(span, format!("a {m} endpoint cannot have a `#[body]`: {m} requests carry no body; use `#[query]` instead"));
+                        cx.error_spanned(attr, format!("a {m} endpoint cannot have a `#[body]`: {m} requests carry no body; use `#[query]` instead"));
                         bad = true;
                     }
                     Role::Body
                 }
-                RoleAttr::Query(rename) => Role::Query(rename.map_or_else(|| camel_case(&arg_name), |lit| lit.value())),
+                RoleAttr::Query(rename) => {
+                    Role::Query(rename.map_or_else(|| camel_case(&arg_name), |lit| lit.value()))
+                }
                 RoleAttr::Header(lit) => match check_header_name(cx, &lit) {
                     Some(name) => Role::Header(name),
                     None => {
@@ -313,55 +339,72 @@ pub(crate) fn endpoint(cx: &mut Ctxt, method: &TraitItemFn, attr: &EndpointAttr)
                 },
             };
             if let Some(first) = roles.first() {
-                cx.error(
-                    span,
+                cx.error_spanned(
+                    attr,
                     format!("argument `{arg_name}` is bound twice: as {} and as {}; an argument has exactly one role", first.describe(), role.describe()),
                 );
                 bad = true;
             }
             roles.push(role);
         }
-        if roles.is_empty() && !bad {
-            cx.error(
-                ident.span(),
-                format!("argument `{arg_name}` has no role: name it in the path as `<{arg_name}>`, or mark it `#[body]`, `#[query]` or `#[header = \"name\"]`"),
-            );
+        // When the path is broken, its placeholders are unknown: no "no role" noise.
+        if roles.is_empty() && !bad && (template.is_some() || attr.path.is_none()) {
+            roleless.push(ident);
             continue;
         }
         if let (Some(role), false) = (roles.into_iter().next(), bad) {
-            args.push(Arg { ident, ty: (*pat_type.ty).clone(), role });
+            args.push(Arg {
+                ident,
+                ty: (*pat_type.ty).clone(),
+                role,
+            });
         }
     }
+    // A placeholder with no argument of its name, and the argument it was probably
+    // meant for: one error, on the placeholder, naming the argument.
+    let mut explained: Vec<String> = Vec::new();
     for placeholder in &placeholders {
         let bound = sig.inputs.iter().any(|input| match input {
-            FnArg::Typed(pt) => matches!(&*pt.pat, Pat::Ident(p) if p.ident.unraw_string() == placeholder.name),
+            FnArg::Typed(pt) => {
+                matches!(&*pt.pat, Pat::Ident(p) if p.ident.unraw_string() == placeholder.name)
+            }
             FnArg::Receiver(_) => false,
         });
-        if !bound {
-            let names = sig.inputs.iter().filter_map(|input| match input {
-                FnArg::Typed(pt) => match &*pt.pat {
-                    Pat::Ident(p) => Some(p.ident.unraw_string()),
-                    _ => None,
-                },
-                FnArg::Receiver(_) => None,
-            }).collect::<Vec<_>>();
-            cx.error(
-                placeholder.span,
-                format!(
-                    "no argument named `{}` for placeholder `<{}>`{}",
-                    placeholder.name,
-                    placeholder.name,
-                    did_you_mean(&placeholder.name, names.iter().map(String::as_str))
-                ),
-            );
+        if bound {
+            continue;
         }
+        let candidates: Vec<String> = roleless.iter().map(UnrawString::unraw_string).collect();
+        let suggestion = did_you_mean(&placeholder.name, candidates.iter().map(String::as_str));
+        if let Some(found) = closest(&placeholder.name, candidates.iter().map(String::as_str)) {
+            explained.push(found.to_owned());
+        }
+        cx.error(
+            placeholder.span,
+            format!(
+                "no argument named `{}` for placeholder `<{}>`{suggestion}",
+                placeholder.name, placeholder.name
+            ),
+        );
+    }
+    for ident in &roleless {
+        let arg_name = ident.unraw_string();
+        if explained.contains(&arg_name) {
+            continue;
+        }
+        cx.error(
+            ident.span(),
+            format!("argument `{arg_name}` has no role: name it in the path as `<{arg_name}>`, or mark it `#[body]`, `#[query]` or `#[header = \"name\"]`"),
+        );
     }
 
-    let read = attr.read.as_ref().map_or(http_method == Some("GET"), |lit| lit.value);
-    let idempotent = attr
-        .idempotent
+    let read = attr
+        .read
         .as_ref()
-        .map_or(matches!(http_method, Some("GET" | "PUT" | "DELETE")), |lit| lit.value);
+        .map_or(http_method == Some("GET"), |lit| lit.value);
+    let idempotent = attr.idempotent.as_ref().map_or(
+        matches!(http_method, Some("GET" | "PUT" | "DELETE")),
+        |lit| lit.value,
+    );
 
     if cx.count() != errors_before {
         return None;

@@ -4,11 +4,10 @@ use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::{Attribute, Ident, Lit, LitBool, LitStr, Meta, Token};
 
 use crate::ctxt::Ctxt;
-use crate::suggest::did_you_mean;
+use crate::suggest::{closest, did_you_mean};
 use crate::symbol::{
     ARG_ROLES, BODY, ENDPOINT_KEYS, HEADER, IDEMPOTENT, METHOD, PATH, QUERY, READ, SCOPE,
 };
@@ -44,8 +43,10 @@ impl<T> Attr<T> {
 
 /// The keys of one `#[endpoint(...)]`, each checked for its literal kind.
 pub(crate) struct EndpointAttr {
-    /// Span of the whole attribute, for "missing key" errors.
-    pub(crate) span: Span,
+    /// The whole attribute, for "missing key" errors.
+    pub(crate) attr: Attribute,
+    /// Keys suggested for unknown keys: not reported again as missing.
+    pub(crate) suggested: Vec<&'static str>,
     pub(crate) method: Option<LitStr>,
     pub(crate) path: Option<LitStr>,
     pub(crate) scope: Option<LitStr>,
@@ -71,13 +72,11 @@ fn parse_key_values(input: ParseStream) -> syn::Result<Punctuated<KeyValue, Toke
     })
 }
 
-const USAGE: &str =
-    "expected `#[endpoint(method = \"GET\", path = \"/applications/<app>\", scope = \"application.get\")]`";
+const USAGE: &str = "expected `#[endpoint(method = \"GET\", path = \"/applications/<app>\", scope = \"application.get\")]`";
 
 /// Parses one `#[endpoint(...)]`. Syntax errors end the parse of this attribute;
 /// every other mistake is recorded and parsing goes on.
 pub(crate) fn parse_endpoint(cx: &mut Ctxt, attr: &Attribute) -> Option<EndpointAttr> {
-    let span = attr.span();
     let list = match &attr.meta {
         Meta::List(list) => list,
         other => {
@@ -98,6 +97,7 @@ pub(crate) fn parse_endpoint(cx: &mut Ctxt, attr: &Attribute) -> Option<Endpoint
     let mut scope = Attr::none(SCOPE);
     let mut read = Attr::none(READ);
     let mut idempotent = Attr::none(IDEMPOTENT);
+    let mut suggested = Vec::new();
 
     for KeyValue { key, value } in pairs {
         let name = key.unraw().to_string();
@@ -105,7 +105,7 @@ pub(crate) fn parse_endpoint(cx: &mut Ctxt, attr: &Attribute) -> Option<Endpoint
             if ENDPOINT_KEYS.contains(&name.as_str()) {
                 cx.error(key.span(), format!("expected a value: `{name} = ...`"));
             } else {
-                unknown_key(cx, &key, &name);
+                suggested.extend(unknown_key(cx, &key, &name));
             }
             continue;
         };
@@ -115,12 +115,13 @@ pub(crate) fn parse_endpoint(cx: &mut Ctxt, attr: &Attribute) -> Option<Endpoint
             SCOPE => set_str(cx, &mut scope, &key, value),
             READ => set_bool(cx, &mut read, &key, value),
             IDEMPOTENT => set_bool(cx, &mut idempotent, &key, value),
-            _ => unknown_key(cx, &key, &name),
+            _ => suggested.extend(unknown_key(cx, &key, &name)),
         }
     }
 
     Some(EndpointAttr {
-        span,
+        attr: attr.clone(),
+        suggested,
         method: method.get(),
         path: path.get(),
         scope: scope.get(),
@@ -129,14 +130,16 @@ pub(crate) fn parse_endpoint(cx: &mut Ctxt, attr: &Attribute) -> Option<Endpoint
     })
 }
 
-fn unknown_key(cx: &mut Ctxt, key: &Ident, name: &str) {
+fn unknown_key(cx: &mut Ctxt, key: &Ident, name: &str) -> Option<&'static str> {
     cx.error(
         key.span(),
         format!(
-            "unknown endpoint attribute `{name}`{}; expected one of `method`, `path`, `scope`, `read`, `idempotent`",
+            "unknown endpoint attribute `{name}`: expected one of `method`, `path`, `scope`, `read`, `idempotent`{}",
             did_you_mean(name, ENDPOINT_KEYS.iter().copied())
         ),
     );
+    closest(name, ENDPOINT_KEYS.iter().copied())
+        .and_then(|found| ENDPOINT_KEYS.iter().copied().find(|k| *k == found))
 }
 
 fn set_str(cx: &mut Ctxt, slot: &mut Attr<LitStr>, key: &Ident, value: Lit) {
@@ -164,27 +167,33 @@ pub(crate) enum RoleAttr {
 }
 
 /// Attributes the compiler itself accepts on parameters; they are left alone.
-const BUILTIN_PARAM_ATTRS: &[&str] = &["cfg", "cfg_attr", "allow", "warn", "deny", "expect", "forbid", "doc"];
+pub(crate) const BUILTIN_PARAM_ATTRS: &[&str] = &[
+    "cfg", "cfg_attr", "allow", "warn", "deny", "expect", "forbid", "doc",
+];
 
 /// Reads the role attributes of one argument. Returns `None` for an attribute
 /// that is not a role (left in place), `Some(Err)` after reporting a malformed one.
-pub(crate) fn parse_role(cx: &mut Ctxt, attr: &Attribute) -> Option<Result<(Span, RoleAttr), ()>> {
+pub(crate) fn parse_role(cx: &mut Ctxt, attr: &Attribute) -> Option<Result<RoleAttr, ()>> {
     let path = attr.path();
     let ident = path.get_ident()?;
     let name = ident.to_string();
     if BUILTIN_PARAM_ATTRS.contains(&name.as_str()) {
         return None;
     }
-    let span = attr.span();
     let role = match (name.as_str(), &attr.meta) {
         (BODY, Meta::Path(_)) => Ok(RoleAttr::Body),
         (BODY, _) => {
-            cx.error_spanned(&attr.meta, "`#[body]` takes no value: the argument is sent as the JSON body");
+            cx.error_spanned(
+                &attr.meta,
+                "`#[body]` takes no value: the argument is sent as the JSON body",
+            );
             Err(())
         }
         (QUERY, Meta::Path(_)) => Ok(RoleAttr::Query(None)),
         (QUERY | HEADER, Meta::NameValue(nv)) => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit { lit: Lit::Str(lit), .. }) => {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(lit), ..
+            }) => {
                 if name == QUERY {
                     Ok(RoleAttr::Query(Some(lit.clone())))
                 } else {
@@ -208,12 +217,12 @@ pub(crate) fn parse_role(cx: &mut Ctxt, attr: &Attribute) -> Option<Result<(Span
             cx.error(
                 ident.span(),
                 format!(
-                    "unknown argument attribute `{name}`{}; an argument takes `#[body]`, `#[query]`, `#[query = \"name\"]` or `#[header = \"name\"]`",
+                    "unknown argument attribute `{name}`: an argument takes `#[body]`, `#[query]`, `#[query = \"name\"]` or `#[header = \"name\"]`{}",
                     did_you_mean(&name, ARG_ROLES.iter().copied())
                 ),
             );
             Err(())
         }
     };
-    Some(role.map(|role| (span, role)))
+    Some(role)
 }

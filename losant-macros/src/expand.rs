@@ -3,13 +3,13 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{parse_quote, Attribute, FnArg, ItemTrait, TraitItem, TraitItemFn};
+use syn::{Attribute, FnArg, ItemTrait, TraitItem, TraitItemFn, parse_quote};
 
 use crate::ast::{self, Endpoint, Returns, Role};
 use crate::attr;
 use crate::ctxt::Ctxt;
 use crate::path::Part;
-use crate::symbol::{BODY, ENDPOINT, HEADER, QUERY};
+use crate::symbol::ENDPOINT;
 
 /// `#[api]` on a trait.
 pub(crate) fn api(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -163,7 +163,12 @@ fn check_trait(cx: &mut Ctxt, item: &ItemTrait) {
         cx.error(unsafety.span, "an `#[api]` trait cannot be `unsafe`");
     }
     for attr in &item.attrs {
-        if attr.path().segments.last().is_some_and(|s| s.ident == "async_trait") {
+        if attr
+            .path()
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "async_trait")
+        {
             cx.error_spanned(
                 attr,
                 "`#[api]` already makes the trait an async trait: remove `#[async_trait]`",
@@ -176,7 +181,10 @@ fn is_endpoint_attr(attr: &Attribute) -> bool {
     let path = attr.path();
     path.segments.last().is_some_and(|s| s.ident == ENDPOINT)
         && (path.segments.len() == 1
-            || path.segments.first().is_some_and(|s| s.ident == "losant_core"))
+            || path
+                .segments
+                .first()
+                .is_some_and(|s| s.ident == "losant_core"))
 }
 
 fn take_endpoint_attrs(method: &mut TraitItemFn) -> Vec<Attribute> {
@@ -188,8 +196,12 @@ fn take_endpoint_attrs(method: &mut TraitItemFn) -> Vec<Attribute> {
 fn strip_role_attrs(method: &mut TraitItemFn) {
     for input in &mut method.sig.inputs {
         if let FnArg::Typed(pat_type) = input {
+            // Roles are ours; anything else but the compiler's own attributes has been
+            // reported already and would only add a "cannot find attribute" error.
             pat_type.attrs.retain(|attr| {
-                !(attr.path().is_ident(BODY) || attr.path().is_ident(QUERY) || attr.path().is_ident(HEADER))
+                attr.path()
+                    .get_ident()
+                    .is_some_and(|ident| attr::BUILTIN_PARAM_ATTRS.iter().any(|b| ident == b))
             });
         }
     }
@@ -268,7 +280,9 @@ fn method_body(meta_ident: &syn::Ident, endpoint: &Endpoint) -> TokenStream {
 
     // Path values in placeholder order, which is what the runtime expects.
     let path_values = endpoint.template.parts.iter().filter_map(|part| {
-        let Part::Param(placeholder) = part else { return None };
+        let Part::Param(placeholder) = part else {
+            return None;
+        };
         let arg = endpoint
             .args
             .iter()

@@ -43,7 +43,8 @@ fn sub_span(lit: &LitStr, range: Range<usize>) -> Span {
     let token = lit.token();
     let source = token.to_string();
     let value = lit.value();
-    if source.len() == value.len() + 2 && source.starts_with('"') && source[1..].starts_with(&value) {
+    if source.len() == value.len() + 2 && source.starts_with('"') && source[1..].starts_with(&value)
+    {
         if let Some(span) = token.subspan(range.start + 1..range.end + 1) {
             return span;
         }
@@ -77,7 +78,7 @@ pub(crate) fn parse(cx: &mut Ctxt, lit: &LitStr) -> Option<Template> {
         error(
             cx,
             lit.span(),
-            format!("endpoint path must start with `/`: `/{}`", value),
+            format!("endpoint path must start with `/`; did you mean `/{value}`?"),
         );
         return None;
     }
@@ -96,7 +97,11 @@ pub(crate) fn parse(cx: &mut Ctxt, lit: &LitStr) -> Option<Template> {
         literal.push('/');
         if segment.is_empty() {
             if !only_root {
-                error(cx, span(), "endpoint path has an empty segment (`//` or a trailing `/`)".to_owned());
+                error(
+                    cx,
+                    span(),
+                    "endpoint path has an empty segment (`//` or a trailing `/`)".to_owned(),
+                );
             }
             continue;
         }
@@ -109,7 +114,11 @@ pub(crate) fn parse(cx: &mut Ctxt, lit: &LitStr) -> Option<Template> {
                     '{' | '}' => "; placeholders are written `<name>`",
                     _ => "",
                 };
-                error(cx, span(), format!("character `{bad}` is not allowed in an endpoint path{hint}"));
+                error(
+                    cx,
+                    span(),
+                    format!("character `{bad}` is not allowed in an endpoint path{hint}"),
+                );
             }
             literal.push_str(segment);
             continue;
@@ -122,7 +131,11 @@ pub(crate) fn parse(cx: &mut Ctxt, lit: &LitStr) -> Option<Template> {
             None
         };
         if let Some(which) = unbalanced {
-            error(cx, span(), format!("unbalanced `{which}` in endpoint path: a placeholder is written `<name>`"));
+            error(
+                cx,
+                span(),
+                format!("unbalanced `{which}` in endpoint path: a placeholder is written `<name>`"),
+            );
             continue;
         }
         if opens > 1 || !segment.starts_with('<') || !segment.ends_with('>') {
@@ -139,18 +152,31 @@ pub(crate) fn parse(cx: &mut Ctxt, lit: &LitStr) -> Option<Template> {
             continue;
         }
         if !is_ident(name) {
-            error(cx, span(), format!("placeholder `<{name}>` is not an argument name"));
+            error(
+                cx,
+                span(),
+                format!("placeholder `<{name}>` is not an argument name"),
+            );
             continue;
         }
         if seen.iter().any(|s| s == name) {
-            error(cx, span(), format!("duplicate placeholder `<{name}>` in endpoint path: each argument fills one segment"));
+            error(
+                cx,
+                span(),
+                format!(
+                    "duplicate placeholder `<{name}>` in endpoint path: each argument fills one segment"
+                ),
+            );
             continue;
         }
         seen.push(name.to_owned());
         if !literal.is_empty() {
             parts.push(Part::Literal(std::mem::take(&mut literal)));
         }
-        parts.push(Part::Param(Placeholder { name: name.to_owned(), span: span() }));
+        parts.push(Part::Param(Placeholder {
+            name: name.to_owned(),
+            span: span(),
+        }));
     }
     if !literal.is_empty() {
         parts.push(Part::Literal(literal));

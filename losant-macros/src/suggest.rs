@@ -31,7 +31,10 @@ mod tests {
     #[test]
     fn finds_typos_and_ignores_unrelated_names() {
         assert_eq!(closest("evnt", ["app", "event"]), Some("event"));
-        assert_eq!(closest("methd", ["method", "path", "scope"]), Some("method"));
+        assert_eq!(
+            closest("methd", ["method", "path", "scope"]),
+            Some("method")
+        );
         assert_eq!(closest("PATCHH", ["GET", "PATCH", "PUT"]), Some("PATCH"));
         assert_eq!(closest("zzz", ["app", "event"]), None);
     }

@@ -1,0 +1,12 @@
+use losant_core::{api, ApplicationId, EventId, Result};
+
+#[api]
+pub trait EventApi {
+    #[endpoint(method = "GET", path = "/applications/<app/events", scope = "events.get")]
+    async fn list_events(&self, app: &ApplicationId) -> Result<serde_json::Value>;
+
+    #[endpoint(method = "GET", path = "/applications/<app>/events/event>", scope = "event.get")]
+    async fn get_event(&self, app: &ApplicationId, event: &EventId) -> Result<serde_json::Value>;
+}
+
+fn main() {}
