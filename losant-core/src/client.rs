@@ -72,8 +72,9 @@ impl Client {
     /// A client configured from the environment: `LOSANT_API_TOKEN` (required) and
     /// `LOSANT_API_URL` (optional, defaults to `https://api.losant.com`).
     pub fn from_env() -> Result<Self> {
-        let token = std::env::var("LOSANT_API_TOKEN")
-            .map_err(|_| ConfigError::new("LOSANT_API_TOKEN is not set (or is not valid UTF-8)"))?;
+        let token = std::env::var("LOSANT_API_TOKEN").map_err(|_| {
+            ConfigError::error("LOSANT_API_TOKEN is not set (or is not valid UTF-8)")
+        })?;
         let mut builder = Self::builder().token(token);
         if let Ok(url) = std::env::var("LOSANT_API_URL") {
             builder = builder.base_url(url);
@@ -248,13 +249,13 @@ fn reqwest_method(method: Method) -> reqwest::Method {
 impl Transport for Client {
     async fn send(&self, request: Request) -> Result<Response> {
         let endpoint = request.endpoint();
-        if let Some(granted) = &self.inner.granted_scopes {
-            if !endpoint.accepts_any(granted) {
-                return Err(Error::InsufficientScope(Box::new(ScopeError {
-                    endpoint,
-                    granted: granted.clone(),
-                })));
-            }
+        if let Some(granted) = &self.inner.granted_scopes
+            && !endpoint.accepts_any(granted)
+        {
+            return Err(Error::InsufficientScope(Box::new(ScopeError {
+                endpoint,
+                granted: granted.clone(),
+            })));
         }
         let span = tracing::debug_span!(
             "losant.request",
@@ -378,27 +379,29 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client> {
         let token = self.token.ok_or_else(|| {
-            ConfigError::new("no API token: call `token(...)` or set LOSANT_API_TOKEN")
+            ConfigError::error("no API token: call `token(...)` or set LOSANT_API_TOKEN")
         })?;
         if token.expose_secret().trim().is_empty() {
-            return Err(ConfigError::new("the API token is empty"));
+            return Err(ConfigError::error("the API token is empty"));
         }
         let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
 
         let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
             .map_err(|_| {
-                ConfigError::new("the API token contains characters not allowed in an HTTP header")
+                ConfigError::error(
+                    "the API token contains characters not allowed in an HTTP header",
+                )
             })?;
         authorization.set_sensitive(true);
         let accept_version = HeaderValue::try_from(self.accept_version.as_str()).map_err(|_| {
-            ConfigError::new("the Accept-Version value is not a valid HTTP header value")
+            ConfigError::error("the Accept-Version value is not a valid HTTP header value")
         })?;
         let user_agent = match &self.user_agent {
             Some(app) => format!("{app} {USER_AGENT}"),
             None => USER_AGENT.to_owned(),
         };
         let user_agent = HeaderValue::try_from(user_agent)
-            .map_err(|_| ConfigError::new("the user agent is not a valid HTTP header value"))?;
+            .map_err(|_| ConfigError::error("the user agent is not a valid HTTP header value"))?;
 
         let mut headers = HeaderMap::new();
         headers.insert(header::AUTHORIZATION, authorization);
@@ -417,7 +420,7 @@ impl ClientBuilder {
         }
         let http = http
             .build()
-            .map_err(|e| ConfigError::new(format!("the HTTP client could not be built: {e}")))?;
+            .map_err(|e| ConfigError::error(format!("the HTTP client could not be built: {e}")))?;
 
         Ok(Client {
             inner: Arc::new(Inner {
@@ -452,7 +455,7 @@ impl fmt::Debug for ClientBuilder {
 /// Checks a base URL and returns it without a trailing `/`.
 fn check_base_url(input: &str, allow_insecure_http: bool) -> Result<String> {
     let url = reqwest::Url::parse(input)
-        .map_err(|e| ConfigError::new(format!("invalid base URL `{input}`: {e}")))?;
+        .map_err(|e| ConfigError::error(format!("invalid base URL `{input}`: {e}")))?;
     match url.scheme() {
         "https" => {}
         "http" => {
@@ -463,27 +466,29 @@ fn check_base_url(input: &str, allow_insecure_http: bool) -> Result<String> {
                 None => false,
             };
             if !loopback && !allow_insecure_http {
-                return Err(ConfigError::new(format!(
+                return Err(ConfigError::error(format!(
                     "base URL `{input}` uses http:// for a host that is not loopback, which would send the token in clear text; use https:// or `allow_insecure_http(true)`"
                 )));
             }
         }
         other => {
-            return Err(ConfigError::new(format!(
+            return Err(ConfigError::error(format!(
                 "base URL `{input}` has scheme `{other}`; expected https:// (or http:// for loopback)"
             )));
         }
     }
     if url.host().is_none() {
-        return Err(ConfigError::new(format!("base URL `{input}` has no host")));
+        return Err(ConfigError::error(format!(
+            "base URL `{input}` has no host"
+        )));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(ConfigError::new(
+        return Err(ConfigError::error(
             "the base URL must not hold credentials; pass the token with `token(...)`",
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(ConfigError::new(format!(
+        return Err(ConfigError::error(format!(
             "base URL `{input}` must not have a query or fragment"
         )));
     }

@@ -606,7 +606,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    pub(crate) fn new(message: impl Into<String>) -> Error {
+    pub(crate) fn error(message: impl Into<String>) -> Error {
         Error::Config(Box::new(ConfigError {
             message: message.into(),
         }))

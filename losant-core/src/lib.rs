@@ -1,5 +1,5 @@
-//! Runtime of **losant-rs**, a declarative client of the [Losant] IoT platform's
-//! REST API.
+//! Runtime of **losant-rs**, a declarative client of the REST API of the [Losant]
+//! platform for the Internet of Things.
 //!
 //! An endpoint is one trait method annotated with [`macro@endpoint`] inside a trait
 //! annotated with [`macro@api`]; the macro writes the request code on top of this

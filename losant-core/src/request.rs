@@ -83,11 +83,11 @@ impl RequestBuilder {
     ) -> Result<()> {
         let value = serde_json::to_value(value)
             .map_err(|e| invalid(self.request.endpoint, argument, e.to_string()))?;
-        self.query_value(key, value);
+        self.query_value(key, &value);
         Ok(())
     }
 
-    fn query_value(&mut self, key: &str, value: Value) {
+    fn query_value(&mut self, key: &str, value: &Value) {
         let request = &mut self.request;
         let start = *request.query_start.get_or_insert_with(|| {
             request.target.push('?');
@@ -105,11 +105,10 @@ impl RequestBuilder {
                 pairs.append_pair(key, &value.to_string());
             }
         };
-        match &value {
+        match value {
             Value::Object(fields) => fields.iter().for_each(|(k, v)| append(k, v)),
             other => append(key, other),
         }
-        drop(pairs);
         if request.target.len() == start {
             // Nothing was added: drop the lone `?`.
             request.target.pop();
@@ -134,8 +133,7 @@ impl RequestBuilder {
                 self.request.endpoint,
                 argument,
                 format!(
-                    "header `{name}` cannot hold the character {:?}: header values are visible ASCII",
-                    bad
+                    "header `{name}` cannot hold the character {bad:?}: header values are visible ASCII"
                 ),
             )
             .into());

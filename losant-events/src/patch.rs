@@ -68,6 +68,8 @@ pub struct EventPatch {
 }
 
 /// `null` is `Some(None)`, a value is `Some(Some(_))`; absence (via `default`) is `None`.
+// Absent, null and a value are three different patches: serde's usual idiom for them.
+#[allow(clippy::option_option)]
 fn double_option<'de, D>(deserializer: D) -> Result<Option<Option<DeviceId>>, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -202,6 +204,7 @@ struct Wire<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     subject: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[allow(clippy::option_option)]
     device_id: Option<Option<&'a DeviceId>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     comment: Option<&'a str>,

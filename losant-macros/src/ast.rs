@@ -57,7 +57,7 @@ impl Role {
 /// What the method returns.
 pub(crate) enum Returns {
     /// `Result<T>`: the body is decoded as `T`.
-    Json(Type),
+    Json(Box<Type>),
     /// `Result<()>`: the body is ignored.
     Empty,
 }
@@ -165,7 +165,7 @@ fn returns(output: &ReturnType) -> Option<Returns> {
     }
     match args.args.first()? {
         GenericArgument::Type(Type::Tuple(tuple)) if tuple.elems.is_empty() => Some(Returns::Empty),
-        GenericArgument::Type(ty) => Some(Returns::Json(ty.clone())),
+        GenericArgument::Type(ty) => Some(Returns::Json(Box::new(ty.clone()))),
         _ => None,
     }
 }
@@ -251,27 +251,40 @@ pub(crate) fn endpoint(
     let sig = &method.sig;
     let name = &sig.ident;
 
+    let missing = |cx: &mut Ctxt, key: &str, hint: &str| {
+        if !attr.suggested.contains(&key) {
+            cx.error_spanned(
+                &attr.attr,
+                format!("missing `{key}` in `#[endpoint]` of `{name}`: {hint}"),
+            );
+        }
+    };
     let http_method = match &attr.method {
         Some(lit) => check_method(cx, lit),
-        None if attr.suggested.contains(&"method") => None,
         None => {
-            cx.error_spanned(&attr.attr, format!("missing `method` in `#[endpoint]` of `{name}`: add `method = \"GET\"` (or POST, PUT, PATCH, DELETE)"));
+            missing(
+                cx,
+                "method",
+                "add `method = \"GET\"` (or POST, PUT, PATCH, DELETE)",
+            );
             None
         }
     };
     let template = match &attr.path {
         Some(lit) => path::parse(cx, lit).map(|template| (lit.value(), template)),
-        None if attr.suggested.contains(&"path") => None,
         None => {
-            cx.error_spanned(&attr.attr, format!("missing `path` in `#[endpoint]` of `{name}`: add `path = \"/applications/<app>/...\"`"));
+            missing(cx, "path", "add `path = \"/applications/<app>/...\"`");
             None
         }
     };
     let scope = match &attr.scope {
         Some(lit) => check_scope(cx, lit),
-        None if attr.suggested.contains(&"scope") => None,
         None => {
-            cx.error_spanned(&attr.attr, format!("missing `scope` in `#[endpoint]` of `{name}`: add the operation's scope, like `scope = \"event.get\"`"));
+            missing(
+                cx,
+                "scope",
+                "add the operation's scope, like `scope = \"event.get\"`",
+            );
             None
         }
     };
@@ -280,121 +293,22 @@ pub(crate) fn endpoint(
         .as_ref()
         .map(|(_, t)| t.placeholders().collect())
         .unwrap_or_default();
-    let mut args = Vec::new();
-    let mut body_seen = false;
-    let mut roleless: Vec<Ident> = Vec::new();
+    let mut binder = Binder {
+        http_method,
+        placeholders: &placeholders,
+        body_seen: false,
+        args: Vec::new(),
+        roleless: Vec::new(),
+    };
     for input in &sig.inputs {
-        let FnArg::Typed(pat_type) = input else {
-            continue;
-        };
-        let ident = match &*pat_type.pat {
-            Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => pat.ident.clone(),
-            other => {
-                cx.error_spanned(
-                    other,
-                    "endpoint arguments must be plain names, like `event: &EventId`",
-                );
-                continue;
-            }
-        };
-        let arg_name = ident.unraw_string();
-        let mut roles: Vec<Role> = Vec::new();
-        let mut bad = false;
-        if placeholders.iter().any(|p| p.name == arg_name) {
-            roles.push(Role::Path);
-        }
-        for attr in &pat_type.attrs {
-            let Some(parsed) = attr::parse_role(cx, attr) else {
-                continue;
-            };
-            let Ok(role) = parsed else {
-                bad = true;
-                continue;
-            };
-            let role = match role {
-                RoleAttr::Body => {
-                    if body_seen {
-                        cx.error_spanned(
-                            attr,
-                            "only one argument can be `#[body]`: the request has one JSON body",
-                        );
-                        bad = true;
-                    }
-                    body_seen = true;
-                    if let Some(m @ ("GET" | "DELETE")) = http_method {
-                        cx.error_spanned(attr, format!("a {m} endpoint cannot have a `#[body]`: {m} requests carry no body; use `#[query]` instead"));
-                        bad = true;
-                    }
-                    Role::Body
-                }
-                RoleAttr::Query(rename) => {
-                    Role::Query(rename.map_or_else(|| camel_case(&arg_name), |lit| lit.value()))
-                }
-                RoleAttr::Header(lit) => match check_header_name(cx, &lit) {
-                    Some(name) => Role::Header(name),
-                    None => {
-                        bad = true;
-                        continue;
-                    }
-                },
-            };
-            if let Some(first) = roles.first() {
-                cx.error_spanned(
-                    attr,
-                    format!("argument `{arg_name}` is bound twice: as {} and as {}; an argument has exactly one role", first.describe(), role.describe()),
-                );
-                bad = true;
-            }
-            roles.push(role);
-        }
-        // When the path is broken, its placeholders are unknown: no "no role" noise.
-        if roles.is_empty() && !bad && (template.is_some() || attr.path.is_none()) {
-            roleless.push(ident);
-            continue;
-        }
-        if let (Some(role), false) = (roles.into_iter().next(), bad) {
-            args.push(Arg {
-                ident,
-                ty: (*pat_type.ty).clone(),
-                role,
-            });
+        if let FnArg::Typed(pat_type) = input {
+            binder.bind(cx, pat_type);
         }
     }
-    // A placeholder with no argument of its name, and the argument it was probably
-    // meant for: one error, on the placeholder, naming the argument.
-    let mut explained: Vec<String> = Vec::new();
-    for placeholder in &placeholders {
-        let bound = sig.inputs.iter().any(|input| match input {
-            FnArg::Typed(pt) => {
-                matches!(&*pt.pat, Pat::Ident(p) if p.ident.unraw_string() == placeholder.name)
-            }
-            FnArg::Receiver(_) => false,
-        });
-        if bound {
-            continue;
-        }
-        let candidates: Vec<String> = roleless.iter().map(UnrawString::unraw_string).collect();
-        let suggestion = did_you_mean(&placeholder.name, candidates.iter().map(String::as_str));
-        if let Some(found) = closest(&placeholder.name, candidates.iter().map(String::as_str)) {
-            explained.push(found.to_owned());
-        }
-        cx.error(
-            placeholder.span,
-            format!(
-                "no argument named `{}` for placeholder `<{}>`{suggestion}",
-                placeholder.name, placeholder.name
-            ),
-        );
-    }
-    for ident in &roleless {
-        let arg_name = ident.unraw_string();
-        if explained.contains(&arg_name) {
-            continue;
-        }
-        cx.error(
-            ident.span(),
-            format!("argument `{arg_name}` has no role: name it in the path as `<{arg_name}>`, or mark it `#[body]`, `#[query]` or `#[header = \"name\"]`"),
-        );
+    let Binder { args, roleless, .. } = binder;
+    // When the path is broken, its placeholders are unknown: no "no role" noise.
+    if template.is_some() || attr.path.is_none() {
+        report_unbound(cx, sig, &placeholders, &roleless);
     }
 
     let read = attr
@@ -421,6 +335,147 @@ pub(crate) fn endpoint(
         args,
         returns: returns(&sig.output)?,
     })
+}
+
+/// Gives each argument its role.
+struct Binder<'a> {
+    http_method: Option<&'static str>,
+    placeholders: &'a [&'a path::Placeholder],
+    body_seen: bool,
+    args: Vec<Arg>,
+    roleless: Vec<Ident>,
+}
+
+impl Binder<'_> {
+    fn bind(&mut self, cx: &mut Ctxt, pat_type: &syn::PatType) {
+        let ident = match &*pat_type.pat {
+            Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => pat.ident.clone(),
+            other => {
+                cx.error_spanned(
+                    other,
+                    "endpoint arguments must be plain names, like `event: &EventId`",
+                );
+                return;
+            }
+        };
+        let arg_name = ident.unraw_string();
+        let mut roles: Vec<Role> = Vec::new();
+        let mut bad = false;
+        if self.placeholders.iter().any(|p| p.name == arg_name) {
+            roles.push(Role::Path);
+        }
+        for attr in &pat_type.attrs {
+            let Some(parsed) = attr::parse_role(cx, attr) else {
+                continue;
+            };
+            let Some(role) = parsed
+                .ok()
+                .and_then(|role| self.role(cx, attr, &arg_name, role))
+            else {
+                bad = true;
+                continue;
+            };
+            if let Some(first) = roles.first() {
+                cx.error_spanned(
+                    attr,
+                    format!(
+                        "argument `{arg_name}` is bound twice: as {} and as {}; an argument has exactly one role",
+                        first.describe(),
+                        role.describe()
+                    ),
+                );
+                bad = true;
+            }
+            roles.push(role);
+        }
+        match roles.into_iter().next() {
+            _ if bad => {}
+            None => self.roleless.push(ident),
+            Some(role) => self.args.push(Arg {
+                ident,
+                ty: (*pat_type.ty).clone(),
+                role,
+            }),
+        }
+    }
+
+    /// Checks one role attribute; `None` after reporting a mistake.
+    fn role(
+        &mut self,
+        cx: &mut Ctxt,
+        attr: &syn::Attribute,
+        arg_name: &str,
+        role: RoleAttr,
+    ) -> Option<Role> {
+        match role {
+            RoleAttr::Body => {
+                let mut ok = true;
+                if self.body_seen {
+                    cx.error_spanned(
+                        attr,
+                        "only one argument can be `#[body]`: the request has one JSON body",
+                    );
+                    ok = false;
+                }
+                self.body_seen = true;
+                if let Some(m @ ("GET" | "DELETE")) = self.http_method {
+                    cx.error_spanned(
+                        attr,
+                        format!("a {m} endpoint cannot have a `#[body]`: {m} requests carry no body; use `#[query]` instead"),
+                    );
+                    ok = false;
+                }
+                ok.then_some(Role::Body)
+            }
+            RoleAttr::Query(rename) => Some(Role::Query(
+                rename.map_or_else(|| camel_case(arg_name), |lit| lit.value()),
+            )),
+            RoleAttr::Header(lit) => check_header_name(cx, &lit).map(Role::Header),
+        }
+    }
+}
+
+/// Reports placeholders with no argument of their name and arguments with no role.
+/// A misspelt placeholder and the argument it was meant for make one error, on the
+/// placeholder, naming the argument.
+fn report_unbound(
+    cx: &mut Ctxt,
+    sig: &syn::Signature,
+    placeholders: &[&path::Placeholder],
+    roleless: &[Ident],
+) {
+    let mut explained: Vec<String> = Vec::new();
+    let candidates: Vec<String> = roleless.iter().map(UnrawString::unraw_string).collect();
+    for placeholder in placeholders {
+        let bound = sig.inputs.iter().any(|input| match input {
+            FnArg::Typed(pt) => {
+                matches!(&*pt.pat, Pat::Ident(p) if p.ident.unraw_string() == placeholder.name)
+            }
+            FnArg::Receiver(_) => false,
+        });
+        if bound {
+            continue;
+        }
+        let suggestion = did_you_mean(&placeholder.name, candidates.iter().map(String::as_str));
+        if let Some(found) = closest(&placeholder.name, candidates.iter().map(String::as_str)) {
+            explained.push(found.to_owned());
+        }
+        cx.error(
+            placeholder.span,
+            format!(
+                "no argument named `{}` for placeholder `<{}>`{suggestion}",
+                placeholder.name, placeholder.name
+            ),
+        );
+    }
+    for (ident, arg_name) in roleless.iter().zip(&candidates) {
+        if !explained.contains(arg_name) {
+            cx.error(
+                ident.span(),
+                format!("argument `{arg_name}` has no role: name it in the path as `<{arg_name}>`, or mark it `#[body]`, `#[query]` or `#[header = \"name\"]`"),
+            );
+        }
+    }
 }
 
 trait UnrawString {

@@ -12,12 +12,13 @@ use crate::path::Part;
 use crate::symbol::ENDPOINT;
 
 /// `#[api]` on a trait.
-pub(crate) fn api(args: TokenStream, input: TokenStream) -> TokenStream {
+pub(crate) fn api(args: &TokenStream, input: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
     if !args.is_empty() {
-        cx.error_spanned(&args, "`#[api]` takes no arguments");
+        cx.error_spanned(args, "`#[api]` takes no arguments");
     }
-    let mut item: ItemTrait = match syn::parse2(input.clone()) {
+    let fallback = input.clone();
+    let mut item: ItemTrait = match syn::parse2(input) {
         Ok(item) => item,
         Err(_) => {
             let error = syn::Error::new(
@@ -25,11 +26,69 @@ pub(crate) fn api(args: TokenStream, input: TokenStream) -> TokenStream {
                 "`#[api]` goes on a trait: `#[api] pub trait EventApi { ... }`",
             )
             .into_compile_error();
-            return quote!(#error #input);
+            return quote!(#error #fallback);
         }
     };
 
     check_trait(&mut cx, &item);
+    let (endpoints, signatures_ok) = analyze(&mut cx, &mut item);
+
+    let trait_ident = &item.ident;
+    let meta_ident = format_ident!("{}Endpoints", trait_ident);
+    let endpoint_sigs: Vec<&syn::Signature> = item
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            TraitItem::Fn(f) if f.default.is_none() => Some(&f.sig),
+            _ => None,
+        })
+        .collect();
+
+    let (metadata, bodies): (TokenStream, Vec<TokenStream>) = if cx.is_ok() {
+        let metadata = metadata(&item.vis, trait_ident, &meta_ident, &endpoints);
+        let bodies = endpoints
+            .iter()
+            .map(|e| method_body(&meta_ident, e))
+            .collect();
+        (metadata, bodies)
+    } else {
+        let stub = quote!({ ::core::unreachable!() });
+        (TokenStream::new(), vec![stub; endpoint_sigs.len()])
+    };
+
+    // The blanket implementation is emitted even beside errors, so that callers do
+    // not drown in "no method" errors, unless the signatures themselves are broken.
+    let blanket = if signatures_ok {
+        quote! {
+            #[::losant_core::__private::async_trait]
+            #[automatically_derived]
+            impl<__LosantTransport> #trait_ident for __LosantTransport
+            where
+                __LosantTransport: ::losant_core::Transport + ?::core::marker::Sized,
+            {
+                #(#endpoint_sigs #bodies)*
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+
+    item.colon_token.get_or_insert_with(Default::default);
+    item.supertraits.push(parse_quote!(::core::marker::Send));
+    item.supertraits.push(parse_quote!(::core::marker::Sync));
+    let errors = cx.into_compile_errors();
+    quote! {
+        #errors
+        #[::losant_core::__private::async_trait]
+        #item
+        #metadata
+        #blanket
+    }
+}
+
+/// Checks every method, takes the endpoint attributes out of the trait and returns
+/// the endpoints, and whether all signatures can be implemented.
+fn analyze(cx: &mut Ctxt, item: &mut ItemTrait) -> (Vec<Endpoint>, bool) {
     let mut endpoints = Vec::new();
     let mut signatures_ok = true;
     for trait_item in &mut item.items {
@@ -58,98 +117,52 @@ pub(crate) fn api(args: TokenStream, input: TokenStream) -> TokenStream {
         for extra in &endpoint_attrs[1..] {
             cx.error_spanned(extra, "duplicate `#[endpoint]`: a method is one endpoint");
         }
-        signatures_ok &= ast::check_signature(&mut cx, method);
-        if let Some(attr) = attr::parse_endpoint(&mut cx, first) {
-            if let Some(endpoint) = ast::endpoint(&mut cx, method, &attr) {
-                endpoints.push(endpoint);
-            }
+        signatures_ok &= ast::check_signature(cx, method);
+        if let Some(endpoint) =
+            attr::parse_endpoint(cx, first).and_then(|attr| ast::endpoint(cx, method, &attr))
+        {
+            endpoints.push(endpoint);
         }
         strip_role_attrs(method);
     }
+    (endpoints, signatures_ok)
+}
 
-    let trait_ident = &item.ident;
-    let vis = &item.vis;
-    let meta_ident = format_ident!("{}Endpoints", trait_ident);
-    let endpoint_methods: Vec<&TraitItemFn> = item
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            TraitItem::Fn(f) if f.default.is_none() => Some(f),
-            _ => None,
-        })
-        .collect();
-
-    let valid = cx.is_ok();
-    let (metadata, bodies): (TokenStream, Vec<TokenStream>) = if valid {
-        let consts = endpoints.iter().map(|e| metadata_const(trait_ident, e));
-        let all = endpoints.iter().map(|e| const_ident(e));
-        let bodies = endpoints
-            .iter()
-            .map(|e| method_body(&meta_ident, e))
-            .collect();
-        let trait_doc = format!(
-            "Metadata of the endpoints declared by [`{trait_ident}`]: one constant per method and [`{meta_ident}::ALL`]."
-        );
-        let metadata = quote! {
-            #[doc = #trait_doc]
-            #vis enum #meta_ident {}
-
-            #[automatically_derived]
-            impl #meta_ident {
-                #(#consts)*
-
-                /// Every endpoint of the trait, in declaration order.
-                pub const ALL: &'static [&'static ::losant_core::Endpoint] = &[#(&Self::#all),*];
-            }
-        };
-        (metadata, bodies)
-    } else {
-        let bodies = endpoint_methods
-            .iter()
-            .map(|_| quote!({ ::core::unreachable!() }))
-            .collect();
-        (TokenStream::new(), bodies)
-    };
-
-    // The blanket implementation is emitted even beside errors, so that callers do
-    // not drown in "no method" errors, unless the signatures themselves are broken.
-    let blanket = if signatures_ok {
-        let sigs = endpoint_methods.iter().map(|m| &m.sig);
-        quote! {
-            #[::losant_core::__private::async_trait]
-            #[automatically_derived]
-            impl<__LosantTransport> #trait_ident for __LosantTransport
-            where
-                __LosantTransport: ::losant_core::Transport + ?::core::marker::Sized,
-            {
-                #(#sigs #bodies)*
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
-
-    item.colon_token.get_or_insert_with(Default::default);
-    item.supertraits.push(parse_quote!(::core::marker::Send));
-    item.supertraits.push(parse_quote!(::core::marker::Sync));
-    let errors = cx.into_compile_errors();
+/// The `XxxEndpoints` type with one metadata constant per endpoint and `ALL`.
+fn metadata(
+    vis: &syn::Visibility,
+    trait_ident: &syn::Ident,
+    meta_ident: &syn::Ident,
+    endpoints: &[Endpoint],
+) -> TokenStream {
+    let consts = endpoints.iter().map(|e| metadata_const(trait_ident, e));
+    let all = endpoints.iter().map(const_ident);
+    let doc = format!(
+        "Metadata of the endpoints declared by [`{trait_ident}`]: one constant per method and [`{meta_ident}::ALL`]."
+    );
     quote! {
-        #errors
-        #[::losant_core::__private::async_trait]
-        #item
-        #metadata
-        #blanket
+        #[doc = #doc]
+        #vis enum #meta_ident {}
+
+        #[automatically_derived]
+        impl #meta_ident {
+            #(#consts)*
+
+            /// Every endpoint of the trait, in declaration order.
+            pub const ALL: &'static [&'static ::losant_core::Endpoint] = &[#(&Self::#all),*];
+        }
     }
 }
 
 /// `#[endpoint]` outside an `#[api]` trait.
-pub(crate) fn stray_endpoint(_args: TokenStream, input: TokenStream) -> TokenStream {
-    let error = syn::Error::new(
+pub(crate) fn stray_endpoint(input: TokenStream) -> TokenStream {
+    let mut output = syn::Error::new(
         Span::call_site(),
         "`#[endpoint]` only has a meaning on a method of a trait annotated with `#[api]`: put `#[losant_core::api]` on the trait",
     )
     .into_compile_error();
-    quote!(#error #input)
+    output.extend(input);
+    output
 }
 
 fn check_trait(cx: &mut Ctxt, item: &ItemTrait) {

@@ -26,13 +26,13 @@ use proc_macro::TokenStream;
 /// documentation for the full declaration rules.
 #[proc_macro_attribute]
 pub fn api(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::api(args.into(), input.into()).into()
+    expand::api(&args.into(), input.into()).into()
 }
 
 /// Marks a method of an `#[api]` trait as an endpoint.
 ///
 /// Used on its own (outside a trait annotated with `#[api]`) it is a compile error.
 #[proc_macro_attribute]
-pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::stray_endpoint(args.into(), input.into()).into()
+pub fn endpoint(_args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::stray_endpoint(input.into()).into()
 }

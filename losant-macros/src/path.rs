@@ -43,13 +43,13 @@ fn sub_span(lit: &LitStr, range: Range<usize>) -> Span {
     let token = lit.token();
     let source = token.to_string();
     let value = lit.value();
-    if source.len() == value.len() + 2 && source.starts_with('"') && source[1..].starts_with(&value)
-    {
-        if let Some(span) = token.subspan(range.start + 1..range.end + 1) {
-            return span;
-        }
-    }
-    lit.span()
+    let plain = source.len() == value.len() + 2
+        && source.starts_with('"')
+        && source[1..].starts_with(&value);
+    plain
+        .then(|| token.subspan((range.start + 1)..=range.end))
+        .flatten()
+        .unwrap_or_else(|| lit.span())
 }
 
 fn is_ident(name: &str) -> bool {
@@ -65,121 +65,109 @@ fn is_literal_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@".contains(c)
 }
 
-/// Parses and checks a template, recording every mistake in it.
-pub(crate) fn parse(cx: &mut Ctxt, lit: &LitStr) -> Option<Template> {
-    let value = lit.value();
-    let mut errors = 0usize;
-    let mut error = |cx: &mut Ctxt, span: Span, message: String| {
-        errors += 1;
-        cx.error(span, message);
-    };
+/// What one segment of a template is, or why it is wrong.
+enum Segment<'a> {
+    Literal(&'a str),
+    Placeholder(&'a str),
+}
 
-    if !value.starts_with('/') {
-        error(
-            cx,
-            lit.span(),
-            format!("endpoint path must start with `/`; did you mean `/{value}`?"),
-        );
-        return None;
+fn classify(segment: &str) -> Result<Segment<'_>, String> {
+    if segment.is_empty() {
+        return Err("endpoint path has an empty segment (`//` or a trailing `/`)".to_owned());
     }
-
-    let mut parts = Vec::new();
-    let mut literal = String::new();
-    let mut seen: Vec<String> = Vec::new();
-    let mut offset = 1;
-    let segments: Vec<&str> = value[1..].split('/').collect();
-    let only_root = value == "/";
-
-    for segment in segments {
-        let range = offset..offset + segment.len();
-        offset = range.end + 1;
-        let span = || sub_span(lit, range.clone());
-        literal.push('/');
-        if segment.is_empty() {
-            if !only_root {
-                error(
-                    cx,
-                    span(),
-                    "endpoint path has an empty segment (`//` or a trailing `/`)".to_owned(),
-                );
-            }
-            continue;
-        }
-        let opens = segment.matches('<').count();
-        let closes = segment.matches('>').count();
-        if opens == 0 && closes == 0 {
-            if let Some(bad) = segment.chars().find(|&c| !is_literal_char(c)) {
+    let opens = segment.matches('<').count();
+    let closes = segment.matches('>').count();
+    if opens == 0 && closes == 0 {
+        return match segment.chars().find(|&c| !is_literal_char(c)) {
+            None => Ok(Segment::Literal(segment)),
+            Some(bad) => {
                 let hint = match bad {
                     '?' | '#' => "; declare query parameters as `#[query]` arguments",
                     '{' | '}' => "; placeholders are written `<name>`",
                     _ => "",
                 };
-                error(
-                    cx,
-                    span(),
-                    format!("character `{bad}` is not allowed in an endpoint path{hint}"),
-                );
+                Err(format!(
+                    "character `{bad}` is not allowed in an endpoint path{hint}"
+                ))
             }
-            literal.push_str(segment);
-            continue;
-        }
-        let unbalanced = if opens > closes {
-            Some('<')
-        } else if closes > opens || segment.find('>') < segment.find('<') {
-            Some('>')
-        } else {
-            None
         };
-        if let Some(which) = unbalanced {
-            error(
-                cx,
-                span(),
-                format!("unbalanced `{which}` in endpoint path: a placeholder is written `<name>`"),
-            );
-            continue;
+    }
+    if opens > closes {
+        return Err(
+            "unbalanced `<` in endpoint path: a placeholder is written `<name>`".to_owned(),
+        );
+    }
+    if closes > opens || segment.find('>') < segment.find('<') {
+        return Err(
+            "unbalanced `>` in endpoint path: a placeholder is written `<name>`".to_owned(),
+        );
+    }
+    if opens > 1 || !segment.starts_with('<') || !segment.ends_with('>') {
+        return Err(format!(
+            "`{segment}`: a placeholder must be a whole path segment, like `/<name>/`"
+        ));
+    }
+    let name = &segment[1..segment.len() - 1];
+    if name.is_empty() {
+        return Err(
+            "empty placeholder `<>` in endpoint path: name the argument it stands for, like `<event>`"
+                .to_owned(),
+        );
+    }
+    if !is_ident(name) {
+        return Err(format!("placeholder `<{name}>` is not an argument name"));
+    }
+    Ok(Segment::Placeholder(name))
+}
+
+/// Parses and checks a template, recording every mistake in it.
+pub(crate) fn parse(cx: &mut Ctxt, lit: &LitStr) -> Option<Template> {
+    let value = lit.value();
+    if !value.starts_with('/') {
+        cx.error(
+            lit.span(),
+            format!("endpoint path must start with `/`; did you mean `/{value}`?"),
+        );
+        return None;
+    }
+    let before = cx.count();
+    let mut parts = Vec::new();
+    let mut literal = String::new();
+    let mut offset = 1;
+    for segment in value[1..].split('/') {
+        let range = offset..offset + segment.len();
+        offset = range.end + 1;
+        literal.push('/');
+        if value == "/" {
+            break;
         }
-        if opens > 1 || !segment.starts_with('<') || !segment.ends_with('>') {
-            error(
-                cx,
-                span(),
-                format!("`{segment}`: a placeholder must be a whole path segment, like `/<name>/`"),
-            );
-            continue;
+        match classify(segment) {
+            Ok(Segment::Literal(text)) => literal.push_str(text),
+            Ok(Segment::Placeholder(name)) => {
+                let span = sub_span(lit, range);
+                let duplicate = parts
+                    .iter()
+                    .any(|part| matches!(part, Part::Param(p) if p.name == name));
+                if duplicate {
+                    cx.error(
+                        span,
+                        format!("duplicate placeholder `<{name}>` in endpoint path: each argument fills one segment"),
+                    );
+                    continue;
+                }
+                if !literal.is_empty() {
+                    parts.push(Part::Literal(std::mem::take(&mut literal)));
+                }
+                parts.push(Part::Param(Placeholder {
+                    name: name.to_owned(),
+                    span,
+                }));
+            }
+            Err(message) => cx.error(sub_span(lit, range), message),
         }
-        let name = &segment[1..segment.len() - 1];
-        if name.is_empty() {
-            error(cx, span(), "empty placeholder `<>` in endpoint path: name the argument it stands for, like `<event>`".to_owned());
-            continue;
-        }
-        if !is_ident(name) {
-            error(
-                cx,
-                span(),
-                format!("placeholder `<{name}>` is not an argument name"),
-            );
-            continue;
-        }
-        if seen.iter().any(|s| s == name) {
-            error(
-                cx,
-                span(),
-                format!(
-                    "duplicate placeholder `<{name}>` in endpoint path: each argument fills one segment"
-                ),
-            );
-            continue;
-        }
-        seen.push(name.to_owned());
-        if !literal.is_empty() {
-            parts.push(Part::Literal(std::mem::take(&mut literal)));
-        }
-        parts.push(Part::Param(Placeholder {
-            name: name.to_owned(),
-            span: span(),
-        }));
     }
     if !literal.is_empty() {
         parts.push(Part::Literal(literal));
     }
-    (errors == 0).then_some(Template { parts })
+    (cx.count() == before).then_some(Template { parts })
 }

@@ -11,41 +11,41 @@ use serde::{Deserialize, Serialize};
 /// A new device.
 #[derive(Serialize)]
 pub struct NewDevice {
-    pub name: String,
+    name: String,
     #[serde(rename = "deviceClass")]
-    pub device_class: String,
+    device_class: String,
 }
 
 /// A device as the API returns it.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Device {
-    pub id: DeviceId,
-    pub name: String,
+    id: DeviceId,
+    name: String,
 }
 
 /// A page of devices.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Devices {
-    pub items: Vec<Device>,
-    pub total_count: u64,
+    items: Vec<Device>,
+    total_count: u64,
 }
 
 /// Filters flattened into the query string.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceFilter {
-    pub filter_field: &'static str,
-    pub filter: &'static str,
-    pub tag_filter: Option<serde_json::Value>,
+    filter_field: &'static str,
+    filter: &'static str,
+    tag_filter: Option<serde_json::Value>,
 }
 
 /// A command for a device.
 #[derive(Serialize)]
 pub struct Command {
-    pub name: String,
-    pub payload: serde_json::Value,
+    name: String,
+    payload: serde_json::Value,
 }
 
 /// Actions on devices.
@@ -284,7 +284,7 @@ async fn plain_path_values_are_one_encoded_segment() {
         };
         assert_eq!(invalid.argument(), "name");
     }
-    mock.assert_hits_async(1).await;
+    mock.assert_calls_async(1).await;
 }
 
 #[tokio::test]
@@ -307,5 +307,5 @@ async fn header_values_that_would_split_the_request_are_refused() {
         .unwrap_err();
     assert!(error.is_rejected_before_sending(), "{error:?}");
     assert!(error.to_string().contains("`request_id`"), "{error}");
-    mock.assert_hits_async(0).await;
+    mock.assert_calls_async(0).await;
 }

@@ -231,7 +231,10 @@ async fn not_found_is_a_typed_api_error() {
     let api = error.as_api().unwrap();
     assert_eq!(api.message(), Some("Event was not found"));
     assert_eq!(api.body().trim(), NOT_FOUND_JSON.trim());
-    assert_eq!(error.endpoint().map(|e| e.name()), Some("get_event"));
+    assert_eq!(
+        error.endpoint().map(losant_core::Endpoint::name),
+        Some("get_event")
+    );
     assert_eq!(
         error.to_string(),
         "get_event failed with HTTP 404 Not Found: NotFound: Event was not found"
@@ -426,7 +429,7 @@ async fn a_patch_over_the_schema_limits_is_refused_before_sending() {
             "{error}"
         );
     }
-    mock.assert_hits_async(0).await;
+    mock.assert_calls_async(0).await;
 }
 
 #[tokio::test]
@@ -464,11 +467,11 @@ async fn a_token_without_the_scope_sends_nothing() {
     );
     assert_eq!(scope.granted(), ["event.get"]);
     assert!(error.is_rejected_before_sending());
-    mock.assert_hits_async(0).await;
+    mock.assert_calls_async(0).await;
 
     // The granted scope does allow reading.
     client.get_event(&app(), &event()).await.unwrap();
-    mock.assert_hits_async(1).await;
+    mock.assert_calls_async(1).await;
 }
 
 #[tokio::test]
@@ -496,7 +499,7 @@ async fn redirects_are_not_followed() {
     };
     assert_eq!(redirect.location(), Some(server.url("/elsewhere").as_str()));
     assert_eq!(error.status(), Some(302));
-    elsewhere.assert_hits_async(0).await;
+    elsewhere.assert_calls_async(0).await;
 }
 
 #[tokio::test]

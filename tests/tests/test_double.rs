@@ -13,7 +13,7 @@ struct FakeEvents {
     events: Mutex<HashMap<EventId, Event>>,
 }
 
-/// The NotFound error the real API answers, built through a transport double so that
+/// The `NotFound` error the real API answers, built through a transport double so that
 /// the fake fails exactly like the client does.
 async fn not_found(app: &ApplicationId, id: &EventId) -> Error {
     struct NotFound;
@@ -126,10 +126,13 @@ async fn application_code_runs_against_the_double_through_dyn() {
 
 #[tokio::test]
 async fn a_transport_double_sees_each_request_with_its_endpoint() {
+    /// Endpoint name, method, path and query, body.
+    type Seen = (String, String, String, Option<String>);
+
     /// Records what the generated code hands to the transport.
     #[derive(Default)]
     struct Recorder {
-        seen: Mutex<Vec<(String, String, String, Option<String>)>>,
+        seen: Mutex<Vec<Seen>>,
     }
 
     #[async_trait]
