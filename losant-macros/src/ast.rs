@@ -488,3 +488,31 @@ impl UnrawString for Ident {
         self.unraw().to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Returns, camel_case, returns};
+
+    #[test]
+    fn query_names_are_lower_camel_case() {
+        assert_eq!(camel_case("per_page"), "perPage");
+        assert_eq!(camel_case("sort_field"), "sortField");
+        assert_eq!(camel_case("filter"), "filter");
+        assert_eq!(camel_case("_private_name"), "privateName");
+    }
+
+    #[test]
+    fn only_single_argument_results_are_endpoint_returns() {
+        let json = |src: &str| returns(&syn::parse_str(src).unwrap());
+        assert!(matches!(json("-> Result<Event>"), Some(Returns::Json(_))));
+        assert!(matches!(
+            json("-> losant_core::Result<Vec<u8>>"),
+            Some(Returns::Json(_))
+        ));
+        assert!(matches!(json("-> Result<()>"), Some(Returns::Empty)));
+        assert!(json("-> Result<Event, String>").is_none());
+        assert!(json("-> Option<Event>").is_none());
+        assert!(json("-> Result").is_none());
+        assert!(json("").is_none());
+    }
+}

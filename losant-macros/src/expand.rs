@@ -349,3 +349,64 @@ impl UnrawEq for syn::Ident {
         self.unraw() == name
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    fn expand(input: proc_macro2::TokenStream) -> String {
+        super::api(&proc_macro2::TokenStream::new(), input).to_string()
+    }
+
+    #[test]
+    fn generates_metadata_with_derived_scopes_and_a_blanket_impl() {
+        let out = expand(quote! {
+            pub trait EventApi {
+                #[endpoint(method = "get", path = "/applications/<app>/events/<event>", scope = "event.get")]
+                async fn get_event(&self, app: &ApplicationId, event: &EventId) -> Result<Event>;
+                #[endpoint(method = "PATCH", path = "/applications/<app>/events/<event>", scope = "event.patch")]
+                async fn patch_event(&self, app: &ApplicationId, event: &EventId, #[body] patch: &EventPatch) -> Result<Event>;
+            }
+        });
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains("pub enum EventApiEndpoints { }"), "{out}");
+        assert!(
+            out.contains("pub const GET_EVENT : :: losant_core :: Endpoint"),
+            "{out}"
+        );
+        assert!(out.contains(
+            r#"& ["all.Application" , "all.Application.read" , "all.Organization" , "all.Organization.read" , "all.User" , "all.User.read" , "event.*" , "event.get"]"#
+        ), "{out}");
+        assert!(out.contains(
+            r#"& ["all.Application" , "all.Organization" , "all.User" , "event.*" , "event.patch"]"#
+        ), "{out}");
+        assert!(out.contains(":: losant_core :: Method :: Get"), "{out}");
+        assert!(
+            out.contains("impl < __LosantTransport > EventApi for __LosantTransport"),
+            "{out}"
+        );
+        assert!(out.contains(r#"json_body ("patch" , & patch)"#), "{out}");
+        // The role attribute is gone from the trait.
+        assert!(!out.contains("# [body]"), "{out}");
+        assert!(
+            out.contains(":: core :: marker :: Send + :: core :: marker :: Sync"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn errors_keep_the_trait_and_drop_the_metadata() {
+        let out = expand(quote! {
+            pub trait EventApi {
+                #[endpoint(method = "GETT", path = "/a", scope = "a.get")]
+                async fn a(&self) -> Result<()>;
+                #[endpoint(method = "GET", path = "/b", scope = "b")]
+                async fn b(&self) -> Result<()>;
+            }
+        });
+        assert_eq!(out.matches("compile_error").count(), 2, "{out}");
+        assert!(out.contains("pub trait EventApi"), "{out}");
+        assert!(!out.contains("EventApiEndpoints"), "{out}");
+        assert!(out.contains(":: core :: unreachable ! ()"), "{out}");
+    }
+}

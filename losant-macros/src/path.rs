@@ -171,3 +171,48 @@ pub(crate) fn parse(cx: &mut Ctxt, lit: &LitStr) -> Option<Template> {
     }
     (cx.count() == before).then_some(Template { parts })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Part, parse};
+    use crate::ctxt::Ctxt;
+
+    fn parts(path: &str) -> Result<Vec<String>, usize> {
+        let mut cx = Ctxt::default();
+        let lit = syn::LitStr::new(path, proc_macro2::Span::call_site());
+        match parse(&mut cx, &lit) {
+            Some(template) => Ok(template
+                .parts
+                .iter()
+                .map(|part| match part {
+                    Part::Literal(text) => text.clone(),
+                    Part::Param(p) => format!("<{}>", p.name),
+                })
+                .collect()),
+            None => Err(cx.count()),
+        }
+    }
+
+    #[test]
+    fn literals_are_joined_between_placeholders() {
+        assert_eq!(
+            parts("/applications/<app>/events/<event>").unwrap(),
+            ["/applications/", "<app>", "/events/", "<event>"]
+        );
+        assert_eq!(
+            parts("/applications/<app>/events/delete").unwrap(),
+            ["/applications/", "<app>", "/events/delete"]
+        );
+        assert_eq!(parts("/me").unwrap(), ["/me"]);
+        assert_eq!(parts("/").unwrap(), ["/"]);
+    }
+
+    #[test]
+    fn every_broken_segment_is_reported() {
+        assert_eq!(parts("me"), Err(1));
+        assert_eq!(parts("/a//b/"), Err(2));
+        assert_eq!(parts("/<a>/<a>"), Err(1));
+        // `<a`, `b>`, `<>`, `x<c>`, `<d e>`, `{f}`, `?q`
+        assert_eq!(parts("/<a/b>/<>/x<c>/<d e>/{f}/?q"), Err(7));
+    }
+}
