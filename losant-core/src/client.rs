@@ -3,18 +3,22 @@
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Semaphore;
 use tracing::Instrument;
 
 use crate::endpoint::{Endpoint, Method};
 use crate::error::{
-    BodyTooLarge, ConfigError, Error, InvalidArgument, Result, ScopeError, TimeoutError,
-    TimeoutKind, TransportError,
+    BodyTooLarge, ConfigError, Error, InvalidArgument, RateLimitError, Result, ScopeError,
+    TimeoutError, TimeoutKind, TransportError, excerpt,
+};
+use crate::retry::{
+    RetryPolicy, SleepFuture, Sleeper, parse_retry_after, retryable_status, tokio_sleeper,
 };
 use crate::transport::{Request, Response, Transport};
 
@@ -24,8 +28,12 @@ pub const DEFAULT_BASE_URL: &str = "https://api.losant.com";
 pub const DEFAULT_ACCEPT_VERSION: &str = "^1.30.0";
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time allowed for a whole request, from sending to the end of the body.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time allowed for one attempt, from sending to the end of the body.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default time allowed for a whole call, every attempt and wait included.
+pub const DEFAULT_OVERALL_TIMEOUT: Duration = Duration::from_secs(90);
+/// Default number of calls of one client in flight at once.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 /// Default limit of a response body: 16 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
@@ -36,6 +44,11 @@ const REDACTED: &[u8] = b"[REDACTED]";
 ///
 /// Cheap to clone: clones share one connection pool and configuration. Every `#[api]`
 /// trait (such as `losant_events::EventApi`) is implemented for it.
+///
+/// A call is made of one or more attempts under the client's [`RetryPolicy`], each
+/// limited by the attempt timeout, all of them by the overall timeout; at most
+/// [`max_concurrent_requests`](ClientBuilder::max_concurrent_requests) calls of one
+/// client are in flight at once, so a burst reuses a bounded set of connections.
 ///
 /// ```no_run
 /// # async fn run() -> losant_core::Result<()> {
@@ -60,7 +73,28 @@ struct Inner {
     granted_scopes: Option<Vec<String>>,
     max_response_bytes: usize,
     connect_timeout: Option<Duration>,
-    timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    overall_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    sleeper: Sleeper,
+    limiter: Option<Semaphore>,
+}
+
+/// Which failed attempts may be tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    /// Nothing was sent: safe for every method.
+    Always,
+    /// The request may have reached the server: only for idempotent endpoints.
+    IfIdempotent,
+    /// Trying again cannot help.
+    Never,
+}
+
+/// A failed attempt.
+struct Failure {
+    error: Error,
+    retry: Retry,
 }
 
 impl Client {
@@ -93,41 +127,69 @@ impl Client {
         &self.inner.base_url
     }
 
-    fn transport_error(endpoint: &'static Endpoint, error: &reqwest::Error) -> Error {
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// Turns a reqwest failure of one attempt into a typed error and says whether it
+    /// may be retried. `clamped`: the attempt's timeout was cut to the overall deadline.
+    fn failure(
+        &self,
+        endpoint: &'static Endpoint,
+        error: &reqwest::Error,
+        clamped: bool,
+        attempt_timeout: Option<Duration>,
+    ) -> Failure {
         if error.is_timeout() {
-            let (kind, after) = if error.is_connect() {
-                (TimeoutKind::Connect, None)
+            let (kind, after, retry) = if error.is_connect() {
+                (
+                    TimeoutKind::Connect,
+                    self.inner.connect_timeout,
+                    Retry::Always,
+                )
+            } else if clamped {
+                (
+                    TimeoutKind::Overall,
+                    self.inner.overall_timeout,
+                    Retry::Never,
+                )
             } else {
-                (TimeoutKind::Request, None)
+                (TimeoutKind::Attempt, attempt_timeout, Retry::IfIdempotent)
             };
-            return Error::Timeout(Box::new(TimeoutError {
+            let error = Error::Timeout(Box::new(TimeoutError {
                 endpoint: Some(endpoint),
                 kind,
                 after,
+                attempts: 1,
             }));
+            return Failure { error, retry };
         }
-        let mut message = error.to_string();
-        let mut source = std::error::Error::source(error);
+        let connect = error.is_connect();
+        let mut message = if connect {
+            "could not connect (nothing was sent)".to_owned()
+        } else {
+            "the request failed".to_owned()
+        };
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
         while let Some(cause) = source {
             message.push_str(": ");
             message.push_str(&cause.to_string());
             source = cause.source();
         }
-        Error::Transport(Box::new(TransportError {
-            endpoint: Some(endpoint),
-            message,
-            source: None,
-        }))
-    }
-
-    fn with_timeouts(&self, mut error: Error) -> Error {
-        if let Error::Timeout(timeout) = &mut error {
-            timeout.after = match timeout.kind {
-                TimeoutKind::Connect => self.inner.connect_timeout,
-                TimeoutKind::Request => self.inner.timeout,
-            };
+        Failure {
+            error: Error::Transport(Box::new(TransportError {
+                endpoint: Some(endpoint),
+                message,
+                source: None,
+                attempts: 1,
+            })),
+            retry: if connect {
+                Retry::Always
+            } else {
+                Retry::IfIdempotent
+            },
         }
-        error
     }
 
     /// Replaces every copy of the token in a body the server sent back.
@@ -148,8 +210,18 @@ impl Client {
         out.into()
     }
 
-    async fn execute(&self, mut request: Request) -> Result<Response> {
+    /// One attempt: sends the request and reads the whole body within the limit.
+    async fn attempt(
+        &self,
+        request: &Request,
+        timeout: Option<Duration>,
+        clamped: bool,
+    ) -> Result<Response, Failure> {
         let endpoint = request.endpoint();
+        let never = |error: Error| Failure {
+            error,
+            retry: Retry::Never,
+        };
         let mut url =
             String::with_capacity(self.inner.base_url.len() + request.path_and_query().len());
         url.push_str(&self.inner.base_url);
@@ -162,36 +234,38 @@ impl Client {
             let name = HeaderName::from_bytes(name.as_bytes());
             let value = HeaderValue::from_str(value);
             let (Ok(name), Ok(value)) = (name, value) else {
-                return Err(InvalidArgument {
-                    endpoint: Some(endpoint),
-                    argument: "header".to_owned(),
-                    reason: "not a valid HTTP header".to_owned(),
-                }
-                .into());
+                return Err(never(
+                    InvalidArgument {
+                        endpoint: Some(endpoint),
+                        argument: "header".to_owned(),
+                        reason: "not a valid HTTP header".to_owned(),
+                    }
+                    .into(),
+                ));
             };
             builder = builder.header(name, value);
         }
-        if let Some(body) = request.take_body() {
+        if let Some(body) = &request.body {
             builder = builder
                 .header(
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("application/json"),
                 )
-                .body(body);
+                .body(body.clone());
+        }
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
         }
 
-        let started = Instant::now();
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|e| self.with_timeouts(Self::transport_error(endpoint, &e)))?;
+        let fail = |e: reqwest::Error| self.failure(endpoint, &e, clamped, timeout);
+        let mut response = builder.send().await.map_err(fail)?;
         let status = response.status().as_u16();
         let limit = self.inner.max_response_bytes;
         let too_large = || {
-            Error::BodyTooLarge(Box::new(BodyTooLarge {
+            never(Error::BodyTooLarge(Box::new(BodyTooLarge {
                 endpoint: Some(endpoint),
                 limit,
-            }))
+            })))
         };
         if response
             .content_length()
@@ -200,12 +274,10 @@ impl Client {
             return Err(too_large());
         }
         let headers = std::mem::take(response.headers_mut());
-        let read_error =
-            |e: reqwest::Error| self.with_timeouts(Self::transport_error(endpoint, &e));
         // The common case, a body in one chunk, is kept without a copy.
         let mut first: Option<Bytes> = None;
         let mut rest: Vec<u8> = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(read_error)? {
+        while let Some(chunk) = response.chunk().await.map_err(fail)? {
             let received = first.as_ref().map_or(0, Bytes::len) + rest.len() + chunk.len();
             if received > limit {
                 return Err(too_large());
@@ -226,12 +298,111 @@ impl Client {
         } else {
             Bytes::from(rest)
         };
-        let body = self.redact(body);
+        Ok(Response::from_parts(status, headers, self.redact(body)))
+    }
+
+    /// What follows an answer: `Ok` ends the call with it (or with a rate-limit error),
+    /// `Err(delay)` retries after `delay`.
+    fn after_answer(
+        &self,
+        endpoint: &'static Endpoint,
+        attempt: u32,
+        response: Response,
+    ) -> Result<Result<Response>, Duration> {
+        let policy = &self.inner.retry;
+        let status = response.status();
+        if !retryable_status(status) {
+            return Ok(Ok(response));
+        }
+        let retry_after = response
+            .header("retry-after")
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        match retry_after {
+            Some(wait) if wait > policy.max_retry_after => {
+                let (body, _) = excerpt(response.body());
+                Ok(Err(Error::RateLimited(Box::new(RateLimitError {
+                    endpoint: Some(endpoint),
+                    status,
+                    retry_after: wait,
+                    limit: policy.max_retry_after,
+                    attempts: attempt,
+                    body,
+                }))))
+            }
+            _ if !endpoint.is_idempotent() || attempt >= policy.max_attempts => Ok(Ok(response)),
+            wait => Err(wait.unwrap_or_else(|| policy.backoff(attempt))),
+        }
+    }
+
+    /// The attempts of one call, under the retry policy and the overall deadline.
+    async fn execute(&self, request: &Request) -> Result<Response> {
+        let endpoint = request.endpoint();
+        let policy = &self.inner.retry;
         let span = tracing::Span::current();
-        span.record("status", status);
-        span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
-        tracing::debug!(status, bytes = body.len(), "losant response");
-        Ok(Response::from_parts(status, headers, body))
+        let started = Instant::now();
+        let deadline = self.inner.overall_timeout.map(|overall| started + overall);
+        let overall_error = |attempts: u32| {
+            Error::Timeout(Box::new(TimeoutError {
+                endpoint: Some(endpoint),
+                kind: TimeoutKind::Overall,
+                after: self.inner.overall_timeout,
+                attempts,
+            }))
+        };
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let (timeout, clamped) = match (self.inner.attempt_timeout, remaining) {
+                (Some(each), Some(left)) if left < each => (Some(left), true),
+                (None, Some(left)) => (Some(left), true),
+                (each, _) => (each, false),
+            };
+            if timeout == Some(Duration::ZERO) {
+                return Err(overall_error(attempt - 1));
+            }
+            let attempt_started = Instant::now();
+            let outcome = self.attempt(request, timeout, clamped).await;
+            let latency_ms = attempt_started.elapsed().as_secs_f64() * 1000.0;
+
+            // What to do next: `Ok(result)` ends the call, `Err(delay)` retries.
+            let next: Result<Result<Response>, Duration> = match outcome {
+                Ok(mut response) => {
+                    let status = response.status();
+                    span.record("status", status);
+                    tracing::debug!(attempt, status, latency_ms, "losant attempt answered");
+                    response.attempts = attempt;
+                    self.after_answer(endpoint, attempt, response)
+                }
+                Err(failure) => {
+                    tracing::debug!(attempt, latency_ms, error = %failure.error, "losant attempt failed");
+                    let allowed = match failure.retry {
+                        Retry::Always => true,
+                        Retry::IfIdempotent => endpoint.is_idempotent(),
+                        Retry::Never => false,
+                    };
+                    if allowed && attempt < policy.max_attempts {
+                        Err(policy.backoff(attempt))
+                    } else {
+                        Ok(Err(failure.error.with_attempts(attempt)))
+                    }
+                }
+            };
+            let delay = match next {
+                Ok(result) => return result,
+                Err(delay) => delay,
+            };
+            if deadline.is_some_and(|d| Instant::now() + delay >= d) {
+                return Err(overall_error(attempt));
+            }
+            tracing::debug!(
+                attempt,
+                delay_ms = delay.as_secs_f64() * 1000.0,
+                "losant retrying"
+            );
+            (self.inner.sleeper)(delay).await;
+        }
     }
 }
 
@@ -262,10 +433,25 @@ impl Transport for Client {
             endpoint = endpoint.name(),
             method = endpoint.method().as_str(),
             path = endpoint.path(),
+            attempt = tracing::field::Empty,
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        self.execute(request).instrument(span).await
+        let call = async {
+            let _permit =
+                match &self.inner.limiter {
+                    Some(limiter) => Some(limiter.acquire().await.map_err(|_| {
+                        ConfigError::error("the client's request limiter is closed")
+                    })?),
+                    None => None,
+                };
+            let started = Instant::now();
+            let result = self.execute(&request).await;
+            let span = tracing::Span::current();
+            span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+            result
+        };
+        call.instrument(span).await
     }
 }
 
@@ -276,7 +462,13 @@ impl fmt::Debug for Client {
             .field("token", &"[REDACTED]")
             .field("granted_scopes", &self.inner.granted_scopes)
             .field("connect_timeout", &self.inner.connect_timeout)
-            .field("timeout", &self.inner.timeout)
+            .field("attempt_timeout", &self.inner.attempt_timeout)
+            .field("overall_timeout", &self.inner.overall_timeout)
+            .field("retry", &self.inner.retry)
+            .field(
+                "max_concurrent_requests",
+                &self.inner.limiter.as_ref().map(|_| "limited"),
+            )
             .field("max_response_bytes", &self.inner.max_response_bytes)
             .finish_non_exhaustive()
     }
@@ -288,7 +480,11 @@ pub struct ClientBuilder {
     base_url: String,
     token: Option<SecretString>,
     connect_timeout: Option<Duration>,
-    timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    overall_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    sleeper: Option<Sleeper>,
+    max_concurrent_requests: Option<usize>,
     user_agent: Option<String>,
     accept_version: String,
     granted_scopes: Option<Vec<String>>,
@@ -302,7 +498,11 @@ impl Default for ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
             token: None,
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
-            timeout: Some(DEFAULT_TIMEOUT),
+            attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
+            overall_timeout: Some(DEFAULT_OVERALL_TIMEOUT),
+            retry: RetryPolicy::default(),
+            sleeper: None,
+            max_concurrent_requests: Some(DEFAULT_MAX_CONCURRENT_REQUESTS),
             user_agent: None,
             accept_version: DEFAULT_ACCEPT_VERSION.to_owned(),
             granted_scopes: None,
@@ -339,10 +539,58 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed for a whole request, from sending to the end of the body
-    /// (default 60 s); `None` waits forever.
-    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.timeout = timeout.into();
+    /// Time allowed for one attempt, from sending to the end of the body (default
+    /// 30 s); `None` waits forever. A timed-out attempt of an idempotent endpoint is
+    /// retried.
+    pub fn attempt_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.attempt_timeout = timeout.into();
+        self
+    }
+
+    /// Time allowed for a whole call, every attempt and every wait between them
+    /// included (default 90 s); `None` waits forever. No retry starts past it.
+    pub fn overall_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.overall_timeout = timeout.into();
+        self
+    }
+
+    /// The retry policy (default: [`RetryPolicy::default`]; [`RetryPolicy::none`]
+    /// turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Replaces the wait between attempts (`tokio::time::sleep`), for tests that check
+    /// the delays the retry policy asks for without waiting them.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use std::time::Duration;
+    ///
+    /// let waits = Arc::new(Mutex::new(Vec::<Duration>::new()));
+    /// let seen = Arc::clone(&waits);
+    /// let client = losant_core::Client::builder()
+    ///     .token("my-token")
+    ///     .sleeper(move |delay| {
+    ///         seen.lock().unwrap().push(delay);
+    ///         Box::pin(async {})
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), losant_core::Error>(())
+    /// ```
+    pub fn sleeper<F>(mut self, sleep: F) -> Self
+    where
+        F: Fn(Duration) -> SleepFuture + Send + Sync + 'static,
+    {
+        self.sleeper = Some(Arc::new(sleep));
+        self
+    }
+
+    /// The most calls of this client (and its clones) in flight at once (default 64);
+    /// more wait their turn. `None` removes the limit.
+    pub fn max_concurrent_requests(mut self, limit: impl Into<Option<usize>>) -> Self {
+        self.max_concurrent_requests = limit.into();
         self
     }
 
@@ -415,9 +663,6 @@ impl ClientBuilder {
         if let Some(timeout) = self.connect_timeout {
             http = http.connect_timeout(timeout);
         }
-        if let Some(timeout) = self.timeout {
-            http = http.timeout(timeout);
-        }
         let http = http
             .build()
             .map_err(|e| ConfigError::error(format!("the HTTP client could not be built: {e}")))?;
@@ -430,7 +675,13 @@ impl ClientBuilder {
                 granted_scopes: self.granted_scopes,
                 max_response_bytes: self.max_response_bytes,
                 connect_timeout: self.connect_timeout,
-                timeout: self.timeout,
+                attempt_timeout: self.attempt_timeout,
+                overall_timeout: self.overall_timeout,
+                retry: self.retry,
+                sleeper: self.sleeper.unwrap_or_else(tokio_sleeper),
+                limiter: self
+                    .max_concurrent_requests
+                    .map(|n| Semaphore::new(n.max(1))),
             }),
         })
     }
@@ -442,7 +693,11 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("token", &self.token.as_ref().map(|_| "[REDACTED]"))
             .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("overall_timeout", &self.overall_timeout)
+            .field("retry", &self.retry)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
+            .field("sleeper", &self.sleeper.as_ref().map(|_| "custom"))
             .field("user_agent", &self.user_agent)
             .field("accept_version", &self.accept_version)
             .field("granted_scopes", &self.granted_scopes)

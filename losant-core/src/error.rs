@@ -38,6 +38,10 @@ pub enum Error {
     /// A timeout fired.
     #[error(transparent)]
     Timeout(Box<TimeoutError>),
+    /// The server asked to wait longer (`Retry-After`) than the retry policy allows;
+    /// the call ended instead of sleeping.
+    #[error(transparent)]
+    RateLimited(Box<RateLimitError>),
     /// The server answered with a redirect, which is never followed with credentials.
     #[error(transparent)]
     Redirect(Box<RedirectError>),
@@ -60,8 +64,49 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             Error::Redirect(e) => Some(e.status),
+            Error::RateLimited(e) => Some(e.status),
             _ => None,
         }
+    }
+
+    /// How many attempts the call made before failing (1 when it was not retried,
+    /// 0 when nothing was sent).
+    #[must_use]
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api(e) => e.attempts,
+            Error::Timeout(e) => e.attempts,
+            Error::Transport(e) => e.attempts,
+            Error::RateLimited(e) => e.attempts,
+            Error::Decode(_) | Error::Redirect(_) | Error::BodyTooLarge(_) => 1,
+            Error::InvalidArgument(_)
+            | Error::InvalidId(_)
+            | Error::InsufficientScope(_)
+            | Error::Config(_) => 0,
+        }
+    }
+
+    /// The wait the server asked for with `Retry-After`, when it sent one.
+    #[must_use]
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(e) => e.retry_after,
+            Error::RateLimited(e) => Some(e.retry_after),
+            _ => None,
+        }
+    }
+
+    /// Records how many attempts the call made.
+    #[must_use]
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        match &mut self {
+            Error::Api(e) => e.attempts = attempts,
+            Error::Timeout(e) => e.attempts = attempts,
+            Error::Transport(e) => e.attempts = attempts,
+            Error::RateLimited(e) => e.attempts = attempts,
+            _ => {}
+        }
+        self
     }
 
     /// The endpoint of the failed call, when the error belongs to one.
@@ -73,6 +118,7 @@ impl Error {
             Error::InvalidArgument(e) => e.endpoint,
             Error::InsufficientScope(e) => Some(e.endpoint),
             Error::Timeout(e) => e.endpoint,
+            Error::RateLimited(e) => e.endpoint,
             Error::Redirect(e) => e.endpoint,
             Error::BodyTooLarge(e) => e.endpoint,
             Error::Transport(e) => e.endpoint,
@@ -88,6 +134,7 @@ impl Error {
             Error::Decode(e) => &mut e.endpoint,
             Error::InvalidArgument(e) => &mut e.endpoint,
             Error::Timeout(e) => &mut e.endpoint,
+            Error::RateLimited(e) => &mut e.endpoint,
             Error::Redirect(e) => &mut e.endpoint,
             Error::BodyTooLarge(e) => &mut e.endpoint,
             Error::Transport(e) => &mut e.endpoint,
@@ -136,10 +183,11 @@ impl Error {
         self.status() == Some(403)
     }
 
-    /// 429: the server is rate-limiting this client.
+    /// The server is rate-limiting this client: a 429, or a `Retry-After` longer
+    /// than the retry policy waits.
     #[must_use]
     pub fn is_rate_limited(&self) -> bool {
-        self.status() == Some(429)
+        matches!(self, Error::RateLimited(_)) || self.status() == Some(429)
     }
 
     /// A 5xx answer.
@@ -178,9 +226,23 @@ pub struct ApiError {
     pub(crate) message: Option<String>,
     pub(crate) body: String,
     pub(crate) body_truncated: bool,
+    pub(crate) attempts: u32,
+    pub(crate) retry_after: Option<Duration>,
 }
 
 impl ApiError {
+    /// How many attempts the call made; this is the answer to the last one.
+    #[must_use]
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The wait the server asked for with `Retry-After`, when it sent one.
+    #[must_use]
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
     /// The HTTP status.
     #[must_use]
     pub fn status(&self) -> u16 {
@@ -234,12 +296,16 @@ impl fmt::Display for ApiError {
             write!(f, " {reason}")?;
         }
         match (&self.error_type, &self.message) {
-            (Some(t), Some(m)) => write!(f, ": {t}: {m}"),
-            (Some(t), None) => write!(f, ": {t}"),
-            (None, Some(m)) => write!(f, ": {m}"),
-            (None, None) if self.body.trim().is_empty() => Ok(()),
-            (None, None) => write!(f, ": {}", one_line(&self.body, 160)),
+            (Some(t), Some(m)) => write!(f, ": {t}: {m}")?,
+            (Some(t), None) => write!(f, ": {t}")?,
+            (None, Some(m)) => write!(f, ": {m}")?,
+            (None, None) if self.body.trim().is_empty() => {}
+            (None, None) => write!(f, ": {}", one_line(&self.body, 160))?,
         }
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        Ok(())
     }
 }
 
@@ -451,10 +517,12 @@ impl std::error::Error for ScopeError {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TimeoutKind {
-    /// Establishing the connection took too long.
+    /// Establishing a connection took too long.
     Connect,
-    /// The whole request (sending it and reading the response) took too long.
-    Request,
+    /// One attempt (sending the request and reading the whole response) took too long.
+    Attempt,
+    /// The whole call, retries and waits included, took too long.
+    Overall,
 }
 
 /// A timeout fired.
@@ -463,6 +531,7 @@ pub struct TimeoutError {
     pub(crate) endpoint: Option<&'static Endpoint>,
     pub(crate) kind: TimeoutKind,
     pub(crate) after: Option<Duration>,
+    pub(crate) attempts: u32,
 }
 
 impl TimeoutError {
@@ -483,17 +552,71 @@ impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
             TimeoutKind::Connect => "connect timeout",
-            TimeoutKind::Request => "request timeout",
+            TimeoutKind::Attempt => "attempt timeout",
+            TimeoutKind::Overall => "overall timeout",
         };
         write!(f, "{}: {what}", endpoint_name(self.endpoint))?;
         if let Some(after) = self.after {
             write!(f, " after {after:?}")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
         }
         Ok(())
     }
 }
 
 impl std::error::Error for TimeoutError {}
+
+/// The server asked to wait longer than the retry policy allows.
+#[derive(Debug, Clone)]
+pub struct RateLimitError {
+    pub(crate) endpoint: Option<&'static Endpoint>,
+    pub(crate) status: u16,
+    pub(crate) retry_after: Duration,
+    pub(crate) limit: Duration,
+    pub(crate) attempts: u32,
+    pub(crate) body: String,
+}
+
+impl RateLimitError {
+    /// The wait the server asked for.
+    #[must_use]
+    pub fn retry_after(&self) -> Duration {
+        self.retry_after
+    }
+
+    /// The status of the answer (429, 503, ...).
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The start of the answer's body.
+    #[must_use]
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+}
+
+impl fmt::Display for RateLimitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: rate limited (HTTP {}): the server asks to retry after {:?}, longer than the {:?} the retry policy waits",
+            endpoint_name(self.endpoint),
+            self.status,
+            self.retry_after,
+            self.limit
+        )?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RateLimitError {}
 
 /// The server answered with a redirect.
 #[derive(Debug, Clone)]
@@ -559,6 +682,7 @@ pub struct TransportError {
     pub(crate) endpoint: Option<&'static Endpoint>,
     pub(crate) message: String,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    pub(crate) attempts: u32,
 }
 
 impl TransportError {
@@ -568,6 +692,7 @@ impl TransportError {
             endpoint: None,
             message: message.into(),
             source: None,
+            attempts: 1,
         }
     }
 
@@ -581,7 +706,11 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", endpoint_name(self.endpoint), self.message)
+        write!(f, "{}: {}", endpoint_name(self.endpoint), self.message)?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        Ok(())
     }
 }
 

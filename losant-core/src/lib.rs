@@ -64,6 +64,7 @@ mod error;
 mod id;
 mod param;
 mod request;
+mod retry;
 mod string_enum;
 mod transport;
 
@@ -72,8 +73,9 @@ mod transport;
 pub mod __private;
 
 pub use client::{
-    Client, ClientBuilder, DEFAULT_ACCEPT_VERSION, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_ACCEPT_VERSION, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_OVERALL_TIMEOUT,
 };
 pub use endpoint::{Endpoint, Method};
 pub use error::{
@@ -85,6 +87,7 @@ pub use id::{
     ExperienceUserId, FlowId, OrganizationId, UserId, WebhookId,
 };
 pub use param::{HeaderArg, PathValue};
+pub use retry::{RetryPolicy, SleepFuture};
 pub use transport::{Request, Response, Transport};
 
 /// Re-export of [`async-trait`](https://docs.rs/async-trait): put

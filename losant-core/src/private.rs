@@ -95,6 +95,9 @@ pub fn check(endpoint: &'static Endpoint, response: Response) -> Result<Response
         Err(_) => (None, None),
     };
     let (body, body_truncated) = excerpt(response.body());
+    let retry_after = response
+        .header("retry-after")
+        .and_then(|value| crate::retry::parse_retry_after(value, std::time::SystemTime::now()));
     Err(Error::Api(Box::new(ApiError {
         endpoint: Some(endpoint),
         status,
@@ -102,6 +105,8 @@ pub fn check(endpoint: &'static Endpoint, response: Response) -> Result<Response
         message,
         body,
         body_truncated,
+        attempts: response.attempts(),
+        retry_after,
     })))
 }
 

@@ -131,6 +131,7 @@ pub struct Response {
     status: u16,
     headers: http::HeaderMap,
     body: Bytes,
+    pub(crate) attempts: u32,
 }
 
 impl Response {
@@ -145,6 +146,7 @@ impl Response {
             status,
             headers: http::HeaderMap::new(),
             body: body.into(),
+            attempts: 1,
         }
     }
 
@@ -163,6 +165,7 @@ impl Response {
             status,
             headers,
             body,
+            attempts: 1,
         }
     }
 
@@ -201,6 +204,12 @@ impl Response {
     #[must_use]
     pub fn body(&self) -> &Bytes {
         &self.body
+    }
+
+    /// How many attempts the call took to get this response (1 without retries).
+    #[must_use]
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// Whether the status is 2xx.

@@ -551,7 +551,8 @@ async fn a_slow_server_hits_the_request_timeout() {
     let client = Client::builder()
         .token(TOKEN)
         .base_url(server.base_url())
-        .timeout(std::time::Duration::from_millis(200))
+        .attempt_timeout(std::time::Duration::from_millis(200))
+        .retry(losant_core::RetryPolicy::none())
         .build()
         .unwrap();
     let error = client.get_event(&app(), &event()).await.unwrap_err();
@@ -559,7 +560,7 @@ async fn a_slow_server_hits_the_request_timeout() {
     let Error::Timeout(timeout) = &error else {
         unreachable!()
     };
-    assert_eq!(timeout.kind(), losant_core::TimeoutKind::Request);
+    assert_eq!(timeout.kind(), losant_core::TimeoutKind::Attempt);
     assert_eq!(timeout.after(), Some(std::time::Duration::from_millis(200)));
 }
 

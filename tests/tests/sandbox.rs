@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use losant_core::{ApplicationId, Client, Error, EventId, Result, api};
+use losant_core::{ApplicationId, Client, Error, EventId, Result, RetryPolicy, api};
 use losant_events::{EventApi, EventLevel, EventPatch, EventState, SourceType};
 use losant_sandbox::{DEMO_APPLICATION, DEMO_EVENT, DEMO_TOKEN, NewEvent, Sandbox, Seed};
 
@@ -353,32 +353,40 @@ async fn tokens_ids_and_applications_are_checked_in_order() {
 #[tokio::test]
 async fn injected_faults_fail_the_next_calls_then_clear() {
     let setup = setup(&["all.Application"]).await;
-    let client = client(&setup);
+    let once = Client::builder()
+        .token(&setup.token)
+        .base_url(setup.sandbox.base_url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
     let faults = setup.sandbox.faults();
     faults.fail_next(2, 503);
     for _ in 0..2 {
-        let error = client
-            .get_event(&setup.app, &setup.event)
-            .await
-            .unwrap_err();
+        let error = once.get_event(&setup.app, &setup.event).await.unwrap_err();
         assert_eq!(error.status(), Some(503));
         assert_eq!(error.api_error_type(), Some("SandboxFault"));
     }
-    client.get_event(&setup.app, &setup.event).await.unwrap();
+    once.get_event(&setup.app, &setup.event).await.unwrap();
+
+    // The default policy rides out the same two failures.
+    faults.fail_next(2, 503);
+    let seen = setup.sandbox.requests_seen();
+    client(&setup)
+        .get_event(&setup.app, &setup.event)
+        .await
+        .unwrap();
+    assert_eq!(setup.sandbox.requests_seen(), seen + 3);
 
     faults.set_latency(Duration::from_millis(300));
     let slow = Client::builder()
         .token(&setup.token)
         .base_url(setup.sandbox.base_url())
-        .timeout(Duration::from_millis(50))
+        .attempt_timeout(Duration::from_millis(50))
+        .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    assert!(
-        slow.get_event(&setup.app, &setup.event)
-            .await
-            .unwrap_err()
-            .is_timeout()
-    );
+    let error = slow.get_event(&setup.app, &setup.event).await.unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
     faults.clear();
     slow.get_event(&setup.app, &setup.event).await.unwrap();
 }
