@@ -269,6 +269,8 @@ async fn unauthorized_forbidden_and_server_errors_are_typed() {
     assert!(error.is_server_error());
     assert_eq!(error.status(), Some(500));
     assert!(!error.is_not_found());
+    // 500 is not retried.
+    assert_eq!(error.attempts(), 1);
 }
 
 #[tokio::test]
@@ -287,6 +289,9 @@ async fn an_html_502_page_keeps_its_status_and_body() {
         "{shown}"
     );
     assert!(!shown.contains('\n'), "{shown}");
+    // A GET is retried on 502: three attempts, the last answer kept.
+    assert_eq!(error.attempts(), 3);
+    assert!(shown.ends_with("(after 3 attempts)"), "{shown}");
 }
 
 #[tokio::test]

@@ -127,6 +127,7 @@ impl ScriptedServer {
                 let Ok((stream, _)) = listener.accept().await else {
                     break;
                 };
+                let _ = stream.set_nodelay(true);
                 accept.connections.fetch_add(1, Ordering::SeqCst);
                 connections.push(tokio::spawn(serve(stream, Arc::clone(&accept))));
             }
@@ -245,10 +246,10 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
                     headers,
                     body,
                 } => {
-                    stream
-                        .write_all(&head(status, &headers, Some(body.len())))
-                        .await?;
-                    stream.write_all(&body).await?;
+                    // One write: head and body in one segment.
+                    let mut answer = head(status, &headers, Some(body.len()));
+                    answer.extend_from_slice(&body);
+                    stream.write_all(&answer).await?;
                     Ok(true)
                 }
                 Step::ResetBeforeResponse => {
