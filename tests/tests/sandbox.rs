@@ -32,10 +32,12 @@ async fn setup(scopes: &[&str]) -> Setup {
     }
 }
 
+/// A client of the sandbox whose retries do not wait.
 fn client(setup: &Setup) -> Client {
     Client::builder()
         .token(&setup.token)
         .base_url(setup.sandbox.base_url())
+        .sleeper(|_| Box::pin(async {}))
         .build()
         .unwrap()
 }

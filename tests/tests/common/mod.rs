@@ -26,10 +26,13 @@ pub fn event() -> EventId {
     EVENT.parse().unwrap()
 }
 
+/// A client for `base_url` whose retries do not wait: these tests check what is sent
+/// and decoded; the waits themselves are checked in `faults.rs`.
 pub fn client(base_url: &str) -> Client {
     Client::builder()
         .token(TOKEN)
         .base_url(base_url)
+        .sleeper(|_| Box::pin(async {}))
         .build()
         .unwrap()
 }
