@@ -768,12 +768,39 @@ fn one_line(text: &str, max: usize) -> String {
 
 /// The start of a body, lossily decoded: `(text, truncated)`.
 pub(crate) fn excerpt(body: &[u8]) -> (String, bool) {
-    let truncated = body.len() > BODY_EXCERPT_LIMIT;
+    let mut truncated = body.len() > BODY_EXCERPT_LIMIT;
     let cut = &body[..body.len().min(BODY_EXCERPT_LIMIT)];
     let mut text = String::from_utf8_lossy(cut).into_owned();
     if truncated && text.ends_with('\u{FFFD}') {
         // A multi-byte character split by the cut.
         text.pop();
     }
+    // Each invalid byte became a three-byte U+FFFD: cut again to stay within the limit.
+    if text.len() > BODY_EXCERPT_LIMIT {
+        let mut end = BODY_EXCERPT_LIMIT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        truncated = true;
+    }
     (text, truncated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BODY_EXCERPT_LIMIT, excerpt};
+
+    #[test]
+    fn an_excerpt_stays_within_the_limit_even_when_bytes_are_replaced() {
+        // Found by the response_decode fuzz target: invalid bytes grow threefold.
+        let (text, truncated) = excerpt(&[0xff; 3000]);
+        assert!(text.len() <= BODY_EXCERPT_LIMIT, "{}", text.len());
+        assert!(truncated);
+        let (text, truncated) = excerpt("é".repeat(3000).as_bytes());
+        assert!(text.len() <= BODY_EXCERPT_LIMIT);
+        assert!(text.chars().all(|c| c == 'é'));
+        assert!(truncated);
+        assert_eq!(excerpt(b"short"), ("short".to_owned(), false));
+    }
 }

@@ -111,31 +111,22 @@ pub fn check(endpoint: &'static Endpoint, response: Response) -> Result<Response
 }
 
 /// Decodes a 2xx body as `T`, naming the JSON path where it failed.
+///
+/// The body is decoded once with plain `serde_json`; only when that fails is it decoded
+/// again with path tracking, which allocates for every key it passes, to say where.
 pub fn decode<T: DeserializeOwned>(endpoint: &'static Endpoint, response: &Response) -> Result<T> {
+    let error = match serde_json::from_slice(response.body()) {
+        Ok(value) => return Ok(value),
+        Err(error) => error,
+    };
     let target = std::any::type_name::<T>();
     let mut deserializer = serde_json::Deserializer::from_slice(response.body());
-    match serde_path_to_error::deserialize(&mut deserializer) {
-        Ok(value) => match deserializer.end() {
-            Ok(()) => Ok(value),
-            Err(error) => Err(decode_error(
-                endpoint,
-                response,
-                target,
-                ".".to_owned(),
-                &error,
-            )),
-        },
-        Err(error) => {
-            let path = error.path().to_string();
-            Err(decode_error(
-                endpoint,
-                response,
-                target,
-                path,
-                error.inner(),
-            ))
-        }
-    }
+    let path = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(tracked) => tracked.path().to_string(),
+        // Only trailing characters can fail the plain decode but not the tracked one.
+        Ok(_) => ".".to_owned(),
+    };
+    Err(decode_error(endpoint, response, target, path, &error))
 }
 
 fn decode_error(

@@ -41,7 +41,18 @@ impl RequestBuilder {
     /// Starts a request for `endpoint`, filling its placeholders with `values` in
     /// template order.
     pub fn new(endpoint: &'static Endpoint, values: &[Cow<'_, str>]) -> Result<Self> {
-        let mut target = String::with_capacity(endpoint.path.len() + 32);
+        // The literals plus the values as they are: exact for IDs, which need no
+        // encoding; `+ 16` leaves room for a short query without growing.
+        let literals: usize = endpoint
+            .parts
+            .iter()
+            .map(|part| match part {
+                PathPart::Literal(text) => text.len(),
+                PathPart::Param(_) => 0,
+            })
+            .sum();
+        let values_len: usize = values.iter().map(|v| v.len()).sum();
+        let mut target = String::with_capacity(literals + values_len + 16);
         let mut values = values.iter();
         for part in endpoint.parts {
             match *part {
@@ -171,7 +182,15 @@ fn push_segment(
         "." => "a path segment cannot be `.`",
         ".." => "a path segment cannot be `..`",
         _ => {
-            target.extend(percent_encoding::utf8_percent_encode(value, SEGMENT));
+            // Most values (IDs, slugs) need no encoding: copy them in one go.
+            if value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+            {
+                target.push_str(value);
+            } else {
+                target.extend(percent_encoding::utf8_percent_encode(value, SEGMENT));
+            }
             return Ok(());
         }
     };

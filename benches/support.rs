@@ -1,0 +1,68 @@
+//! Shared pieces of the benchmarks: the reference Event, a counting allocator and
+//! summary statistics.
+
+#![allow(dead_code, unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The API reference's example Event.
+pub(crate) const EVENT_JSON: &str = r#"{"applicationId":"575ec8687ae143cd83dc4a97","creationDate":"2016-06-13T04:00:00.000Z","deviceId":"575ecf887ae143cd83dc4aa2","deviceName":"My Device","eventId":"575ed0de7ae143cd83dc4aa5","eventTags":{"customKey":"customValue"},"id":"575ed0de7ae143cd83dc4aa5","lastUpdated":"2016-06-13T04:00:00.000Z","level":"info","message":"Power levels on device 432 have surpassed critical thresholds","sourceId":"575ed70c7ae143cd83dc4aa9","sourceName":"hello@example.com","sourceType":"user","state":"new","subject":"Power levels critical","updates":[]}"#;
+pub(crate) const APP: &str = "575ec8687ae143cd83dc4a97";
+pub(crate) const EVENT: &str = "575ed0de7ae143cd83dc4aa5";
+pub(crate) const TOKEN: &str = "bench-token";
+
+/// Counts every allocation of the process.
+pub(crate) struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts calls.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// Allocations so far.
+pub(crate) fn allocations() -> u64 {
+    ALLOCATIONS.load(Ordering::Relaxed)
+}
+
+/// `(min, median, max)` of `values`.
+pub(crate) fn summary(values: &[f64]) -> (f64, f64, f64) {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    (
+        sorted[0],
+        sorted[sorted.len() / 2],
+        sorted[sorted.len() - 1],
+    )
+}
+
+/// A headers map as every client of the benchmarks sends it.
+pub(crate) fn default_headers() -> reqwest::header::HeaderMap {
+    use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
+    let mut headers = HeaderMap::new();
+    let mut auth = HeaderValue::from_str(&format!("Bearer {TOKEN}")).unwrap();
+    auth.set_sensitive(true);
+    headers.insert(AUTHORIZATION, auth);
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert("accept-version", HeaderValue::from_static("^1.30.0"));
+    headers.insert(USER_AGENT, HeaderValue::from_static("losant-core/0.1.0"));
+    headers
+}
