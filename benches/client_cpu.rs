@@ -5,7 +5,7 @@
 //! interleaved, and are reported as ratios.
 //!
 //! `cargo bench -p losant-benches --bench client_cpu`; `BENCH_ONLY=<variant>` runs one
-//! variant for a fixed count (for `valgrind --tool=callgrind`).
+//! variant `BENCH_COUNT` times (default 20000), for `valgrind --tool=callgrind`.
 
 #[path = "support.rs"]
 mod support;
@@ -163,7 +163,8 @@ fn main() {
             VARIANTS.contains(&only.as_str()),
             "BENCH_ONLY is one of {VARIANTS:?}"
         );
-        setup.run(&only, 20_000);
+        let count = std::env::var("BENCH_COUNT").map_or(20_000, |c| c.parse().unwrap());
+        setup.run(&only, count);
         return;
     }
     // `cargo test --benches` runs this with --bench absent: one quick pass.

@@ -101,6 +101,27 @@ def hand_crate(n):
             out.append(f'        json(self.http.post(url).header("content-type", "application/json").body(body).send().await?).await')
         out.append("    }")
     out.append("}")
+    # Async fns are compiled only where they are used; the macro crate's `as_dyn`
+    # compiles every method for the client, so this compiles every function here.
+    out.append("")
+    out.append("type Call<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>> + Send + 'a>>;")
+    out.append("/// Every function compiled, as a user's crate that calls them would.")
+    out.append("pub fn instantiate<'a>(api: &'a Api, app: &'a str, value: &'a Value) -> (Vec<Call<'a, Value>>, Vec<Call<'a, ()>>) {")
+    out.append("    let mut values: Vec<Call<'a, Value>> = Vec::new();")
+    out.append("    let mut units: Vec<Call<'a, ()>> = Vec::new();")
+    for i in range(n):
+        kind = KINDS[i % 4]
+        res = f"thing{i}"
+        if kind == "get":
+            out.append(f'    values.push(Box::pin(api.get_{res}(app, "id")));')
+        elif kind == "patch":
+            out.append(f'    values.push(Box::pin(api.patch_{res}(app, "id", value)));')
+        elif kind == "delete":
+            out.append(f'    units.push(Box::pin(api.delete_{res}(app, "id")));')
+        else:
+            out.append(f'    values.push(Box::pin(api.post_{res}(app, Some(1), value)));')
+    out.append("    (values, units)")
+    out.append("}")
     return "\n".join(out) + "\n"
 
 

@@ -69,7 +69,10 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
-    token: SecretString,
+    /// Finds the token in bodies the server sends back, built once: a call only
+    /// scans. (The token is in the `Authorization` header value too; this copy adds
+    /// no exposure.)
+    token_finder: memchr::memmem::Finder<'static>,
     granted_scopes: Option<Vec<String>>,
     max_response_bytes: usize,
     connect_timeout: Option<Duration>,
@@ -194,9 +197,9 @@ impl Client {
 
     /// Replaces every copy of the token in a body the server sent back.
     fn redact(&self, body: Bytes) -> Bytes {
-        let token = self.inner.token.expose_secret().as_bytes();
-        let finder = memchr::memmem::Finder::new(token);
-        if token.is_empty() || finder.find(&body).is_none() {
+        let finder = &self.inner.token_finder;
+        let token_len = finder.needle().len();
+        if token_len == 0 || finder.find(&body).is_none() {
             return body;
         }
         let mut out = Vec::with_capacity(body.len());
@@ -204,7 +207,7 @@ impl Client {
         while let Some(at) = finder.find(rest) {
             out.extend_from_slice(&rest[..at]);
             out.extend_from_slice(REDACTED);
-            rest = &rest[at + token.len()..];
+            rest = &rest[at + token_len..];
         }
         out.extend_from_slice(rest);
         out.into()
@@ -253,7 +256,9 @@ impl Client {
                 )
                 .body(body.clone());
         }
-        if let Some(timeout) = timeout {
+        // The attempt timeout is the HTTP client's own (set once at build time); a
+        // request only carries one when the overall deadline cuts it shorter.
+        if clamped && let Some(timeout) = timeout {
             builder = builder.timeout(timeout);
         }
 
@@ -663,6 +668,9 @@ impl ClientBuilder {
         if let Some(timeout) = self.connect_timeout {
             http = http.connect_timeout(timeout);
         }
+        if let Some(timeout) = self.attempt_timeout {
+            http = http.timeout(timeout);
+        }
         let http = http
             .build()
             .map_err(|e| ConfigError::error(format!("the HTTP client could not be built: {e}")))?;
@@ -671,7 +679,8 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                token,
+                token_finder: memchr::memmem::Finder::new(token.expose_secret().as_bytes())
+                    .into_owned(),
                 granted_scopes: self.granted_scopes,
                 max_response_bytes: self.max_response_bytes,
                 connect_timeout: self.connect_timeout,
