@@ -5,6 +5,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -215,10 +216,12 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Re
 fn head(status: u16, headers: &[(String, String)], length: Option<usize>) -> Vec<u8> {
     let mut head = format!("HTTP/1.1 {status} Scripted\r\n");
     for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
+        let _ = write!(head, "{name}: {value}\r\n");
     }
     match length {
-        Some(length) => head.push_str(&format!("content-length: {length}\r\n")),
+        Some(length) => {
+            let _ = write!(head, "content-length: {length}\r\n");
+        }
         None => head.push_str("transfer-encoding: chunked\r\n"),
     }
     head.push_str("\r\n");
