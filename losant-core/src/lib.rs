@@ -62,6 +62,8 @@ mod client;
 mod endpoint;
 mod error;
 mod id;
+mod outcome;
+mod paging;
 mod param;
 mod request;
 mod retry;
@@ -86,6 +88,8 @@ pub use id::{
     ApiTokenId, ApplicationId, DashboardId, DataTableId, DeviceId, DeviceRecipeId, EventId,
     ExperienceUserId, FlowId, OrganizationId, UserId, WebhookId,
 };
+pub use outcome::{FromResponse, JobEnqueued, MaybeJob};
+pub use paging::{Page, PageStream, paginate};
 pub use param::{HeaderArg, PathValue};
 pub use retry::{RetryPolicy, SleepFuture};
 pub use transport::{Request, Response, Transport};
@@ -98,3 +102,9 @@ pub use async_trait::async_trait;
 /// [`Response`] carries.
 pub use http;
 pub use losant_macros::{api, endpoint};
+
+/// Re-export of the stream traits of [`futures-util`](https://docs.rs/futures-util), to
+/// consume a [`PageStream`] without another dependency.
+pub mod stream {
+    pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
+}

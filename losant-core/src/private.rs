@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::endpoint::{Endpoint, Method};
 use crate::error::{ApiError, DecodeError, Error, RedirectError, Result, excerpt};
+use crate::outcome::FromResponse;
 use crate::transport::{Response, Transport};
 
 /// Endpoint metadata, as a constant.
@@ -42,15 +43,15 @@ pub const fn endpoint(
     }
 }
 
-/// Sends the request and decodes a 2xx JSON body as `T`.
+/// Sends the request and turns the 2xx answer into `T`.
 pub async fn call_json<T, Tr>(transport: &Tr, request: RequestBuilder) -> Result<T>
 where
-    T: DeserializeOwned,
+    T: FromResponse,
     Tr: Transport + ?Sized,
 {
     let endpoint = request.endpoint();
     let response = send(transport, request).await?;
-    decode(endpoint, &response)
+    T::from_response(endpoint, &response)
 }
 
 /// Sends the request and ignores a 2xx body.

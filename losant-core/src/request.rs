@@ -98,6 +98,22 @@ impl RequestBuilder {
         Ok(())
     }
 
+    /// Adds a `#[query(json)]` argument: the whole value as one JSON-encoded string
+    /// (`None` adds nothing), as Losant's object-valued query parameters expect.
+    pub fn query_json<T: Serialize + ?Sized>(
+        &mut self,
+        argument: &str,
+        key: &str,
+        value: &T,
+    ) -> Result<()> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| invalid(self.request.endpoint, argument, e.to_string()))?;
+        if !value.is_null() {
+            self.query_value(key, &Value::String(value.to_string()));
+        }
+        Ok(())
+    }
+
     fn query_value(&mut self, key: &str, value: &Value) {
         let request = &mut self.request;
         let start = *request.query_start.get_or_insert_with(|| {
@@ -153,12 +169,16 @@ impl RequestBuilder {
         Ok(())
     }
 
-    /// Sets the `#[body]` argument, serialized as JSON. A serialization failure (such
-    /// as a model refusing a value over its schema's limits) refuses the call.
+    /// Sets the `#[body]` argument, serialized as JSON; `None` (JSON `null`) sends no
+    /// body. A serialization failure (such as a model refusing a value over its
+    /// schema's limits) refuses the call.
     pub fn json_body<T: Serialize + ?Sized>(&mut self, argument: &str, value: &T) -> Result<()> {
         let body = serde_json::to_vec(value)
             .map_err(|e| invalid(self.request.endpoint, argument, e.to_string()))?;
-        self.request.body = Some(body.into());
+        // An absent optional body (`None`, serialized as `null`) sends no body at all.
+        if body != b"null" {
+            self.request.body = Some(body.into());
+        }
         Ok(())
     }
 

@@ -20,10 +20,18 @@
 //! # Ok(()) }
 //! ```
 
+mod collection;
 mod model;
 mod patch;
+mod query;
 
-use losant_core::{ApplicationId, EventId, Result, api};
+use losant_core::{ApplicationId, EventId, JobEnqueued, MaybeJob, Result, api};
+
+pub use collection::{
+    EventPlusNewCount, EventPost, Events, EventsDeleted, EventsExport, EventsFilter, EventsQuery,
+    SortDirection, SortField,
+};
+pub use query::{EventField, EventQuery, FieldQuery, MAX_QUERY_ITEMS};
 
 pub use model::{
     Change, DeviceIdChange, Event, EventLevel, EventState, EventUpdate, SourceType, Success,
@@ -74,4 +82,114 @@ pub trait EventApi {
         scope = "event.delete"
     )]
     async fn delete_event(&self, app: &ApplicationId, event: &EventId) -> Result<Success>;
+}
+
+/// Actions on the events of an application (`/applications/{applicationId}/events`).
+///
+/// Implemented for [`losant_core::Client`] and every other [`losant_core::Transport`];
+/// [`EventsApiEndpoints`] holds each operation's metadata.
+///
+/// ```no_run
+/// # async fn run(client: losant_core::Client, app: losant_core::ApplicationId) -> losant_core::Result<()> {
+/// use losant_core::stream::TryStreamExt;
+/// use losant_events::{EventField, EventLevel, EventQuery, EventsApi, EventsQuery};
+///
+/// let critical = EventQuery::from(EventQuery::field(EventField::Level).eq(EventLevel::Critical));
+/// let options = EventsQuery::new().per_page(100);
+/// let mut events = client.get_events_stream(&app, &options, Some(&critical));
+/// while let Some(event) = events.try_next().await? {
+///     println!("{:?}", event.subject);
+/// }
+/// # Ok(()) }
+/// ```
+#[api]
+pub trait EventsApi {
+    /// Returns the events of an application: one page, filtered, sorted, and
+    /// narrowed by an advanced query (sent JSON-encoded). `get_events_stream` walks
+    /// every page.
+    #[endpoint(
+        method = "GET",
+        path = "/applications/<app>/events",
+        scope = "events.get",
+        paginate = "page"
+    )]
+    async fn get_events(
+        &self,
+        app: &ApplicationId,
+        #[query] options: &EventsQuery,
+        #[query(json)] query: Option<&EventQuery>,
+        #[query] page: Option<u32>,
+    ) -> Result<Events>;
+
+    /// Creates an event (201). The API allows 15 creations per 15 seconds per
+    /// application; over it the call fails with a 429 (`Error::is_rate_limited`).
+    #[endpoint(
+        method = "POST",
+        path = "/applications/<app>/events",
+        scope = "events.post"
+    )]
+    async fn post_event(&self, app: &ApplicationId, #[body] event: &EventPost) -> Result<Event>;
+
+    /// Updates every event matching the filters and query: done at once (200) or
+    /// queued as a job (202).
+    #[endpoint(
+        method = "PATCH",
+        path = "/applications/<app>/events",
+        scope = "events.patch"
+    )]
+    async fn patch_events(
+        &self,
+        app: &ApplicationId,
+        #[query] filter: &EventsFilter,
+        #[query(json)] query: Option<&EventQuery>,
+        #[query] email: Option<&str>,
+        #[query] callback_url: Option<&str>,
+        #[body] updates: &EventPatch,
+    ) -> Result<MaybeJob<Success>>;
+
+    /// Returns the most recent event of the highest severity among those matching,
+    /// with the number of new events.
+    #[endpoint(
+        method = "GET",
+        path = "/applications/<app>/events/mostRecentBySeverity",
+        scope = "events.mostRecentBySeverity"
+    )]
+    async fn most_recent_by_severity(
+        &self,
+        app: &ApplicationId,
+        #[query] filter: Option<&str>,
+        #[query(json)] query: Option<&EventQuery>,
+    ) -> Result<EventPlusNewCount>;
+
+    /// Deletes the events matching `query` (every event without one): done at once
+    /// (200) or queued as a job (202). Safe to repeat; accepted by the `.read` groups,
+    /// as the API reference lists.
+    #[endpoint(
+        method = "POST",
+        path = "/applications/<app>/events/delete",
+        scope = "events.delete",
+        read = true,
+        idempotent = true
+    )]
+    async fn delete_events(
+        &self,
+        app: &ApplicationId,
+        #[body] query: Option<&EventQuery>,
+        #[query] email: Option<&str>,
+        #[query] callback_url: Option<&str>,
+    ) -> Result<MaybeJob<EventsDeleted>>;
+
+    /// Queues an export of the events (202); the export is emailed or announced to a
+    /// callback URL.
+    #[endpoint(
+        method = "POST",
+        path = "/applications/<app>/events/export",
+        scope = "events.export",
+        read = true
+    )]
+    async fn export_events(
+        &self,
+        app: &ApplicationId,
+        #[body] export: &EventsExport,
+    ) -> Result<JobEnqueued>;
 }

@@ -166,31 +166,37 @@ impl EventPatch {
                 ));
             }
         }
-        for (key, value) in self.event_tags.iter().flatten() {
-            let key_ok = (1..=MAX_TAG_CHARS).contains(&key.len())
-                && key
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-            if !key_ok {
-                return Err(InvalidArgument::new(
-                    "eventTags",
-                    format!(
-                        "tag key {key:?} must be 1 to {MAX_TAG_CHARS} characters of 0-9, a-z, A-Z, `_` and `-`"
-                    ),
-                ));
-            }
-            let len = value.chars().count();
-            if !(1..=MAX_TAG_CHARS).contains(&len) {
-                return Err(InvalidArgument::new(
-                    "eventTags",
-                    format!(
-                        "the value of tag `{key}` must be 1 to {MAX_TAG_CHARS} characters, got {len}"
-                    ),
-                ));
-            }
-        }
-        Ok(())
+        validate_tags(self.event_tags.as_ref(), MAX_TAG_CHARS)
     }
+}
+
+/// Checks tag keys (`^[0-9a-zA-Z_-]{1,max}$`) and values (1 to `max` characters).
+pub(crate) fn validate_tags(
+    tags: Option<&BTreeMap<String, String>>,
+    max: usize,
+) -> Result<(), InvalidArgument> {
+    for (key, value) in tags.into_iter().flatten() {
+        let key_ok = (1..=max).contains(&key.len())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !key_ok {
+            return Err(InvalidArgument::new(
+                "eventTags",
+                format!(
+                    "tag key {key:?} must be 1 to {max} characters of 0-9, a-z, A-Z, `_` and `-`"
+                ),
+            ));
+        }
+        let len = value.chars().count();
+        if !(1..=max).contains(&len) {
+            return Err(InvalidArgument::new(
+                "eventTags",
+                format!("the value of tag `{key}` must be 1 to {max} characters, got {len}"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The wire form: only what was set, in the schema's order.

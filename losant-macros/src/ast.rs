@@ -22,6 +22,8 @@ pub(crate) struct Endpoint {
     pub(crate) idempotent: bool,
     pub(crate) args: Vec<Arg>,
     pub(crate) returns: Returns,
+    /// `paginate = "page"`: the page argument, for the generated `<name>_stream`.
+    pub(crate) paginate: Option<Ident>,
 }
 
 /// One method argument and its role.
@@ -38,7 +40,12 @@ pub(crate) enum Role {
     /// Serialized as the JSON body.
     Body,
     /// Added to the query string; the name is used for a scalar value.
-    Query(String),
+    Query {
+        /// The query key.
+        key: String,
+        /// Sent as one JSON-encoded value.
+        json: bool,
+    },
     /// Sent as this header (lower-case).
     Header(String),
 }
@@ -48,7 +55,7 @@ impl Role {
         match self {
             Role::Path => "a path placeholder".to_owned(),
             Role::Body => "`#[body]`".to_owned(),
-            Role::Query(_) => "`#[query]`".to_owned(),
+            Role::Query { .. } => "`#[query]`".to_owned(),
             Role::Header(name) => format!("`#[header = \"{name}\"]`"),
         }
     }
@@ -320,6 +327,11 @@ pub(crate) fn endpoint(
         |lit| lit.value,
     );
 
+    let paginate = attr
+        .paginate
+        .as_ref()
+        .and_then(|lit| check_paginate(cx, lit, &args, &sig.output));
+
     if cx.count() != errors_before {
         return None;
     }
@@ -334,7 +346,39 @@ pub(crate) fn endpoint(
         idempotent,
         args,
         returns: returns(&sig.output)?,
+        paginate,
     })
+}
+
+/// `paginate = "page"` names a `#[query]` argument, on an endpoint returning a page.
+fn check_paginate(cx: &mut Ctxt, lit: &LitStr, args: &[Arg], output: &ReturnType) -> Option<Ident> {
+    let name = lit.value();
+    let Some(arg) = args.iter().find(|a| a.ident.unraw_string() == name) else {
+        let names: Vec<String> = args.iter().map(|a| a.ident.unraw_string()).collect();
+        cx.error_spanned(
+            lit,
+            format!(
+                "`paginate` names the page argument, but there is no argument `{name}`{}",
+                did_you_mean(&name, names.iter().map(String::as_str))
+            ),
+        );
+        return None;
+    };
+    if !matches!(arg.role, Role::Query { json: false, .. }) {
+        cx.error_spanned(
+            lit,
+            format!("the page argument `{name}` must be a `#[query]` argument"),
+        );
+        return None;
+    }
+    if !matches!(returns(output), Some(Returns::Json(_))) {
+        cx.error_spanned(
+            lit,
+            "a paginated endpoint returns `Result<PageType>`, where `PageType: losant_core::Page`",
+        );
+        return None;
+    }
+    Some(arg.ident.clone())
 }
 
 /// Gives each argument its role.
@@ -427,9 +471,10 @@ impl Binder<'_> {
                 }
                 ok.then_some(Role::Body)
             }
-            RoleAttr::Query(rename) => Some(Role::Query(
-                rename.map_or_else(|| camel_case(arg_name), |lit| lit.value()),
-            )),
+            RoleAttr::Query { name, json } => Some(Role::Query {
+                key: name.map_or_else(|| camel_case(arg_name), |lit| lit.value()),
+                json,
+            }),
             RoleAttr::Header(lit) => check_header_name(cx, &lit).map(Role::Header),
         }
     }

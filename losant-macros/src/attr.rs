@@ -4,12 +4,13 @@ use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
 use syn::{Attribute, Ident, Lit, LitBool, LitStr, Meta, Token};
 
 use crate::ctxt::Ctxt;
 use crate::suggest::{closest, did_you_mean};
 use crate::symbol::{
-    ARG_ROLES, BODY, ENDPOINT_KEYS, HEADER, IDEMPOTENT, METHOD, PATH, QUERY, READ, SCOPE,
+    ARG_ROLES, BODY, ENDPOINT_KEYS, HEADER, IDEMPOTENT, METHOD, PAGINATE, PATH, QUERY, READ, SCOPE,
 };
 
 /// A value that may be given once. Every key goes through [`Attr::set`], so duplicate
@@ -52,6 +53,7 @@ pub(crate) struct EndpointAttr {
     pub(crate) scope: Option<LitStr>,
     pub(crate) read: Option<LitBool>,
     pub(crate) idempotent: Option<LitBool>,
+    pub(crate) paginate: Option<LitStr>,
 }
 
 struct KeyValue {
@@ -97,6 +99,7 @@ pub(crate) fn parse_endpoint(cx: &mut Ctxt, attr: &Attribute) -> Option<Endpoint
     let mut scope = Attr::none(SCOPE);
     let mut read = Attr::none(READ);
     let mut idempotent = Attr::none(IDEMPOTENT);
+    let mut paginate = Attr::none(PAGINATE);
     let mut suggested = Vec::new();
 
     for KeyValue { key, value } in pairs {
@@ -115,6 +118,7 @@ pub(crate) fn parse_endpoint(cx: &mut Ctxt, attr: &Attribute) -> Option<Endpoint
             SCOPE => set_str(cx, &mut scope, &key, value),
             READ => set_bool(cx, &mut read, &key, value),
             IDEMPOTENT => set_bool(cx, &mut idempotent, &key, value),
+            PAGINATE => set_str(cx, &mut paginate, &key, value),
             _ => suggested.extend(unknown_key(cx, &key, &name)),
         }
     }
@@ -127,6 +131,7 @@ pub(crate) fn parse_endpoint(cx: &mut Ctxt, attr: &Attribute) -> Option<Endpoint
         scope: scope.get(),
         read: read.get(),
         idempotent: idempotent.get(),
+        paginate: paginate.get(),
     })
 }
 
@@ -134,7 +139,7 @@ fn unknown_key(cx: &mut Ctxt, key: &Ident, name: &str) -> Option<&'static str> {
     cx.error(
         key.span(),
         format!(
-            "unknown endpoint attribute `{name}`: expected one of `method`, `path`, `scope`, `read`, `idempotent`{}",
+            "unknown endpoint attribute `{name}`: expected one of `method`, `path`, `scope`, `read`, `idempotent`, `paginate`{}",
             did_you_mean(name, ENDPOINT_KEYS.iter().copied())
         ),
     );
@@ -161,7 +166,12 @@ pub(crate) enum RoleAttr {
     /// `#[body]`
     Body,
     /// `#[query]` or `#[query = "name"]`
-    Query(Option<LitStr>),
+    Query {
+        /// The query key, when given.
+        name: Option<LitStr>,
+        /// `json`: the value is sent as one JSON-encoded string.
+        json: bool,
+    },
     /// `#[header = "name"]`
     Header(LitStr),
 }
@@ -189,13 +199,20 @@ pub(crate) fn parse_role(cx: &mut Ctxt, attr: &Attribute) -> Option<Result<RoleA
             );
             Err(())
         }
-        (QUERY, Meta::Path(_)) => Ok(RoleAttr::Query(None)),
+        (QUERY, Meta::Path(_)) => Ok(RoleAttr::Query {
+            name: None,
+            json: false,
+        }),
+        (QUERY, Meta::List(list)) => parse_query_list(cx, list),
         (QUERY | HEADER, Meta::NameValue(nv)) => match &nv.value {
             syn::Expr::Lit(syn::ExprLit {
                 lit: Lit::Str(lit), ..
             }) => {
                 if name == QUERY {
-                    Ok(RoleAttr::Query(Some(lit.clone())))
+                    Ok(RoleAttr::Query {
+                        name: Some(lit.clone()),
+                        json: false,
+                    })
                 } else {
                     Ok(RoleAttr::Header(lit.clone()))
                 }
@@ -205,10 +222,6 @@ pub(crate) fn parse_role(cx: &mut Ctxt, attr: &Attribute) -> Option<Result<RoleA
                 Err(())
             }
         },
-        (QUERY, _) => {
-            cx.error_spanned(&attr.meta, "expected `#[query]` or `#[query = \"name\"]`");
-            Err(())
-        }
         (HEADER, _) => {
             cx.error_spanned(&attr.meta, "expected `#[header = \"Header-Name\"]`");
             Err(())
@@ -225,4 +238,32 @@ pub(crate) fn parse_role(cx: &mut Ctxt, attr: &Attribute) -> Option<Result<RoleA
         }
     };
     Some(role)
+}
+
+/// `#[query(json)]`, `#[query(name = "key")]` or both.
+fn parse_query_list(cx: &mut Ctxt, list: &syn::MetaList) -> Result<RoleAttr, ()> {
+    let mut name: Attr<LitStr> = Attr::none("name");
+    let mut json: Attr<()> = Attr::none("json");
+    let parsed = list.parse_nested_meta(|meta| {
+        if meta.path.is_ident("json") {
+            json.set(cx, meta.path.span(), ());
+            Ok(())
+        } else if meta.path.is_ident("name") {
+            let key: LitStr = meta.value()?.parse()?;
+            name.set(cx, meta.path.span(), key);
+            Ok(())
+        } else {
+            Err(meta.error("unknown `#[query(...)]` key: expected `json` or `name = \"...\"`"))
+        }
+    });
+    match parsed {
+        Ok(()) => Ok(RoleAttr::Query {
+            name: name.get(),
+            json: json.get().is_some(),
+        }),
+        Err(error) => {
+            cx.push(error);
+            Err(())
+        }
+    }
 }

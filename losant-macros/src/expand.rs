@@ -73,6 +73,21 @@ pub(crate) fn api(args: &TokenStream, input: TokenStream) -> TokenStream {
         TokenStream::new()
     };
 
+    if cx.is_ok() {
+        let streams: Vec<TraitItem> = endpoints
+            .iter()
+            .filter_map(|endpoint| {
+                let page = endpoint.paginate.as_ref()?;
+                let method = item.items.iter().find_map(|i| match i {
+                    TraitItem::Fn(f) if f.sig.ident == endpoint.ident => Some(f),
+                    _ => None,
+                })?;
+                stream_method(method, endpoint, page)
+            })
+            .collect();
+        item.items.extend(streams);
+    }
+
     item.colon_token.get_or_insert_with(Default::default);
     item.supertraits.push(parse_quote!(::core::marker::Send));
     item.supertraits.push(parse_quote!(::core::marker::Sync));
@@ -314,8 +329,11 @@ fn method_body(meta_ident: &syn::Ident, endpoint: &Endpoint) -> TokenStream {
             Role::Body => quote_spanned! {arg.ty.span()=>
                 #request.json_body(#arg_name, &#ident)?;
             },
-            Role::Query(name) => quote_spanned! {arg.ty.span()=>
-                #request.query(#arg_name, #name, &#ident)?;
+            Role::Query { key, json: false } => quote_spanned! {arg.ty.span()=>
+                #request.query(#arg_name, #key, &#ident)?;
+            },
+            Role::Query { key, json: true } => quote_spanned! {arg.ty.span()=>
+                #request.query_json(#arg_name, #key, &#ident)?;
             },
             Role::Header(name) => quote_spanned! {arg.ty.span()=>
                 #request.header(#arg_name, #name, ::losant_core::__private::HeaderArg::to_header_value(&#ident))?;
@@ -348,6 +366,81 @@ impl UnrawEq for syn::Ident {
         use syn::ext::IdentExt;
         self.unraw() == name
     }
+}
+
+/// Names every elided lifetime (`&T`, `'_`) of a type, so that the stream of a
+/// paginated endpoint can borrow its arguments.
+struct NameElided(syn::Lifetime);
+
+impl syn::visit_mut::VisitMut for NameElided {
+    fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+        if reference.lifetime.is_none() {
+            reference.lifetime = Some(self.0.clone());
+        }
+        syn::visit_mut::visit_type_reference_mut(self, reference);
+    }
+
+    fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
+        if lifetime.ident == "_" {
+            *lifetime = self.0.clone();
+        }
+    }
+}
+
+/// `<name>_stream`: every item of a paginated endpoint, page after page.
+fn stream_method(
+    method: &TraitItemFn,
+    endpoint: &Endpoint,
+    page: &syn::Ident,
+) -> Option<TraitItem> {
+    use syn::visit_mut::VisitMut;
+
+    let Returns::Json(page_type) = &endpoint.returns else {
+        return None;
+    };
+    let name = &method.sig.ident;
+    let stream_name = format_ident!("{}_stream", syn::ext::IdentExt::unraw(name));
+    let lifetime: syn::Lifetime = parse_quote!('__losant);
+    let page_var = syn::Ident::new("__losant_page", Span::mixed_site());
+    let mut params = Vec::new();
+    let mut call_args = Vec::new();
+    for input in &method.sig.inputs {
+        let FnArg::Typed(pat_type) = input else {
+            continue;
+        };
+        let syn::Pat::Ident(pat) = &*pat_type.pat else {
+            return None;
+        };
+        let ident = &pat.ident;
+        if ident == page {
+            let optional = matches!(&*pat_type.ty, syn::Type::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
+            call_args.push(if optional {
+                quote!(::core::option::Option::Some(#page_var))
+            } else {
+                quote!(#page_var)
+            });
+            continue;
+        }
+        let mut ty = (*pat_type.ty).clone();
+        NameElided(lifetime.clone()).visit_type_mut(&mut ty);
+        params.push(quote!(#ident: #ty));
+        call_args.push(quote!(#ident));
+    }
+    let doc = format!(
+        "Every item of [`Self::{name}`], fetched page after page (from page 0) as the stream is read: \
+         at most one page is held at a time, the stream ends after `totalCount` items or at an \
+         empty page, and an error ends it. The other arguments are passed to every page."
+    );
+    Some(parse_quote! {
+        #[doc = #doc]
+        fn #stream_name<'__losant>(
+            &'__losant self,
+            #(#params),*
+        ) -> ::losant_core::PageStream<'__losant, <#page_type as ::losant_core::Page>::Item> {
+            ::losant_core::paginate(0, move |#page_var| self.#name(#(#call_args),*))
+        }
+    })
 }
 
 #[cfg(test)]

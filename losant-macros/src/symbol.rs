@@ -9,7 +9,8 @@ pub(crate) const PATH: &str = "path";
 pub(crate) const SCOPE: &str = "scope";
 pub(crate) const READ: &str = "read";
 pub(crate) const IDEMPOTENT: &str = "idempotent";
-pub(crate) const ENDPOINT_KEYS: &[&str] = &[METHOD, PATH, SCOPE, READ, IDEMPOTENT];
+pub(crate) const PAGINATE: &str = "paginate";
+pub(crate) const ENDPOINT_KEYS: &[&str] = &[METHOD, PATH, SCOPE, READ, IDEMPOTENT, PAGINATE];
 
 /// Argument roles.
 pub(crate) const BODY: &str = "body";
