@@ -81,11 +81,14 @@ where
         state,
         |mut state| async move {
             loop {
+                if state.total.is_some_and(|total| state.yielded >= total) {
+                    return None;
+                }
                 if let Some(item) = state.buffer.pop_front() {
                     state.yielded += 1;
                     return Some((Ok(item), state));
                 }
-                if state.done || state.total.is_some_and(|total| state.yielded >= total) {
+                if state.done {
                     return None;
                 }
                 match (state.fetch)(state.next_page).await {
