@@ -32,6 +32,7 @@
 //! The `losant-sandbox` binary serves the same API for tools in any language:
 //! `cargo run -p losant-sandbox -- --port 8080 [--seed FILE]`.
 
+mod collection;
 mod routes;
 mod seed;
 mod state;
@@ -240,31 +241,17 @@ impl Sandbox {
     /// Adds an event to an application (created if unknown) and returns its ID. The
     /// event gets an ID, creation and update times, `new` state and a `user` source
     /// unless it has them already.
+    // Storing the event is the point; keeping its ID is up to the caller.
+    #[allow(clippy::must_use_candidate)]
     pub fn add_event(&self, app: &ApplicationId, event: NewEvent) -> EventId {
-        let mut event = event.event;
-        let id = event.id.or(event.event_id).unwrap_or_else(|| {
-            self.state
-                .next_id()
-                .parse()
-                .unwrap_or_else(|_| unreachable!())
-        });
-        let now = state::now();
-        event.id = Some(id);
-        event.event_id = Some(id);
-        event.application_id = Some(*app);
-        event.creation_date.get_or_insert(now);
-        event.last_updated.get_or_insert(now);
-        event.state.get_or_insert(EventState::New);
-        event.source_type.get_or_insert(SourceType::User);
-        event.updates.get_or_insert_with(Vec::new);
-        let sequence = self.state.next_sequence();
-        let mut store = self.state.lock();
-        let application = store.applications.entry(*app).or_default();
-        if let Some(old) = application.index.insert(id, sequence) {
-            application.events.remove(&old);
-        }
-        application.events.insert(sequence, event);
-        id
+        insert_event(&self.state, app, event)
+    }
+
+    /// Sets how many events an application may create through the API per window
+    /// (default 15 per 15 seconds, as Losant); `None` removes the limit. Over it,
+    /// creation answers 429 "Over rate limit, request throttled".
+    pub fn set_creation_limit(&self, limit: Option<(usize, Duration)>) {
+        *self.state.lock_creation_limit() = limit;
     }
 
     /// Adds a token with `scopes` (such as `all.Application` or `event.get`) and
@@ -318,6 +305,32 @@ impl Sandbox {
             let _ = server.await;
         }
     }
+}
+
+/// Stores an event, filling in its ID, times, state and source when missing.
+pub(crate) fn insert_event(state: &State, app: &ApplicationId, event: NewEvent) -> EventId {
+    let mut event = event.event;
+    let id = event
+        .id
+        .or(event.event_id)
+        .unwrap_or_else(|| state.next_id().parse().unwrap_or_else(|_| unreachable!()));
+    let now = state::now();
+    event.id = Some(id);
+    event.event_id = Some(id);
+    event.application_id = Some(*app);
+    event.creation_date.get_or_insert(now);
+    event.last_updated.get_or_insert(now);
+    event.state.get_or_insert(EventState::New);
+    event.source_type.get_or_insert(SourceType::User);
+    event.updates.get_or_insert_with(Vec::new);
+    let sequence = state.next_sequence();
+    let mut store = state.lock();
+    let application = store.applications.entry(*app).or_default();
+    if let Some(old) = application.index.insert(id, sequence) {
+        application.events.remove(&old);
+    }
+    application.events.insert(sequence, event);
+    id
 }
 
 impl Drop for Sandbox {

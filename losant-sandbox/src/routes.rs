@@ -31,7 +31,7 @@ pub(crate) struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> Self {
         ApiError {
             status,
             kind,
@@ -39,11 +39,11 @@ impl ApiError {
         }
     }
 
-    fn validation(message: impl Into<String>) -> Self {
+    pub(crate) fn validation(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "Validation", message)
     }
 
-    fn not_found(what: &str) -> Self {
+    pub(crate) fn not_found(what: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             "NotFound",
@@ -94,6 +94,24 @@ pub(crate) fn router(state: Shared) -> Router {
             "/applications/{app}/events/{event}",
             get(get_event).patch(patch_event).delete(delete_event),
         )
+        .route(
+            "/applications/{app}/events",
+            get(crate::collection::list)
+                .post(crate::collection::create)
+                .patch(crate::collection::bulk_patch),
+        )
+        .route(
+            "/applications/{app}/events/mostRecentBySeverity",
+            get(crate::collection::most_recent_by_severity),
+        )
+        .route(
+            "/applications/{app}/events/delete",
+            axum::routing::post(crate::collection::delete_by_query),
+        )
+        .route(
+            "/applications/{app}/events/export",
+            axum::routing::post(crate::collection::export),
+        )
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "NotFound", "Route was not found")
         })
@@ -124,7 +142,7 @@ async fn faults(AxumState(state): AxumState<Shared>, request: Request, next: Nex
 }
 
 /// The known token of the request (401 otherwise).
-fn authenticate(store: &Store, headers: &HeaderMap) -> Result<Token, ApiError> {
+pub(crate) fn authenticate(store: &Store, headers: &HeaderMap) -> Result<Token, ApiError> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -135,7 +153,7 @@ fn authenticate(store: &Store, headers: &HeaderMap) -> Result<Token, ApiError> {
 }
 
 /// Refuses a token none of whose scopes is in `accepted` (403).
-fn check_scopes(token: &Token, accepted: &[&str]) -> Result<(), ApiError> {
+pub(crate) fn check_scopes(token: &Token, accepted: &[&str]) -> Result<(), ApiError> {
     if token.scopes.iter().any(|s| accepted.contains(&s.as_str())) {
         return Ok(());
     }
@@ -252,7 +270,11 @@ fn change<T: Clone + PartialEq>(slot: &mut Option<T>, new: Option<T>) -> Option<
 }
 
 /// Applies a validated patch and records the change in `updates`.
-fn apply_patch(event: &mut Event, patch: &serde_json::Map<String, Value>, token: &Token) {
+pub(crate) fn apply_patch(
+    event: &mut Event,
+    patch: &serde_json::Map<String, Value>,
+    token: &Token,
+) {
     let text = |key: &str| patch.get(key).and_then(Value::as_str);
     let now = crate::state::now();
     let mut update = EventUpdate::default();

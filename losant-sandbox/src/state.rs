@@ -1,6 +1,6 @@
 //! The sandbox's in-memory data: applications, their events, and API tokens.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -27,6 +27,8 @@ pub(crate) struct Application {
     pub(crate) name: String,
     pub(crate) events: BTreeMap<u64, Event>,
     pub(crate) index: HashMap<EventId, u64>,
+    /// When the events created through the API in the current window were created.
+    pub(crate) recent_creations: VecDeque<std::time::Instant>,
 }
 
 impl Application {
@@ -60,13 +62,29 @@ pub(crate) struct FaultState {
     pub(crate) latency: Duration,
 }
 
+/// Events an application may create through the API per window, as Losant limits.
+pub(crate) const CREATION_LIMIT: (usize, Duration) = (15, Duration::from_secs(15));
+
 /// Shared state of a running sandbox.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct State {
     pub(crate) store: Mutex<Store>,
     pub(crate) faults: Mutex<FaultState>,
     pub(crate) requests: AtomicUsize,
+    pub(crate) creation_limit: Mutex<Option<(usize, Duration)>>,
     sequence: AtomicU64,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            store: Mutex::default(),
+            faults: Mutex::default(),
+            requests: AtomicUsize::new(0),
+            creation_limit: Mutex::new(Some(CREATION_LIMIT)),
+            sequence: AtomicU64::new(0),
+        }
+    }
 }
 
 impl State {
@@ -84,6 +102,14 @@ impl State {
 
     pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
         self.store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn lock_creation_limit(
+        &self,
+    ) -> std::sync::MutexGuard<'_, Option<(usize, Duration)>> {
+        self.creation_limit
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }

@@ -105,6 +105,55 @@ pub(crate) fn event_patch(body: &Value) -> Result<&Map<String, Value>, String> {
     Ok(body)
 }
 
+const POST_KEYS: &[&str] = &[
+    "level",
+    "state",
+    "subject",
+    "message",
+    "data",
+    "deviceId",
+    "eventTags",
+    "creationDate",
+    "disableTagChangeTracking",
+];
+
+/// Checks a raw POST body against the `eventPost` schema.
+pub(crate) fn event_post(body: &Value) -> Result<(), String> {
+    let Value::Object(body) = body else {
+        return Err("body must be object".to_owned());
+    };
+    if let Some(unknown) = body.keys().find(|k| !POST_KEYS.contains(&k.as_str())) {
+        return Err(format!(
+            "body must NOT have additional properties: {unknown}"
+        ));
+    }
+    for required in ["level", "subject"] {
+        if !body.contains_key(required) {
+            return Err(format!("body must have required property '{required}'"));
+        }
+    }
+    let mut patch_like = body.clone();
+    patch_like.remove("message");
+    patch_like.remove("creationDate");
+    patch_like.remove("disableTagChangeTracking");
+    if let Some(Value::Null) = body.get("deviceId") {
+        return Err("deviceId must be string".to_owned());
+    }
+    event_patch(&Value::Object(patch_like))?;
+    if let Some(message) = string(body, "message")? {
+        length("message", message, 0, 32767)?;
+    }
+    if let Some(date) = string(body, "creationDate")?
+        && chrono::DateTime::parse_from_rfc3339(date).is_err()
+    {
+        return Err("creationDate must match format \"date-time\"".to_owned());
+    }
+    match body.get("disableTagChangeTracking") {
+        None | Some(Value::Bool(_)) => Ok(()),
+        Some(_) => Err("disableTagChangeTracking must be boolean".to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
