@@ -176,7 +176,14 @@ fn check_query(query: &Value) -> Result<(), ApiError> {
 fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64()?.partial_cmp(&y.as_f64()?),
-        (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
+        // Dates compare as dates: "…:23Z" and "…:23.100Z" are not in text order.
+        (Value::String(x), Value::String(y)) => match (
+            chrono::DateTime::parse_from_rfc3339(x),
+            chrono::DateTime::parse_from_rfc3339(y),
+        ) {
+            (Ok(x), Ok(y)) => Some(x.cmp(&y)),
+            _ => Some(x.cmp(y)),
+        },
         (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
         _ => None,
     }
@@ -590,6 +597,17 @@ mod tests {
         assert!(glob("p*l*l", "Power levels critical level"));
         assert!(!glob("power", "Power levels"));
         assert!(glob("Power levels", "power LEVELS"));
+    }
+
+    #[test]
+    fn dates_compare_as_dates() {
+        use serde_json::Value;
+        let whole = Value::from("2026-01-01T00:00:23Z");
+        let later = Value::from("2026-01-01T00:00:23.100Z");
+        assert_eq!(
+            super::compare(&whole, &later),
+            Some(std::cmp::Ordering::Less)
+        );
     }
 
     #[test]

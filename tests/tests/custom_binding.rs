@@ -32,6 +32,18 @@ pub struct Devices {
     total_count: u64,
 }
 
+impl losant_core::Page for Devices {
+    type Item = Device;
+
+    fn into_items(self) -> Vec<Device> {
+        self.items
+    }
+
+    fn total_count(&self) -> Option<u64> {
+        Some(self.total_count)
+    }
+}
+
 /// Filters flattened into the query string.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -78,6 +90,21 @@ pub trait DeviceApi {
         #[query = "perPage"] size: u32,
         #[query] filter: &DeviceFilter,
         #[header = "X-Trace"] trace: Option<String>,
+    ) -> Result<Devices>;
+
+    /// The same list, declared paginated: `tagged_devices_stream` walks every page.
+    #[endpoint(
+        method = "GET",
+        path = "/applications/<app>/devices",
+        scope = "devices.get",
+        paginate = "page"
+    )]
+    async fn tagged_devices(
+        &self,
+        app: &ApplicationId,
+        #[query] tag: &str,
+        #[query] page: u32,
+        #[query] per_page: u32,
     ) -> Result<Devices>;
 
     /// Sends a command to a device; the answer has no body.
@@ -308,4 +335,39 @@ async fn header_values_that_would_split_the_request_are_refused() {
     assert!(error.is_rejected_before_sending(), "{error:?}");
     assert!(error.to_string().contains("`request_id`"), "{error}");
     mock.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn a_paginated_binding_streams_every_page_without_a_loop() {
+    use losant_core::stream::TryStreamExt;
+
+    let server = MockServer::start_async().await;
+    let device = |n: u32| format!(r#"{{"id":"575ecf887ae143cd83dc4a{n:02x}","name":"Pump {n}"}}"#);
+    let mut mocks = Vec::new();
+    for page in 0..3u32 {
+        let items: Vec<String> = (page * 2..(page * 2 + 2).min(5)).map(device).collect();
+        let body = format!(r#"{{"items":[{}],"totalCount":5}}"#, items.join(","));
+        mocks.push(
+            server
+                .mock_async(move |when, then| {
+                    when.method(GET)
+                        .path(format!("/applications/{APP}/devices"))
+                        .query_param("tag", "pumps")
+                        .query_param("page", page.to_string())
+                        .query_param("perPage", "2");
+                    then.status(200).body(body);
+                })
+                .await,
+        );
+    }
+    let devices: Vec<Device> = client(&server.base_url())
+        .tagged_devices_stream(&app(), "pumps", 2)
+        .try_collect()
+        .await
+        .unwrap();
+    let names: Vec<&str> = devices.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["Pump 0", "Pump 1", "Pump 2", "Pump 3", "Pump 4"]);
+    for mock in &mocks {
+        mock.assert_calls_async(1).await;
+    }
 }
