@@ -1,7 +1,10 @@
-//! An embedded, in-memory Losant API for the Event resource.
+//! An embedded, in-memory Losant API for events.
 //!
 //! The sandbox answers `GET`, `PATCH` and `DELETE` on
-//! `/applications/{applicationId}/events/{eventId}` the way the API reference says:
+//! `/applications/{applicationId}/events/{eventId}`, and the whole collection
+//! `/applications/{applicationId}/events` (list with filters, sort, pages and advanced
+//! queries; create under the 15-per-15-seconds limit; bulk update; most recent by
+//! severity; delete by query; export), the way the API reference says:
 //! bearer tokens with scopes (401 for a missing or unknown token, 403 with Losant's
 //! error shape when no scope of the token is accepted), 400 for malformed IDs and for
 //! patches that break the `eventPatch` schema (the message names the field), 404
