@@ -92,8 +92,7 @@ impl RequestBuilder {
         key: &str,
         value: &T,
     ) -> Result<()> {
-        let value = serde_json::to_value(value)
-            .map_err(|e| invalid(self.request.endpoint, argument, e.to_string()))?;
+        let value = self.to_json(argument, value)?;
         self.query_value(key, &value);
         Ok(())
     }
@@ -106,12 +105,17 @@ impl RequestBuilder {
         key: &str,
         value: &T,
     ) -> Result<()> {
-        let value = serde_json::to_value(value)
-            .map_err(|e| invalid(self.request.endpoint, argument, e.to_string()))?;
+        let value = self.to_json(argument, value)?;
         if !value.is_null() {
             self.query_value(key, &Value::String(value.to_string()));
         }
         Ok(())
+    }
+
+    /// `value` as JSON; a serialization failure refuses the argument.
+    fn to_json<T: Serialize + ?Sized>(&self, argument: &str, value: &T) -> Result<Value> {
+        serde_json::to_value(value)
+            .map_err(|e| invalid(self.request.endpoint, argument, e.to_string()).into())
     }
 
     fn query_value(&mut self, key: &str, value: &Value) {

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::{Event, EventLevel, EventState};
-use crate::patch::{MAX_COMMENT_CHARS, MAX_SUBJECT_CHARS, MAX_TAG_CHARS};
+use crate::patch::{
+    MAX_COMMENT_CHARS, MAX_SUBJECT_CHARS, MAX_TAG_CHARS, check_chars, limit_error, validate_tags,
+};
 use crate::query::EventQuery;
 
 losant_core::string_enum! {
@@ -319,36 +321,18 @@ impl EventPost {
     /// Checks the schema's limits (subject 1 to 255 characters, message up to 32767,
     /// tag keys `^[0-9a-zA-Z_-]{1,255}$` and values 1 to 255 characters).
     pub fn validate(&self) -> Result<(), InvalidArgument> {
-        let len = self.subject.chars().count();
-        if !(1..=MAX_SUBJECT_CHARS).contains(&len) {
-            return Err(InvalidArgument::new(
-                "subject",
-                format!("must be 1 to {MAX_SUBJECT_CHARS} characters, got {len}"),
-            ));
-        }
+        check_chars("subject", &self.subject, 1, MAX_SUBJECT_CHARS)?;
         if let Some(message) = &self.message {
-            let len = message.chars().count();
-            if len > MAX_COMMENT_CHARS {
-                return Err(InvalidArgument::new(
-                    "message",
-                    format!("must be at most {MAX_COMMENT_CHARS} characters, got {len}"),
-                ));
-            }
+            check_chars("message", message, 0, MAX_COMMENT_CHARS)?;
         }
-        crate::patch::validate_tags(self.event_tags.as_ref(), MAX_TAG_CHARS)
+        validate_tags(self.event_tags.as_ref(), MAX_TAG_CHARS)
     }
 }
 
 impl Serialize for EventPost {
     /// Serializes what was set, or fails with the first broken limit.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if let Err(invalid) = self.validate() {
-            return Err(serde::ser::Error::custom(format_args!(
-                "`{}` {}",
-                invalid.argument(),
-                invalid.reason()
-            )));
-        }
+        self.validate().map_err(|invalid| limit_error(&invalid))?;
         PostWire {
             level: &self.level,
             subject: &self.subject,

@@ -149,25 +149,41 @@ impl EventPatch {
     /// tag keys matching `^[0-9a-zA-Z_-]{1,255}$`, tag values 1 to 255 characters.
     pub fn validate(&self) -> Result<(), InvalidArgument> {
         if let Some(subject) = &self.subject {
-            let len = subject.chars().count();
-            if !(1..=MAX_SUBJECT_CHARS).contains(&len) {
-                return Err(InvalidArgument::new(
-                    "subject",
-                    format!("must be 1 to {MAX_SUBJECT_CHARS} characters, got {len}"),
-                ));
-            }
+            check_chars("subject", subject, 1, MAX_SUBJECT_CHARS)?;
         }
         if let Some(comment) = &self.comment {
-            let len = comment.chars().count();
-            if len > MAX_COMMENT_CHARS {
-                return Err(InvalidArgument::new(
-                    "comment",
-                    format!("must be at most {MAX_COMMENT_CHARS} characters, got {len}"),
-                ));
-            }
+            check_chars("comment", comment, 0, MAX_COMMENT_CHARS)?;
         }
         validate_tags(self.event_tags.as_ref(), MAX_TAG_CHARS)
     }
+}
+
+/// Checks that `text` has `min` to `max` characters (as JSON Schema counts them).
+pub(crate) fn check_chars(
+    field: &str,
+    text: &str,
+    min: usize,
+    max: usize,
+) -> Result<(), InvalidArgument> {
+    let len = text.chars().count();
+    if (min..=max).contains(&len) {
+        return Ok(());
+    }
+    let reason = if min == 0 {
+        format!("must be at most {max} characters, got {len}")
+    } else {
+        format!("must be {min} to {max} characters, got {len}")
+    };
+    Err(InvalidArgument::new(field, reason))
+}
+
+/// The serialization error of a model that breaks its schema's limits.
+pub(crate) fn limit_error<E: serde::ser::Error>(invalid: &InvalidArgument) -> E {
+    E::custom(format_args!(
+        "`{}` {}",
+        invalid.argument(),
+        invalid.reason()
+    ))
 }
 
 /// Checks tag keys (`^[0-9a-zA-Z_-]{1,max}$`) and values (1 to `max` characters).
@@ -223,13 +239,7 @@ struct Wire<'a> {
 impl Serialize for EventPatch {
     /// Serializes what was set, or fails with the first broken limit.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if let Err(invalid) = self.validate() {
-            return Err(serde::ser::Error::custom(format_args!(
-                "`{}` {}",
-                invalid.argument(),
-                invalid.reason()
-            )));
-        }
+        self.validate().map_err(|invalid| limit_error(&invalid))?;
         Wire {
             state: self.state.as_ref(),
             level: self.level.as_ref(),

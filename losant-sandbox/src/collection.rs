@@ -14,32 +14,14 @@ use losant_core::ApplicationId;
 use losant_events::{Event, EventLevel, EventState};
 use serde_json::{Value, json};
 
-use crate::routes::{ApiError, apply_patch, authenticate, check_scopes};
+use crate::routes::{
+    ApiError, accepted_scopes, apply_patch, authenticate, check_scopes, parse_json,
+};
 use crate::state::{Application, State, Token};
 use crate::validate;
 
 type Shared = Arc<State>;
 type Params = Query<HashMap<String, String>>;
-
-const READ_GROUPS: &[&str] = &[
-    "all.Application",
-    "all.Application.read",
-    "all.Organization",
-    "all.Organization.read",
-    "all.User",
-    "all.User.read",
-];
-const WRITE_GROUPS: &[&str] = &["all.Application", "all.Organization", "all.User"];
-
-/// The scopes the API reference lists for `events.<action>`.
-fn accepted(action: &str, read: bool) -> Vec<String> {
-    let groups = if read { READ_GROUPS } else { WRITE_GROUPS };
-    groups
-        .iter()
-        .map(|g| (*g).to_owned())
-        .chain(["events.*".to_owned(), format!("events.{action}")])
-        .collect()
-}
 
 /// Authenticates (401), checks the ID (400) and the scopes (403), then runs `action`
 /// on the application (404 when it does not exist).
@@ -55,9 +37,7 @@ fn with_collection<T>(
     let app: ApplicationId = app
         .parse()
         .map_err(|_| ApiError::validation("applicationId must match pattern ^[A-Fa-f\\d]{24}$"))?;
-    let scopes = accepted(action_name, read);
-    let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
-    check_scopes(&token, &scopes)?;
+    check_scopes(&token, &accepted_scopes("events", action_name, read))?;
     let application = store
         .applications
         .get_mut(&app)
@@ -408,8 +388,7 @@ pub(crate) async fn create(
                 }
                 application.recent_creations.push_back(now);
             }
-            let body: Value = serde_json::from_slice(&body)
-                .map_err(|e| ApiError::validation(format!("body is not valid JSON: {e}")))?;
+            let body = parse_json(&body)?;
             validate::event_post(&body).map_err(ApiError::validation)?;
             Ok((body, token.clone()))
         },
@@ -462,8 +441,7 @@ pub(crate) async fn bulk_patch(
         &app,
         |application, token| {
             let filters = filters(&params)?;
-            let body: Value = serde_json::from_slice(&body)
-                .map_err(|e| ApiError::validation(format!("body is not valid JSON: {e}")))?;
+            let body = parse_json(&body)?;
             let patch = validate::event_patch(&body).map_err(ApiError::validation)?;
             for event in application
                 .events
@@ -538,8 +516,7 @@ pub(crate) async fn delete_by_query(
             let query = if body.is_empty() {
                 None
             } else {
-                let query: Value = serde_json::from_slice(&body)
-                    .map_err(|e| ApiError::validation(format!("body is not valid JSON: {e}")))?;
+                let query = parse_json(&body)?;
                 check_query(&query)?;
                 Some(query)
             };
@@ -574,8 +551,7 @@ pub(crate) async fn export(
 ) -> Result<Response, ApiError> {
     with_collection(&state, &headers, ("export", true), &app, |_, _| {
         if !body.is_empty() {
-            let body: Value = serde_json::from_slice(&body)
-                .map_err(|e| ApiError::validation(format!("body is not valid JSON: {e}")))?;
+            let body = parse_json(&body)?;
             if let Some(query) = body.get("query") {
                 check_query(query)?;
             }

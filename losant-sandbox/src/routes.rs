@@ -62,31 +62,26 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// The scopes the API reference lists for each single-event action.
-const GET_SCOPES: &[&str] = &[
-    "all.Application",
-    "all.Application.read",
-    "all.Organization",
-    "all.Organization.read",
-    "all.User",
-    "all.User.read",
-    "event.*",
-    "event.get",
-];
-const PATCH_SCOPES: &[&str] = &[
-    "all.Application",
-    "all.Organization",
-    "all.User",
-    "event.*",
-    "event.patch",
-];
-const DELETE_SCOPES: &[&str] = &[
-    "all.Application",
-    "all.Organization",
-    "all.User",
-    "event.*",
-    "event.delete",
-];
+/// The scopes the API reference lists for `resource.action`: the `all.*` groups (with
+/// their `.read` forms for reads), `resource.*` and the action's own scope.
+pub(crate) fn accepted_scopes(resource: &str, action: &str, read: bool) -> Vec<String> {
+    let mut scopes = Vec::with_capacity(8);
+    for group in ["all.Application", "all.Organization", "all.User"] {
+        scopes.push(group.to_owned());
+        if read {
+            scopes.push(format!("{group}.read"));
+        }
+    }
+    scopes.push(format!("{resource}.*"));
+    scopes.push(format!("{resource}.{action}"));
+    scopes
+}
+
+/// A request body as JSON (400 when it is not).
+pub(crate) fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::validation(format!("body is not valid JSON: {e}")))
+}
 
 pub(crate) fn router(state: Shared) -> Router {
     Router::new()
@@ -153,8 +148,8 @@ pub(crate) fn authenticate(store: &Store, headers: &HeaderMap) -> Result<Token, 
 }
 
 /// Refuses a token none of whose scopes is in `accepted` (403).
-pub(crate) fn check_scopes(token: &Token, accepted: &[&str]) -> Result<(), ApiError> {
-    if token.scopes.iter().any(|s| accepted.contains(&s.as_str())) {
+pub(crate) fn check_scopes(token: &Token, accepted: &[String]) -> Result<(), ApiError> {
+    if token.scopes.iter().any(|s| accepted.contains(s)) {
         return Ok(());
     }
     Err(ApiError::new(
@@ -182,14 +177,14 @@ fn ids(app: &str, event: &str) -> Result<(ApplicationId, EventId), ApiError> {
 fn with_application<T>(
     state: &State,
     headers: &HeaderMap,
-    accepted: &[&str],
+    (action_name, read): (&str, bool),
     (app, event): (&str, &str),
     action: impl FnOnce(&mut crate::state::Application, &EventId, &Token) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
     let mut store = state.lock();
     let token = authenticate(&store, headers)?;
     let (app_id, event_id) = ids(app, event)?;
-    check_scopes(&token, accepted)?;
+    check_scopes(&token, &accepted_scopes("event", action_name, read))?;
     let application = store
         .applications
         .get_mut(&app_id)
@@ -205,7 +200,7 @@ async fn get_event(
     with_application(
         &state,
         &headers,
-        GET_SCOPES,
+        ("get", true),
         (&app, &event),
         |application, id, _| {
             application
@@ -225,7 +220,7 @@ async fn delete_event(
     with_application(
         &state,
         &headers,
-        DELETE_SCOPES,
+        ("delete", false),
         (&app, &event),
         |application, id, _| {
             application
@@ -245,11 +240,10 @@ async fn patch_event(
     with_application(
         &state,
         &headers,
-        PATCH_SCOPES,
+        ("patch", false),
         (&app, &event),
         |application, id, token| {
-            let body: Value = serde_json::from_slice(&body)
-                .map_err(|e| ApiError::validation(format!("body is not valid JSON: {e}")))?;
+            let body = parse_json(&body)?;
             let patch = validate::event_patch(&body).map_err(ApiError::validation)?;
             let stored = application
                 .event_mut(id)
