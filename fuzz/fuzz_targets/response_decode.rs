@@ -29,8 +29,8 @@ fuzz_target!(|input: &[u8]| {
         _ => (200, input),
     };
     let response = Response::new(status, body.to_vec());
-    match check(&GET, response) {
-        Ok(response) => {
+    match check(&GET, &response) {
+        Ok(()) => {
             if let Err(error) = decode::<Event>(&GET, &response) {
                 let _ = error.to_string();
             }

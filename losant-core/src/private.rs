@@ -68,7 +68,8 @@ async fn send<Tr: Transport + ?Sized>(transport: &Tr, request: RequestBuilder) -
         .send(request.finish())
         .await
         .map_err(|e| e.with_endpoint(endpoint))?;
-    check(endpoint, response)
+    check(endpoint, &response)?;
+    Ok(response)
 }
 
 #[derive(serde::Deserialize)]
@@ -78,11 +79,12 @@ struct ErrorBody {
     message: Option<String>,
 }
 
-/// Passes a 2xx response through; turns anything else into its typed error.
-pub fn check(endpoint: &'static Endpoint, response: Response) -> Result<Response> {
+/// Accepts a 2xx response; turns anything else into its typed error (the response is
+/// borrowed: it is not moved on the path every successful call takes).
+pub fn check(endpoint: &'static Endpoint, response: &Response) -> Result<()> {
     let status = response.status();
     if response.is_success() {
-        return Ok(response);
+        return Ok(());
     }
     if (300..400).contains(&status) {
         return Err(Error::Redirect(Box::new(RedirectError {

@@ -19,6 +19,20 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// RFC 3986 unreserved bytes, the ones a segment keeps as they are: one lookup per byte.
+// `byte` < 256, so the cast cannot truncate (and `u8::try_from` is not const).
+#[allow(clippy::cast_possible_truncation)]
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_' || b == b'~';
+        byte += 1;
+    }
+    table
+};
+
 /// Builds a request; used by the code `#[api]` generates.
 #[derive(Debug)]
 pub struct RequestBuilder {
@@ -207,10 +221,7 @@ fn push_segment(
         ".." => "a path segment cannot be `..`",
         _ => {
             // Most values (IDs, slugs) need no encoding: copy them in one go.
-            if value
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
-            {
+            if value.bytes().all(|b| UNRESERVED[usize::from(b)]) {
                 target.push_str(value);
             } else {
                 target.extend(percent_encoding::utf8_percent_encode(value, SEGMENT));
