@@ -87,6 +87,8 @@ pub struct Endpoint {
     pub(crate) accepted_scopes: &'static [&'static str],
     pub(crate) read: bool,
     pub(crate) idempotent: bool,
+    /// Total length of the literal parts, summed when the constant is built.
+    pub(crate) literals_len: usize,
 }
 
 impl Endpoint {

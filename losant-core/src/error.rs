@@ -302,10 +302,7 @@ impl fmt::Display for ApiError {
             (None, None) if self.body.trim().is_empty() => {}
             (None, None) => write!(f, ": {}", one_line(&self.body, 160))?,
         }
-        if self.attempts > 1 {
-            write!(f, " (after {} attempts)", self.attempts)?;
-        }
-        Ok(())
+        write_attempts(f, self.attempts)
     }
 }
 
@@ -559,10 +556,7 @@ impl fmt::Display for TimeoutError {
         if let Some(after) = self.after {
             write!(f, " after {after:?}")?;
         }
-        if self.attempts > 1 {
-            write!(f, " (after {} attempts)", self.attempts)?;
-        }
-        Ok(())
+        write_attempts(f, self.attempts)
     }
 }
 
@@ -609,10 +603,7 @@ impl fmt::Display for RateLimitError {
             self.retry_after,
             self.limit
         )?;
-        if self.attempts > 1 {
-            write!(f, " (after {} attempts)", self.attempts)?;
-        }
-        Ok(())
+        write_attempts(f, self.attempts)
     }
 }
 
@@ -707,10 +698,7 @@ impl TransportError {
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", endpoint_name(self.endpoint), self.message)?;
-        if self.attempts > 1 {
-            write!(f, " (after {} attempts)", self.attempts)?;
-        }
-        Ok(())
+        write_attempts(f, self.attempts)
     }
 }
 
@@ -749,6 +737,14 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+/// ` (after N attempts)` when the call was retried.
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, " (after {attempts} attempts)")?;
+    }
+    Ok(())
+}
 
 /// At most `max` characters of `text` on one line.
 fn one_line(text: &str, max: usize) -> String {

@@ -31,6 +31,15 @@ pub const fn endpoint(
     read: bool,
     idempotent: bool,
 ) -> Endpoint {
+    // Summed at compile time: the constant is built in a const context.
+    let mut literals_len = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        if let PathPart::Literal(text) = parts[i] {
+            literals_len += text.len();
+        }
+        i += 1;
+    }
     Endpoint {
         name,
         method,
@@ -40,6 +49,7 @@ pub const fn endpoint(
         accepted_scopes,
         read,
         idempotent,
+        literals_len,
     }
 }
 

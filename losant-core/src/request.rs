@@ -57,16 +57,8 @@ impl RequestBuilder {
     pub fn new(endpoint: &'static Endpoint, values: &[Cow<'_, str>]) -> Result<Self> {
         // The literals plus the values as they are: exact for IDs, which need no
         // encoding; `+ 16` leaves room for a short query without growing.
-        let literals: usize = endpoint
-            .parts
-            .iter()
-            .map(|part| match part {
-                PathPart::Literal(text) => text.len(),
-                PathPart::Param(_) => 0,
-            })
-            .sum();
         let values_len: usize = values.iter().map(|v| v.len()).sum();
-        let mut target = String::with_capacity(literals + values_len + 16);
+        let mut target = String::with_capacity(endpoint.literals_len + values_len + 16);
         let mut values = values.iter();
         for part in endpoint.parts {
             match *part {

@@ -208,7 +208,8 @@ async fn custom_user_agent_and_accept_version_are_sent() {
     mock.assert_async().await;
 }
 
-async fn error_for(status: u16, body: &'static str) -> Error {
+/// `get_event` against a server answering every request with `status` and `body`.
+async fn get_answered(status: u16, body: &str) -> losant_core::Result<losant_events::Event> {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
@@ -216,10 +217,11 @@ async fn error_for(status: u16, body: &'static str) -> Error {
             then.status(status).body(body);
         })
         .await;
-    client(&server.base_url())
-        .get_event(&app(), &event())
-        .await
-        .unwrap_err()
+    client(&server.base_url()).get_event(&app(), &event()).await
+}
+
+async fn error_for(status: u16, body: &str) -> Error {
+    get_answered(status, body).await.unwrap_err()
 }
 
 #[tokio::test]
@@ -296,9 +298,8 @@ async fn an_html_502_page_keeps_its_status_and_body() {
 
 #[tokio::test]
 async fn a_large_error_body_is_kept_only_in_part() {
-    let body: &'static str =
-        Box::leak(format!("<html>{}</html>", "x".repeat(10_000)).into_boxed_str());
-    let error = error_for(503, body).await;
+    let body = format!("<html>{}</html>", "x".repeat(10_000));
+    let error = error_for(503, &body).await;
     let api = error.as_api().unwrap();
     assert_eq!(api.body().len(), 4096);
     assert!(api.is_body_truncated());
@@ -306,17 +307,7 @@ async fn a_large_error_body_is_kept_only_in_part() {
 
 #[tokio::test]
 async fn unknown_fields_and_enum_values_are_tolerated() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path(EVENT_PATH);
-            then.status(200).body(EVENT_FUTURE_JSON);
-        })
-        .await;
-    let event = client(&server.base_url())
-        .get_event(&app(), &event())
-        .await
-        .unwrap();
+    let event = get_answered(200, EVENT_FUTURE_JSON).await.unwrap();
     assert_eq!(event.level, Some(EventLevel::Other("catastrophic".into())));
     assert_eq!(event.state, Some(EventState::Other("snoozed".into())));
     assert_eq!(
@@ -333,19 +324,12 @@ async fn unknown_fields_and_enum_values_are_tolerated() {
 
 #[tokio::test]
 async fn decode_errors_name_the_json_path() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path(EVENT_PATH);
-            then.status(200).body(
-                r#"{"id":"575ed0de7ae143cd83dc4aa5","updates":[{"creationDate":"yesterday"}]}"#,
-            );
-        })
-        .await;
-    let error = client(&server.base_url())
-        .get_event(&app(), &event())
-        .await
-        .unwrap_err();
+    let error = get_answered(
+        200,
+        r#"{"id":"575ed0de7ae143cd83dc4aa5","updates":[{"creationDate":"yesterday"}]}"#,
+    )
+    .await
+    .unwrap_err();
     let Error::Decode(decode) = &error else {
         panic!("{error:?}")
     };
@@ -360,15 +344,7 @@ async fn decode_errors_name_the_json_path() {
 
 #[tokio::test]
 async fn an_invalid_id_in_a_response_fails_at_its_path() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path(EVENT_PATH);
-            then.status(200).body(r#"{"applicationId":"not-hex"}"#);
-        })
-        .await;
-    let error = client(&server.base_url())
-        .get_event(&app(), &event())
+    let error = get_answered(200, r#"{"applicationId":"not-hex"}"#)
         .await
         .unwrap_err();
     let Error::Decode(decode) = &error else {
@@ -388,17 +364,7 @@ async fn empty_and_truncated_success_bodies_are_decode_errors() {
         ("", "the response body is empty"),
         (r#"{"id":"575ed0de"#, "EOF while parsing"),
     ] {
-        let server = MockServer::start_async().await;
-        server
-            .mock_async(|when, then| {
-                when.method(GET).path(EVENT_PATH);
-                then.status(200).body(body);
-            })
-            .await;
-        let error = client(&server.base_url())
-            .get_event(&app(), &event())
-            .await
-            .unwrap_err();
+        let error = get_answered(200, body).await.unwrap_err();
         let Error::Decode(decode) = &error else {
             panic!("{error:?}")
         };
