@@ -17,6 +17,7 @@ use crate::error::{
     BodyTooLarge, ConfigError, Error, InvalidArgument, RateLimitError, Result, ScopeError,
     TimeoutError, TimeoutKind, TransportError, excerpt,
 };
+use crate::redact::Redactor;
 use crate::retry::{
     RetryPolicy, SleepFuture, Sleeper, parse_retry_after, retryable_status, tokio_sleeper,
 };
@@ -38,7 +39,6 @@ pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-const REDACTED: &[u8] = b"[REDACTED]";
 
 /// A client of the Losant REST API.
 ///
@@ -69,10 +69,10 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
-    /// Finds the token in bodies the server sends back, built once: a call only
+    /// Scrubs the token out of what the server sends back, built once: a call only
     /// scans. (The token is in the `Authorization` header value too; this copy adds
     /// no exposure.)
-    token_finder: memchr::memmem::Finder<'static>,
+    redactor: Redactor,
     granted_scopes: Option<Vec<String>>,
     max_response_bytes: usize,
     connect_timeout: Option<Duration>,
@@ -183,7 +183,7 @@ impl Client {
         Failure {
             error: Error::Transport(Box::new(TransportError {
                 endpoint: Some(endpoint),
-                message,
+                message: self.inner.redactor.redact_string(message),
                 source: None,
                 attempts: 1,
             })),
@@ -193,24 +193,6 @@ impl Client {
                 Retry::IfIdempotent
             },
         }
-    }
-
-    /// Replaces every copy of the token in a body the server sent back.
-    fn redact(&self, body: Bytes) -> Bytes {
-        let finder = &self.inner.token_finder;
-        let token_len = finder.needle().len();
-        if token_len == 0 || finder.find(&body).is_none() {
-            return body;
-        }
-        let mut out = Vec::with_capacity(body.len());
-        let mut rest = &body[..];
-        while let Some(at) = finder.find(rest) {
-            out.extend_from_slice(&rest[..at]);
-            out.extend_from_slice(REDACTED);
-            rest = &rest[at + token_len..];
-        }
-        out.extend_from_slice(rest);
-        out.into()
     }
 
     /// One attempt: sends the request and reads the whole body within the limit.
@@ -265,45 +247,22 @@ impl Client {
         let fail = |e: reqwest::Error| self.failure(endpoint, &e, clamped, timeout);
         let mut response = builder.send().await.map_err(fail)?;
         let status = response.status().as_u16();
-        let limit = self.inner.max_response_bytes;
-        let too_large = || {
-            never(Error::BodyTooLarge(Box::new(BodyTooLarge {
-                endpoint: Some(endpoint),
-                limit,
-            })))
-        };
-        if response
-            .content_length()
-            .is_some_and(|len| len > limit as u64)
-        {
-            return Err(too_large());
-        }
         let headers = std::mem::take(response.headers_mut());
-        // The common case, a body in one chunk, is kept without a copy.
-        let mut first: Option<Bytes> = None;
-        let mut rest: Vec<u8> = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(fail)? {
-            let received = first.as_ref().map_or(0, Bytes::len) + rest.len() + chunk.len();
-            if received > limit {
-                return Err(too_large());
+        let body = match read_body(response, self.inner.max_response_bytes).await {
+            Ok(body) => body,
+            Err(ReadError::TooLarge) => {
+                return Err(never(Error::BodyTooLarge(Box::new(BodyTooLarge {
+                    endpoint: Some(endpoint),
+                    limit: self.inner.max_response_bytes,
+                }))));
             }
-            match &first {
-                None => first = Some(chunk),
-                Some(head) => {
-                    if rest.is_empty() {
-                        rest.reserve(received);
-                        rest.extend_from_slice(head);
-                    }
-                    rest.extend_from_slice(&chunk);
-                }
-            }
-        }
-        let body = if rest.is_empty() {
-            first.unwrap_or_default()
-        } else {
-            Bytes::from(rest)
+            Err(ReadError::Transport(error)) => return Err(fail(error)),
         };
-        Ok(Response::from_parts(status, headers, self.redact(body)))
+        let redactor = &self.inner.redactor;
+        Ok(
+            Response::from_parts(status, headers, redactor.redact_bytes(body))
+                .with_redactor(redactor.clone()),
+        )
     }
 
     /// What follows an answer: `Ok` ends the call with it (or with a rate-limit error),
@@ -324,7 +283,7 @@ impl Client {
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
         match retry_after {
             Some(wait) if wait > policy.max_retry_after => {
-                let (body, _) = excerpt(response.body());
+                let (body, _) = excerpt(response.body(), response.redactor());
                 Ok(Err(Error::RateLimited(Box::new(RateLimitError {
                     endpoint: Some(endpoint),
                     status,
@@ -409,6 +368,50 @@ impl Client {
             (self.inner.sleeper)(delay).await;
         }
     }
+}
+
+/// Why a body could not be read whole.
+enum ReadError {
+    /// It is larger than the limit.
+    TooLarge,
+    /// The connection failed while reading it.
+    Transport(reqwest::Error),
+}
+
+/// Reads a whole body, refusing it as soon as it grows past `limit` bytes (or at once
+/// when its announced length is larger). A body in one chunk, the common case, is
+/// kept without a copy.
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, ReadError> {
+    let announced = response.content_length();
+    if announced.is_some_and(|len| len > limit as u64) {
+        return Err(ReadError::TooLarge);
+    }
+    let mut received = 0usize;
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
+        received = received.saturating_add(chunk.len());
+        if received > limit {
+            return Err(ReadError::TooLarge);
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            head => {
+                if let Some(head) = head {
+                    let expected = announced
+                        .and_then(|len| usize::try_from(len).ok())
+                        .unwrap_or(received);
+                    joined.reserve(expected.max(received));
+                    joined.extend_from_slice(&head);
+                }
+                joined.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(match first {
+        Some(only) => only,
+        None => Bytes::from(joined),
+    })
 }
 
 fn reqwest_method(method: Method) -> reqwest::Method {
@@ -679,8 +682,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                token_finder: memchr::memmem::Finder::new(token.expose_secret().as_bytes())
-                    .into_owned(),
+                redactor: Redactor::new(token.expose_secret()),
                 granted_scopes: self.granted_scopes,
                 max_response_bytes: self.max_response_bytes,
                 connect_timeout: self.connect_timeout,
@@ -819,14 +821,5 @@ mod tests {
         assert!(!error.to_string().contains("s3cr3t"), "{error}");
         assert!(!format!("{error:?}").contains("s3cr3t"));
         assert!(matches!(Client::new("  ").unwrap_err(), Error::Config(_)));
-    }
-
-    #[test]
-    fn echoed_tokens_are_redacted() {
-        let client = Client::new("tok-123").unwrap();
-        let body = client.redact(Bytes::from_static(b"a tok-123 b tok-123"));
-        assert_eq!(&body[..], b"a [REDACTED] b [REDACTED]");
-        let untouched = Bytes::from_static(b"nothing here");
-        assert_eq!(client.redact(untouched.clone()), untouched);
     }
 }

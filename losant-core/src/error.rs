@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::endpoint::Endpoint;
+use crate::redact::{Redactor, scrub};
 
 /// `Result` with [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -762,16 +763,21 @@ fn one_line(text: &str, max: usize) -> String {
     out
 }
 
-/// The start of a body, lossily decoded: `(text, truncated)`.
-pub(crate) fn excerpt(body: &[u8]) -> (String, bool) {
-    let mut truncated = body.len() > BODY_EXCERPT_LIMIT;
-    let cut = &body[..body.len().min(BODY_EXCERPT_LIMIT)];
-    let mut text = String::from_utf8_lossy(cut).into_owned();
+/// The start of a body, lossily decoded and scrubbed of the secret: `(text, truncated)`.
+pub(crate) fn excerpt(body: &[u8], redactor: Option<&Redactor>) -> (String, bool) {
+    // Scrub a window a little past the cut, so that a secret crossing it (even fully
+    // escaped, up to 12 bytes a character) is seen whole before the text is cut.
+    let margin = redactor.map_or(0, Redactor::longest_encoding);
+    let window = &body[..body.len().min(BODY_EXCERPT_LIMIT.saturating_add(margin))];
+    let mut truncated = window.len() < body.len();
+    let mut text = String::from_utf8_lossy(window).into_owned();
     if truncated && text.ends_with('\u{FFFD}') {
-        // A multi-byte character split by the cut.
+        // A multi-byte character split by the window.
         text.pop();
     }
-    // Each invalid byte became a three-byte U+FFFD: cut again to stay within the limit.
+    let mut text = scrub(redactor, text);
+    // Each invalid byte became a three-byte U+FFFD, and the window is wider than the
+    // excerpt: cut to the limit.
     if text.len() > BODY_EXCERPT_LIMIT {
         let mut end = BODY_EXCERPT_LIMIT;
         while !text.is_char_boundary(end) {
@@ -790,13 +796,13 @@ mod tests {
     #[test]
     fn an_excerpt_stays_within_the_limit_even_when_bytes_are_replaced() {
         // Found by the response_decode fuzz target: invalid bytes grow threefold.
-        let (text, truncated) = excerpt(&[0xff; 3000]);
+        let (text, truncated) = excerpt(&[0xff; 3000], None);
         assert!(text.len() <= BODY_EXCERPT_LIMIT, "{}", text.len());
         assert!(truncated);
-        let (text, truncated) = excerpt("é".repeat(3000).as_bytes());
+        let (text, truncated) = excerpt("é".repeat(3000).as_bytes(), None);
         assert!(text.len() <= BODY_EXCERPT_LIMIT);
         assert!(text.chars().all(|c| c == 'é'));
         assert!(truncated);
-        assert_eq!(excerpt(b"short"), ("short".to_owned(), false));
+        assert_eq!(excerpt(b"short", None), ("short".to_owned(), false));
     }
 }

@@ -65,6 +65,7 @@ mod id;
 mod outcome;
 mod paging;
 mod param;
+mod redact;
 mod request;
 mod retry;
 mod string_enum;
@@ -91,6 +92,7 @@ pub use id::{
 pub use outcome::{FromResponse, JobEnqueued, MaybeJob};
 pub use paging::{Page, PageStream, paginate};
 pub use param::{HeaderArg, PathValue};
+pub use redact::Redactor;
 pub use retry::{RetryPolicy, SleepFuture};
 pub use transport::{Request, Response, Transport};
 

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use crate::endpoint::{Endpoint, Method};
 use crate::error::{ApiError, DecodeError, Error, RedirectError, Result, excerpt};
 use crate::outcome::FromResponse;
+use crate::redact::scrub;
 use crate::transport::{Response, Transport};
 
 /// Endpoint metadata, as a constant.
@@ -96,18 +97,25 @@ pub fn check(endpoint: &'static Endpoint, response: &Response) -> Result<()> {
     if response.is_success() {
         return Ok(());
     }
+    let redactor = response.redactor();
     if (300..400).contains(&status) {
         return Err(Error::Redirect(Box::new(RedirectError {
             endpoint: Some(endpoint),
             status,
-            location: response.header("location").map(str::to_owned),
+            location: response
+                .header("location")
+                .map(|location| scrub(redactor, location.to_owned())),
         })));
     }
+    // Scrubbed after decoding: the server may have escaped the secret in JSON.
     let (error_type, message) = match serde_json::from_slice::<ErrorBody>(response.body()) {
-        Ok(body) => (body.error_type, body.message),
+        Ok(body) => (
+            body.error_type.map(|text| scrub(redactor, text)),
+            body.message.map(|text| scrub(redactor, text)),
+        ),
         Err(_) => (None, None),
     };
-    let (body, body_truncated) = excerpt(response.body());
+    let (body, body_truncated) = excerpt(response.body(), redactor);
     let retry_after = response
         .header("retry-after")
         .and_then(|value| crate::retry::parse_retry_after(value, std::time::SystemTime::now()));
@@ -149,18 +157,20 @@ fn decode_error(
     path: String,
     error: &serde_json::Error,
 ) -> Error {
+    let redactor = response.redactor();
     let message = if response.body().iter().all(u8::is_ascii_whitespace) {
         "the response body is empty".to_owned()
     } else {
-        error.to_string()
+        // The message may quote a decoded value, and the path a decoded key.
+        scrub(redactor, error.to_string())
     };
     Error::Decode(Box::new(DecodeError {
         endpoint: Some(endpoint),
         status: response.status(),
         target,
-        path,
+        path: scrub(redactor, path),
         message,
-        body: excerpt(response.body()).0,
+        body: excerpt(response.body(), redactor).0,
     }))
 }
 

@@ -3,8 +3,10 @@
 /// Declares an enum of known string values plus `Other(String)` for any value this
 /// version does not know, so a new value on the server never breaks decoding.
 ///
-/// The enum gets `as_str`, `Display`, `FromStr` (infallible), `From<&str>` and serde
-/// implementations that use the string values.
+/// The enum gets `as_str`, `VALUES` (the known values), `is_known`, `Display`,
+/// `FromStr` (infallible), `From<&str>` and serde implementations that use the string
+/// values. Decoding keeps unknown values; request builders use `is_known` to refuse a
+/// value the API does not list before sending it.
 ///
 /// ```
 /// losant_core::string_enum! {
@@ -22,6 +24,8 @@
 /// let unknown: ConnectionState = serde_json::from_str(r#""sleeping""#)?;
 /// assert_eq!(unknown, ConnectionState::Other("sleeping".into()));
 /// assert_eq!(serde_json::to_string(&unknown)?, r#""sleeping""#);
+/// assert!(!unknown.is_known());
+/// assert_eq!(ConnectionState::VALUES, ["connected", "disconnected"]);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[macro_export]
@@ -41,6 +45,16 @@ macro_rules! string_enum {
         }
 
         impl $name {
+            /// Every value this version knows, in declaration order.
+            pub const VALUES: &'static [&'static str] = &[$($value),*];
+
+            /// Whether the value is one this version knows (an `Other` holding a
+            /// known value counts as known).
+            #[must_use]
+            pub fn is_known(&self) -> bool {
+                Self::VALUES.contains(&self.as_str())
+            }
+
             /// The value as sent on the wire.
             #[must_use]
             pub fn as_str(&self) -> &str {

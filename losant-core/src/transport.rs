@@ -7,6 +7,7 @@ use bytes::Bytes;
 
 use crate::endpoint::{Endpoint, Method};
 use crate::error::Result;
+use crate::redact::Redactor;
 
 /// Sends requests built by the generated endpoint code.
 ///
@@ -132,6 +133,7 @@ pub struct Response {
     headers: http::HeaderMap,
     body: Bytes,
     pub(crate) attempts: u32,
+    redactor: Option<Redactor>,
 }
 
 impl Response {
@@ -147,6 +149,7 @@ impl Response {
             headers: http::HeaderMap::new(),
             body: body.into(),
             attempts: 1,
+            redactor: None,
         }
     }
 
@@ -166,7 +169,24 @@ impl Response {
             headers,
             body,
             attempts: 1,
+            redactor: None,
         }
+    }
+
+    /// The same response, with errors built from it scrubbed of `redactor`'s secret
+    /// (Losant's `type` and `message`, the body excerpt, a redirect's location, the
+    /// text of a decode error). [`Client`](crate::Client) attaches its token's
+    /// redactor to every response.
+    #[must_use]
+    pub fn with_redactor(mut self, redactor: Redactor) -> Self {
+        self.redactor = Some(redactor);
+        self
+    }
+
+    /// The redactor errors built from this response are scrubbed with.
+    #[must_use]
+    pub fn redactor(&self) -> Option<&Redactor> {
+        self.redactor.as_ref()
     }
 
     /// The same response with one more header. Names and values that are not valid
