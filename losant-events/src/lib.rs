@@ -21,22 +21,28 @@
 //! ```
 
 mod collection;
+mod export;
 mod model;
+mod options;
 mod patch;
+mod post;
 mod query;
+mod validate;
 
 use losant_core::{ApplicationId, EventId, JobEnqueued, MaybeJob, Result, api};
 
-pub use collection::{
-    EventPlusNewCount, EventPost, Events, EventsDeleted, EventsExport, EventsFilter, EventsQuery,
-    SortDirection, SortField,
-};
-pub use query::{EventField, EventQuery, FieldQuery, MAX_QUERY_ITEMS};
-
+pub use collection::{EventPlusNewCount, Events, EventsDeleted};
+pub use export::{EventsExport, ExportFormat, MAX_EXPORT_ADDRESS_CHARS};
 pub use model::{
     Change, DeviceIdChange, Event, EventLevel, EventState, EventUpdate, SourceType, Success,
 };
-pub use patch::{EventPatch, MAX_COMMENT_CHARS, MAX_SUBJECT_CHARS, MAX_TAG_CHARS};
+pub use options::{EventsFilter, EventsQuery, FilterField, SortDirection, SortField};
+pub use patch::EventPatch;
+pub use post::EventPost;
+pub use query::{EventField, EventQuery, FieldQuery, MAX_QUERY_ITEMS};
+pub use validate::{
+    MAX_COMMENT_CHARS, MAX_DATA_DEPTH, MAX_MESSAGE_CHARS, MAX_SUBJECT_CHARS, MAX_TAG_CHARS,
+};
 
 /// Actions on a single event (`/applications/{applicationId}/events/{eventId}`).
 ///

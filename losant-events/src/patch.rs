@@ -7,13 +7,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::{EventLevel, EventState};
-
-/// Longest subject, in characters.
-pub const MAX_SUBJECT_CHARS: usize = 255;
-/// Longest comment, in characters.
-pub const MAX_COMMENT_CHARS: usize = 32767;
-/// Longest tag key and tag value, in characters.
-pub const MAX_TAG_CHARS: usize = 255;
+use crate::validate::{
+    MAX_COMMENT_CHARS, MAX_SUBJECT_CHARS, check_chars, check_depth, check_listed, check_tags,
+    limit_error,
+};
 
 /// Changes to an event (schema `eventPatch`). Only the fields that were set are
 /// sent; `clear_device_id` sends `"deviceId": null` to detach the device.
@@ -145,74 +142,24 @@ impl EventPatch {
         *self == Self::default()
     }
 
-    /// Checks the schema's limits: subject 1 to 255 characters, comment up to 32767,
-    /// tag keys matching `^[0-9a-zA-Z_-]{1,255}$`, tag values 1 to 255 characters.
+    /// Checks the schema's limits: a listed state and level, subject 1 to 255
+    /// characters, comment up to 32767, tag keys matching `^[0-9a-zA-Z_-]{1,255}$`, tag
+    /// values 1 to 255 characters, and `data` at most
+    /// [`MAX_DATA_DEPTH`](crate::MAX_DATA_DEPTH) levels deep.
     pub fn validate(&self) -> Result<(), InvalidArgument> {
+        check_listed!("state", &self.state, EventState)?;
+        check_listed!("level", &self.level, EventLevel)?;
         if let Some(subject) = &self.subject {
             check_chars("subject", subject, 1, MAX_SUBJECT_CHARS)?;
         }
         if let Some(comment) = &self.comment {
             check_chars("comment", comment, 0, MAX_COMMENT_CHARS)?;
         }
-        validate_tags(self.event_tags.as_ref(), MAX_TAG_CHARS)
-    }
-}
-
-/// Checks that `text` has `min` to `max` characters (as JSON Schema counts them).
-pub(crate) fn check_chars(
-    field: &str,
-    text: &str,
-    min: usize,
-    max: usize,
-) -> Result<(), InvalidArgument> {
-    let len = text.chars().count();
-    if (min..=max).contains(&len) {
-        return Ok(());
-    }
-    let reason = if min == 0 {
-        format!("must be at most {max} characters, got {len}")
-    } else {
-        format!("must be {min} to {max} characters, got {len}")
-    };
-    Err(InvalidArgument::new(field, reason))
-}
-
-/// The serialization error of a model that breaks its schema's limits.
-pub(crate) fn limit_error<E: serde::ser::Error>(invalid: &InvalidArgument) -> E {
-    E::custom(format_args!(
-        "`{}` {}",
-        invalid.argument(),
-        invalid.reason()
-    ))
-}
-
-/// Checks tag keys (`^[0-9a-zA-Z_-]{1,max}$`) and values (1 to `max` characters).
-pub(crate) fn validate_tags(
-    tags: Option<&BTreeMap<String, String>>,
-    max: usize,
-) -> Result<(), InvalidArgument> {
-    for (key, value) in tags.into_iter().flatten() {
-        let key_ok = (1..=max).contains(&key.len())
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        if !key_ok {
-            return Err(InvalidArgument::new(
-                "eventTags",
-                format!(
-                    "tag key {key:?} must be 1 to {max} characters of 0-9, a-z, A-Z, `_` and `-`"
-                ),
-            ));
+        if let Some(data) = &self.data {
+            check_depth("data", data)?;
         }
-        let len = value.chars().count();
-        if !(1..=max).contains(&len) {
-            return Err(InvalidArgument::new(
-                "eventTags",
-                format!("the value of tag `{key}` must be 1 to {max} characters, got {len}"),
-            ));
-        }
+        check_tags(self.event_tags.as_ref())
     }
-    Ok(())
 }
 
 /// The wire form: only what was set, in the schema's order.
@@ -362,6 +309,49 @@ mod tests {
             error.to_string(),
             "`comment` must be at most 32767 characters, got 40000"
         );
+    }
+
+    #[test]
+    fn values_the_schema_does_not_list_are_refused() {
+        let closed = EventPatch::new().state(EventState::Other("closed".into()));
+        let error = closed.validate().unwrap_err();
+        assert_eq!(error.argument(), "state");
+        assert!(
+            error
+                .reason()
+                .contains("`closed` is not one of new, acknowledged, resolved")
+        );
+        assert!(serde_json::to_string(&closed).is_err());
+        let loud = EventPatch::new().level(EventLevel::Other("loud".into()));
+        assert_eq!(loud.validate().unwrap_err().argument(), "level");
+        // An `Other` holding a listed value is that value.
+        assert!(
+            EventPatch::new()
+                .state(EventState::Other("new".into()))
+                .validate()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn data_deeper_than_the_api_can_echo_back_is_refused() {
+        let nested = |levels: usize| {
+            (0..levels).fold(
+                serde_json::json!("leaf"),
+                |inner, _| serde_json::json!({ "a": inner }),
+            )
+        };
+        assert!(
+            EventPatch::new()
+                .data(nested(crate::MAX_DATA_DEPTH))
+                .validate()
+                .is_ok()
+        );
+        let error = EventPatch::new()
+            .data(nested(crate::MAX_DATA_DEPTH + 1))
+            .validate()
+            .unwrap_err();
+        assert_eq!(error.argument(), "data");
     }
 
     #[test]
