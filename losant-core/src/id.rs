@@ -23,6 +23,42 @@ impl RawId {
         Ok(RawId(raw))
     }
 
+    /// 24 hexadecimal digits known when compiling.
+    ///
+    /// # Panics
+    ///
+    /// When `input` is not 24 hexadecimal digits (in a constant: the build stops).
+    #[must_use]
+    pub const fn from_static(input: &'static str) -> Self {
+        let bytes = input.as_bytes();
+        assert!(bytes.len() == 24, "an ID is 24 hexadecimal characters");
+        let mut raw = [0u8; 24];
+        let mut i = 0;
+        while i < 24 {
+            assert!(
+                bytes[i].is_ascii_hexdigit(),
+                "an ID is 24 hexadecimal characters"
+            );
+            raw[i] = bytes[i].to_ascii_lowercase();
+            i += 1;
+        }
+        RawId(raw)
+    }
+
+    /// The ID of 12 raw bytes (an `ObjectId`), as hexadecimal.
+    #[must_use]
+    pub const fn from_bytes(bytes: [u8; 12]) -> Self {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut raw = [0u8; 24];
+        let mut i = 0;
+        while i < 12 {
+            raw[2 * i] = DIGITS[(bytes[i] >> 4) as usize];
+            raw[2 * i + 1] = DIGITS[(bytes[i] & 0xf) as usize];
+            i += 1;
+        }
+        RawId(raw)
+    }
+
     /// The ID as text.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -70,6 +106,10 @@ impl RawId {
 /// let id: NotebookId = "575ECE7E7AE143CD83DC4A9E".parse()?;
 /// assert_eq!(id.to_string(), "575ece7e7ae143cd83dc4a9e");
 /// assert!("not-an-id".parse::<NotebookId>().is_err());
+///
+/// const KNOWN: NotebookId = NotebookId::from_static("575ece7e7ae143cd83dc4a9e");
+/// assert_eq!(KNOWN, id);
+/// assert_eq!(NotebookId::from_bytes([0x57, 0x5e, 0xce, 0x7e, 0x7a, 0xe1, 0x43, 0xcd, 0x83, 0xdc, 0x4a, 0x9e]), id);
 /// # Ok::<(), losant_core::IdError>(())
 /// ```
 #[macro_export]
@@ -83,6 +123,24 @@ macro_rules! id_type {
             /// Parses an ID from 24 hexadecimal characters.
             pub fn parse(input: &str) -> ::core::result::Result<Self, $crate::IdError> {
                 $crate::__private::RawId::parse(::core::stringify!($name), input).map($name)
+            }
+
+            /// An ID written in the source: checked when compiling when used in a
+            /// constant (`const APP: ApplicationId = ApplicationId::from_static("...")`).
+            ///
+            /// # Panics
+            ///
+            /// When `input` is not 24 hexadecimal characters (at compile time in a
+            /// constant).
+            #[must_use]
+            pub const fn from_static(input: &'static str) -> Self {
+                $name($crate::__private::RawId::from_static(input))
+            }
+
+            /// The ID of 12 raw bytes (the binary form of a Losant `ObjectId`).
+            #[must_use]
+            pub const fn from_bytes(bytes: [u8; 12]) -> Self {
+                $name($crate::__private::RawId::from_bytes(bytes))
             }
 
             /// The ID as 24 lower-case hexadecimal characters.

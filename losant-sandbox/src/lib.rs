@@ -4,13 +4,21 @@
 //! `/applications/{applicationId}/events/{eventId}`, and the whole collection
 //! `/applications/{applicationId}/events` (list with filters, sort, pages and advanced
 //! queries; create under the 15-per-15-seconds limit; bulk update; most recent by
-//! severity; delete by query; export), the way the API reference says:
-//! bearer tokens with scopes (401 for a missing or unknown token, 403 with Losant's
-//! error shape when no scope of the token is accepted), 400 for malformed IDs and for
-//! patches that break the `eventPatch` schema (the message names the field), 404
-//! `{"type":"NotFound","message":"Event was not found"}` for unknown events and
-//! applications. A valid patch updates the event, bumps `lastUpdated` and appends an
-//! entry with its change records to `updates`.
+//! severity; delete by query; export), the way the API reference says: bearer tokens
+//! with scopes (401 for a missing or unknown token, 400 for malformed IDs, then 403
+//! when no scope of the token is accepted, or when an application token is used on
+//! another application), 400 for bodies and queries that break their schemas (the
+//! message names the field), 404 `{"type":"NotFound","message":"Event was not found"}`
+//! for unknown events and applications. A valid patch updates the event, bumps
+//! `lastUpdated` and appends an entry with its change records to `updates`.
+//!
+//! It holds up under hostile clients: every error it answers has Losant's
+//! `{"type", "message"}` shape (413, 414, 431, 405, 408 and a bad URL included); what
+//! an application may store is bounded so that every answer fits the client's
+//! response limit (a change over the bound is refused with 413 `LimitExceeded`);
+//! data reaching many events is stored once; answers are serialized with no lock held;
+//! slow and idle connections are dropped and open connections are capped
+//! ([`ServerLimits`]).
 //!
 //! Start one inside a test, seed it, and point a client at it:
 //!
@@ -35,27 +43,39 @@
 //! The `losant-sandbox` binary serves the same API for tools in any language:
 //! `cargo run -p losant-sandbox -- --port 8080 [--seed FILE]`.
 
-mod collection;
+mod auth;
+mod error;
+mod event;
+mod events;
+mod mutate;
+mod query;
+mod respond;
 mod routes;
 mod seed;
-mod state;
+mod server;
+mod store;
 mod validate;
 
 use std::collections::HashMap;
+use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use losant_core::{ApplicationId, DeviceId, EventId};
-use losant_events::{Event, EventLevel, EventState, SourceType};
+use losant_core::{ApiTokenId, ApplicationId, DeviceId, EventId};
+use losant_events::{Event, EventLevel, EventState};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use seed::{DEMO_APPLICATION, DEMO_EVENT, DEMO_TOKEN, Seed, SeedApplication, SeedToken};
+pub use seed::{
+    DEMO_APPLICATION, DEMO_EVENT, DEMO_TOKEN, Seed, SeedApplication, SeedError, SeedToken,
+};
+pub use server::ServerLimits;
+pub use store::DEFAULT_MAX_APPLICATION_BYTES;
 
-use state::{State, Token};
+use store::{State, Token, lock};
 
 /// A running sandbox. Dropping it stops the server too; [`stop`](Self::stop) waits
 /// until it has.
@@ -65,6 +85,87 @@ pub struct Sandbox {
     state: Arc<State>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
+}
+
+/// Configures a [`Sandbox`] before it starts: what it holds, where it listens and
+/// the limits it keeps.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use std::time::Duration;
+/// use losant_sandbox::{Sandbox, Seed, ServerLimits};
+///
+/// let mut limits = ServerLimits::default();
+/// limits.header_timeout = Duration::from_secs(2);
+/// let sandbox = Sandbox::builder()
+///     .seed(Seed::demo())
+///     .limits(limits)
+///     .max_application_bytes(1024 * 1024)
+///     .start()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+#[must_use]
+pub struct SandboxBuilder {
+    addr: SocketAddr,
+    seed: Seed,
+    limits: ServerLimits,
+    max_application_bytes: usize,
+}
+
+impl SandboxBuilder {
+    /// Where to listen (default `127.0.0.1` on a free port).
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// What the sandbox holds when it starts (default nothing).
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The limits on connections and requests (default [`ServerLimits::default`]).
+    pub fn limits(mut self, limits: ServerLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The most one application's events may take in JSON, in all (default
+    /// [`DEFAULT_MAX_APPLICATION_BYTES`], so that every answer fits the client's
+    /// default response limit). A change that would go over it is refused with 413
+    /// `LimitExceeded`, and nothing changes.
+    pub fn max_application_bytes(mut self, bytes: usize) -> Self {
+        self.max_application_bytes = bytes;
+        self
+    }
+
+    /// Checks the seed, binds and starts serving. A seed event the sandbox cannot hold
+    /// fails the start with `InvalidData`, naming the event.
+    pub async fn start(self) -> io::Result<Sandbox> {
+        self.seed
+            .validate()
+            .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))?;
+        let listener = TcpListener::bind(self.addr).await?;
+        let local = listener.local_addr()?;
+        let state = Arc::new(State::new(self.max_application_bytes));
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let router = routes::router(Arc::clone(&state), &self.limits);
+        let server = tokio::spawn(server::serve(listener, router, self.limits, stopped));
+        let sandbox = Sandbox {
+            base_url: format!("http://{local}"),
+            state,
+            shutdown: Some(shutdown),
+            server: Some(server),
+        };
+        sandbox
+            .apply(self.seed)
+            .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))?;
+        Ok(sandbox)
+    }
 }
 
 /// An event to add to the sandbox.
@@ -135,19 +236,19 @@ impl Faults {
     /// Answers the next `count` requests with `status` (Losant's error shape, type
     /// `SandboxFault`) instead of handling them.
     pub fn fail_next(&self, count: usize, status: u16) {
-        let mut faults = self.state.lock_faults();
+        let mut faults = lock(&self.state.faults);
         faults.fail_next = count;
         faults.fail_status = status;
     }
 
     /// Delays every answer by `latency`.
     pub fn set_latency(&self, latency: Duration) {
-        self.state.lock_faults().latency = latency;
+        lock(&self.state.faults).latency = latency;
     }
 
     /// Removes every injected fault.
     pub fn clear(&self) {
-        let mut faults = self.state.lock_faults();
+        let mut faults = lock(&self.state.faults);
         faults.fail_next = 0;
         faults.latency = Duration::ZERO;
     }
@@ -155,53 +256,49 @@ impl Faults {
 
 impl Sandbox {
     /// Starts an empty sandbox on `127.0.0.1` with a free port.
-    pub async fn start() -> std::io::Result<Self> {
-        Self::start_with(Seed::default()).await
+    pub async fn start() -> io::Result<Self> {
+        Self::builder().start().await
     }
 
     /// Starts a sandbox on `127.0.0.1` with a free port, seeded with `seed`.
-    pub async fn start_with(seed: Seed) -> std::io::Result<Self> {
-        Self::bind(SocketAddr::from(([127, 0, 0, 1], 0)), seed).await
+    pub async fn start_with(seed: Seed) -> io::Result<Self> {
+        Self::builder().seed(seed).start().await
     }
 
     /// Starts a sandbox on `addr`, seeded with `seed`.
-    pub async fn bind(addr: SocketAddr, seed: Seed) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(addr).await?;
-        let local = listener.local_addr()?;
-        let state = Arc::new(State::default());
-        let sandbox_state = Arc::clone(&state);
-        let (shutdown, stopped) = oneshot::channel::<()>();
-        let app = routes::router(Arc::clone(&state));
-        let server = tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
-                let _ = stopped.await;
-            });
-            if let Err(error) = serve.await {
-                eprintln!("losant-sandbox: server error: {error}");
-            }
-        });
-        let sandbox = Sandbox {
-            base_url: format!("http://{local}"),
-            state: sandbox_state,
-            shutdown: Some(shutdown),
-            server: Some(server),
-        };
-        sandbox.apply(seed);
-        Ok(sandbox)
+    pub async fn bind(addr: SocketAddr, seed: Seed) -> io::Result<Self> {
+        Self::builder().addr(addr).seed(seed).start().await
     }
 
-    fn apply(&self, seed: Seed) {
+    /// A builder, for a sandbox with its own limits.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            seed: Seed::default(),
+            limits: ServerLimits::default(),
+            max_application_bytes: DEFAULT_MAX_APPLICATION_BYTES,
+        }
+    }
+
+    fn apply(&self, seed: Seed) -> Result<(), SeedError> {
         for application in seed.applications {
             self.insert_application(application.id, application.name);
         }
-        for event in seed.events {
-            if let Some(app) = event.application_id {
-                self.add_event(&app, NewEvent::from(event));
-            }
+        for (index, event) in seed.events.into_iter().enumerate() {
+            let id = event.id.map(|id| id.to_string());
+            let stored = event
+                .application_id
+                .ok_or_else(|| "it has no `applicationId`".to_owned())
+                .and_then(|app| {
+                    mutate::insert_event(&self.state, &app, event)
+                        .map_err(|error| error.to_string())
+                });
+            stored.map_err(|reason| SeedError::new(index, id, reason))?;
         }
         for token in seed.tokens {
-            self.insert_token(token.token, token.name, token.scopes);
+            self.insert_token(token.token, token.name, token.scopes, token.application_id);
         }
+        Ok(())
     }
 
     /// The base URL to give the client, such as `http://127.0.0.1:41234`.
@@ -226,77 +323,117 @@ impl Sandbox {
 
     /// Adds an application and returns its new ID.
     pub fn add_application(&self, name: impl Into<String>) -> ApplicationId {
-        let id: ApplicationId = self
-            .state
-            .next_id()
-            .parse()
-            .unwrap_or_else(|_| unreachable!());
+        let id = ApplicationId::from_bytes(self.state.next_id());
         self.insert_application(id, name.into());
         id
     }
 
     fn insert_application(&self, id: ApplicationId, name: String) {
-        let mut store = self.state.lock();
-        let application = store.applications.entry(id).or_default();
-        application.name = name;
+        lock(&self.state.application_or_new(id)).name = name;
     }
 
     /// Adds an event to an application (created if unknown) and returns its ID. The
     /// event gets an ID, creation and update times, `new` state and a `user` source
     /// unless it has them already.
+    ///
+    /// # Panics
+    ///
+    /// When the application would hold more than its bound (see
+    /// [`SandboxBuilder::max_application_bytes`]).
     // Storing the event is the point; keeping its ID is up to the caller.
     #[allow(clippy::must_use_candidate)]
     pub fn add_event(&self, app: &ApplicationId, event: NewEvent) -> EventId {
-        insert_event(&self.state, app, event)
+        match mutate::insert_event(&self.state, app, event.event) {
+            Ok(id) => id,
+            Err(error) => panic!("the sandbox cannot hold this event: {error}"),
+        }
     }
 
     /// Sets how many events an application may create through the API per window
     /// (default 15 per 15 seconds, as Losant); `None` removes the limit. Over it,
     /// creation answers 429 "Over rate limit, request throttled".
     pub fn set_creation_limit(&self, limit: Option<(usize, Duration)>) {
-        *self.state.lock_creation_limit() = limit;
+        *lock(&self.state.creation_limit) = limit;
     }
 
-    /// Adds a token with `scopes` (such as `all.Application` or `event.get`) and
-    /// returns the token to send.
+    /// Adds a token with `scopes` (such as `all.Application` or `event.get`), valid
+    /// for every application, and returns the token to send.
     pub fn add_token<I, S>(&self, name: impl Into<String>, scopes: I) -> String
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let token = format!("sandbox-{}", self.state.next_id());
+        let token = format!("sandbox-{}", ApiTokenId::from_bytes(self.state.next_id()));
         self.insert_token(
             token.clone(),
             Some(name.into()),
             scopes.into_iter().map(Into::into).collect(),
+            None,
         );
         token
     }
 
-    fn insert_token(&self, token: String, name: Option<String>, scopes: Vec<String>) {
-        let id = self.state.next_id();
+    /// Adds an application token: it works for `app` only (403 for any other), with
+    /// `scopes`. Returns the token to send.
+    pub fn add_application_token<I, S>(
+        &self,
+        app: &ApplicationId,
+        name: impl Into<String>,
+        scopes: I,
+    ) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let token = format!("sandbox-{}", ApiTokenId::from_bytes(self.state.next_id()));
+        self.insert_token(
+            token.clone(),
+            Some(name.into()),
+            scopes.into_iter().map(Into::into).collect(),
+            Some(*app),
+        );
+        token
+    }
+
+    fn insert_token(
+        &self,
+        token: String,
+        name: Option<String>,
+        scopes: Vec<String>,
+        application: Option<ApplicationId>,
+    ) {
+        let id = ApiTokenId::from_bytes(self.state.next_id()).to_string();
         let name = name.unwrap_or_else(|| "Sandbox token".to_owned());
-        self.state
-            .lock()
-            .tokens
-            .insert(token, Token { id, name, scopes });
+        self.state.insert_token(
+            token,
+            Token {
+                id,
+                name,
+                scopes,
+                application,
+            },
+        );
     }
 
     /// The stored event, to check what a call changed.
     #[must_use]
     pub fn event(&self, app: &ApplicationId, id: &EventId) -> Option<Event> {
-        self.state.lock().applications.get(app)?.event(id).cloned()
+        let application = self.state.application(app)?;
+        let application = lock(&application);
+        application.event(id).map(|event| event.to_event())
+    }
+
+    /// How many bytes an application's events take in JSON, in all (what its bound
+    /// is measured against); `None` for an unknown application.
+    #[must_use]
+    pub fn application_bytes(&self, app: &ApplicationId) -> Option<usize> {
+        self.state.application(app).map(|app| lock(&app).bytes)
     }
 
     /// Every application ID with its name.
     #[must_use]
     pub fn applications(&self) -> HashMap<ApplicationId, String> {
-        self.state
-            .lock()
-            .applications
-            .iter()
-            .map(|(id, app)| (*id, app.name.clone()))
-            .collect()
+        self.state.application_names()
     }
 
     /// Stops the server and waits until it has stopped.
@@ -308,32 +445,6 @@ impl Sandbox {
             let _ = server.await;
         }
     }
-}
-
-/// Stores an event, filling in its ID, times, state and source when missing.
-pub(crate) fn insert_event(state: &State, app: &ApplicationId, event: NewEvent) -> EventId {
-    let mut event = event.event;
-    let id = event
-        .id
-        .or(event.event_id)
-        .unwrap_or_else(|| state.next_id().parse().unwrap_or_else(|_| unreachable!()));
-    let now = state::now();
-    event.id = Some(id);
-    event.event_id = Some(id);
-    event.application_id = Some(*app);
-    event.creation_date.get_or_insert(now);
-    event.last_updated.get_or_insert(now);
-    event.state.get_or_insert(EventState::New);
-    event.source_type.get_or_insert(SourceType::User);
-    event.updates.get_or_insert_with(Vec::new);
-    let sequence = state.next_sequence();
-    let mut store = state.lock();
-    let application = store.applications.entry(*app).or_default();
-    if let Some(old) = application.index.insert(id, sequence) {
-        application.events.remove(&old);
-    }
-    application.events.insert(sequence, event);
-    id
 }
 
 impl Drop for Sandbox {

@@ -50,6 +50,10 @@ async fn main() -> ExitCode {
         .collect();
     let sandbox = match Sandbox::bind(SocketAddr::new(args.host, args.port), seed).await {
         Ok(sandbox) => sandbox,
+        Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
+            eprintln!("losant-sandbox: cannot load the seed: {error}");
+            return ExitCode::FAILURE;
+        }
         Err(error) => {
             eprintln!(
                 "losant-sandbox: cannot listen on {}:{}: {error}",

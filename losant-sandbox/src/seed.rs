@@ -40,7 +40,7 @@ pub struct SeedApplication {
 
 /// A token of a [`Seed`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SeedToken {
     /// The bearer token clients send.
@@ -50,12 +50,20 @@ pub struct SeedToken {
     pub name: Option<String>,
     /// Granted scopes, such as `all.Application` or `event.get`.
     pub scopes: Vec<String>,
+    /// The application of an application token, which works for that application
+    /// only; a token without one works for every application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
 }
 
 impl Seed {
     /// The seed of the quickstart and of the binary without `--seed`: the API
     /// reference's example application and event, and the token `sandbox-token` with
     /// the `all.Application` scope.
+    ///
+    /// # Panics
+    ///
+    /// Never: the demo data is a constant, which a test reads.
     #[must_use]
     pub fn demo() -> Self {
         let event = serde_json::json!({
@@ -76,25 +84,80 @@ impl Seed {
             "subject": "Power levels critical",
             "updates": []
         });
-        Seed {
-            applications: vec![SeedApplication {
-                id: DEMO_APPLICATION.parse().unwrap_or_else(|_| unreachable!()),
-                name: "My App".to_owned(),
-            }],
-            events: vec![serde_json::from_value(event).unwrap_or_default()],
-            tokens: vec![SeedToken {
-                token: DEMO_TOKEN.to_owned(),
-                name: Some("Sandbox token".to_owned()),
-                scopes: vec!["all.Application".to_owned()],
-            }],
-        }
+        let demo = Seed::from_json(
+            &serde_json::json!({
+                "applications": [{ "id": DEMO_APPLICATION, "name": "My App" }],
+                "events": [event],
+                "tokens": [{
+                    "token": DEMO_TOKEN,
+                    "name": "Sandbox token",
+                    "scopes": ["all.Application"]
+                }]
+            })
+            .to_string(),
+        );
+        demo.expect("the demo seed is a valid constant (tested)")
     }
 
     /// Reads a seed from JSON.
     pub fn from_json(json: &str) -> serde_json::Result<Self> {
         serde_json::from_str(json)
     }
+
+    /// Checks every event as the API would take it: each names its application, has a
+    /// listed level and state, a subject of 1 to 255 characters, valid tags and data at
+    /// most 100 levels deep. The error names the event.
+    pub fn validate(&self) -> Result<(), SeedError> {
+        for (index, event) in self.events.iter().enumerate() {
+            let invalid =
+                |reason: String| SeedError::new(index, event.id.map(|id| id.to_string()), reason);
+            if event.application_id.is_none() {
+                return Err(invalid("it has no `applicationId`".to_owned()));
+            }
+            let json = serde_json::to_value(event).map_err(|e| invalid(e.to_string()))?;
+            crate::validate::seed_event(&json).map_err(invalid)?;
+        }
+        Ok(())
+    }
 }
+
+/// An event of a seed that the sandbox cannot hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedError {
+    index: usize,
+    id: Option<String>,
+    reason: String,
+}
+
+impl SeedError {
+    pub(crate) fn new(index: usize, id: Option<String>, reason: String) -> Self {
+        SeedError { index, id, reason }
+    }
+
+    /// The position of the event in the seed's `events`, from 0.
+    #[must_use]
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// What is wrong with it.
+    #[must_use]
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl std::fmt::Display for SeedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "seed event {}", self.index)?;
+        if let Some(id) = &self.id {
+            write!(f, " ({id})")?;
+        }
+        write!(f, " is invalid: {}", self.reason)
+    }
+}
+
+impl std::error::Error for SeedError {}
 
 /// The demo seed's application.
 pub const DEMO_APPLICATION: &str = "575ec8687ae143cd83dc4a97";
@@ -102,3 +165,37 @@ pub const DEMO_APPLICATION: &str = "575ec8687ae143cd83dc4a97";
 pub const DEMO_EVENT: &str = "575ed0de7ae143cd83dc4aa5";
 /// The demo seed's token (scope `all.Application`).
 pub const DEMO_TOKEN: &str = "sandbox-token";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_seed_is_valid() {
+        let demo = Seed::demo();
+        assert_eq!(demo.events.len(), 1);
+        assert!(demo.validate().is_ok());
+    }
+
+    #[test]
+    fn an_invalid_event_is_named() {
+        let seed = Seed::from_json(
+            r#"{"events": [
+                {"applicationId": "575ec8687ae143cd83dc4a97", "level": "info", "subject": "ok"},
+                {"applicationId": "575ec8687ae143cd83dc4a97", "id": "575ed0de7ae143cd83dc4aa5", "level": "loud", "subject": "s"}
+            ]}"#,
+        )
+        .unwrap();
+        let error = seed.validate().unwrap_err();
+        assert_eq!(error.index(), 1);
+        assert_eq!(
+            error.to_string(),
+            "seed event 1 (575ed0de7ae143cd83dc4aa5) is invalid: level must be equal to one of the allowed values: info, warning, error, critical"
+        );
+        let orphan = Seed::from_json(r#"{"events": [{"level": "info", "subject": "s"}]}"#).unwrap();
+        assert_eq!(
+            orphan.validate().unwrap_err().reason(),
+            "it has no `applicationId`"
+        );
+    }
+}

@@ -1,11 +1,14 @@
-//! Checks a raw PATCH body against the `eventPatch` schema, as the server does,
-//! independently of the client's own checks.
+//! Checks raw request bodies against their schemas (`eventPatch`, `eventPost`,
+//! `eventsExport`), as the server does, independently of the client's own checks.
+//! Messages name the field, in the API validator's words.
 
+use losant_events::MAX_DATA_DEPTH;
 use serde_json::{Map, Value};
 
-const STATES: &[&str] = &["new", "acknowledged", "resolved"];
+use crate::query::{STATES, check_query};
+
 const LEVELS: &[&str] = &["info", "warning", "error", "critical"];
-const KEYS: &[&str] = &[
+const PATCH_KEYS: &[&str] = &[
     "state",
     "level",
     "subject",
@@ -14,6 +17,18 @@ const KEYS: &[&str] = &[
     "data",
     "eventTags",
 ];
+const POST_KEYS: &[&str] = &[
+    "level",
+    "state",
+    "subject",
+    "message",
+    "data",
+    "deviceId",
+    "eventTags",
+    "creationDate",
+    "disableTagChangeTracking",
+];
+const EXPORT_KEYS: &[&str] = &["email", "callbackUrl", "query", "format", "excludeUpdates"];
 
 fn is_hex_id(text: &str) -> bool {
     text.len() == 24 && text.bytes().all(|b| b.is_ascii_hexdigit())
@@ -26,11 +41,31 @@ fn is_tag_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// The body as an object holding only `keys`.
+fn object<'a>(body: &'a Value, keys: &[&str]) -> Result<&'a Map<String, Value>, String> {
+    let Value::Object(body) = body else {
+        return Err("body must be object".to_owned());
+    };
+    if let Some(unknown) = body.keys().find(|k| !keys.contains(&k.as_str())) {
+        return Err(format!(
+            "body must NOT have additional properties: {unknown}"
+        ));
+    }
+    Ok(body)
+}
+
 fn string<'a>(body: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, String> {
     match body.get(key) {
         None => Ok(None),
         Some(Value::String(text)) => Ok(Some(text)),
         Some(_) => Err(format!("{key} must be string")),
+    }
+}
+
+fn boolean(body: &Map<String, Value>, key: &str) -> Result<(), String> {
+    match body.get(key) {
+        None | Some(Value::Bool(_)) => Ok(()),
+        Some(_) => Err(format!("{key} must be boolean")),
     }
 }
 
@@ -56,16 +91,32 @@ fn one_of(key: &str, text: &str, allowed: &[&str]) -> Result<(), String> {
     }
 }
 
-/// The body as an object, or the message of a 400 naming what is wrong.
-pub(crate) fn event_patch(body: &Value) -> Result<&Map<String, Value>, String> {
-    let Value::Object(body) = body else {
-        return Err("body must be object".to_owned());
-    };
-    if let Some(unknown) = body.keys().find(|k| !KEYS.contains(&k.as_str())) {
+/// Refuses values nested more than [`MAX_DATA_DEPTH`] levels: the sandbox stores only
+/// what it can serve back in a form a client can decode (its answers put `data` up to
+/// five levels deeper, and decoders stop at 127).
+fn depth(key: &str, value: &Value) -> Result<(), String> {
+    fn deeper_than(value: &Value, levels: usize) -> bool {
+        let below = levels.checked_sub(1);
+        match value {
+            Value::Array(items) => {
+                below.is_none_or(|below| items.iter().any(|item| deeper_than(item, below)))
+            }
+            Value::Object(fields) => {
+                below.is_none_or(|below| fields.values().any(|field| deeper_than(field, below)))
+            }
+            _ => false,
+        }
+    }
+    if deeper_than(value, MAX_DATA_DEPTH) {
         return Err(format!(
-            "body must NOT have additional properties: {unknown}"
+            "{key} must NOT be nested more than {MAX_DATA_DEPTH} levels deep"
         ));
     }
+    Ok(())
+}
+
+/// The fields `eventPatch` and `eventPost` share.
+fn event_fields(body: &Map<String, Value>, device_nullable: bool) -> Result<(), String> {
     if let Some(state) = string(body, "state")? {
         one_of("state", state, STATES)?;
     }
@@ -76,70 +127,53 @@ pub(crate) fn event_patch(body: &Value) -> Result<&Map<String, Value>, String> {
         length("subject", subject, 1, 255)?;
     }
     match body.get("deviceId") {
-        None | Some(Value::Null) => {}
+        None => {}
+        Some(Value::Null) if device_nullable => {}
         Some(Value::String(id)) if is_hex_id(id) => {}
-        Some(_) => {
+        Some(_) if device_nullable => {
             return Err("deviceId must match pattern ^[A-Fa-f\\d]{24}$ or be null".to_owned());
         }
+        Some(_) => return Err("deviceId must match pattern ^[A-Fa-f\\d]{24}$".to_owned()),
     }
-    if let Some(comment) = string(body, "comment")? {
-        length("comment", comment, 0, 32767)?;
+    if let Some(data) = body.get("data") {
+        depth("data", data)?;
     }
     match body.get("eventTags") {
-        None => {}
-        Some(Value::Object(tags)) => {
-            for (key, value) in tags {
-                if !is_tag_key(key) {
-                    return Err(format!(
-                        "eventTags must NOT have additional properties: {key}"
-                    ));
-                }
-                let Value::String(value) = value else {
-                    return Err(format!("eventTags/{key} must be string"));
-                };
-                length(&format!("eventTags/{key}"), value, 1, 255)?;
+        None => Ok(()),
+        Some(Value::Object(tags)) => tags.iter().try_for_each(|(key, value)| {
+            if !is_tag_key(key) {
+                return Err(format!(
+                    "eventTags must NOT have additional properties: {key}"
+                ));
             }
-        }
-        Some(_) => return Err("eventTags must be object".to_owned()),
+            let Value::String(value) = value else {
+                return Err(format!("eventTags/{key} must be string"));
+            };
+            length(&format!("eventTags/{key}"), value, 1, 255)
+        }),
+        Some(_) => Err("eventTags must be object".to_owned()),
+    }
+}
+
+/// The body as an object, or the message of a 400 naming what is wrong.
+pub(crate) fn event_patch(body: &Value) -> Result<&Map<String, Value>, String> {
+    let body = object(body, PATCH_KEYS)?;
+    event_fields(body, true)?;
+    if let Some(comment) = string(body, "comment")? {
+        length("comment", comment, 0, 32767)?;
     }
     Ok(body)
 }
 
-const POST_KEYS: &[&str] = &[
-    "level",
-    "state",
-    "subject",
-    "message",
-    "data",
-    "deviceId",
-    "eventTags",
-    "creationDate",
-    "disableTagChangeTracking",
-];
-
 /// Checks a raw POST body against the `eventPost` schema.
 pub(crate) fn event_post(body: &Value) -> Result<(), String> {
-    let Value::Object(body) = body else {
-        return Err("body must be object".to_owned());
-    };
-    if let Some(unknown) = body.keys().find(|k| !POST_KEYS.contains(&k.as_str())) {
-        return Err(format!(
-            "body must NOT have additional properties: {unknown}"
-        ));
-    }
+    let body = object(body, POST_KEYS)?;
     for required in ["level", "subject"] {
         if !body.contains_key(required) {
             return Err(format!("body must have required property '{required}'"));
         }
     }
-    let mut patch_like = body.clone();
-    patch_like.remove("message");
-    patch_like.remove("creationDate");
-    patch_like.remove("disableTagChangeTracking");
-    if let Some(Value::Null) = body.get("deviceId") {
-        return Err("deviceId must be string".to_owned());
-    }
-    event_patch(&Value::Object(patch_like))?;
+    event_fields(body, false)?;
     if let Some(message) = string(body, "message")? {
         length("message", message, 0, 32767)?;
     }
@@ -148,17 +182,63 @@ pub(crate) fn event_post(body: &Value) -> Result<(), String> {
     {
         return Err("creationDate must match format \"date-time\"".to_owned());
     }
-    match body.get("disableTagChangeTracking") {
-        None | Some(Value::Bool(_)) => Ok(()),
-        Some(_) => Err("disableTagChangeTracking must be boolean".to_owned()),
+    boolean(body, "disableTagChangeTracking")
+}
+
+/// Checks an event of a seed file (the JSON of a whole event): listed level and
+/// state, subject and message lengths, tags and data depth.
+pub(crate) fn seed_event(event: &Value) -> Result<(), String> {
+    let Value::Object(event) = event else {
+        return Err("an event must be an object".to_owned());
+    };
+    event_fields(event, true)?;
+    if let Some(message) = string(event, "message")? {
+        length("message", message, 0, 32767)?;
     }
+    Ok(())
+}
+
+/// Checks a raw export body against the `eventsExport` schema.
+pub(crate) fn events_export(body: &Value) -> Result<(), String> {
+    let body = object(body, EXPORT_KEYS)?;
+    if let Some(email) = string(body, "email")? {
+        length("email", email, 0, 1024)?;
+        let valid = email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty())
+            && !email.chars().any(char::is_whitespace);
+        if !valid {
+            return Err("email must match format \"email\"".to_owned());
+        }
+    }
+    if let Some(url) = string(body, "callbackUrl")? {
+        length("callbackUrl", url, 0, 1024)?;
+        let valid = url.split_once(':').is_some_and(|(scheme, rest)| {
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !rest.is_empty()
+        }) && !url.chars().any(char::is_whitespace);
+        if !valid {
+            return Err("callbackUrl must match format \"uri\"".to_owned());
+        }
+    }
+    if let Some(query) = body.get("query") {
+        check_query("query", query)?;
+        depth("query", query)?;
+    }
+    if let Some(format) = string(body, "format")? {
+        one_of("format", format, &["csv", "json"])?;
+    }
+    boolean(body, "excludeUpdates")
 }
 
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
-    use super::event_patch;
+    use super::{event_patch, event_post, events_export};
 
     #[test]
     fn the_reference_example_is_valid() {
@@ -205,5 +285,69 @@ mod tests {
             let error = event_patch(&body).unwrap_err();
             assert!(error.contains(message), "{body}: {error}");
         }
+    }
+
+    #[test]
+    fn a_new_event_needs_its_level_and_subject() {
+        assert!(event_post(&json!({"level": "info", "subject": "s"})).is_ok());
+        for (body, message) in [
+            (json!({"subject": "s"}), "required property 'level'"),
+            (
+                json!({"level": "info", "subject": "s", "deviceId": null}),
+                "deviceId must match",
+            ),
+            (
+                json!({"level": "info", "subject": "s", "creationDate": "yesterday"}),
+                "creationDate",
+            ),
+            (
+                json!({"level": "info", "subject": "s", "comment": "c"}),
+                "additional properties: comment",
+            ),
+        ] {
+            let error = event_post(&body).unwrap_err();
+            assert!(error.contains(message), "{body}: {error}");
+        }
+    }
+
+    #[test]
+    fn export_bodies_are_held_to_their_schema() {
+        assert!(events_export(&json!({})).is_ok());
+        assert!(
+            events_export(&json!({"email": "ops@example.com", "format": "json", "excludeUpdates": true, "query": {"level": "info"}}))
+                .is_ok()
+        );
+        for (body, message) in [
+            (json!({"emails": "x"}), "additional properties: emails"),
+            (json!({"email": "nobody"}), "email must match format"),
+            (
+                json!({"callbackUrl": "example.com/x"}),
+                "callbackUrl must match format",
+            ),
+            (json!({"format": "xml"}), "format must be equal to one of"),
+            (
+                json!({"excludeUpdates": "yes"}),
+                "excludeUpdates must be boolean",
+            ),
+            (
+                json!({"query": {"level": {"$like": "x"}}}),
+                "additional properties: $like",
+            ),
+        ] {
+            let error = events_export(&body).unwrap_err();
+            assert!(error.contains(message), "{body}: {error}");
+        }
+    }
+
+    #[test]
+    fn data_nested_past_the_bound_is_refused() {
+        let nested = |levels: usize| (0..levels).fold(json!(1), |inner, _| json!([inner]));
+        assert!(event_patch(&json!({"data": nested(losant_events::MAX_DATA_DEPTH)})).is_ok());
+        let error =
+            event_patch(&json!({"data": nested(losant_events::MAX_DATA_DEPTH + 1)})).unwrap_err();
+        assert!(
+            error.contains("data must NOT be nested more than 100 levels"),
+            "{error}"
+        );
     }
 }

@@ -170,3 +170,28 @@ fn a_broken_seed_file_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_seed_with_an_invalid_event_is_reported_not_dropped() {
+    let path = std::env::temp_dir().join(format!(
+        "losant-sandbox-bad-seed-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(
+        &path,
+        r#"{"events": [{"applicationId": "5f00000000000000000000aa", "id": "5f00000000000000000000bb",
+                        "level": "loud", "subject": "Seeded event"}]}"#,
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_losant-sandbox"))
+        .args(["--port", "0", "--seed", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("seed event 0 (5f00000000000000000000bb) is invalid: level must be equal to one of the allowed values"),
+        "{stderr}"
+    );
+}
