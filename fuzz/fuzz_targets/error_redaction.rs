@@ -7,27 +7,29 @@
 use std::error::Error as _;
 
 use libfuzzer_sys::fuzz_target;
-use losant_core::__private::{PathPart, check, decode, endpoint};
-use losant_core::{Endpoint, Method, Redactor, Response};
+use losant_core::__private::{EndpointSpec, PathPart, endpoint};
+use losant_core::response::{check, decode};
+use losant_core::{Auth, Endpoint, Method, Redactor, Response};
 use losant_events::{Event, Events};
 
 const TOKEN: &str = "SECRET-7f3a9c1e5b2d8f4a6c0e9b7d1f3a5c8e2";
 
-static GET: Endpoint = endpoint(
-    "get_event",
-    Method::Get,
-    "/applications/<app>/events/<event>",
-    &[
+static GET: Endpoint = endpoint(EndpointSpec {
+    name: "get_event",
+    method: Method::Get,
+    path: "/applications/<app>/events/<event>",
+    parts: &[
         PathPart::Literal("/applications/"),
         PathPart::Param("app"),
         PathPart::Literal("/events/"),
         PathPart::Param("event"),
     ],
-    "event.get",
-    &["event.get"],
-    true,
-    true,
-);
+    scope: "event.get",
+    accepted_scopes: &["event.get"],
+    auth: Auth::Token,
+    read: true,
+    idempotent: true,
+});
 
 /// The token written in the disguise `form` picks; `mask` picks which characters are
 /// escaped.

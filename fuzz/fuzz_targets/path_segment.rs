@@ -6,19 +6,20 @@
 use std::borrow::Cow;
 
 use libfuzzer_sys::fuzz_target;
-use losant_core::__private::{PathPart, RequestBuilder, endpoint};
-use losant_core::{Endpoint, Method};
+use losant_core::__private::{EndpointSpec, PathPart, RequestBuilder, endpoint};
+use losant_core::{Auth, Endpoint, Method};
 
-static FILE: Endpoint = endpoint(
-    "get_file",
-    Method::Get,
-    "/files/<name>/meta",
-    &[PathPart::Literal("/files/"), PathPart::Param("name"), PathPart::Literal("/meta")],
-    "file.get",
-    &["file.get"],
-    true,
-    true,
-);
+static FILE: Endpoint = endpoint(EndpointSpec {
+    name: "get_file",
+    method: Method::Get,
+    path: "/files/<name>/meta",
+    parts: &[PathPart::Literal("/files/"), PathPart::Param("name"), PathPart::Literal("/meta")],
+    scope: "file.get",
+    accepted_scopes: &["file.get"],
+    auth: Auth::Token,
+    read: true,
+    idempotent: true,
+});
 
 fuzz_target!(|value: &str| {
     match RequestBuilder::new(&FILE, &[Cow::Borrowed(value)]) {

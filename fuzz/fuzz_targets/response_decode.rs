@@ -3,25 +3,27 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use losant_core::__private::{PathPart, check, decode, endpoint};
-use losant_core::{Endpoint, Method, Response};
+use losant_core::__private::{EndpointSpec, PathPart, endpoint};
+use losant_core::response::{check, decode};
+use losant_core::{Auth, Endpoint, Method, Response};
 use losant_events::{Event, Success};
 
-static GET: Endpoint = endpoint(
-    "get_event",
-    Method::Get,
-    "/applications/<app>/events/<event>",
-    &[
+static GET: Endpoint = endpoint(EndpointSpec {
+    name: "get_event",
+    method: Method::Get,
+    path: "/applications/<app>/events/<event>",
+    parts: &[
         PathPart::Literal("/applications/"),
         PathPart::Param("app"),
         PathPart::Literal("/events/"),
         PathPart::Param("event"),
     ],
-    "event.get",
-    &["event.get"],
-    true,
-    true,
-);
+    scope: "event.get",
+    accepted_scopes: &["event.get"],
+    auth: Auth::Token,
+    read: true,
+    idempotent: true,
+});
 
 fuzz_target!(|input: &[u8]| {
     let (status, body) = match input {

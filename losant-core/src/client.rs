@@ -1,27 +1,27 @@
 //! The HTTP client: [`Client`] and its [`ClientBuilder`].
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use bytes::Bytes;
-use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
-use crate::endpoint::{Endpoint, Method};
 use crate::error::{
-    BodyTooLarge, ConfigError, Error, InvalidArgument, RateLimitError, Result, ScopeError,
-    TimeoutError, TimeoutKind, TransportError, excerpt,
+    BodyTooLarge, Call, ConfigError, Error, Result, ScopeError, TimeoutError, TimeoutKind,
 };
 use crate::redact::Redactor;
-use crate::retry::{
-    RetryPolicy, SleepFuture, Sleeper, parse_retry_after, retryable_status, tokio_sleeper,
+use crate::request::Request;
+use crate::response::Response;
+use crate::retry::{Deadline, Failure, Next, RetryPolicy, SleepFuture, Sleeper};
+use crate::transport::Transport;
+use crate::wire::{
+    HttpSettings, ReadError, Timeouts, authorization, check_base_url, classify, http_client,
+    read_body, to_reqwest,
 };
-use crate::transport::{Request, Response, Transport};
 
 /// The default base URL of the Losant API.
 pub const DEFAULT_BASE_URL: &str = "https://api.losant.com";
@@ -37,8 +37,6 @@ pub const DEFAULT_OVERALL_TIMEOUT: Duration = Duration::from_secs(90);
 pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 /// Default limit of a response body: 16 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
-
-const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// A client of the Losant REST API.
 ///
@@ -69,6 +67,8 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
+    /// `Bearer <token>`, marked sensitive; sent by the endpoints that take the token.
+    authorization: HeaderValue,
     /// Scrubs the token out of what the server sends back, built once: a call only
     /// scans. (The token is in the `Authorization` header value too; this copy adds
     /// no exposure.)
@@ -81,23 +81,6 @@ struct Inner {
     retry: RetryPolicy,
     sleeper: Sleeper,
     limiter: Option<Semaphore>,
-}
-
-/// Which failed attempts may be tried again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Retry {
-    /// Nothing was sent: safe for every method.
-    Always,
-    /// The request may have reached the server: only for idempotent endpoints.
-    IfIdempotent,
-    /// Trying again cannot help.
-    Never,
-}
-
-/// A failed attempt.
-struct Failure {
-    error: Error,
-    retry: Retry,
 }
 
 impl Client {
@@ -135,167 +118,52 @@ impl Client {
         &self.inner.retry
     }
 
-    /// Turns a reqwest failure of one attempt into a typed error and says whether it
-    /// may be retried. `clamped`: the attempt's timeout was cut to the overall deadline.
-    fn failure(
-        &self,
-        endpoint: &'static Endpoint,
-        error: &reqwest::Error,
-        clamped: bool,
-        attempt_timeout: Option<Duration>,
-    ) -> Failure {
-        if error.is_timeout() {
-            let (kind, after, retry) = if error.is_connect() {
-                (
-                    TimeoutKind::Connect,
-                    self.inner.connect_timeout,
-                    Retry::Always,
-                )
-            } else if clamped {
-                (
-                    TimeoutKind::Overall,
-                    self.inner.overall_timeout,
-                    Retry::Never,
-                )
-            } else {
-                (TimeoutKind::Attempt, attempt_timeout, Retry::IfIdempotent)
-            };
-            let error = Error::Timeout(Box::new(TimeoutError {
-                endpoint: Some(endpoint),
-                kind,
-                after,
-                attempts: 1,
-            }));
-            return Failure { error, retry };
-        }
-        let connect = error.is_connect();
-        let mut message = if connect {
-            "could not connect (nothing was sent)".to_owned()
-        } else {
-            "the request failed".to_owned()
-        };
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-        while let Some(cause) = source {
-            message.push_str(": ");
-            message.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        Failure {
-            error: Error::Transport(Box::new(TransportError {
-                endpoint: Some(endpoint),
-                message: self.inner.redactor.redact_string(message),
-                source: None,
-                attempts: 1,
-            })),
-            retry: if connect {
-                Retry::Always
-            } else {
-                Retry::IfIdempotent
-            },
-        }
-    }
-
     /// One attempt: sends the request and reads the whole body within the limit.
+    /// `clamped`: the attempt's timeout was cut to the overall deadline.
     async fn attempt(
         &self,
         request: &Request,
         timeout: Option<Duration>,
         clamped: bool,
     ) -> Result<Response, Failure> {
+        let inner = &*self.inner;
         let endpoint = request.endpoint();
-        let never = |error: Error| Failure {
-            error,
-            retry: Retry::Never,
+        let timeouts = Timeouts {
+            connect: inner.connect_timeout,
+            attempt: timeout,
+            overall: inner.overall_timeout,
+            clamped,
         };
-        let mut url =
-            String::with_capacity(self.inner.base_url.len() + request.path_and_query().len());
-        url.push_str(&self.inner.base_url);
-        url.push_str(request.path_and_query());
-        let mut builder = self
-            .inner
-            .http
-            .request(reqwest_method(endpoint.method()), url);
-        for (name, value) in request.headers() {
-            let name = HeaderName::from_bytes(name.as_bytes());
-            let value = HeaderValue::from_str(value);
-            let (Ok(name), Ok(value)) = (name, value) else {
-                return Err(never(
-                    InvalidArgument {
-                        endpoint: Some(endpoint),
-                        argument: "header".to_owned(),
-                        reason: "not a valid HTTP header".to_owned(),
-                    }
-                    .into(),
-                ));
-            };
-            builder = builder.header(name, value);
-        }
-        if let Some(body) = &request.body {
-            builder = builder
-                .header(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                )
-                .body(body.clone());
-        }
-        // The attempt timeout is the HTTP client's own (set once at build time); a
-        // request only carries one when the overall deadline cuts it shorter.
-        if clamped && let Some(timeout) = timeout {
-            builder = builder.timeout(timeout);
-        }
-
-        let fail = |e: reqwest::Error| self.failure(endpoint, &e, clamped, timeout);
-        let mut response = builder.send().await.map_err(fail)?;
+        let builder = to_reqwest(
+            &inner.http,
+            &inner.base_url,
+            &inner.authorization,
+            request,
+            timeout.filter(|_| clamped),
+        )
+        .map_err(Failure::fatal)?;
+        let mut response = builder
+            .send()
+            .await
+            .map_err(|e| classify(endpoint, e, &timeouts))?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
-        let body = match read_body(response, self.inner.max_response_bytes).await {
+        let body = match read_body(response, inner.max_response_bytes).await {
             Ok(body) => body,
             Err(ReadError::TooLarge) => {
-                return Err(never(Error::BodyTooLarge(Box::new(BodyTooLarge {
-                    endpoint: Some(endpoint),
-                    limit: self.inner.max_response_bytes,
-                }))));
+                return Err(Failure::fatal(Error::BodyTooLarge(Box::new(
+                    BodyTooLarge {
+                        call: Call::new(Some(endpoint), 1),
+                        limit: inner.max_response_bytes,
+                    },
+                ))));
             }
-            Err(ReadError::Transport(error)) => return Err(fail(error)),
+            Err(ReadError::Transport(error)) => return Err(classify(endpoint, error, &timeouts)),
         };
-        let redactor = &self.inner.redactor;
         Ok(
-            Response::from_parts(status, headers, redactor.redact_bytes(body))
-                .with_redactor(redactor.clone()),
+            Response::from_parts(status, headers, inner.redactor.redact_bytes(body))
+                .with_redactor(inner.redactor.clone()),
         )
-    }
-
-    /// What follows an answer: `Ok` ends the call with it (or with a rate-limit error),
-    /// `Err(delay)` retries after `delay`.
-    fn after_answer(
-        &self,
-        endpoint: &'static Endpoint,
-        attempt: u32,
-        response: Response,
-    ) -> Result<Result<Response>, Duration> {
-        let policy = &self.inner.retry;
-        let status = response.status();
-        if !retryable_status(status) {
-            return Ok(Ok(response));
-        }
-        let retry_after = response
-            .header("retry-after")
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        match retry_after {
-            Some(wait) if wait > policy.max_retry_after => {
-                let (body, _) = excerpt(response.body(), response.redactor());
-                Ok(Err(Error::RateLimited(Box::new(RateLimitError {
-                    endpoint: Some(endpoint),
-                    status,
-                    retry_after: wait,
-                    limit: policy.max_retry_after,
-                    attempts: attempt,
-                    body,
-                }))))
-            }
-            _ if !endpoint.is_idempotent() || attempt >= policy.max_attempts => Ok(Ok(response)),
-            wait => Err(wait.unwrap_or_else(|| policy.backoff(attempt))),
-        }
     }
 
     /// The attempts of one call, under the retry policy and the overall deadline.
@@ -303,61 +171,43 @@ impl Client {
         let endpoint = request.endpoint();
         let policy = &self.inner.retry;
         let span = tracing::Span::current();
-        let started = Instant::now();
-        let deadline = self.inner.overall_timeout.map(|overall| started + overall);
+        let deadline = Deadline::start(self.inner.overall_timeout);
         let overall_error = |attempts: u32| {
             Error::Timeout(Box::new(TimeoutError {
-                endpoint: Some(endpoint),
+                call: Call::new(Some(endpoint), attempts),
                 kind: TimeoutKind::Overall,
                 after: self.inner.overall_timeout,
-                attempts,
             }))
         };
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            let (timeout, clamped) = match (self.inner.attempt_timeout, remaining) {
-                (Some(each), Some(left)) if left < each => (Some(left), true),
-                (None, Some(left)) => (Some(left), true),
-                (each, _) => (each, false),
-            };
-            if timeout == Some(Duration::ZERO) {
+            let Some((timeout, clamped)) = deadline.attempt_timeout(self.inner.attempt_timeout)
+            else {
                 return Err(overall_error(attempt - 1));
-            }
+            };
             let attempt_started = Instant::now();
             let outcome = self.attempt(request, timeout, clamped).await;
             let latency_ms = attempt_started.elapsed().as_secs_f64() * 1000.0;
-
-            // What to do next: `Ok(result)` ends the call, `Err(delay)` retries.
-            let next: Result<Result<Response>, Duration> = match outcome {
+            let next = match outcome {
                 Ok(mut response) => {
                     let status = response.status();
                     span.record("status", status);
                     tracing::debug!(attempt, status, latency_ms, "losant attempt answered");
                     response.attempts = attempt;
-                    self.after_answer(endpoint, attempt, response)
+                    policy.after_answer(endpoint, attempt, response)
                 }
                 Err(failure) => {
                     tracing::debug!(attempt, latency_ms, error = %failure.error, "losant attempt failed");
-                    let allowed = match failure.retry {
-                        Retry::Always => true,
-                        Retry::IfIdempotent => endpoint.is_idempotent(),
-                        Retry::Never => false,
-                    };
-                    if allowed && attempt < policy.max_attempts {
-                        Err(policy.backoff(attempt))
-                    } else {
-                        Ok(Err(failure.error.with_attempts(attempt)))
-                    }
+                    policy.after_failure(endpoint, attempt, failure)
                 }
             };
             let delay = match next {
-                Ok(result) => return result,
-                Err(delay) => delay,
+                Next::Done(result) => return result,
+                Next::RetryAfter(delay) => delay,
             };
-            if deadline.is_some_and(|d| Instant::now() + delay >= d) {
+            if !deadline.leaves(delay) {
                 return Err(overall_error(attempt));
             }
             tracing::debug!(
@@ -365,62 +215,8 @@ impl Client {
                 delay_ms = delay.as_secs_f64() * 1000.0,
                 "losant retrying"
             );
-            (self.inner.sleeper)(delay).await;
+            self.inner.sleeper.sleep(delay).await;
         }
-    }
-}
-
-/// Why a body could not be read whole.
-enum ReadError {
-    /// It is larger than the limit.
-    TooLarge,
-    /// The connection failed while reading it.
-    Transport(reqwest::Error),
-}
-
-/// Reads a whole body, refusing it as soon as it grows past `limit` bytes (or at once
-/// when its announced length is larger). A body in one chunk, the common case, is
-/// kept without a copy.
-async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, ReadError> {
-    let announced = response.content_length();
-    if announced.is_some_and(|len| len > limit as u64) {
-        return Err(ReadError::TooLarge);
-    }
-    let mut received = 0usize;
-    let mut first: Option<Bytes> = None;
-    let mut joined: Vec<u8> = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
-        received = received.saturating_add(chunk.len());
-        if received > limit {
-            return Err(ReadError::TooLarge);
-        }
-        match first.take() {
-            None if joined.is_empty() => first = Some(chunk),
-            head => {
-                if let Some(head) = head {
-                    let expected = announced
-                        .and_then(|len| usize::try_from(len).ok())
-                        .unwrap_or(received);
-                    joined.reserve(expected.max(received));
-                    joined.extend_from_slice(&head);
-                }
-                joined.extend_from_slice(&chunk);
-            }
-        }
-    }
-    Ok(match first {
-        Some(only) => only,
-        None => Bytes::from(joined),
-    })
-}
-
-fn reqwest_method(method: Method) -> reqwest::Method {
-    match method {
-        Method::Get => reqwest::Method::GET,
-        Method::Post => reqwest::Method::POST,
-        Method::Put => reqwest::Method::PUT,
-        Method::Patch => reqwest::Method::PATCH,
-        Method::Delete => reqwest::Method::DELETE,
     }
 }
 
@@ -431,10 +227,10 @@ impl Transport for Client {
         if let Some(granted) = &self.inner.granted_scopes
             && !endpoint.accepts_any(granted)
         {
-            return Err(Error::InsufficientScope(Box::new(ScopeError {
+            return Err(Error::InsufficientScope(Box::new(ScopeError::new(
                 endpoint,
-                granted: granted.clone(),
-            })));
+                granted.clone(),
+            ))));
         }
         let span = tracing::debug_span!(
             "losant.request",
@@ -483,6 +279,7 @@ impl fmt::Debug for Client {
 }
 
 /// Configures a [`Client`]. Every setting has a default except the token.
+#[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     base_url: String,
@@ -491,7 +288,7 @@ pub struct ClientBuilder {
     attempt_timeout: Option<Duration>,
     overall_timeout: Option<Duration>,
     retry: RetryPolicy,
-    sleeper: Option<Sleeper>,
+    sleeper: Sleeper,
     max_concurrent_requests: Option<usize>,
     user_agent: Option<String>,
     accept_version: String,
@@ -509,7 +306,7 @@ impl Default for ClientBuilder {
             attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
             overall_timeout: Some(DEFAULT_OVERALL_TIMEOUT),
             retry: RetryPolicy::default(),
-            sleeper: None,
+            sleeper: Sleeper::default(),
             max_concurrent_requests: Some(DEFAULT_MAX_CONCURRENT_REQUESTS),
             user_agent: None,
             accept_version: DEFAULT_ACCEPT_VERSION.to_owned(),
@@ -591,7 +388,7 @@ impl ClientBuilder {
     where
         F: Fn(Duration) -> SleepFuture + Send + Sync + 'static,
     {
-        self.sleeper = Some(Arc::new(sleep));
+        self.sleeper = Sleeper::new(sleep);
         self
     }
 
@@ -642,46 +439,19 @@ impl ClientBuilder {
         }
         let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
 
-        let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
-            .map_err(|_| {
-                ConfigError::error(
-                    "the API token contains characters not allowed in an HTTP header",
-                )
-            })?;
-        authorization.set_sensitive(true);
-        let accept_version = HeaderValue::try_from(self.accept_version.as_str()).map_err(|_| {
-            ConfigError::error("the Accept-Version value is not a valid HTTP header value")
+        let authorization = authorization(token.expose_secret())?;
+        let http = http_client(&HttpSettings {
+            accept_version: &self.accept_version,
+            user_agent: self.user_agent.as_deref(),
+            connect_timeout: self.connect_timeout,
+            attempt_timeout: self.attempt_timeout,
         })?;
-        let user_agent = match &self.user_agent {
-            Some(app) => format!("{app} {USER_AGENT}"),
-            None => USER_AGENT.to_owned(),
-        };
-        let user_agent = HeaderValue::try_from(user_agent)
-            .map_err(|_| ConfigError::error("the user agent is not a valid HTTP header value"))?;
-
-        let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, authorization);
-        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(HeaderName::from_static("accept-version"), accept_version);
-        headers.insert(header::USER_AGENT, user_agent);
-
-        let mut http = reqwest::Client::builder()
-            .default_headers(headers)
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(timeout) = self.connect_timeout {
-            http = http.connect_timeout(timeout);
-        }
-        if let Some(timeout) = self.attempt_timeout {
-            http = http.timeout(timeout);
-        }
-        let http = http
-            .build()
-            .map_err(|e| ConfigError::error(format!("the HTTP client could not be built: {e}")))?;
 
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                authorization,
                 redactor: Redactor::new(token.expose_secret()),
                 granted_scopes: self.granted_scopes,
                 max_response_bytes: self.max_response_bytes,
@@ -689,137 +459,11 @@ impl ClientBuilder {
                 attempt_timeout: self.attempt_timeout,
                 overall_timeout: self.overall_timeout,
                 retry: self.retry,
-                sleeper: self.sleeper.unwrap_or_else(tokio_sleeper),
+                sleeper: self.sleeper,
                 limiter: self
                     .max_concurrent_requests
                     .map(|n| Semaphore::new(n.max(1))),
             }),
         })
-    }
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("token", &self.token.as_ref().map(|_| "[REDACTED]"))
-            .field("connect_timeout", &self.connect_timeout)
-            .field("attempt_timeout", &self.attempt_timeout)
-            .field("overall_timeout", &self.overall_timeout)
-            .field("retry", &self.retry)
-            .field("max_concurrent_requests", &self.max_concurrent_requests)
-            .field("sleeper", &self.sleeper.as_ref().map(|_| "custom"))
-            .field("user_agent", &self.user_agent)
-            .field("accept_version", &self.accept_version)
-            .field("granted_scopes", &self.granted_scopes)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("allow_insecure_http", &self.allow_insecure_http)
-            .finish()
-    }
-}
-
-/// Checks a base URL and returns it without a trailing `/`.
-fn check_base_url(input: &str, allow_insecure_http: bool) -> Result<String> {
-    let url = reqwest::Url::parse(input)
-        .map_err(|e| ConfigError::error(format!("invalid base URL `{input}`: {e}")))?;
-    match url.scheme() {
-        "https" => {}
-        "http" => {
-            let loopback = match url.host() {
-                Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-                Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-                Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-                None => false,
-            };
-            if !loopback && !allow_insecure_http {
-                return Err(ConfigError::error(format!(
-                    "base URL `{input}` uses http:// for a host that is not loopback, which would send the token in clear text; use https:// or `allow_insecure_http(true)`"
-                )));
-            }
-        }
-        other => {
-            return Err(ConfigError::error(format!(
-                "base URL `{input}` has scheme `{other}`; expected https:// (or http:// for loopback)"
-            )));
-        }
-    }
-    if url.host().is_none() {
-        return Err(ConfigError::error(format!(
-            "base URL `{input}` has no host"
-        )));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(ConfigError::error(
-            "the base URL must not hold credentials; pass the token with `token(...)`",
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(ConfigError::error(format!(
-            "base URL `{input}` must not have a query or fragment"
-        )));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base_url_keeps_its_prefix_and_drops_the_trailing_slash() {
-        assert_eq!(
-            check_base_url("https://api.losant.com", false).unwrap(),
-            "https://api.losant.com"
-        );
-        assert_eq!(
-            check_base_url("https://proxy.example/losant/", false).unwrap(),
-            "https://proxy.example/losant"
-        );
-        assert_eq!(
-            check_base_url("http://127.0.0.1:8080", false).unwrap(),
-            "http://127.0.0.1:8080"
-        );
-        assert_eq!(
-            check_base_url("http://[::1]:8080/", false).unwrap(),
-            "http://[::1]:8080"
-        );
-        assert_eq!(
-            check_base_url("http://localhost", false).unwrap(),
-            "http://localhost"
-        );
-    }
-
-    #[test]
-    fn unsafe_base_urls_are_refused() {
-        for bad in [
-            "http://api.losant.com",
-            "ftp://api.losant.com",
-            "https://user:pass@api.losant.com",
-            "https://api.losant.com/?x=1",
-            "not a url",
-        ] {
-            let error = check_base_url(bad, false).unwrap_err();
-            assert!(matches!(error, Error::Config(_)), "{bad}: {error}");
-        }
-        assert!(check_base_url("http://10.0.0.2", true).is_ok());
-    }
-
-    #[test]
-    fn debug_never_shows_the_token() {
-        let builder = Client::builder().token("s3cr3t-t0ken");
-        assert!(!format!("{builder:?}").contains("s3cr3t"));
-        let client = builder.build().unwrap();
-        let shown = format!("{client:?}");
-        assert!(!shown.contains("s3cr3t"), "{shown}");
-        assert!(shown.contains("[REDACTED]"));
-    }
-
-    #[test]
-    fn configuration_errors_never_echo_the_token() {
-        let error = Client::new("bad\ntoken-s3cr3t").unwrap_err();
-        assert!(matches!(error, Error::Config(_)));
-        assert!(!error.to_string().contains("s3cr3t"), "{error}");
-        assert!(!format!("{error:?}").contains("s3cr3t"));
-        assert!(matches!(Client::new("  ").unwrap_err(), Error::Config(_)));
     }
 }

@@ -16,7 +16,8 @@ pub(crate) const BODY_EXCERPT_LIMIT: usize = 4096;
 ///
 /// Each case wraps a small struct with accessors; the convenience queries on this
 /// type ([`status`](Error::status), [`is_not_found`](Error::is_not_found), ...) cover
-/// the common questions. No case ever contains the API token.
+/// the common questions. Every case that belongs to a call carries its [`Call`]: the
+/// endpoint and the number of attempts. No case ever contains the API token.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -57,7 +58,89 @@ pub enum Error {
     Config(Box<ConfigError>),
 }
 
+/// What every error of a call knows about it: its endpoint and how many attempts it
+/// made (0 when nothing was sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Call {
+    pub(crate) endpoint: Option<&'static Endpoint>,
+    pub(crate) attempts: u32,
+}
+
+impl Call {
+    /// A call of `endpoint` (when known) after `attempts` attempts.
+    #[must_use]
+    pub const fn new(endpoint: Option<&'static Endpoint>, attempts: u32) -> Self {
+        Call { endpoint, attempts }
+    }
+
+    /// A call refused before anything was sent.
+    pub(crate) const fn unsent(endpoint: Option<&'static Endpoint>) -> Self {
+        Call::new(endpoint, 0)
+    }
+
+    /// The endpoint of the call, when the error belongs to one.
+    #[must_use]
+    pub fn endpoint(&self) -> Option<&'static Endpoint> {
+        self.endpoint
+    }
+
+    /// How many attempts the call made.
+    #[must_use]
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The endpoint's name, or `request` when unknown: how messages start.
+    fn name(&self) -> &'static str {
+        self.endpoint.map_or("request", Endpoint::name)
+    }
+}
+
+/// ` (after N attempts)` when the call was retried.
+struct AfterAttempts(u32);
+
+impl fmt::Display for AfterAttempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 > 1 {
+            write!(f, " (after {} attempts)", self.0)?;
+        }
+        Ok(())
+    }
+}
+
 impl Error {
+    /// What the error knows about its call, for the cases that belong to one.
+    #[must_use]
+    pub fn call(&self) -> Option<&Call> {
+        match self {
+            Error::Api(e) => Some(&e.call),
+            Error::Decode(e) => Some(&e.call),
+            Error::InvalidArgument(e) => Some(&e.call),
+            Error::InsufficientScope(e) => Some(&e.call),
+            Error::Timeout(e) => Some(&e.call),
+            Error::RateLimited(e) => Some(&e.call),
+            Error::Redirect(e) => Some(&e.call),
+            Error::BodyTooLarge(e) => Some(&e.call),
+            Error::Transport(e) => Some(&e.call),
+            Error::InvalidId(_) | Error::Config(_) => None,
+        }
+    }
+
+    fn call_mut(&mut self) -> Option<&mut Call> {
+        match self {
+            Error::Api(e) => Some(&mut e.call),
+            Error::Decode(e) => Some(&mut e.call),
+            Error::InvalidArgument(e) => Some(&mut e.call),
+            Error::InsufficientScope(e) => Some(&mut e.call),
+            Error::Timeout(e) => Some(&mut e.call),
+            Error::RateLimited(e) => Some(&mut e.call),
+            Error::Redirect(e) => Some(&mut e.call),
+            Error::BodyTooLarge(e) => Some(&mut e.call),
+            Error::Transport(e) => Some(&mut e.call),
+            Error::InvalidId(_) | Error::Config(_) => None,
+        }
+    }
+
     /// The HTTP status of the response, when there was one.
     #[must_use]
     pub fn status(&self) -> Option<u16> {
@@ -74,17 +157,13 @@ impl Error {
     /// 0 when nothing was sent).
     #[must_use]
     pub fn attempts(&self) -> u32 {
-        match self {
-            Error::Api(e) => e.attempts,
-            Error::Timeout(e) => e.attempts,
-            Error::Transport(e) => e.attempts,
-            Error::RateLimited(e) => e.attempts,
-            Error::Decode(_) | Error::Redirect(_) | Error::BodyTooLarge(_) => 1,
-            Error::InvalidArgument(_)
-            | Error::InvalidId(_)
-            | Error::InsufficientScope(_)
-            | Error::Config(_) => 0,
-        }
+        self.call().map_or(0, Call::attempts)
+    }
+
+    /// The endpoint of the failed call, when the error belongs to one.
+    #[must_use]
+    pub fn endpoint(&self) -> Option<&'static Endpoint> {
+        self.call().and_then(Call::endpoint)
     }
 
     /// The wait the server asked for with `Retry-After`, when it sent one.
@@ -97,51 +176,23 @@ impl Error {
         }
     }
 
-    /// Records how many attempts the call made.
+    /// Records how many attempts the call made (errors of calls that sent something).
     #[must_use]
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
-        match &mut self {
-            Error::Api(e) => e.attempts = attempts,
-            Error::Timeout(e) => e.attempts = attempts,
-            Error::Transport(e) => e.attempts = attempts,
-            Error::RateLimited(e) => e.attempts = attempts,
-            _ => {}
+        if let Some(call) = self.call_mut()
+            && call.attempts > 0
+        {
+            call.attempts = attempts;
         }
         self
-    }
-
-    /// The endpoint of the failed call, when the error belongs to one.
-    #[must_use]
-    pub fn endpoint(&self) -> Option<&'static Endpoint> {
-        match self {
-            Error::Api(e) => e.endpoint,
-            Error::Decode(e) => e.endpoint,
-            Error::InvalidArgument(e) => e.endpoint,
-            Error::InsufficientScope(e) => Some(e.endpoint),
-            Error::Timeout(e) => e.endpoint,
-            Error::RateLimited(e) => e.endpoint,
-            Error::Redirect(e) => e.endpoint,
-            Error::BodyTooLarge(e) => e.endpoint,
-            Error::Transport(e) => e.endpoint,
-            Error::InvalidId(_) | Error::Config(_) => None,
-        }
     }
 
     /// Fills in the endpoint of an error raised by a transport that did not know it.
     #[must_use]
     pub(crate) fn with_endpoint(mut self, endpoint: &'static Endpoint) -> Self {
-        let slot = match &mut self {
-            Error::Api(e) => &mut e.endpoint,
-            Error::Decode(e) => &mut e.endpoint,
-            Error::InvalidArgument(e) => &mut e.endpoint,
-            Error::Timeout(e) => &mut e.endpoint,
-            Error::RateLimited(e) => &mut e.endpoint,
-            Error::Redirect(e) => &mut e.endpoint,
-            Error::BodyTooLarge(e) => &mut e.endpoint,
-            Error::Transport(e) => &mut e.endpoint,
-            Error::InsufficientScope(_) | Error::InvalidId(_) | Error::Config(_) => return self,
-        };
-        slot.get_or_insert(endpoint);
+        if let Some(call) = self.call_mut() {
+            call.endpoint.get_or_insert(endpoint);
+        }
         self
     }
 
@@ -214,28 +265,58 @@ impl Error {
     }
 }
 
-fn endpoint_name(endpoint: Option<&'static Endpoint>) -> &'static str {
-    endpoint.map_or("request", Endpoint::name)
+/// `HTTP 404 Not Found`.
+fn status_line(status: u16) -> String {
+    match http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(reason) => format!("HTTP {status} {reason}"),
+        None => format!("HTTP {status}"),
+    }
+}
+
+/// `: type: message`, or the start of the body when the server sent neither.
+fn api_detail(error: &ApiError) -> String {
+    match (&error.error_type, &error.message) {
+        (Some(t), Some(m)) => format!(": {t}: {m}"),
+        (Some(t), None) => format!(": {t}"),
+        (None, Some(m)) => format!(": {m}"),
+        (None, None) if error.body.trim().is_empty() => String::new(),
+        (None, None) => format!(": {}", one_line(&error.body, 160)),
+    }
 }
 
 /// A response with a status outside 2xx.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "{} failed with {}{}{}",
+    .call.name(),
+    status_line(*.status),
+    api_detail(self),
+    AfterAttempts(.call.attempts)
+)]
 pub struct ApiError {
-    pub(crate) endpoint: Option<&'static Endpoint>,
+    pub(crate) call: Call,
     pub(crate) status: u16,
     pub(crate) error_type: Option<String>,
     pub(crate) message: Option<String>,
     pub(crate) body: String,
     pub(crate) body_truncated: bool,
-    pub(crate) attempts: u32,
     pub(crate) retry_after: Option<Duration>,
 }
 
 impl ApiError {
+    /// The call: its endpoint and attempts (this is the answer to the last one).
+    #[must_use]
+    pub fn call(&self) -> &Call {
+        &self.call
+    }
+
     /// How many attempts the call made; this is the answer to the last one.
     #[must_use]
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.call.attempts
     }
 
     /// The wait the server asked for with `Retry-After`, when it sent one.
@@ -278,41 +359,22 @@ impl ApiError {
     /// The endpoint of the failed call.
     #[must_use]
     pub fn endpoint(&self) -> Option<&'static Endpoint> {
-        self.endpoint
+        self.call.endpoint
     }
 }
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} failed with HTTP {}",
-            endpoint_name(self.endpoint),
-            self.status
-        )?;
-        if let Some(reason) = http::StatusCode::from_u16(self.status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-        {
-            write!(f, " {reason}")?;
-        }
-        match (&self.error_type, &self.message) {
-            (Some(t), Some(m)) => write!(f, ": {t}: {m}")?,
-            (Some(t), None) => write!(f, ": {t}")?,
-            (None, Some(m)) => write!(f, ": {m}")?,
-            (None, None) if self.body.trim().is_empty() => {}
-            (None, None) => write!(f, ": {}", one_line(&self.body, 160))?,
-        }
-        write_attempts(f, self.attempts)
-    }
-}
-
-impl std::error::Error for ApiError {}
 
 /// A 2xx response whose body did not match the declared type.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "{}: could not decode the HTTP {} response as `{}` at `{}`: {}",
+    .call.name(),
+    .status,
+    .target,
+    .path,
+    .message
+)]
 pub struct DecodeError {
-    pub(crate) endpoint: Option<&'static Endpoint>,
+    pub(crate) call: Call,
     pub(crate) status: u16,
     pub(crate) target: &'static str,
     pub(crate) path: String,
@@ -353,26 +415,28 @@ impl DecodeError {
     }
 }
 
-impl fmt::Display for DecodeError {
+/// ` for <endpoint>` when the endpoint is known.
+struct ForEndpoint(Option<&'static Endpoint>);
+
+impl fmt::Display for ForEndpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: could not decode the HTTP {} response as `{}` at `{}`: {}",
-            endpoint_name(self.endpoint),
-            self.status,
-            self.target,
-            self.path,
-            self.message
-        )
+        match self.0 {
+            Some(endpoint) => write!(f, " for {}", endpoint.name()),
+            None => Ok(()),
+        }
     }
 }
 
-impl std::error::Error for DecodeError {}
-
 /// An argument refused before anything was sent.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "invalid argument `{}`{}: {} (nothing was sent)",
+    .argument,
+    ForEndpoint(.call.endpoint),
+    .reason
+)]
 pub struct InvalidArgument {
-    pub(crate) endpoint: Option<&'static Endpoint>,
+    pub(crate) call: Call,
     pub(crate) argument: String,
     pub(crate) reason: String,
 }
@@ -382,10 +446,16 @@ impl InvalidArgument {
     /// generated calls (such as a model's own checks).
     pub fn new(argument: impl Into<String>, reason: impl Into<String>) -> Self {
         InvalidArgument {
-            endpoint: None,
+            call: Call::unsent(None),
             argument: argument.into(),
             reason: reason.into(),
         }
+    }
+
+    /// The same refusal, for `endpoint`.
+    pub(crate) fn of(mut self, endpoint: &'static Endpoint) -> Self {
+        self.call.endpoint = Some(endpoint);
+        self
     }
 
     /// The argument's name (or the field inside it, such as `patch.subject`).
@@ -401,26 +471,33 @@ impl InvalidArgument {
     }
 }
 
-impl fmt::Display for InvalidArgument {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid argument `{}`", self.argument)?;
-        if let Some(endpoint) = self.endpoint {
-            write!(f, " for {}", endpoint.name())?;
-        }
-        write!(f, ": {} (nothing was sent)", self.reason)
-    }
-}
-
-impl std::error::Error for InvalidArgument {}
-
 impl From<InvalidArgument> for Error {
     fn from(error: InvalidArgument) -> Self {
         Error::InvalidArgument(Box::new(error))
     }
 }
 
+/// How an ID error shows its input: escaped, and only its start when long.
+struct ShownInput<'a>(&'a IdError);
+
+impl fmt::Display for ShownInput<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}", self.0.input.escape_debug())?;
+        if self.0.input_len > IdError::SHOWN_CHARS {
+            write!(f, "…` ({} characters)", self.0.input_len)
+        } else {
+            f.write_str("`")
+        }
+    }
+}
+
 /// A string that is not a valid ID.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "invalid {} {}: expected 24 hexadecimal characters",
+    .kind,
+    ShownInput(self)
+)]
 pub struct IdError {
     pub(crate) kind: &'static str,
     pub(crate) input: String,
@@ -428,13 +505,15 @@ pub struct IdError {
 }
 
 impl IdError {
+    /// How many characters of a refused input the error shows: a mistaken paste may
+    /// hold a secret.
+    const SHOWN_CHARS: usize = 32;
+
     pub(crate) fn new(kind: &'static str, input: &str) -> Self {
-        // Echo only the start of a long input: a mistaken paste may hold a secret.
-        let input_len = input.chars().count();
         IdError {
             kind,
-            input: input.chars().take(32).collect(),
-            input_len,
+            input: input.chars().take(Self::SHOWN_CHARS).collect(),
+            input_len: input.chars().count(),
         }
     }
 
@@ -445,34 +524,45 @@ impl IdError {
     }
 }
 
-impl fmt::Display for IdError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid {} `{}", self.kind, self.input.escape_debug())?;
-        if self.input_len > 32 {
-            write!(f, "…` ({} characters)", self.input_len)?;
-        } else {
-            f.write_str("`")?;
-        }
-        f.write_str(": expected 24 hexadecimal characters")
-    }
-}
-
-impl std::error::Error for IdError {}
-
 impl From<IdError> for Error {
     fn from(error: IdError) -> Self {
         Error::InvalidId(Box::new(error))
     }
 }
 
+/// `a, b, c`, or `none`.
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
+}
+
 /// The token's granted scopes include none the endpoint accepts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "the token's scopes do not allow {} (scope `{}`): it accepts one of {}; the token has {} (nothing was sent)",
+    .endpoint.name(),
+    .endpoint.scope(),
+    .endpoint.accepted_scopes().join(", "),
+    list_or_none(.granted)
+)]
 pub struct ScopeError {
+    pub(crate) call: Call,
     pub(crate) endpoint: &'static Endpoint,
     pub(crate) granted: Vec<String>,
 }
 
 impl ScopeError {
+    pub(crate) fn new(endpoint: &'static Endpoint, granted: Vec<String>) -> Self {
+        ScopeError {
+            call: Call::unsent(Some(endpoint)),
+            endpoint,
+            granted,
+        }
+    }
+
     /// The endpoint that was refused.
     #[must_use]
     pub fn endpoint(&self) -> &'static Endpoint {
@@ -492,25 +582,6 @@ impl ScopeError {
     }
 }
 
-impl fmt::Display for ScopeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the token's scopes do not allow {} (scope `{}`): it accepts one of {}; the token has {} (nothing was sent)",
-            self.endpoint.name(),
-            self.endpoint.scope(),
-            self.endpoint.accepted_scopes().join(", "),
-            if self.granted.is_empty() {
-                "none".to_owned()
-            } else {
-                self.granted.join(", ")
-            }
-        )
-    }
-}
-
-impl std::error::Error for ScopeError {}
-
 /// Which timeout fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -523,13 +594,41 @@ pub enum TimeoutKind {
     Overall,
 }
 
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connect timeout",
+            TimeoutKind::Attempt => "attempt timeout",
+            TimeoutKind::Overall => "overall timeout",
+        })
+    }
+}
+
+/// ` after 30s` when the duration is known.
+struct AfterDuration(Option<Duration>);
+
+impl fmt::Display for AfterDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(after) => write!(f, " after {after:?}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// A timeout fired.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "{}: {}{}{}",
+    .call.name(),
+    .kind,
+    AfterDuration(*.after),
+    AfterAttempts(.call.attempts)
+)]
 pub struct TimeoutError {
-    pub(crate) endpoint: Option<&'static Endpoint>,
+    pub(crate) call: Call,
     pub(crate) kind: TimeoutKind,
     pub(crate) after: Option<Duration>,
-    pub(crate) attempts: u32,
 }
 
 impl TimeoutError {
@@ -546,31 +645,21 @@ impl TimeoutError {
     }
 }
 
-impl fmt::Display for TimeoutError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
-            TimeoutKind::Connect => "connect timeout",
-            TimeoutKind::Attempt => "attempt timeout",
-            TimeoutKind::Overall => "overall timeout",
-        };
-        write!(f, "{}: {what}", endpoint_name(self.endpoint))?;
-        if let Some(after) = self.after {
-            write!(f, " after {after:?}")?;
-        }
-        write_attempts(f, self.attempts)
-    }
-}
-
-impl std::error::Error for TimeoutError {}
-
 /// The server asked to wait longer than the retry policy allows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "{}: rate limited (HTTP {}): the server asks to retry after {:?}, longer than the {:?} the retry policy waits{}",
+    .call.name(),
+    .status,
+    .retry_after,
+    .limit,
+    AfterAttempts(.call.attempts)
+)]
 pub struct RateLimitError {
-    pub(crate) endpoint: Option<&'static Endpoint>,
+    pub(crate) call: Call,
     pub(crate) status: u16,
     pub(crate) retry_after: Duration,
     pub(crate) limit: Duration,
-    pub(crate) attempts: u32,
     pub(crate) body: String,
 }
 
@@ -579,6 +668,12 @@ impl RateLimitError {
     #[must_use]
     pub fn retry_after(&self) -> Duration {
         self.retry_after
+    }
+
+    /// The longest wait the retry policy accepts.
+    #[must_use]
+    pub fn limit(&self) -> Duration {
+        self.limit
     }
 
     /// The status of the answer (429, 503, ...).
@@ -594,26 +689,16 @@ impl RateLimitError {
     }
 }
 
-impl fmt::Display for RateLimitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: rate limited (HTTP {}): the server asks to retry after {:?}, longer than the {:?} the retry policy waits",
-            endpoint_name(self.endpoint),
-            self.status,
-            self.retry_after,
-            self.limit
-        )?;
-        write_attempts(f, self.attempts)
-    }
-}
-
-impl std::error::Error for RateLimitError {}
-
 /// The server answered with a redirect.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "{}: the server redirected with HTTP {} to {}; redirects are not followed, check the base URL",
+    .call.name(),
+    .status,
+    .location.as_deref().unwrap_or("an unnamed location")
+)]
 pub struct RedirectError {
-    pub(crate) endpoint: Option<&'static Endpoint>,
+    pub(crate) call: Call,
     pub(crate) status: u16,
     pub(crate) location: Option<String>,
 }
@@ -624,26 +709,24 @@ impl RedirectError {
     pub fn location(&self) -> Option<&str> {
         self.location.as_deref()
     }
-}
 
-impl fmt::Display for RedirectError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: the server redirected with HTTP {} to {}; redirects are not followed, check the base URL",
-            endpoint_name(self.endpoint),
-            self.status,
-            self.location.as_deref().unwrap_or("an unnamed location")
-        )
+    /// The redirect's status (301, 302, 307, ...).
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        self.status
     }
 }
 
-impl std::error::Error for RedirectError {}
-
 /// The response body was larger than the configured limit.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "{}: the response body is larger than the limit of {} bytes{}",
+    .call.name(),
+    .limit,
+    AfterAttempts(.call.attempts)
+)]
 pub struct BodyTooLarge {
-    pub(crate) endpoint: Option<&'static Endpoint>,
+    pub(crate) call: Call,
     pub(crate) limit: usize,
 }
 
@@ -655,36 +738,24 @@ impl BodyTooLarge {
     }
 }
 
-impl fmt::Display for BodyTooLarge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: the response body is larger than the limit of {} bytes",
-            endpoint_name(self.endpoint),
-            self.limit
-        )
-    }
-}
-
-impl std::error::Error for BodyTooLarge {}
-
-/// The connection failed or the request could not be sent.
-#[derive(Debug)]
+/// The connection failed or the request could not be sent. The underlying error (of
+/// the HTTP client, or of a custom transport) is its [`source`](std::error::Error::source).
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {}{}", .call.name(), .message, AfterAttempts(.call.attempts))]
 pub struct TransportError {
-    pub(crate) endpoint: Option<&'static Endpoint>,
+    pub(crate) call: Call,
     pub(crate) message: String,
+    #[source]
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
-    pub(crate) attempts: u32,
 }
 
 impl TransportError {
     /// A transport failure described by `message`, for custom [`Transport`](crate::Transport)s.
     pub fn new(message: impl Into<String>) -> Self {
         TransportError {
-            endpoint: None,
+            call: Call::new(None, 1),
             message: message.into(),
             source: None,
-            attempts: 1,
         }
     }
 
@@ -694,20 +765,11 @@ impl TransportError {
         self.source = Some(Box::new(source));
         self
     }
-}
 
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", endpoint_name(self.endpoint), self.message)?;
-        write_attempts(f, self.attempts)
-    }
-}
-
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+    /// What failed, without the cause.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
     }
 }
 
@@ -718,7 +780,8 @@ impl From<TransportError> for Error {
 }
 
 /// The client is misconfigured.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("invalid client configuration: {message}")]
 pub struct ConfigError {
     pub(crate) message: String,
 }
@@ -729,22 +792,6 @@ impl ConfigError {
             message: message.into(),
         }))
     }
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid client configuration: {}", self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-/// ` (after N attempts)` when the call was retried.
-fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
-    if attempts > 1 {
-        write!(f, " (after {attempts} attempts)")?;
-    }
-    Ok(())
 }
 
 /// At most `max` characters of `text` on one line.
@@ -791,7 +838,7 @@ pub(crate) fn excerpt(body: &[u8], redactor: Option<&Redactor>) -> (String, bool
 
 #[cfg(test)]
 mod tests {
-    use super::{BODY_EXCERPT_LIMIT, excerpt};
+    use super::*;
 
     #[test]
     fn an_excerpt_stays_within_the_limit_even_when_bytes_are_replaced() {
@@ -804,5 +851,52 @@ mod tests {
         assert!(text.chars().all(|c| c == 'é'));
         assert!(truncated);
         assert_eq!(excerpt(b"short", None), ("short".to_owned(), false));
+    }
+
+    #[test]
+    fn messages_name_the_call_and_its_attempts() {
+        let api = ApiError {
+            call: Call::new(None, 3),
+            status: 503,
+            error_type: None,
+            message: None,
+            body: "<html>\n  busy\n</html>".to_owned(),
+            body_truncated: false,
+            retry_after: None,
+        };
+        assert_eq!(
+            api.to_string(),
+            "request failed with HTTP 503 Service Unavailable: <html> busy </html> (after 3 attempts)"
+        );
+        let timeout = TimeoutError {
+            call: Call::new(None, 1),
+            kind: TimeoutKind::Attempt,
+            after: Some(Duration::from_secs(30)),
+        };
+        assert_eq!(timeout.to_string(), "request: attempt timeout after 30s");
+        let id = IdError::new("EventId", &"x".repeat(40));
+        assert_eq!(
+            id.to_string(),
+            format!(
+                "invalid EventId `{}…` (40 characters): expected 24 hexadecimal characters",
+                "x".repeat(32)
+            )
+        );
+        let transport =
+            TransportError::new("could not connect").with_source(std::io::Error::other("refused"));
+        assert_eq!(transport.to_string(), "request: could not connect");
+        assert_eq!(
+            std::error::Error::source(&transport).unwrap().to_string(),
+            "refused"
+        );
+    }
+
+    #[test]
+    fn the_attempts_of_an_unsent_call_stay_zero() {
+        let refused = Error::from(InvalidArgument::new("x", "bad"));
+        assert_eq!(refused.with_attempts(3).attempts(), 0);
+        let sent = Error::from(TransportError::new("reset"));
+        assert_eq!(sent.with_attempts(3).attempts(), 3);
+        assert_eq!(Error::from(IdError::new("EventId", "x")).attempts(), 0);
     }
 }

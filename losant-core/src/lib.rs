@@ -28,31 +28,212 @@
 //!
 //! # Declaring endpoints
 //!
-//! - `method`: `GET`, `POST`, `PUT`, `PATCH` or `DELETE` (any case).
-//! - `path`: starts with `/`; each `<name>` placeholder is a whole segment, filled by
-//!   the argument of that name (a typed ID, a string or an integer: anything
-//!   [`PathValue`]), percent-encoded as exactly one segment.
-//! - `scope`: the operation's own scope, `resource.action`. The scopes the server
-//!   accepts are derived from it: `all.Application`, `all.Organization`, `all.User`,
-//!   `resource.*` and the scope itself, plus the `.read` groups for reads.
-//! - `read = true|false`: whether the `.read` groups are accepted (default: GET only).
-//! - `idempotent = true|false`: whether repeating the call is safe (default: GET, PUT,
-//!   DELETE).
+//! This section is the reference of everything `#[api]` and `#[endpoint]` accept. The
+//! examples send their requests to a recording [`Transport`] that answers `{}`, to show
+//! what goes on the wire:
 //!
-//! Every other argument takes one role: `#[body]` (the JSON body; at most one, not on
-//! GET or DELETE), `#[query]` (a value under the argument's name in lower camel
-//! case, `#[query = "name"]` to choose it; a struct or map adds one pair per field;
-//! arrays and nested objects are sent as one JSON-encoded value; `None` adds
-//! nothing) or `#[header = "Name"]` (`None` sends no header).
+//! ```
+//! # use losant_core::{async_trait, Request, Response, Result, Transport};
+//! # use std::sync::Mutex;
+//! /// Keeps what is sent, answers `{}`.
+//! #[derive(Default)]
+//! struct Recorder(Mutex<Vec<String>>);
 //!
-//! Methods return `Result<T>` for a JSON body decoded as `T`, or `Result<()>` when
-//! the body is not needed. The macro generates, next to the trait:
+//! #[async_trait]
+//! impl Transport for Recorder {
+//!     async fn send(&self, request: Request) -> Result<Response> {
+//!         let body = request.body().map(|b| String::from_utf8_lossy(b).into_owned());
+//!         self.0.lock().unwrap().push(format!("{} {} {}", request.method(), request.path_and_query(), body.unwrap_or_default()));
+//!         Ok(Response::new(200, "{}"))
+//!     }
+//! }
+//! ```
 //!
-//! - the trait itself as an object-safe async trait (`Arc<dyn DeviceApi>` works;
-//!   implement it by hand for a test double with [`macro@async_trait`]);
-//! - `DeviceApiEndpoints`, holding an [`Endpoint`] constant per method (such as
-//!   `DeviceApiEndpoints::GET_DEVICE`) and `ALL`;
-//! - an implementation for every [`Transport`], so [`Client`] has the methods.
+//! ## `#[api]` on the trait
+//!
+//! `#[api]` goes on a trait whose methods are endpoints (or have a default body). The
+//! trait stays a plain, object-safe async trait (`Arc<dyn DeviceApi>` works; implement
+//! it by hand for a test double with [`macro@async_trait`]), and gains `Send + Sync`
+//! as supertraits. Next to it the macro generates:
+//!
+//! - an implementation for every [`Transport`], so [`Client`] (and any transport, a
+//!   test double or a middleware wrapper) has the methods;
+//! - `<Trait>Endpoints`, an uninhabited type holding an [`Endpoint`] constant per
+//!   method, named after it in capitals (`DeviceApiEndpoints::GET_DEVICE`), and
+//!   `ALL`, every endpoint in declaration order;
+//! - `<method>_stream` for each endpoint declared with `paginate` (below).
+//!
+//! `#[api(crate = path)]` names the runtime in the generated code when a crate
+//! re-exports it under another path (as `#[serde(crate = "...")]` does):
+//!
+//! ```
+//! mod sdk { pub use losant_core as losant; }
+//!
+//! #[sdk::losant::api(crate = sdk::losant)]
+//! pub trait PingApi {
+//!     /// Checks that the API answers.
+//!     #[endpoint(method = "GET", path = "/ping", scope = "ping.get")]
+//!     async fn ping(&self) -> sdk::losant::Result<()>;
+//! }
+//! ```
+//!
+//! ## The keys of `#[endpoint(...)]`
+//!
+//! - `method` (required): `GET`, `POST`, `PUT`, `PATCH` or `DELETE`, in any case.
+//! - `path` (required): starts with `/`; each `<name>` placeholder is a whole segment,
+//!   filled by the argument of that name (a typed ID, a string, an integer: anything
+//!   [`PathValue`]) and percent-encoded as exactly one segment; `""`, `.` and `..` are
+//!   refused before sending.
+//! - `scope` (required): the operation's own scope, `resource.action`.
+//! - `accepts = ["...", ...]`: every scope the server accepts for the operation, as the
+//!   API reference lists them. Without it the list is derived from `scope`:
+//!   `all.Application`, `all.Organization`, `all.User`, `resource.*` and the scope
+//!   itself, plus the `.read` groups for reads. [`Endpoint::accepted_scopes`] gives the
+//!   list; the client refuses, before sending, a call none of the token's
+//!   [granted scopes](ClientBuilder::granted_scopes) allows.
+//! - `auth = "none"`: the request carries no `Authorization` header (the API's
+//!   authentication actions); the default, `"token"`, sends the client's token.
+//! - `read = true|false`: whether the `.read` scope groups allow the operation
+//!   (default: GET only).
+//! - `idempotent = true|false`: whether repeating the call is safe, which lets the
+//!   retry policy retry it after the request may have reached the server (default:
+//!   GET, PUT and DELETE).
+//! - `paginate = "page"`: names the `#[query]` argument holding the page number of a
+//!   paged collection whose return type implements [`Page`]; the macro adds
+//!   `<method>_stream`, which walks every page lazily (one page in memory at a time),
+//!   taking the method's other arguments.
+//!
+//! ```
+//! # use losant_core::{async_trait, Request, Response, Result, Transport};
+//! # use std::sync::Mutex;
+//! # #[derive(Default)] struct Recorder(Mutex<Vec<String>>);
+//! # #[async_trait] impl Transport for Recorder {
+//! #     async fn send(&self, request: Request) -> Result<Response> {
+//! #         self.0.lock().unwrap().push(format!("{} {}", request.method(), request.path_and_query()));
+//! #         Ok(Response::new(200, r#"{"items":[{"id":1}],"totalCount":1}"#))
+//! #     }
+//! # }
+//! use losant_core::stream::TryStreamExt;
+//! use losant_core::{api, Auth, Page};
+//!
+//! #[derive(serde::Deserialize)]
+//! #[serde(rename_all = "camelCase")]
+//! pub struct Devices { items: Vec<serde_json::Value>, total_count: u64 }
+//!
+//! impl Page for Devices {
+//!     type Item = serde_json::Value;
+//!     fn into_items(self) -> Vec<serde_json::Value> { self.items }
+//!     fn total_count(&self) -> Option<u64> { Some(self.total_count) }
+//! }
+//!
+//! #[api]
+//! pub trait DevicesApi {
+//!     /// Lists devices, one page at a time.
+//!     #[endpoint(
+//!         method = "GET",
+//!         path = "/applications/<app>/devices",
+//!         scope = "devices.get",
+//!         accepts = ["all.Application", "all.Application.read", "devices.*", "devices.get"],
+//!         paginate = "page"
+//!     )]
+//!     async fn get_devices(&self, app: &str, #[query] page: Option<u32>) -> Result<Devices>;
+//!
+//!     /// Authenticates a device: no token is sent.
+//!     #[endpoint(method = "POST", path = "/auth/device", scope = "auth.authenticateDevice", auth = "none")]
+//!     async fn authenticate_device(&self, #[body] credentials: &serde_json::Value) -> Result<serde_json::Value>;
+//!
+//!     /// A search that is safe to repeat, and allowed to read-only tokens.
+//!     #[endpoint(method = "POST", path = "/applications/<app>/devices/search", scope = "devices.search", read = true, idempotent = true)]
+//!     async fn search_devices(&self, app: &str, #[body] query: &serde_json::Value) -> Result<serde_json::Value>;
+//! }
+//!
+//! let endpoint = &DevicesApiEndpoints::GET_DEVICES;
+//! assert_eq!(endpoint.accepted_scopes().len(), 4);
+//! assert_eq!(DevicesApiEndpoints::AUTHENTICATE_DEVICE.auth(), Auth::None);
+//! assert!(DevicesApiEndpoints::SEARCH_DEVICES.is_read() && DevicesApiEndpoints::SEARCH_DEVICES.is_idempotent());
+//! assert_eq!(DevicesApiEndpoints::ALL.len(), 3);
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let recorder = Recorder::default();
+//! let all: Vec<serde_json::Value> = recorder.get_devices_stream("app").try_collect().await?;
+//! assert_eq!(all.len(), 1);
+//! assert_eq!(recorder.0.lock().unwrap()[0], "GET /applications/app/devices?page=0");
+//! # Ok::<(), losant_core::Error>(()) }).unwrap();
+//! ```
+//!
+//! ## Argument roles
+//!
+//! Every argument but `&self` takes exactly one role:
+//!
+//! - a path placeholder: the argument named like a `<name>` of the path;
+//! - `#[body]`: the JSON body (at most one; not on GET or DELETE); `None` sends none.
+//!   A body whose `Serialize` fails (a model refusing a value over its schema's
+//!   limits) fails the call with [`Error::InvalidArgument`], with nothing sent;
+//! - `#[query]`: a query parameter named after the argument in lower camel case
+//!   (`per_page` is `perPage`); `#[query = "name"]` or `#[query(name = "name")]`
+//!   chooses the name. A struct or a map adds one pair per field; arrays and nested
+//!   objects are sent as one JSON-encoded value; `None` adds nothing;
+//! - `#[query(json)]` (with `name = "..."` if needed): the whole value as one
+//!   JSON-encoded parameter, as Losant's object-valued parameters (advanced queries)
+//!   take it;
+//! - `#[header = "Name"]`: a header; `None` sends none. The client's own headers
+//!   (`Authorization`, `Accept`, `Content-Type`, ...) cannot be arguments.
+//!
+//! ```
+//! # use losant_core::{async_trait, Request, Response, Result, Transport};
+//! # use std::sync::Mutex;
+//! # #[derive(Default)] struct Recorder(Mutex<Vec<String>>);
+//! # #[async_trait] impl Transport for Recorder {
+//! #     async fn send(&self, request: Request) -> Result<Response> {
+//! #         let body = request.body().map(|b| String::from_utf8_lossy(b).into_owned());
+//! #         let header = request.headers().first().map(|(n, v)| format!("{n}: {v}"));
+//! #         self.0.lock().unwrap().push(format!("{} {} {} {}", request.method(), request.path_and_query(), body.unwrap_or_default(), header.unwrap_or_default()));
+//! #         Ok(Response::new(200, "{}"))
+//! #     }
+//! # }
+//! use losant_core::api;
+//! use serde::Serialize;
+//!
+//! #[derive(Serialize)]
+//! #[serde(rename_all = "camelCase")]
+//! pub struct Sort { sort_field: &'static str, sort_direction: &'static str }
+//!
+//! #[api]
+//! pub trait DeviceApi {
+//!     /// Every role at once.
+//!     #[endpoint(method = "PATCH", path = "/applications/<app>/devices/<device>", scope = "device.patch")]
+//!     async fn patch_device(
+//!         &self,
+//!         app: &str,
+//!         device: &str,
+//!         #[body] patch: &serde_json::Value,
+//!         #[query] per_page: Option<u32>,
+//!         #[query = "tag"] tag_key: &str,
+//!         #[query] sort: &Sort,
+//!         #[query(json)] query: Option<&serde_json::Value>,
+//!         #[header = "X-Request-Id"] request_id: Option<&str>,
+//!     ) -> losant_core::Result<()>;
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let recorder = Recorder::default();
+//! let sort = Sort { sort_field: "name", sort_direction: "asc" };
+//! recorder
+//!     .patch_device("a/b", "d1", &serde_json::json!({"name": "Pump"}), Some(10), "zone", &sort, Some(&serde_json::json!({"$eq": 1})), Some("r-1"))
+//!     .await?;
+//! assert_eq!(
+//!     recorder.0.lock().unwrap()[0],
+//!     r#"PATCH /applications/a%2Fb/devices/d1?perPage=10&tag=zone&sortDirection=asc&sortField=name&query=%7B%22%24eq%22%3A1%7D {"name":"Pump"} x-request-id: r-1"#
+//! );
+//! # Ok::<(), losant_core::Error>(()) }).unwrap();
+//! ```
+//!
+//! ## Return types
+//!
+//! `Result<T>` decodes a 2xx JSON body as `T` (any `DeserializeOwned`, or anything
+//! [`FromResponse`]); `Result<()>` ignores the body (a 204, say); `Result<MaybeJob<T>>`
+//! decodes a 200 as `T` and a 202 as the queued [`JobEnqueued`]. Any other status is
+//! a typed [`Error`].
 //!
 //! [Losant]: https://www.losant.com
 
@@ -62,14 +243,16 @@ mod client;
 mod endpoint;
 mod error;
 mod id;
-mod outcome;
+mod job;
 mod paging;
 mod param;
 mod redact;
-mod request;
+pub mod request;
+pub mod response;
 mod retry;
 mod string_enum;
 mod transport;
+mod wire;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -80,21 +263,23 @@ pub use client::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_OVERALL_TIMEOUT,
 };
-pub use endpoint::{Endpoint, Method};
+pub use endpoint::{Auth, Endpoint, Method};
 pub use error::{
-    ApiError, BodyTooLarge, ConfigError, DecodeError, Error, IdError, InvalidArgument,
-    RedirectError, Result, ScopeError, TimeoutError, TimeoutKind, TransportError,
+    ApiError, BodyTooLarge, Call, ConfigError, DecodeError, Error, IdError, InvalidArgument,
+    RateLimitError, RedirectError, Result, ScopeError, TimeoutError, TimeoutKind, TransportError,
 };
 pub use id::{
     ApiTokenId, ApplicationId, DashboardId, DataTableId, DeviceId, DeviceRecipeId, EventId,
     ExperienceUserId, FlowId, OrganizationId, UserId, WebhookId,
 };
-pub use outcome::{FromResponse, JobEnqueued, MaybeJob};
+pub use job::{JobEnqueued, MaybeJob};
 pub use paging::{Page, PageStream, paginate};
 pub use param::{HeaderArg, PathValue};
 pub use redact::Redactor;
+pub use request::Request;
+pub use response::{FromResponse, Response};
 pub use retry::{RetryPolicy, SleepFuture};
-pub use transport::{Request, Response, Transport};
+pub use transport::Transport;
 
 /// Re-export of [`async-trait`](https://docs.rs/async-trait): put
 /// `#[losant_core::async_trait]` on a hand-written implementation of an `#[api]`

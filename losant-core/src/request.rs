@@ -1,14 +1,83 @@
-//! Building a [`Request`] from the arguments of a generated call.
+//! A [`Request`] ready to send, and [`RequestBuilder`], which builds one from the
+//! arguments of a generated call and sends it.
 
 use std::borrow::Cow;
 
+use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::endpoint::{Endpoint, PathPart};
+use crate::endpoint::{Endpoint, Method, PathPart};
 use crate::error::{InvalidArgument, Result};
-use crate::transport::Request;
+use crate::response::{FromResponse, Response, check};
+use crate::transport::Transport;
+
+/// A request ready to send: its endpoint, encoded path and query, extra headers and
+/// JSON body. Built by the generated code; the base URL and the client's own
+/// headers (`Authorization`, `Accept`, ...) are the transport's business.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) endpoint: &'static Endpoint,
+    /// Encoded path, then `?` and the encoded query when there is one.
+    pub(crate) target: String,
+    pub(crate) query_start: Option<usize>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Bytes>,
+}
+
+impl Request {
+    /// The endpoint this request belongs to.
+    #[must_use]
+    pub fn endpoint(&self) -> &'static Endpoint {
+        self.endpoint
+    }
+
+    /// The HTTP method.
+    #[must_use]
+    pub fn method(&self) -> Method {
+        self.endpoint.method()
+    }
+
+    /// The percent-encoded path, such as `/applications/575e.../events/575e...`.
+    #[must_use]
+    pub fn path(&self) -> &str {
+        match self.query_start {
+            Some(start) => &self.target[..start - 1],
+            None => &self.target,
+        }
+    }
+
+    /// The encoded query string without its `?`, when there is one.
+    #[must_use]
+    pub fn query(&self) -> Option<&str> {
+        self.query_start.map(|start| &self.target[start..])
+    }
+
+    /// The path and the query, as they go after the base URL.
+    #[must_use]
+    pub fn path_and_query(&self) -> &str {
+        &self.target
+    }
+
+    /// Headers declared with `#[header = "..."]` arguments: lower-case names and
+    /// checked values.
+    #[must_use]
+    pub fn headers(&self) -> &[(&'static str, String)] {
+        &self.headers
+    }
+
+    /// The JSON body, when the endpoint has a `#[body]` argument.
+    #[must_use]
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    /// Takes the body out, leaving none.
+    pub fn take_body(&mut self) -> Option<Bytes> {
+        self.body.take()
+    }
+}
 
 /// Everything but RFC 3986 unreserved characters is encoded, so a value can never
 /// add a segment (`/`), start a query (`?`) or fragment (`#`), or be decoded into
@@ -33,7 +102,8 @@ const UNRESERVED: [bool; 256] = {
     table
 };
 
-/// Builds a request; used by the code `#[api]` generates.
+/// Builds a request from the arguments of a call and sends it; used by the code
+/// `#[api]` generates (through `__private`), not a public API.
 #[derive(Debug)]
 pub struct RequestBuilder {
     request: Request,
@@ -44,11 +114,7 @@ fn invalid(
     argument: &str,
     reason: impl Into<String>,
 ) -> InvalidArgument {
-    InvalidArgument {
-        endpoint: Some(endpoint),
-        argument: argument.to_owned(),
-        reason: reason.into(),
-    }
+    InvalidArgument::new(argument, reason).of(endpoint)
 }
 
 impl RequestBuilder {
@@ -197,6 +263,35 @@ impl RequestBuilder {
     pub fn finish(self) -> Request {
         self.request
     }
+
+    /// Sends the request through `transport` and turns the 2xx answer into `T`.
+    pub async fn send<T, Tr>(self, transport: &Tr) -> Result<T>
+    where
+        T: FromResponse,
+        Tr: Transport + ?Sized,
+    {
+        let endpoint = self.endpoint();
+        let response = self.send_checked(transport).await?;
+        T::from_response(endpoint, &response)
+    }
+
+    /// Sends the request through `transport` and ignores a 2xx body.
+    pub async fn send_empty<Tr>(self, transport: &Tr) -> Result<()>
+    where
+        Tr: Transport + ?Sized,
+    {
+        self.send_checked(transport).await.map(drop)
+    }
+
+    async fn send_checked<Tr: Transport + ?Sized>(self, transport: &Tr) -> Result<Response> {
+        let endpoint = self.endpoint();
+        let response = transport
+            .send(self.finish())
+            .await
+            .map_err(|e| e.with_endpoint(endpoint))?;
+        check(endpoint, &response)?;
+        Ok(response)
+    }
 }
 
 /// Appends `value` as exactly one encoded segment, refusing values that would not
@@ -227,24 +322,24 @@ fn push_segment(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::__private::endpoint;
-    use crate::endpoint::Method;
+    use crate::__private::{EndpointSpec, endpoint};
 
-    static GET: Endpoint = endpoint(
-        "get_thing",
-        Method::Get,
-        "/things/<a>/parts/<b>",
-        &[
+    static GET: Endpoint = endpoint(EndpointSpec {
+        name: "get_thing",
+        method: Method::Get,
+        path: "/things/<a>/parts/<b>",
+        parts: &[
             PathPart::Literal("/things/"),
             PathPart::Param("a"),
             PathPart::Literal("/parts/"),
             PathPart::Param("b"),
         ],
-        "thing.get",
-        &["thing.get"],
-        true,
-        true,
-    );
+        scope: "thing.get",
+        accepted_scopes: &["thing.get"],
+        auth: crate::Auth::Token,
+        read: true,
+        idempotent: true,
+    });
 
     fn build(a: &str, b: &str) -> Result<Request> {
         RequestBuilder::new(&GET, &[Cow::Borrowed(a), Cow::Borrowed(b)]).map(RequestBuilder::finish)

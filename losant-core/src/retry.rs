@@ -1,19 +1,44 @@
-//! The retry policy: which failures are retried, and how long to wait between attempts.
+//! The retry policy: which failures are retried, how long to wait between attempts,
+//! and what each attempt's outcome means for the next ([`Next`]).
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::endpoint::Endpoint;
+use crate::error::{Call, Error, RateLimitError, Result, excerpt};
+use crate::response::Response;
 
 /// A future that finishes after a delay; see [`ClientBuilder::sleeper`](crate::ClientBuilder::sleeper).
 pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Waits between attempts. The default is `tokio::time::sleep`.
-pub(crate) type Sleeper = Arc<dyn Fn(Duration) -> SleepFuture + Send + Sync>;
+#[derive(Clone)]
+pub(crate) struct Sleeper(Arc<dyn Fn(Duration) -> SleepFuture + Send + Sync>);
 
-pub(crate) fn tokio_sleeper() -> Sleeper {
-    Arc::new(|delay| Box::pin(tokio::time::sleep(delay)))
+impl Sleeper {
+    pub(crate) fn new(sleep: impl Fn(Duration) -> SleepFuture + Send + Sync + 'static) -> Self {
+        Sleeper(Arc::new(sleep))
+    }
+
+    /// Waits `delay`.
+    pub(crate) fn sleep(&self, delay: Duration) -> SleepFuture {
+        (self.0)(delay)
+    }
+}
+
+impl Default for Sleeper {
+    fn default() -> Self {
+        Sleeper::new(|delay| Box::pin(tokio::time::sleep(delay)))
+    }
+}
+
+impl fmt::Debug for Sleeper {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Sleeper")
+    }
 }
 
 /// How a [`Client`](crate::Client) retries failed attempts.
@@ -130,6 +155,132 @@ impl RetryPolicy {
         } else {
             bound
         }
+    }
+}
+
+/// Which failed attempts may be tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Retry {
+    /// Nothing was sent: safe for every method.
+    Always,
+    /// The request may have reached the server: only for idempotent endpoints.
+    IfIdempotent,
+    /// Trying again cannot help.
+    Never,
+}
+
+/// An attempt that got no answer: its error, and whether trying again may help.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) error: Error,
+    pub(crate) retry: Retry,
+}
+
+impl Failure {
+    /// A failure that trying again cannot mend.
+    pub(crate) fn fatal(error: impl Into<Error>) -> Self {
+        Failure {
+            error: error.into(),
+            retry: Retry::Never,
+        }
+    }
+}
+
+/// What follows an attempt.
+#[derive(Debug)]
+pub(crate) enum Next {
+    /// The call ends with this result.
+    Done(Result<Response>),
+    /// The call tries again after this wait.
+    RetryAfter(Duration),
+}
+
+impl RetryPolicy {
+    /// What follows answer number `attempt`: it ends the call (a success, an error
+    /// that retrying cannot mend, the last attempt, or a `Retry-After` beyond the
+    /// policy), or another attempt follows after the server's `Retry-After` or the
+    /// backoff.
+    pub(crate) fn after_answer(
+        &self,
+        endpoint: &'static Endpoint,
+        attempt: u32,
+        response: Response,
+    ) -> Next {
+        let status = response.status();
+        if !retryable_status(status) {
+            return Next::Done(Ok(response));
+        }
+        let retry_after = response
+            .header("retry-after")
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        match retry_after {
+            Some(wait) if wait > self.max_retry_after => {
+                let (body, _) = excerpt(response.body(), response.redactor());
+                Next::Done(Err(Error::RateLimited(Box::new(RateLimitError {
+                    call: Call::new(Some(endpoint), attempt),
+                    status,
+                    retry_after: wait,
+                    limit: self.max_retry_after,
+                    body,
+                }))))
+            }
+            _ if !endpoint.is_idempotent() || attempt >= self.max_attempts => {
+                Next::Done(Ok(response))
+            }
+            wait => Next::RetryAfter(wait.unwrap_or_else(|| self.backoff(attempt))),
+        }
+    }
+
+    /// What follows attempt number `attempt`, which got no answer: another attempt
+    /// after the backoff when the failure allows one for this endpoint and attempts
+    /// are left, else the end of the call.
+    pub(crate) fn after_failure(
+        &self,
+        endpoint: &'static Endpoint,
+        attempt: u32,
+        failure: Failure,
+    ) -> Next {
+        let allowed = match failure.retry {
+            Retry::Always => true,
+            Retry::IfIdempotent => endpoint.is_idempotent(),
+            Retry::Never => false,
+        };
+        if allowed && attempt < self.max_attempts {
+            Next::RetryAfter(self.backoff(attempt))
+        } else {
+            Next::Done(Err(failure.error.with_attempts(attempt)))
+        }
+    }
+}
+
+/// The end of a call's overall time, when it has one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline(Option<Instant>);
+
+impl Deadline {
+    /// The deadline of a call starting now.
+    pub(crate) fn start(overall: Option<Duration>) -> Self {
+        Deadline(overall.map(|overall| Instant::now() + overall))
+    }
+
+    /// The timeout of the next attempt, and whether the deadline cut it shorter than
+    /// the per-attempt timeout `each`; `None` when no time is left.
+    pub(crate) fn attempt_timeout(
+        self,
+        each: Option<Duration>,
+    ) -> Option<(Option<Duration>, bool)> {
+        let left = self.0.map(|d| d.saturating_duration_since(Instant::now()));
+        let timeout = match (each, left) {
+            (Some(each), Some(left)) if left < each => (Some(left), true),
+            (None, Some(left)) => (Some(left), true),
+            (each, _) => (each, false),
+        };
+        (timeout.0 != Some(Duration::ZERO)).then_some(timeout)
+    }
+
+    /// Whether a wait of `delay` ends before the deadline.
+    pub(crate) fn leaves(self, delay: Duration) -> bool {
+        self.0.is_none_or(|d| Instant::now() + delay < d)
     }
 }
 

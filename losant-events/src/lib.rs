@@ -5,11 +5,11 @@
 //! ```no_run
 //! # async fn run() -> losant_core::Result<()> {
 //! use losant_core::Client;
-//! use losant_events::{EventApi, EventPatch, EventState};
+//! use losant_events::{ApplicationId, EventApi, EventId, EventPatch, EventState};
 //!
 //! let client = Client::from_env()?;
-//! let app = "575ec8687ae143cd83dc4a97".parse()?;
-//! let id = "575ed0de7ae143cd83dc4aa5".parse()?;
+//! let app: ApplicationId = "575ec8687ae143cd83dc4a97".parse()?;
+//! let id: EventId = "575ed0de7ae143cd83dc4aa5".parse()?;
 //! let event = client.get_event(&app, &id).await?;
 //! println!("{:?}: {:?}", event.state, event.subject);
 //! let patch = EventPatch::new()
@@ -29,7 +29,11 @@ mod post;
 mod query;
 mod validate;
 
-use losant_core::{ApplicationId, EventId, JobEnqueued, MaybeJob, Result, api};
+use losant_core::{JobEnqueued, MaybeJob, Result, api};
+
+/// The ID types of the traits' signatures and of the models, re-exported so that
+/// `losant_events::{ApplicationId, EventId}` work without naming `losant_core`.
+pub use losant_core::{ApplicationId, DeviceId, EventId};
 
 pub use collection::{EventPlusNewCount, Events, EventsDeleted};
 pub use export::{EventsExport, ExportFormat, MAX_EXPORT_ADDRESS_CHARS};

@@ -1,6 +1,7 @@
-//! Parsing of `#[endpoint(...)]` and of the argument role attributes.
+//! Parsing of `#[api(...)]`, `#[endpoint(...)]` and the argument role attributes into
+//! their raw values; what the values mean is checked in `valid.rs`.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -8,30 +9,45 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Ident, Lit, LitBool, LitStr, Meta, Token};
 
 use crate::ctxt::Ctxt;
+use crate::names::unraw;
 use crate::suggest::{closest, did_you_mean};
 use crate::symbol::{
-    ARG_ROLES, BODY, ENDPOINT_KEYS, HEADER, IDEMPOTENT, METHOD, PAGINATE, PATH, QUERY, READ, SCOPE,
+    ACCEPTS, ARG_ROLES, AUTH, BODY, BUILTIN_PARAM_ATTRS, CRATE, ENDPOINT_KEYS, HEADER, IDEMPOTENT,
+    JSON, METHOD, NAME, PAGINATE, PATH, QUERY, READ, SCOPE, Symbol,
 };
 
 /// A value that may be given once. Every key goes through [`Attr::set`], so duplicate
 /// keys are reported the same way everywhere.
 pub(crate) struct Attr<T> {
-    name: &'static str,
+    /// What the key belongs to, for messages: `endpoint attribute`, ...
+    kind: &'static str,
+    name: Symbol,
     value: Option<T>,
 }
 
 impl<T> Attr<T> {
-    pub(crate) fn none(name: &'static str) -> Self {
-        Attr { name, value: None }
+    /// An unset key of `#[endpoint(...)]`.
+    pub(crate) fn endpoint(name: Symbol) -> Self {
+        Attr {
+            kind: "endpoint attribute",
+            name,
+            value: None,
+        }
+    }
+
+    /// An unset key of another attribute: `kind` names it (`#[api]` option, ...).
+    pub(crate) fn key(kind: &'static str, name: Symbol) -> Self {
+        Attr {
+            kind,
+            name,
+            value: None,
+        }
     }
 
     /// Sets the value, or reports a duplicate spanned on the second key.
     pub(crate) fn set(&mut self, cx: &mut Ctxt, key_span: Span, value: T) {
         if self.value.is_some() {
-            cx.error(
-                key_span,
-                format!("duplicate endpoint attribute `{}`", self.name),
-            );
+            cx.error(key_span, format!("duplicate {} `{}`", self.kind, self.name));
         } else {
             self.value = Some(value);
         }
@@ -42,23 +58,73 @@ impl<T> Attr<T> {
     }
 }
 
+/// `#[api(crate = path)]`: the path of the runtime, for crates that re-export it.
+pub(crate) fn parse_api_args(cx: &mut Ctxt, args: TokenStream) -> Option<syn::Path> {
+    let mut krate: Attr<syn::Path> = Attr::key("`#[api]` option", CRATE);
+    let parser = syn::meta::parser(|meta| {
+        if meta.path == CRATE {
+            let path: syn::Path = match meta.value()?.parse::<LitStr>() {
+                Ok(lit) => lit.parse()?,
+                Err(_) => meta.input.parse()?,
+            };
+            krate.set(cx, meta.path.span(), path);
+            Ok(())
+        } else {
+            Err(meta.error(
+                "`#[api]` takes one option, `crate = path`, naming the runtime crate when it is re-exported (`#[api(crate = my_crate::losant)]`)",
+            ))
+        }
+    });
+    if let Err(error) = parser.parse2(args) {
+        cx.push(error);
+    }
+    krate.get()
+}
+
 /// The keys of one `#[endpoint(...)]`, each checked for its literal kind.
 pub(crate) struct EndpointAttr {
     /// The whole attribute, for "missing key" errors.
     pub(crate) attr: Attribute,
     /// Keys suggested for unknown keys: not reported again as missing.
-    pub(crate) suggested: Vec<&'static str>,
+    pub(crate) suggested: Vec<Symbol>,
     pub(crate) method: Option<LitStr>,
     pub(crate) path: Option<LitStr>,
     pub(crate) scope: Option<LitStr>,
+    pub(crate) accepts: Option<ScopeList>,
+    pub(crate) auth: Option<LitStr>,
     pub(crate) read: Option<LitBool>,
     pub(crate) idempotent: Option<LitBool>,
     pub(crate) paginate: Option<LitStr>,
 }
 
+/// `accepts = ["a", "b"]`: the list, and the span of its brackets.
+pub(crate) struct ScopeList {
+    pub(crate) scopes: Vec<LitStr>,
+    pub(crate) span: Span,
+}
+
+/// The value of one key: a literal or a bracketed list of string literals.
+enum Value {
+    Lit(Lit),
+    List(ScopeList),
+}
+
 struct KeyValue {
     key: Ident,
-    value: Option<Lit>,
+    value: Option<Value>,
+}
+
+fn parse_value(input: ParseStream) -> syn::Result<Value> {
+    if input.peek(syn::token::Bracket) {
+        let content;
+        let brackets = syn::bracketed!(content in input);
+        let scopes = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
+        return Ok(Value::List(ScopeList {
+            scopes: scopes.into_iter().collect(),
+            span: brackets.span.join(),
+        }));
+    }
+    input.parse().map(Value::Lit)
 }
 
 fn parse_key_values(input: ParseStream) -> syn::Result<Punctuated<KeyValue, Token![,]>> {
@@ -66,7 +132,7 @@ fn parse_key_values(input: ParseStream) -> syn::Result<Punctuated<KeyValue, Toke
         let key = Ident::parse_any(input)?;
         let value = if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
-            Some(input.parse::<Lit>()?)
+            Some(parse_value(input)?)
         } else {
             None
         };
@@ -94,32 +160,35 @@ pub(crate) fn parse_endpoint(cx: &mut Ctxt, attr: &Attribute) -> Option<Endpoint
         }
     };
 
-    let mut method = Attr::none(METHOD);
-    let mut path = Attr::none(PATH);
-    let mut scope = Attr::none(SCOPE);
-    let mut read = Attr::none(READ);
-    let mut idempotent = Attr::none(IDEMPOTENT);
-    let mut paginate = Attr::none(PAGINATE);
+    let mut method = Attr::endpoint(METHOD);
+    let mut path = Attr::endpoint(PATH);
+    let mut scope = Attr::endpoint(SCOPE);
+    let mut accepts = Attr::endpoint(ACCEPTS);
+    let mut auth = Attr::endpoint(AUTH);
+    let mut read = Attr::endpoint(READ);
+    let mut idempotent = Attr::endpoint(IDEMPOTENT);
+    let mut paginate = Attr::endpoint(PAGINATE);
     let mut suggested = Vec::new();
 
     for KeyValue { key, value } in pairs {
-        let name = key.unraw().to_string();
-        let Some(value) = value else {
-            if ENDPOINT_KEYS.contains(&name.as_str()) {
-                cx.error(key.span(), format!("expected a value: `{name} = ...`"));
-            } else {
-                suggested.extend(unknown_key(cx, &key, &name));
+        let name = unraw(&key);
+        let known = ENDPOINT_KEYS.iter().find(|k| *name == **k).copied();
+        let (Some(value), Some(known)) = (value, known) else {
+            match known {
+                Some(_) => cx.error(key.span(), format!("expected a value: `{name} = ...`")),
+                None => suggested.extend(unknown_key(cx, &key, &name)),
             }
             continue;
         };
-        match name.as_str() {
+        match known {
             METHOD => set_str(cx, &mut method, &key, value),
             PATH => set_str(cx, &mut path, &key, value),
             SCOPE => set_str(cx, &mut scope, &key, value),
+            AUTH => set_str(cx, &mut auth, &key, value),
+            PAGINATE => set_str(cx, &mut paginate, &key, value),
             READ => set_bool(cx, &mut read, &key, value),
             IDEMPOTENT => set_bool(cx, &mut idempotent, &key, value),
-            PAGINATE => set_str(cx, &mut paginate, &key, value),
-            _ => suggested.extend(unknown_key(cx, &key, &name)),
+            _ => set_list(cx, &mut accepts, &key, value),
         }
     }
 
@@ -129,35 +198,53 @@ pub(crate) fn parse_endpoint(cx: &mut Ctxt, attr: &Attribute) -> Option<Endpoint
         method: method.get(),
         path: path.get(),
         scope: scope.get(),
+        accepts: accepts.get(),
+        auth: auth.get(),
         read: read.get(),
         idempotent: idempotent.get(),
         paginate: paginate.get(),
     })
 }
 
-fn unknown_key(cx: &mut Ctxt, key: &Ident, name: &str) -> Option<&'static str> {
+fn unknown_key(cx: &mut Ctxt, key: &Ident, name: &str) -> Option<Symbol> {
+    let keys = ENDPOINT_KEYS.iter().map(|k| k.as_str());
+    let expected: Vec<String> = ENDPOINT_KEYS.iter().map(|k| format!("`{k}`")).collect();
     cx.error(
         key.span(),
         format!(
-            "unknown endpoint attribute `{name}`: expected one of `method`, `path`, `scope`, `read`, `idempotent`, `paginate`{}",
-            did_you_mean(name, ENDPOINT_KEYS.iter().copied())
+            "unknown endpoint attribute `{name}`: expected one of {}{}",
+            expected.join(", "),
+            did_you_mean(name, keys.clone())
         ),
     );
-    closest(name, ENDPOINT_KEYS.iter().copied())
-        .and_then(|found| ENDPOINT_KEYS.iter().copied().find(|k| *k == found))
+    closest(name, keys).and_then(|found| ENDPOINT_KEYS.iter().copied().find(|k| *found == *k))
 }
 
-fn set_str(cx: &mut Ctxt, slot: &mut Attr<LitStr>, key: &Ident, value: Lit) {
+fn set_str(cx: &mut Ctxt, slot: &mut Attr<LitStr>, key: &Ident, value: Value) {
     match value {
-        Lit::Str(lit) => slot.set(cx, key.span(), lit),
-        other => cx.error_spanned(other, format!("`{key}` expects a string literal")),
+        Value::Lit(Lit::Str(lit)) => slot.set(cx, key.span(), lit),
+        Value::Lit(other) => cx.error_spanned(other, format!("`{key}` expects a string literal")),
+        Value::List(list) => cx.error(list.span, format!("`{key}` expects a string literal")),
     }
 }
 
-fn set_bool(cx: &mut Ctxt, slot: &mut Attr<LitBool>, key: &Ident, value: Lit) {
+fn set_bool(cx: &mut Ctxt, slot: &mut Attr<LitBool>, key: &Ident, value: Value) {
     match value {
-        Lit::Bool(lit) => slot.set(cx, key.span(), lit),
-        other => cx.error_spanned(other, format!("`{key}` expects `true` or `false`")),
+        Value::Lit(Lit::Bool(lit)) => slot.set(cx, key.span(), lit),
+        Value::Lit(other) => cx.error_spanned(other, format!("`{key}` expects `true` or `false`")),
+        Value::List(list) => cx.error(list.span, format!("`{key}` expects `true` or `false`")),
+    }
+}
+
+fn set_list(cx: &mut Ctxt, slot: &mut Attr<ScopeList>, key: &Ident, value: Value) {
+    match value {
+        Value::List(list) => slot.set(cx, key.span(), list),
+        Value::Lit(other) => cx.error_spanned(
+            other,
+            format!(
+                "`{key}` expects a list of scopes, like `[\"all.Application\", \"event.get\"]`"
+            ),
+        ),
     }
 }
 
@@ -165,7 +252,7 @@ fn set_bool(cx: &mut Ctxt, slot: &mut Attr<LitBool>, key: &Ident, value: Lit) {
 pub(crate) enum RoleAttr {
     /// `#[body]`
     Body,
-    /// `#[query]` or `#[query = "name"]`
+    /// `#[query]`, `#[query = "name"]` or `#[query(json, name = "name")]`
     Query {
         /// The query key, when given.
         name: Option<LitStr>,
@@ -176,79 +263,82 @@ pub(crate) enum RoleAttr {
     Header(LitStr),
 }
 
-/// Attributes the compiler itself accepts on parameters; they are left alone.
-pub(crate) const BUILTIN_PARAM_ATTRS: &[&str] = &[
-    "cfg", "cfg_attr", "allow", "warn", "deny", "expect", "forbid", "doc",
-];
+/// Whether an attribute on a parameter is one the compiler handles itself.
+pub(crate) fn is_builtin(attr: &Attribute) -> bool {
+    attr.path()
+        .get_ident()
+        .is_some_and(|ident| BUILTIN_PARAM_ATTRS.iter().any(|builtin| ident == builtin))
+}
 
 /// Reads the role attributes of one argument. Returns `None` for an attribute
 /// that is not a role (left in place), `Some(Err)` after reporting a malformed one.
 pub(crate) fn parse_role(cx: &mut Ctxt, attr: &Attribute) -> Option<Result<RoleAttr, ()>> {
-    let path = attr.path();
-    let ident = path.get_ident()?;
-    let name = ident.to_string();
-    if BUILTIN_PARAM_ATTRS.contains(&name.as_str()) {
+    let ident = attr.path().get_ident()?;
+    if is_builtin(attr) {
         return None;
     }
-    let role = match (name.as_str(), &attr.meta) {
-        (BODY, Meta::Path(_)) => Ok(RoleAttr::Body),
-        (BODY, _) => {
-            cx.error_spanned(
-                &attr.meta,
-                "`#[body]` takes no value: the argument is sent as the JSON body",
-            );
-            Err(())
-        }
-        (QUERY, Meta::Path(_)) => Ok(RoleAttr::Query {
-            name: None,
-            json: false,
-        }),
-        (QUERY, Meta::List(list)) => parse_query_list(cx, list),
-        (QUERY | HEADER, Meta::NameValue(nv)) => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: Lit::Str(lit), ..
-            }) => {
-                if name == QUERY {
-                    Ok(RoleAttr::Query {
-                        name: Some(lit.clone()),
-                        json: false,
-                    })
-                } else {
-                    Ok(RoleAttr::Header(lit.clone()))
-                }
-            }
-            other => {
-                cx.error_spanned(other, format!("`#[{name} = ...]` expects a string literal"));
+    let name = unraw(ident);
+    let role = if *ident == BODY {
+        match &attr.meta {
+            Meta::Path(_) => Ok(RoleAttr::Body),
+            _ => {
+                cx.error_spanned(
+                    &attr.meta,
+                    "`#[body]` takes no value: the argument is sent as the JSON body",
+                );
                 Err(())
             }
-        },
-        (HEADER, _) => {
-            cx.error_spanned(&attr.meta, "expected `#[header = \"Header-Name\"]`");
-            Err(())
         }
-        _ => {
-            cx.error(
-                ident.span(),
-                format!(
-                    "unknown argument attribute `{name}`: an argument takes `#[body]`, `#[query]`, `#[query = \"name\"]` or `#[header = \"name\"]`{}",
-                    did_you_mean(&name, ARG_ROLES.iter().copied())
-                ),
-            );
-            Err(())
+    } else if *ident == QUERY || *ident == HEADER {
+        match &attr.meta {
+            Meta::Path(_) if *ident == QUERY => Ok(RoleAttr::Query {
+                name: None,
+                json: false,
+            }),
+            Meta::List(list) if *ident == QUERY => parse_query_list(cx, list),
+            Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(lit), ..
+                }) => Ok(if *ident == QUERY {
+                    RoleAttr::Query {
+                        name: Some(lit.clone()),
+                        json: false,
+                    }
+                } else {
+                    RoleAttr::Header(lit.clone())
+                }),
+                other => {
+                    cx.error_spanned(other, format!("`#[{name} = ...]` expects a string literal"));
+                    Err(())
+                }
+            },
+            _ => {
+                cx.error_spanned(&attr.meta, "expected `#[header = \"Header-Name\"]`");
+                Err(())
+            }
         }
+    } else {
+        cx.error(
+            ident.span(),
+            format!(
+                "unknown argument attribute `{name}`: an argument takes `#[body]`, `#[query]`, `#[query = \"name\"]` or `#[header = \"name\"]`{}",
+                did_you_mean(&name, ARG_ROLES.iter().map(|r| r.as_str()))
+            ),
+        );
+        Err(())
     };
     Some(role)
 }
 
 /// `#[query(json)]`, `#[query(name = "key")]` or both.
 fn parse_query_list(cx: &mut Ctxt, list: &syn::MetaList) -> Result<RoleAttr, ()> {
-    let mut name: Attr<LitStr> = Attr::none("name");
-    let mut json: Attr<()> = Attr::none("json");
+    let mut name: Attr<LitStr> = Attr::key("`#[query]` key", NAME);
+    let mut json: Attr<()> = Attr::key("`#[query]` key", JSON);
     let parsed = list.parse_nested_meta(|meta| {
-        if meta.path.is_ident("json") {
+        if meta.path == JSON {
             json.set(cx, meta.path.span(), ());
             Ok(())
-        } else if meta.path.is_ident("name") {
+        } else if meta.path == NAME {
             let key: LitStr = meta.value()?.parse()?;
             name.set(cx, meta.path.span(), key);
             Ok(())

@@ -1,36 +1,47 @@
 //! Code generation: the trait, its endpoint metadata and the blanket implementation.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, ItemTrait, TraitItem, TraitItemFn, parse_quote};
 
-use crate::ast::{self, Endpoint, Returns, Role};
+use crate::ast::{ApiOptions, Auth, Endpoint, HttpMethod, Part, Returns, Role};
 use crate::attr;
 use crate::ctxt::Ctxt;
-use crate::path::Part;
+use crate::names::{const_ident, unraw};
 use crate::symbol::ENDPOINT;
+use crate::valid;
 
-/// `#[api]` on a trait.
-pub(crate) fn api(args: &TokenStream, input: TokenStream) -> TokenStream {
-    let mut cx = Ctxt::default();
-    if !args.is_empty() {
-        cx.error_spanned(args, "`#[api]` takes no arguments");
-    }
-    let fallback = input.clone();
-    let mut item: ItemTrait = match syn::parse2(input) {
+/// `#[api]` on a trait: the trait, its metadata and its implementation for every
+/// transport, or the errors (all of them) beside the trait as written.
+pub(crate) fn api(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut cx = Ctxt::new();
+    let krate = attr::parse_api_args(&mut cx, args);
+    let item: ItemTrait = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(_) => {
-            let error = syn::Error::new(
+            cx.error(
                 Span::call_site(),
                 "`#[api]` goes on a trait: `#[api] pub trait EventApi { ... }`",
-            )
-            .into_compile_error();
-            return quote!(#error #fallback);
+            );
+            let mut output = cx
+                .check()
+                .err()
+                .map(syn::Error::into_compile_error)
+                .unwrap_or_default();
+            output.extend(input);
+            return output;
         }
     };
+    let options = ApiOptions {
+        krate: krate.unwrap_or_else(|| parse_quote!(::losant_core)),
+    };
+    expand(cx, &options, item)
+}
 
-    check_trait(&mut cx, &item);
+fn expand(mut cx: Ctxt, options: &ApiOptions, mut item: ItemTrait) -> TokenStream {
+    let krate = &options.krate;
+    valid::check_trait(&mut cx, &item);
     let (endpoints, signatures_ok) = analyze(&mut cx, &mut item);
 
     let trait_ident = &item.ident;
@@ -44,11 +55,12 @@ pub(crate) fn api(args: &TokenStream, input: TokenStream) -> TokenStream {
         })
         .collect();
 
-    let (metadata, bodies): (TokenStream, Vec<TokenStream>) = if cx.is_ok() {
-        let metadata = metadata(&item.vis, trait_ident, &meta_ident, &endpoints);
+    let ok = cx.is_ok();
+    let (metadata, bodies): (TokenStream, Vec<TokenStream>) = if ok {
+        let metadata = metadata(krate, &item.vis, trait_ident, &meta_ident, &endpoints);
         let bodies = endpoints
             .iter()
-            .map(|e| method_body(&meta_ident, e))
+            .map(|e| method_body(krate, &meta_ident, e))
             .collect();
         (metadata, bodies)
     } else {
@@ -60,11 +72,11 @@ pub(crate) fn api(args: &TokenStream, input: TokenStream) -> TokenStream {
     // not drown in "no method" errors, unless the signatures themselves are broken.
     let blanket = if signatures_ok {
         quote! {
-            #[::losant_core::__private::async_trait]
+            #[#krate::__private::async_trait]
             #[automatically_derived]
             impl<__LosantTransport> #trait_ident for __LosantTransport
             where
-                __LosantTransport: ::losant_core::Transport + ?::core::marker::Sized,
+                __LosantTransport: #krate::Transport + ?::core::marker::Sized,
             {
                 #(#endpoint_sigs #bodies)*
             }
@@ -73,7 +85,7 @@ pub(crate) fn api(args: &TokenStream, input: TokenStream) -> TokenStream {
         TokenStream::new()
     };
 
-    if cx.is_ok() {
+    if ok {
         let streams: Vec<TraitItem> = endpoints
             .iter()
             .filter_map(|endpoint| {
@@ -82,7 +94,7 @@ pub(crate) fn api(args: &TokenStream, input: TokenStream) -> TokenStream {
                     TraitItem::Fn(f) if f.sig.ident == endpoint.ident => Some(f),
                     _ => None,
                 })?;
-                stream_method(method, endpoint, page)
+                stream_method(krate, method, endpoint, page)
             })
             .collect();
         item.items.extend(streams);
@@ -91,10 +103,10 @@ pub(crate) fn api(args: &TokenStream, input: TokenStream) -> TokenStream {
     item.colon_token.get_or_insert_with(Default::default);
     item.supertraits.push(parse_quote!(::core::marker::Send));
     item.supertraits.push(parse_quote!(::core::marker::Sync));
-    let errors = cx.into_compile_errors();
+    let errors = cx.check().err().map(syn::Error::into_compile_error);
     quote! {
         #errors
-        #[::losant_core::__private::async_trait]
+        #[#krate::__private::async_trait]
         #item
         #metadata
         #blanket
@@ -132,9 +144,9 @@ fn analyze(cx: &mut Ctxt, item: &mut ItemTrait) -> (Vec<Endpoint>, bool) {
         for extra in &endpoint_attrs[1..] {
             cx.error_spanned(extra, "duplicate `#[endpoint]`: a method is one endpoint");
         }
-        signatures_ok &= ast::check_signature(cx, method);
+        signatures_ok &= valid::check_signature(cx, method);
         if let Some(endpoint) =
-            attr::parse_endpoint(cx, first).and_then(|attr| ast::endpoint(cx, method, &attr))
+            attr::parse_endpoint(cx, first).and_then(|attr| valid::endpoint(cx, method, &attr))
         {
             endpoints.push(endpoint);
         }
@@ -145,13 +157,16 @@ fn analyze(cx: &mut Ctxt, item: &mut ItemTrait) -> (Vec<Endpoint>, bool) {
 
 /// The `XxxEndpoints` type with one metadata constant per endpoint and `ALL`.
 fn metadata(
+    krate: &syn::Path,
     vis: &syn::Visibility,
     trait_ident: &syn::Ident,
     meta_ident: &syn::Ident,
     endpoints: &[Endpoint],
 ) -> TokenStream {
-    let consts = endpoints.iter().map(|e| metadata_const(trait_ident, e));
-    let all = endpoints.iter().map(const_ident);
+    let consts = endpoints
+        .iter()
+        .map(|e| metadata_const(krate, trait_ident, e));
+    let all = endpoints.iter().map(|e| const_ident(&e.ident));
     let doc = format!(
         "Metadata of the endpoints declared by [`{trait_ident}`]: one constant per method and [`{meta_ident}::ALL`]."
     );
@@ -164,7 +179,7 @@ fn metadata(
             #(#consts)*
 
             /// Every endpoint of the trait, in declaration order.
-            pub const ALL: &'static [&'static ::losant_core::Endpoint] = &[#(&Self::#all),*];
+            pub const ALL: &'static [&'static #krate::Endpoint] = &[#(&Self::#all),*];
         }
     }
 }
@@ -180,39 +195,13 @@ pub(crate) fn stray_endpoint(input: TokenStream) -> TokenStream {
     output
 }
 
-fn check_trait(cx: &mut Ctxt, item: &ItemTrait) {
-    if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
-        cx.error_spanned(
-            &item.generics,
-            "an `#[api]` trait cannot have generic parameters or a where clause",
-        );
-    }
-    if let Some(unsafety) = &item.unsafety {
-        cx.error(unsafety.span, "an `#[api]` trait cannot be `unsafe`");
-    }
-    for attr in &item.attrs {
-        if attr
-            .path()
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "async_trait")
-        {
-            cx.error_spanned(
-                attr,
-                "`#[api]` already makes the trait an async trait: remove `#[async_trait]`",
-            );
-        }
-    }
-}
-
+/// `#[endpoint]`, however the runtime is named (`#[losant_core::endpoint]`, a
+/// re-export's path).
 fn is_endpoint_attr(attr: &Attribute) -> bool {
-    let path = attr.path();
-    path.segments.last().is_some_and(|s| s.ident == ENDPOINT)
-        && (path.segments.len() == 1
-            || path
-                .segments
-                .first()
-                .is_some_and(|s| s.ident == "losant_core"))
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == ENDPOINT)
 }
 
 fn take_endpoint_attrs(method: &mut TraitItemFn) -> Vec<Attribute> {
@@ -226,146 +215,135 @@ fn strip_role_attrs(method: &mut TraitItemFn) {
         if let FnArg::Typed(pat_type) = input {
             // Roles are ours; anything else but the compiler's own attributes has been
             // reported already and would only add a "cannot find attribute" error.
-            pat_type.attrs.retain(|attr| {
-                attr.path()
-                    .get_ident()
-                    .is_some_and(|ident| attr::BUILTIN_PARAM_ATTRS.iter().any(|b| ident == b))
-            });
+            pat_type.attrs.retain(attr::is_builtin);
         }
     }
 }
 
-fn const_ident(endpoint: &Endpoint) -> syn::Ident {
-    let name = endpoint.ident.to_string();
-    let name = name.trim_start_matches("r#").to_ascii_uppercase();
-    format_ident!("{}", name, span = endpoint.ident.span())
+/// `PATCH` → `Patch`: the variant of the runtime's `Method`.
+fn method_variant(method: HttpMethod) -> syn::Ident {
+    let name = valid::method_name(method);
+    let (first, rest) = name.split_at(1);
+    format_ident!("{first}{}", rest.to_ascii_lowercase())
 }
 
-/// The scopes the server accepts for an operation, in the reference's order.
-fn accepted_scopes(endpoint: &Endpoint) -> Vec<String> {
-    let resource = endpoint.scope.split('.').next().unwrap_or_default();
-    let mut scopes = Vec::with_capacity(8);
-    for group in ["all.Application", "all.Organization", "all.User"] {
-        scopes.push(group.to_owned());
-        if endpoint.read {
-            scopes.push(format!("{group}.read"));
-        }
-    }
-    scopes.push(format!("{resource}.*"));
-    scopes.push(endpoint.scope.clone());
-    scopes
-}
-
-fn metadata_const(trait_ident: &syn::Ident, endpoint: &Endpoint) -> TokenStream {
-    let ident = const_ident(endpoint);
-    let name = endpoint.ident.to_string();
-    let name = name.trim_start_matches("r#");
-    let method = format_ident!(
-        "{}",
-        match endpoint.method {
-            "GET" => "Get",
-            "POST" => "Post",
-            "PUT" => "Put",
-            "PATCH" => "Patch",
-            _ => "Delete",
-        }
-    );
+fn metadata_const(krate: &syn::Path, trait_ident: &syn::Ident, endpoint: &Endpoint) -> TokenStream {
+    let ident = const_ident(&endpoint.ident);
+    let name = unraw(&endpoint.ident);
+    let method = method_variant(endpoint.method);
     let path = &endpoint.path;
     let parts = endpoint.template.parts.iter().map(|part| match part {
-        Part::Literal(text) => quote!(::losant_core::__private::PathPart::Literal(#text)),
+        Part::Literal(text) => quote!(#krate::__private::PathPart::Literal(#text)),
         Part::Param(p) => {
             let name = &p.name;
-            quote!(::losant_core::__private::PathPart::Param(#name))
+            quote!(#krate::__private::PathPart::Param(#name))
         }
     });
     let scope = &endpoint.scope;
-    let accepted = accepted_scopes(endpoint);
+    let accepted = &endpoint.accepts;
+    let auth = match endpoint.auth {
+        Auth::Token => quote!(#krate::Auth::Token),
+        Auth::None => quote!(#krate::Auth::None),
+    };
     let read = endpoint.read;
     let idempotent = endpoint.idempotent;
     let doc = format!(
         "Metadata of [`{trait_ident}::{name}`]: `{} {path}`, scope `{scope}`.",
-        endpoint.method
+        valid::method_name(endpoint.method)
     );
     quote! {
         #[doc = #doc]
-        pub const #ident: ::losant_core::Endpoint = ::losant_core::__private::endpoint(
-            #name,
-            ::losant_core::Method::#method,
-            #path,
-            &[#(#parts),*],
-            #scope,
-            &[#(#accepted),*],
-            #read,
-            #idempotent,
-        );
+        pub const #ident: #krate::Endpoint = #krate::__private::endpoint(#krate::__private::EndpointSpec {
+            name: #name,
+            method: #krate::Method::#method,
+            path: #path,
+            parts: &[#(#parts),*],
+            scope: #scope,
+            accepted_scopes: &[#(#accepted),*],
+            auth: #auth,
+            read: #read,
+            idempotent: #idempotent,
+        });
     }
 }
 
-fn method_body(meta_ident: &syn::Ident, endpoint: &Endpoint) -> TokenStream {
+fn method_body(krate: &syn::Path, meta_ident: &syn::Ident, endpoint: &Endpoint) -> TokenStream {
     let path_var = syn::Ident::new("__losant_path", Span::mixed_site());
     let request = syn::Ident::new("__losant_request", Span::mixed_site());
-    let const_ident = const_ident(endpoint);
+    let const_ident = const_ident(&endpoint.ident);
 
     // Path values in placeholder order, which is what the runtime expects.
-    let path_values = endpoint.template.parts.iter().filter_map(|part| {
-        let Part::Param(placeholder) = part else {
-            return None;
-        };
+    let path_values = endpoint.template.placeholders().filter_map(|placeholder| {
         let arg = endpoint
             .args
             .iter()
-            .find(|a| matches!(a.role, Role::Path) && a.ident.unraw_eq(&placeholder.name))?;
+            .find(|a| matches!(a.role, Role::Path) && unraw(&a.ident) == placeholder.name)?;
         let ident = &arg.ident;
-        Some(quote_spanned! {arg.ty.span()=>
-            ::losant_core::__private::PathValue::to_path_segment(&#ident)
+        let span = arg.ty.span();
+        let krate = respan(krate, span);
+        Some(quote_spanned! {span=>
+            #krate::__private::PathValue::to_path_segment(&#ident)
         })
     });
-    let statements = endpoint.args.iter().map(|arg| {
-        let ident = &arg.ident;
-        let arg_name = ident.to_string();
-        let arg_name = arg_name.trim_start_matches("r#");
-        match &arg.role {
-            Role::Path => TokenStream::new(),
-            Role::Body => quote_spanned! {arg.ty.span()=>
-                #request.json_body(#arg_name, &#ident)?;
-            },
-            Role::Query { key, json: false } => quote_spanned! {arg.ty.span()=>
-                #request.query(#arg_name, #key, &#ident)?;
-            },
-            Role::Query { key, json: true } => quote_spanned! {arg.ty.span()=>
-                #request.query_json(#arg_name, #key, &#ident)?;
-            },
-            Role::Header(name) => quote_spanned! {arg.ty.span()=>
-                #request.header(#arg_name, #name, ::losant_core::__private::HeaderArg::to_header_value(&#ident))?;
-            },
-        }
-    });
+    let statements: Vec<TokenStream> = endpoint
+        .args
+        .iter()
+        .filter_map(|arg| {
+            let ident = &arg.ident;
+            let arg_name = unraw(ident);
+            Some(match &arg.role {
+                Role::Path => return None,
+                Role::Body => quote_spanned! {arg.ty.span()=>
+                    #request.json_body(#arg_name, &#ident)?;
+                },
+                Role::Query { key, json: false } => quote_spanned! {arg.ty.span()=>
+                    #request.query(#arg_name, #key, &#ident)?;
+                },
+                Role::Query { key, json: true } => quote_spanned! {arg.ty.span()=>
+                    #request.query_json(#arg_name, #key, &#ident)?;
+                },
+                Role::Header(name) => {
+                    let span = arg.ty.span();
+                    let krate = respan(krate, span);
+                    quote_spanned! {span=>
+                        #request.header(#arg_name, #name, #krate::__private::HeaderArg::to_header_value(&#ident))?;
+                    }
+                }
+            })
+        })
+        .collect();
+    let binding = if statements.is_empty() {
+        quote!(let #request)
+    } else {
+        quote!(let mut #request)
+    };
     let call = match &endpoint.returns {
         Returns::Json(ty) => quote_spanned! {ty.span()=>
-            ::losant_core::__private::call_json::<#ty, _>(self, #request).await
+            #request.send::<#ty, _>(self).await
         },
         Returns::Empty => quote! {
-            ::losant_core::__private::call_empty(self, #request).await
+            #request.send_empty(self).await
         },
     };
     quote! {{
         let #path_var = [#(#path_values),*];
-        #[allow(unused_mut)]
-        let mut #request = ::losant_core::__private::RequestBuilder::new(&#meta_ident::#const_ident, &#path_var)?;
+        #binding = #krate::__private::RequestBuilder::new(&#meta_ident::#const_ident, &#path_var)?;
         #(#statements)*
         #call
     }}
 }
 
-trait UnrawEq {
-    fn unraw_eq(&self, name: &str) -> bool;
-}
-
-impl UnrawEq for syn::Ident {
-    fn unraw_eq(&self, name: &str) -> bool {
-        use syn::ext::IdentExt;
-        self.unraw() == name
-    }
+/// The runtime's path with every token spanned on `span`, so that a trait bound it
+/// names is reported on the user's argument.
+fn respan(krate: &syn::Path, span: Span) -> TokenStream {
+    krate
+        .to_token_stream()
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(span);
+            token
+        })
+        .collect()
 }
 
 /// Names every elided lifetime (`&T`, `'_`) of a type, so that the stream of a
@@ -389,6 +367,7 @@ impl syn::visit_mut::VisitMut for NameElided {
 
 /// `<name>_stream`: every item of a paginated endpoint, page after page.
 fn stream_method(
+    krate: &syn::Path,
     method: &TraitItemFn,
     endpoint: &Endpoint,
     page: &syn::Ident,
@@ -399,7 +378,7 @@ fn stream_method(
         return None;
     };
     let name = &method.sig.ident;
-    let stream_name = format_ident!("{}_stream", syn::ext::IdentExt::unraw(name));
+    let stream_name = format_ident!("{}_stream", unraw(name));
     let lifetime: syn::Lifetime = parse_quote!('__losant);
     let page_var = syn::Ident::new("__losant_page", Span::mixed_site());
     let mut params = Vec::new();
@@ -413,9 +392,7 @@ fn stream_method(
         };
         let ident = &pat.ident;
         if ident == page {
-            let optional = matches!(&*pat_type.ty, syn::Type::Path(p)
-                if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
-            call_args.push(if optional {
+            call_args.push(if valid::is_option(&pat_type.ty) {
                 quote!(::core::option::Option::Some(#page_var))
             } else {
                 quote!(#page_var)
@@ -437,8 +414,8 @@ fn stream_method(
         fn #stream_name<'__losant>(
             &'__losant self,
             #(#params),*
-        ) -> ::losant_core::PageStream<'__losant, <#page_type as ::losant_core::Page>::Item> {
-            ::losant_core::paginate(0, move |#page_var| self.#name(#(#call_args),*))
+        ) -> #krate::PageStream<'__losant, <#page_type as #krate::Page>::Item> {
+            #krate::paginate(0, move |#page_var| self.#name(#(#call_args),*))
         }
     })
 }
@@ -447,20 +424,23 @@ fn stream_method(
 mod tests {
     use quote::quote;
 
-    fn expand(input: proc_macro2::TokenStream) -> String {
-        super::api(&proc_macro2::TokenStream::new(), input).to_string()
+    fn expand(args: proc_macro2::TokenStream, input: proc_macro2::TokenStream) -> String {
+        super::api(args, input).to_string()
     }
 
     #[test]
     fn generates_metadata_with_derived_scopes_and_a_blanket_impl() {
-        let out = expand(quote! {
-            pub trait EventApi {
-                #[endpoint(method = "get", path = "/applications/<app>/events/<event>", scope = "event.get")]
-                async fn get_event(&self, app: &ApplicationId, event: &EventId) -> Result<Event>;
-                #[endpoint(method = "PATCH", path = "/applications/<app>/events/<event>", scope = "event.patch")]
-                async fn patch_event(&self, app: &ApplicationId, event: &EventId, #[body] patch: &EventPatch) -> Result<Event>;
-            }
-        });
+        let out = expand(
+            quote!(),
+            quote! {
+                pub trait EventApi {
+                    #[endpoint(method = "get", path = "/applications/<app>/events/<event>", scope = "event.get")]
+                    async fn get_event(&self, app: &ApplicationId, event: &EventId) -> Result<Event>;
+                    #[endpoint(method = "PATCH", path = "/applications/<app>/events/<event>", scope = "event.patch")]
+                    async fn patch_event(&self, app: &ApplicationId, event: &EventId, #[body] patch: &EventPatch) -> Result<Event>;
+                }
+            },
+        );
         assert!(!out.contains("compile_error"), "{out}");
         assert!(out.contains("pub enum EventApiEndpoints { }"), "{out}");
         assert!(
@@ -468,17 +448,30 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(
-            r#"& ["all.Application" , "all.Application.read" , "all.Organization" , "all.Organization.read" , "all.User" , "all.User.read" , "event.*" , "event.get"]"#
+            r#"accepted_scopes : & ["all.Application" , "all.Application.read" , "all.Organization" , "all.Organization.read" , "all.User" , "all.User.read" , "event.*" , "event.get"]"#
         ), "{out}");
         assert!(out.contains(
-            r#"& ["all.Application" , "all.Organization" , "all.User" , "event.*" , "event.patch"]"#
+            r#"accepted_scopes : & ["all.Application" , "all.Organization" , "all.User" , "event.*" , "event.patch"]"#
         ), "{out}");
-        assert!(out.contains(":: losant_core :: Method :: Get"), "{out}");
+        assert!(
+            out.contains("method : :: losant_core :: Method :: Get"),
+            "{out}"
+        );
+        assert!(
+            out.contains("auth : :: losant_core :: Auth :: Token"),
+            "{out}"
+        );
         assert!(
             out.contains("impl < __LosantTransport > EventApi for __LosantTransport"),
             "{out}"
         );
         assert!(out.contains(r#"json_body ("patch" , & patch)"#), "{out}");
+        // No statement mutates the GET's builder: it is not `mut`.
+        assert!(
+            out.contains("let __losant_request = :: losant_core"),
+            "{out}"
+        );
+        assert!(out.contains("let mut __losant_request"), "{out}");
         // The role attribute is gone from the trait.
         assert!(!out.contains("# [body]"), "{out}");
         assert!(
@@ -488,18 +481,62 @@ mod tests {
     }
 
     #[test]
+    fn a_re_exporting_crate_names_the_runtime() {
+        let out = expand(
+            quote!(crate = my_sdk::losant),
+            quote! {
+                pub trait PingApi {
+                    #[endpoint(method = "GET", path = "/ping", scope = "ping.get", auth = "none", accepts = ["ping.get", "all.User"])]
+                    async fn ping(&self) -> Result<()>;
+                }
+            },
+        );
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(!out.contains(":: losant_core"), "{out}");
+        assert!(
+            out.contains("# [my_sdk :: losant :: __private :: async_trait]"),
+            "{out}"
+        );
+        assert!(
+            out.contains("auth : my_sdk :: losant :: Auth :: None"),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"accepted_scopes : & ["ping.get" , "all.User"]"#),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn errors_keep_the_trait_and_drop_the_metadata() {
-        let out = expand(quote! {
-            pub trait EventApi {
-                #[endpoint(method = "GETT", path = "/a", scope = "a.get")]
-                async fn a(&self) -> Result<()>;
-                #[endpoint(method = "GET", path = "/b", scope = "b")]
-                async fn b(&self) -> Result<()>;
-            }
-        });
+        let out = expand(
+            quote!(),
+            quote! {
+                pub trait EventApi {
+                    #[endpoint(method = "GETT", path = "/a", scope = "a.get")]
+                    async fn a(&self) -> Result<()>;
+                    #[endpoint(method = "GET", path = "/b", scope = "b")]
+                    async fn b(&self) -> Result<()>;
+                }
+            },
+        );
         assert_eq!(out.matches("compile_error").count(), 2, "{out}");
         assert!(out.contains("pub trait EventApi"), "{out}");
         assert!(!out.contains("EventApiEndpoints"), "{out}");
         assert!(out.contains(":: core :: unreachable ! ()"), "{out}");
+    }
+
+    #[test]
+    fn an_argument_error_is_kept_when_the_item_is_not_a_trait() {
+        let out = expand(
+            quote!(retries = 3),
+            quote!(
+                struct NotATrait;
+            ),
+        );
+        assert_eq!(out.matches("compile_error").count(), 2, "{out}");
+        assert!(out.contains("`#[api]` takes one option"), "{out}");
+        assert!(out.contains("goes on a trait"), "{out}");
+        assert!(out.contains("struct NotATrait"), "{out}");
     }
 }

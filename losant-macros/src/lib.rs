@@ -11,11 +11,14 @@
 
 mod ast;
 mod attr;
+mod bind;
 mod ctxt;
 mod expand;
+mod names;
 mod path;
 mod suggest;
 mod symbol;
+mod valid;
 
 use proc_macro::TokenStream;
 
@@ -26,7 +29,7 @@ use proc_macro::TokenStream;
 /// documentation for the full declaration rules.
 #[proc_macro_attribute]
 pub fn api(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::api(&args.into(), input.into()).into()
+    expand::api(args.into(), input.into()).into()
 }
 
 /// Marks a method of an `#[api]` trait as an endpoint.

@@ -1,41 +1,12 @@
-//! The path template of an endpoint: `/applications/<app>/events/<event>`.
+//! Parsing the path template of an endpoint: `/applications/<app>/events/<event>`.
 
 use std::ops::Range;
 
 use proc_macro2::Span;
 use syn::LitStr;
 
+use crate::ast::{Part, Placeholder, Template};
 use crate::ctxt::Ctxt;
-
-/// One piece of a parsed template, in order.
-pub(crate) enum Part {
-    /// Literal text, already joined across segments (`/applications/`).
-    Literal(String),
-    /// A `<name>` placeholder filling one whole segment.
-    Param(Placeholder),
-}
-
-/// A `<name>` placeholder.
-pub(crate) struct Placeholder {
-    pub(crate) name: String,
-    /// The placeholder inside the literal where the compiler can point there,
-    /// else the whole literal.
-    pub(crate) span: Span,
-}
-
-/// A checked path template.
-pub(crate) struct Template {
-    pub(crate) parts: Vec<Part>,
-}
-
-impl Template {
-    pub(crate) fn placeholders(&self) -> impl Iterator<Item = &Placeholder> {
-        self.parts.iter().filter_map(|part| match part {
-            Part::Param(placeholder) => Some(placeholder),
-            Part::Literal(_) => None,
-        })
-    }
-}
 
 /// The span of `range` (bytes of the literal's value) inside the literal, when the
 /// compiler supports sub-spans and the literal has no escapes; else the literal's span.
@@ -178,9 +149,12 @@ mod tests {
     use crate::ctxt::Ctxt;
 
     fn parts(path: &str) -> Result<Vec<String>, usize> {
-        let mut cx = Ctxt::default();
+        let mut cx = Ctxt::new();
         let lit = syn::LitStr::new(path, proc_macro2::Span::call_site());
-        match parse(&mut cx, &lit) {
+        let parsed = parse(&mut cx, &lit);
+        let errors = cx.count();
+        let _ = cx.check();
+        match parsed {
             Some(template) => Ok(template
                 .parts
                 .iter()
@@ -189,7 +163,7 @@ mod tests {
                     Part::Param(p) => format!("<{}>", p.name),
                 })
                 .collect()),
-            None => Err(cx.count()),
+            None => Err(errors),
         }
     }
 

@@ -1,12 +1,12 @@
 //! A binding of another Losant resource, written the way a user would from the
 //! README: query, header and body arguments, a 201 answer and an empty 204 answer.
 
-mod common;
+mod support;
 
-use common::{APP, TOKEN, client};
 use httpmock::prelude::*;
 use losant_core::{ApplicationId, DeviceId, Error, Result, api};
 use serde::{Deserialize, Serialize};
+use support::{APP, TOKEN, client};
 
 /// A new device.
 #[derive(Serialize)]

@@ -3,7 +3,8 @@
 //! severity); one level more, and values the schema does not list, are refused with
 //! nothing sent.
 
-use losant_core::Client;
+mod support;
+
 use losant_events::{
     EventApi, EventLevel, EventPatch, EventPost, EventState, EventsApi, EventsQuery, MAX_DATA_DEPTH,
 };
@@ -34,9 +35,8 @@ async fn data_at_the_bound_is_read_back_from_every_echo() {
     let sandbox = Sandbox::start().await.unwrap();
     let app = sandbox.add_application("Depth");
     let token = sandbox.add_token("ci", ["all.Application"]);
-    let client = Client::builder()
+    let client = support::client_builder(sandbox.base_url())
         .token(token)
-        .base_url(sandbox.base_url())
         .build()
         .unwrap();
     let deepest = nested(MAX_DATA_DEPTH);
@@ -88,9 +88,8 @@ async fn one_level_more_and_unlisted_values_are_refused_with_nothing_sent() {
         &app,
         losant_sandbox::NewEvent::new(EventLevel::Info, "shallow"),
     );
-    let client = Client::builder()
+    let client = support::client_builder(sandbox.base_url())
         .token(token)
-        .base_url(sandbox.base_url())
         .build()
         .unwrap();
     let too_deep = nested(MAX_DATA_DEPTH + 1);

@@ -1,13 +1,13 @@
 //! The three Event operations against a mock server: what is sent, and how every
 //! documented and undocumented answer is decoded.
 
-mod common;
+mod support;
 
 use chrono::{TimeZone, Utc};
-use common::*;
 use httpmock::prelude::*;
-use losant_core::{Client, DeviceId, Error};
+use losant_core::{DeviceId, Error};
 use losant_events::{EventApi, EventLevel, EventPatch, EventState, SourceType};
+use support::*;
 
 /// Every request carries these headers.
 fn standard_headers(when: httpmock::When) -> httpmock::When {
@@ -39,8 +39,8 @@ async fn get_event_sends_exactly_the_documented_request_and_decodes_every_field(
     mock.assert_async().await;
 
     let june_13 = Utc.with_ymd_and_hms(2016, 6, 13, 4, 0, 0).unwrap();
-    assert_eq!(event.id, Some(common::event()));
-    assert_eq!(event.event_id, Some(common::event()));
+    assert_eq!(event.id, Some(support::event()));
+    assert_eq!(event.event_id, Some(support::event()));
     assert_eq!(event.application_id, Some(app()));
     assert_eq!(event.creation_date, Some(june_13));
     assert_eq!(event.last_updated, Some(june_13));
@@ -197,9 +197,7 @@ async fn custom_user_agent_and_accept_version_are_sent() {
             then.status(200).body(EVENT_JSON);
         })
         .await;
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(server.base_url())
+    let client = support::client_builder(server.base_url())
         .user_agent("fleet-monitor/2.1")
         .accept_version("^1.31.0")
         .build()
@@ -412,9 +410,7 @@ async fn a_token_without_the_scope_sends_nothing() {
             then.status(200).body(EVENT_JSON);
         })
         .await;
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(server.base_url())
+    let client = support::client_builder(server.base_url())
         .granted_scopes(["event.get"])
         .build()
         .unwrap();
@@ -496,9 +492,7 @@ async fn the_token_appears_in_no_error() {
     assert!(error.as_api().unwrap().body().contains("Bearer [REDACTED]"));
 
     // Nothing listens on this port: a transport error.
-    let closed = Client::builder()
-        .token(TOKEN)
-        .base_url("http://127.0.0.1:9")
+    let closed = support::client_builder("http://127.0.0.1:9")
         .build()
         .unwrap();
     let error = closed.get_event(&app(), &event()).await.unwrap_err();
@@ -519,9 +513,7 @@ async fn a_slow_server_hits_the_request_timeout() {
                 .delay(std::time::Duration::from_secs(5));
         })
         .await;
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(server.base_url())
+    let client = support::client_builder(server.base_url())
         .attempt_timeout(std::time::Duration::from_millis(200))
         .retry(losant_core::RetryPolicy::none())
         .build()
@@ -544,9 +536,7 @@ async fn a_body_over_the_limit_is_refused() {
             then.status(200).body(EVENT_JSON);
         })
         .await;
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(server.base_url())
+    let client = support::client_builder(server.base_url())
         .max_response_bytes(64)
         .build()
         .unwrap();

@@ -3,12 +3,10 @@
 //! the sandbox: 250 events streamed back in order, advanced queries, bulk updates,
 //! deletion by query and the creation limit.
 
-mod common;
 mod support;
 
 use std::collections::HashSet;
 
-use common::{APP, TOKEN, app};
 use losant_core::stream::{StreamExt, TryStreamExt};
 use losant_core::{Client, Error, MaybeJob, RetryPolicy};
 use losant_events::{
@@ -16,17 +14,13 @@ use losant_events::{
     EventsApiEndpoints, EventsExport, EventsFilter, EventsQuery, SortDirection, SortField,
 };
 use losant_sandbox::{Sandbox, Seed};
+use support::{APP, app};
 use support::{ScriptedServer, Step};
 
 const EVENTS_PAGE: &str = r#"{"items":[{"id":"575ed0de7ae143cd83dc4aa5","level":"critical","subject":"Power levels critical"}],"count":1,"totalCount":1,"perPage":100,"page":0}"#;
 
 fn client(url: &str) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(url)
-        .sleeper(|_| Box::pin(async {}))
-        .build()
-        .unwrap()
+    support::client_builder(url).build().unwrap()
 }
 
 fn critical() -> EventQuery {
@@ -295,9 +289,8 @@ async fn sandbox() -> (Sandbox, Client, losant_core::ApplicationId) {
     let sandbox = Sandbox::start().await.unwrap();
     let app = sandbox.add_application("Fleet");
     let token = sandbox.add_token("CI", ["all.Application"]);
-    let client = Client::builder()
+    let client = support::client_builder(sandbox.base_url())
         .token(token)
-        .base_url(sandbox.base_url())
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
@@ -509,9 +502,8 @@ async fn invalid_posts_are_refused_on_both_sides() {
 async fn a_stream_yields_the_error_once_and_ends() {
     let sandbox = Sandbox::start_with(Seed::demo()).await.unwrap();
     let reader = sandbox.add_token("devices only", ["device.get"]);
-    let client = Client::builder()
+    let client = support::client_builder(sandbox.base_url())
         .token(reader)
-        .base_url(sandbox.base_url())
         .build()
         .unwrap();
     let app = losant_sandbox::DEMO_APPLICATION.parse().unwrap();

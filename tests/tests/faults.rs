@@ -2,39 +2,16 @@
 //! way a real network and a busy API do, and against bad input. No test asserts on
 //! wall-clock time: the retry waits are recorded through `ClientBuilder::sleeper`.
 
-mod common;
 mod support;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use common::{EVENT, EVENT_JSON, EVENT_PATH, TOKEN, app, event};
-use losant_core::{Client, Error, EventId, Result, RetryPolicy, TimeoutKind, api};
+use losant_core::{Error, EventId, Result, RetryPolicy, TimeoutKind, api};
 use losant_events::{EventApi, EventPatch, EventState};
-use support::{ScriptedServer, Step};
-
-type Waits = Arc<Mutex<Vec<Duration>>>;
-
-/// A client of `url` whose retry waits are recorded instead of slept.
-fn recording_client(url: &str, policy: RetryPolicy) -> (Client, Waits) {
-    let waits: Waits = Arc::default();
-    let seen = Arc::clone(&waits);
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(url)
-        .retry(policy)
-        .sleeper(move |delay| {
-            seen.lock().unwrap().push(delay);
-            Box::pin(async {})
-        })
-        .build()
-        .unwrap();
-    (client, waits)
-}
-
-fn waits(waits: &Waits) -> Vec<Duration> {
-    waits.lock().unwrap().clone()
-}
+use support::{
+    EVENT, EVENT_JSON, EVENT_PATH, ScriptedServer, Step, Waits, app, event, recording_client, waits,
+};
 
 const HTML_502: &str =
     "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
@@ -205,9 +182,7 @@ async fn a_silent_server_hits_the_attempt_timeout_on_every_attempt() {
     let server = ScriptedServer::always(Step::NeverAnswer).await;
     let waits: Waits = Arc::default();
     let seen = Arc::clone(&waits);
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(server.url())
+    let client = support::client_builder(server.url())
         .attempt_timeout(Duration::from_millis(100))
         .retry(RetryPolicy::default().max_attempts(2))
         .sleeper(move |d| {
@@ -230,9 +205,7 @@ async fn a_silent_server_hits_the_attempt_timeout_on_every_attempt() {
 #[tokio::test]
 async fn the_overall_timeout_ends_the_call_and_says_so() {
     let server = ScriptedServer::always(Step::NeverAnswer).await;
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(server.url())
+    let client = support::client_builder(server.url())
         .attempt_timeout(Duration::from_secs(30))
         .overall_timeout(Duration::from_millis(150))
         .build()
@@ -250,9 +223,7 @@ async fn the_overall_timeout_ends_the_call_and_says_so() {
 async fn no_retry_wait_runs_past_the_overall_deadline() {
     let server =
         ScriptedServer::always(Step::with_headers(503, &[("retry-after", "20")], "{}")).await;
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(server.url())
+    let client = support::client_builder(server.url())
         .overall_timeout(Duration::from_secs(5))
         .sleeper(|_| panic!("the client slept past its deadline"))
         .build()
@@ -284,9 +255,7 @@ async fn a_dripping_body_is_read_when_it_fits_the_attempt_timeout() {
     );
 
     let server = ScriptedServer::start(vec![drip(Duration::from_millis(200))]).await;
-    let slow = Client::builder()
-        .token(TOKEN)
-        .base_url(server.url())
+    let slow = support::client_builder(server.url())
         .attempt_timeout(Duration::from_millis(100))
         .retry(RetryPolicy::none())
         .build()
@@ -314,9 +283,7 @@ async fn a_body_over_the_limit_is_refused_while_reading() {
         },
     ] {
         let server = ScriptedServer::start(vec![step, Step::json(200, EVENT_JSON)]).await;
-        let client = Client::builder()
-            .token(TOKEN)
-            .base_url(server.url())
+        let client = support::client_builder(server.url())
             .max_response_bytes(64 * 1024)
             .build()
             .unwrap();
@@ -526,9 +493,7 @@ async fn bad_input_sends_nothing() {
             .unwrap_err();
         assert!(error.is_rejected_before_sending(), "{error:?}");
     }
-    let scoped = Client::builder()
-        .token(TOKEN)
-        .base_url(server.url())
+    let scoped = support::client_builder(server.url())
         .granted_scopes(["event.get"])
         .build()
         .unwrap();

@@ -2,16 +2,15 @@
 //! chunking, and a token the server sends back in disguise (JSON escapes, percent
 //! escapes, cut short). Every string an error keeps from the server is scrubbed.
 
-mod common;
 mod support;
 
 use std::error::Error as _;
 use std::fmt::Write as _;
 
-use common::{app, event};
 use losant_core::{Client, Error, RetryPolicy};
 use losant_events::{EventApi, EventsApi, EventsQuery};
 use support::{ScriptedServer, Step};
+use support::{app, event};
 
 const LIMIT: usize = 100_000;
 
@@ -24,9 +23,7 @@ fn json_string_of(len: usize) -> Vec<u8> {
 }
 
 fn limited_client(url: &str) -> Client {
-    Client::builder()
-        .token(common::TOKEN)
-        .base_url(url)
+    support::client_builder(url)
         .retry(RetryPolicy::none())
         .max_response_bytes(LIMIT)
         .build()
@@ -82,9 +79,8 @@ async fn a_body_announced_with_its_length_is_held_to_the_same_limit() {
 const SECRET: &str = "SECRET-7f3a9c1e5b2d8f4a6c0e9b7d1f3a5c8e2";
 
 fn secret_client(url: &str) -> Client {
-    Client::builder()
+    support::client_builder(url)
         .token(SECRET)
-        .base_url(url)
         .retry(RetryPolicy::none())
         .build()
         .unwrap()

@@ -1,12 +1,10 @@
 //! Property: any string given as a path value is either refused before sending, or
 //! arrives at the server as exactly one path segment that decodes back to itself.
 
-mod common;
 mod support;
 
 use std::sync::LazyLock;
 
-use common::TOKEN;
 use losant_core::{Client, Error, Result, RetryPolicy, api};
 use proptest::prelude::*;
 use support::{ScriptedServer, Step};
@@ -32,9 +30,7 @@ static WORLD: LazyLock<World> = LazyLock::new(|| {
         .build()
         .unwrap();
     let server = runtime.block_on(ScriptedServer::always(Step::json(200, "{}")));
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(server.url())
+    let client = support::client_builder(server.url())
         .retry(RetryPolicy::none())
         .build()
         .unwrap();

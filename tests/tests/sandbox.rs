@@ -1,6 +1,8 @@
 //! The client against the embedded sandbox: the three operations end to end, scopes,
 //! validation on both sides, and the sandbox's own answers to raw requests.
 
+mod support;
+
 use std::time::Duration;
 
 use losant_core::{ApplicationId, Client, Error, EventId, Result, RetryPolicy, api};
@@ -34,10 +36,8 @@ async fn setup(scopes: &[&str]) -> Setup {
 
 /// A client of the sandbox whose retries do not wait.
 fn client(setup: &Setup) -> Client {
-    Client::builder()
+    support::client_builder(setup.sandbox.base_url())
         .token(&setup.token)
-        .base_url(setup.sandbox.base_url())
-        .sleeper(|_| Box::pin(async {}))
         .build()
         .unwrap()
 }
@@ -137,9 +137,8 @@ async fn a_read_only_token_may_get_but_not_patch_or_delete() {
 
     // Told the token's scopes, the client refuses before sending.
     let seen = setup.sandbox.requests_seen();
-    let scoped = Client::builder()
+    let scoped = support::client_builder(setup.sandbox.base_url())
         .token(&setup.token)
-        .base_url(setup.sandbox.base_url())
         .granted_scopes(["event.get"])
         .build()
         .unwrap();
@@ -243,9 +242,8 @@ async fn an_invalid_patch_is_refused_by_the_client_and_by_the_server() {
 #[tokio::test]
 async fn detaching_the_device_records_the_change() {
     let sandbox = Sandbox::start_with(Seed::demo()).await.unwrap();
-    let client = Client::builder()
+    let client = support::client_builder(sandbox.base_url())
         .token(DEMO_TOKEN)
-        .base_url(sandbox.base_url())
         .build()
         .unwrap();
     let (app, id) = (
@@ -322,9 +320,8 @@ async fn tokens_ids_and_applications_are_checked_in_order() {
         Some("Application was not found")
     );
 
-    let stranger = Client::builder()
+    let stranger = support::client_builder(setup.sandbox.base_url())
         .token("unknown-token")
-        .base_url(setup.sandbox.base_url())
         .build()
         .unwrap();
     let error = stranger
@@ -355,9 +352,8 @@ async fn tokens_ids_and_applications_are_checked_in_order() {
 #[tokio::test]
 async fn injected_faults_fail_the_next_calls_then_clear() {
     let setup = setup(&["all.Application"]).await;
-    let once = Client::builder()
+    let once = support::client_builder(setup.sandbox.base_url())
         .token(&setup.token)
-        .base_url(setup.sandbox.base_url())
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
@@ -380,9 +376,8 @@ async fn injected_faults_fail_the_next_calls_then_clear() {
     assert_eq!(setup.sandbox.requests_seen(), seen + 3);
 
     faults.set_latency(Duration::from_millis(300));
-    let slow = Client::builder()
+    let slow = support::client_builder(setup.sandbox.base_url())
         .token(&setup.token)
-        .base_url(setup.sandbox.base_url())
         .attempt_timeout(Duration::from_millis(50))
         .retry(RetryPolicy::none())
         .build()

@@ -75,12 +75,10 @@ async fn no_log_line_at_any_level_contains_the_token() {
         Step::NeverAnswer,
     ];
     let server = ScriptedServer::start(script).await;
-    let client = Client::builder()
+    let client = support::client_builder(server.url())
         .token(TOKEN)
-        .base_url(server.url())
         .attempt_timeout(Duration::from_millis(300))
         .retry(RetryPolicy::default().max_attempts(2))
-        .sleeper(|_| Box::pin(async {}))
         .build()
         .unwrap();
 

@@ -1,25 +1,12 @@
-//! How a 2xx response becomes the value an endpoint returns, including answers whose
-//! shape depends on the status (200 done now, 202 queued as a job).
+//! Answers whose shape depends on the status: done now (200) or queued as a
+//! background job (202).
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::endpoint::Endpoint;
 use crate::error::Result;
-use crate::transport::Response;
-
-/// Turns a 2xx response into an endpoint's return value. Implemented for every
-/// `DeserializeOwned` type (the body decoded as JSON) and for [`MaybeJob`].
-pub trait FromResponse: Sized {
-    /// Decodes `response`, a 2xx answer of `endpoint`.
-    fn from_response(endpoint: &'static Endpoint, response: &Response) -> Result<Self>;
-}
-
-impl<T: DeserializeOwned> FromResponse for T {
-    fn from_response(endpoint: &'static Endpoint, response: &Response) -> Result<Self> {
-        crate::__private::decode(endpoint, response)
-    }
-}
+use crate::response::{FromResponse, Response, decode};
 
 /// A background job the server queued (schema `jobEnqueuedResult`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,9 +55,9 @@ impl<T> MaybeJob<T> {
 impl<T: DeserializeOwned> FromResponse for MaybeJob<T> {
     fn from_response(endpoint: &'static Endpoint, response: &Response) -> Result<Self> {
         if response.status() == 202 {
-            crate::__private::decode(endpoint, response).map(MaybeJob::Queued)
+            decode(endpoint, response).map(MaybeJob::Queued)
         } else {
-            crate::__private::decode(endpoint, response).map(MaybeJob::Done)
+            decode(endpoint, response).map(MaybeJob::Done)
         }
     }
 }

@@ -1,0 +1,296 @@
+//! The client's side of the wire, over reqwest: a [`Request`] turned into an HTTP
+//! request, a body read within the size limit, a failed attempt classified, and the
+//! base URL checked.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+
+use crate::endpoint::{Auth, Endpoint, Method};
+use crate::error::{
+    Call, ConfigError, Error, InvalidArgument, Result, TimeoutError, TimeoutKind, TransportError,
+};
+use crate::request::Request;
+use crate::retry::{Failure, Retry};
+
+/// The `User-Agent` of this crate, after the application's own when it gives one.
+const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// The `Authorization` header of `token`, marked sensitive (never shown by `Debug`,
+/// never compressed into a shared table by HTTP/2).
+pub(crate) fn authorization(token: &str) -> Result<HeaderValue> {
+    let mut authorization = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
+        ConfigError::error("the API token contains characters not allowed in an HTTP header")
+    })?;
+    authorization.set_sensitive(true);
+    Ok(authorization)
+}
+
+/// What the HTTP client is built from.
+pub(crate) struct HttpSettings<'a> {
+    pub(crate) accept_version: &'a str,
+    pub(crate) user_agent: Option<&'a str>,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) attempt_timeout: Option<Duration>,
+}
+
+/// The reqwest client every request goes through: the headers every request carries
+/// (the token is added per request, for the endpoints that take it), no redirects,
+/// the connect and attempt timeouts.
+pub(crate) fn http_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client> {
+    let accept_version = HeaderValue::try_from(settings.accept_version).map_err(|_| {
+        ConfigError::error("the Accept-Version value is not a valid HTTP header value")
+    })?;
+    let user_agent = match settings.user_agent {
+        Some(app) => format!("{app} {USER_AGENT}"),
+        None => USER_AGENT.to_owned(),
+    };
+    let user_agent = HeaderValue::try_from(user_agent)
+        .map_err(|_| ConfigError::error("the user agent is not a valid HTTP header value"))?;
+
+    let mut headers = HeaderMap::new();
+    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(HeaderName::from_static("accept-version"), accept_version);
+    headers.insert(header::USER_AGENT, user_agent);
+
+    let mut http = reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(timeout) = settings.connect_timeout {
+        http = http.connect_timeout(timeout);
+    }
+    if let Some(timeout) = settings.attempt_timeout {
+        http = http.timeout(timeout);
+    }
+    http.build()
+        .map_err(|e| ConfigError::error(format!("the HTTP client could not be built: {e}")))
+}
+
+/// The reqwest request for `request`, sent to `base_url`, with `authorization` when
+/// its endpoint takes the token. `timeout` is set on the request only when the
+/// overall deadline cuts the attempt shorter than the client's own per-attempt
+/// timeout (set once at build time).
+pub(crate) fn to_reqwest(
+    http: &reqwest::Client,
+    base_url: &str,
+    authorization: &HeaderValue,
+    request: &Request,
+    clamped_timeout: Option<Duration>,
+) -> Result<reqwest::RequestBuilder, InvalidArgument> {
+    let endpoint = request.endpoint();
+    let mut url = String::with_capacity(base_url.len() + request.path_and_query().len());
+    url.push_str(base_url);
+    url.push_str(request.path_and_query());
+    let mut builder = http.request(reqwest_method(endpoint.method()), url);
+    if endpoint.auth() == Auth::Token {
+        builder = builder.header(header::AUTHORIZATION, authorization.clone());
+    }
+    for (name, value) in request.headers() {
+        let name = HeaderName::from_bytes(name.as_bytes());
+        let value = HeaderValue::from_str(value);
+        let (Ok(name), Ok(value)) = (name, value) else {
+            return Err(InvalidArgument::new("header", "not a valid HTTP header").of(endpoint));
+        };
+        builder = builder.header(name, value);
+    }
+    if let Some(body) = &request.body {
+        builder = builder
+            .header(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )
+            .body(body.clone());
+    }
+    if let Some(timeout) = clamped_timeout {
+        builder = builder.timeout(timeout);
+    }
+    Ok(builder)
+}
+
+fn reqwest_method(method: Method) -> reqwest::Method {
+    match method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Patch => reqwest::Method::PATCH,
+        Method::Delete => reqwest::Method::DELETE,
+    }
+}
+
+/// Why a body could not be read whole.
+pub(crate) enum ReadError {
+    /// It is larger than the limit.
+    TooLarge,
+    /// The connection failed while reading it.
+    Transport(reqwest::Error),
+}
+
+/// Reads a whole body, refusing it as soon as it grows past `limit` bytes (or at once
+/// when its announced length is larger). A body in one chunk, the common case, is
+/// kept without a copy.
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Bytes, ReadError> {
+    let announced = response.content_length();
+    if announced.is_some_and(|len| len > limit as u64) {
+        return Err(ReadError::TooLarge);
+    }
+    let mut received = 0usize;
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
+        received = received.saturating_add(chunk.len());
+        if received > limit {
+            return Err(ReadError::TooLarge);
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            head => {
+                if let Some(head) = head {
+                    let expected = announced
+                        .and_then(|len| usize::try_from(len).ok())
+                        .unwrap_or(received);
+                    joined.reserve(expected.max(received));
+                    joined.extend_from_slice(&head);
+                }
+                joined.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(match first {
+        Some(only) => only,
+        None => Bytes::from(joined),
+    })
+}
+
+/// The timeouts a failed attempt may have hit.
+pub(crate) struct Timeouts {
+    pub(crate) connect: Option<Duration>,
+    /// The timeout of this attempt.
+    pub(crate) attempt: Option<Duration>,
+    pub(crate) overall: Option<Duration>,
+    /// Whether the attempt's timeout was cut to the overall deadline.
+    pub(crate) clamped: bool,
+}
+
+/// Turns a reqwest failure of one attempt into its typed error, keeping it as the
+/// error's source, and says whether the attempt may be retried.
+pub(crate) fn classify(
+    endpoint: &'static Endpoint,
+    error: reqwest::Error,
+    timeouts: &Timeouts,
+) -> Failure {
+    let call = Call::new(Some(endpoint), 1);
+    if error.is_timeout() {
+        let (kind, after, retry) = if error.is_connect() {
+            (TimeoutKind::Connect, timeouts.connect, Retry::Always)
+        } else if timeouts.clamped {
+            (TimeoutKind::Overall, timeouts.overall, Retry::Never)
+        } else {
+            (TimeoutKind::Attempt, timeouts.attempt, Retry::IfIdempotent)
+        };
+        let error = Error::Timeout(Box::new(TimeoutError { call, kind, after }));
+        return Failure { error, retry };
+    }
+    let (message, retry) = if error.is_connect() {
+        ("could not connect (nothing was sent)", Retry::Always)
+    } else {
+        ("the request failed", Retry::IfIdempotent)
+    };
+    let mut error = TransportError::new(message).with_source(error);
+    error.call = call;
+    Failure {
+        error: error.into(),
+        retry,
+    }
+}
+
+/// Checks a base URL and returns it without a trailing `/`.
+pub(crate) fn check_base_url(input: &str, allow_insecure_http: bool) -> Result<String> {
+    let url = reqwest::Url::parse(input)
+        .map_err(|e| ConfigError::error(format!("invalid base URL `{input}`: {e}")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            let loopback = match url.host() {
+                Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+                Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+                Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+                None => false,
+            };
+            if !loopback && !allow_insecure_http {
+                return Err(ConfigError::error(format!(
+                    "base URL `{input}` uses http:// for a host that is not loopback, which would send the token in clear text; use https:// or `allow_insecure_http(true)`"
+                )));
+            }
+        }
+        other => {
+            return Err(ConfigError::error(format!(
+                "base URL `{input}` has scheme `{other}`; expected https:// (or http:// for loopback)"
+            )));
+        }
+    }
+    if url.host().is_none() {
+        return Err(ConfigError::error(format!(
+            "base URL `{input}` has no host"
+        )));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ConfigError::error(
+            "the base URL must not hold credentials; pass the token with `token(...)`",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ConfigError::error(format!(
+            "base URL `{input}` must not have a query or fragment"
+        )));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_its_prefix_and_drops_the_trailing_slash() {
+        assert_eq!(
+            check_base_url("https://api.losant.com", false).unwrap(),
+            "https://api.losant.com"
+        );
+        assert_eq!(
+            check_base_url("https://proxy.example/losant/", false).unwrap(),
+            "https://proxy.example/losant"
+        );
+        assert_eq!(
+            check_base_url("http://127.0.0.1:8080", false).unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            check_base_url("http://[::1]:8080/", false).unwrap(),
+            "http://[::1]:8080"
+        );
+        assert_eq!(
+            check_base_url("http://localhost", false).unwrap(),
+            "http://localhost"
+        );
+    }
+
+    #[test]
+    fn unsafe_base_urls_are_refused() {
+        for bad in [
+            "http://api.losant.com",
+            "ftp://api.losant.com",
+            "https://user:pass@api.losant.com",
+            "https://api.losant.com/?x=1",
+            "not a url",
+        ] {
+            let error = check_base_url(bad, false).unwrap_err();
+            assert!(matches!(error, Error::Config(_)), "{bad}: {error}");
+        }
+        assert!(check_base_url("http://10.0.0.2", true).is_ok());
+    }
+}
