@@ -16,10 +16,10 @@ use crate::error::{
 use crate::redact::Redactor;
 use crate::request::Request;
 use crate::response::Response;
-use crate::retry::{Deadline, Failure, Next, RetryPolicy, SleepFuture, Sleeper};
+use crate::retry::{Deadline, Failure, Next, Retry, RetryPolicy, SleepFuture, Sleeper};
 use crate::transport::Transport;
 use crate::wire::{
-    HttpSettings, ReadError, Timeouts, authorization, check_base_url, classify, http_client,
+    BaseUrl, HttpSettings, ReadError, authorization, check_base_url, classify, http_client,
     read_body, to_reqwest,
 };
 
@@ -66,7 +66,7 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
-    base_url: String,
+    base_url: BaseUrl,
     /// `Bearer <token>`, marked sensitive; sent by the endpoints that take the token.
     authorization: HeaderValue,
     /// Scrubs the token out of what the server sends back, built once: a call only
@@ -110,7 +110,7 @@ impl Client {
     /// The base URL every request path is appended to, without a trailing `/`.
     #[must_use]
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.inner.base_url.as_str()
     }
 
     /// The retry policy.
@@ -118,34 +118,45 @@ impl Client {
         &self.inner.retry
     }
 
-    /// One attempt: sends the request and reads the whole body within the limit.
-    /// `clamped`: the attempt's timeout was cut to the overall deadline.
+    /// One attempt within `timeout`; `clamped`: the timeout was cut to the overall
+    /// deadline, so its firing ends the call.
     async fn attempt(
         &self,
         request: &Request,
         timeout: Option<Duration>,
         clamped: bool,
     ) -> Result<Response, Failure> {
+        let Some(limit) = timeout else {
+            return self.exchange(request).await;
+        };
+        let Ok(outcome) = tokio::time::timeout(limit, self.exchange(request)).await else {
+            let (kind, after, retry) = if clamped {
+                (
+                    TimeoutKind::Overall,
+                    self.inner.overall_timeout,
+                    Retry::Never,
+                )
+            } else {
+                (TimeoutKind::Attempt, Some(limit), Retry::IfIdempotent)
+            };
+            let error = Error::Timeout(Box::new(TimeoutError {
+                call: Call::new(Some(request.endpoint()), 1),
+                kind,
+                after,
+            }));
+            return Err(Failure { error, retry });
+        };
+        outcome
+    }
+
+    /// Sends the request and reads the whole body within the limit.
+    async fn exchange(&self, request: &Request) -> Result<Response, Failure> {
         let inner = &*self.inner;
         let endpoint = request.endpoint();
-        let timeouts = Timeouts {
-            connect: inner.connect_timeout,
-            attempt: timeout,
-            overall: inner.overall_timeout,
-            clamped,
-        };
-        let builder = to_reqwest(
-            &inner.http,
-            &inner.base_url,
-            &inner.authorization,
-            request,
-            timeout.filter(|_| clamped),
-        )
-        .map_err(Failure::fatal)?;
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|e| classify(endpoint, e, &timeouts))?;
+        let fail = |error| classify(endpoint, error, inner.connect_timeout);
+        let builder = to_reqwest(&inner.http, &inner.base_url, &inner.authorization, request)
+            .map_err(Failure::fatal)?;
+        let mut response = builder.send().await.map_err(fail)?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let body = match read_body(response, inner.max_response_bytes).await {
@@ -158,7 +169,7 @@ impl Client {
                     },
                 ))));
             }
-            Err(ReadError::Transport(error)) => return Err(classify(endpoint, error, &timeouts)),
+            Err(ReadError::Transport(error)) => return Err(fail(error)),
         };
         Ok(
             Response::from_parts(status, headers, inner.redactor.redact_bytes(body))
@@ -166,12 +177,15 @@ impl Client {
         )
     }
 
-    /// The attempts of one call, under the retry policy and the overall deadline.
-    async fn execute(&self, request: &Request) -> Result<Response> {
+    /// The attempts of one call (which started at `started`), under the retry policy
+    /// and the overall deadline. The clock is read once per attempt, and once more
+    /// for the latencies only when a subscriber listens.
+    async fn execute(&self, request: &Request, started: Instant) -> Result<Response> {
         let endpoint = request.endpoint();
         let policy = &self.inner.retry;
         let span = tracing::Span::current();
-        let deadline = Deadline::start(self.inner.overall_timeout);
+        let timing = tracing::enabled!(tracing::Level::DEBUG);
+        let deadline = Deadline::start(started, self.inner.overall_timeout);
         let overall_error = |attempts: u32| {
             Error::Timeout(Box::new(TimeoutError {
                 call: Call::new(Some(endpoint), attempts),
@@ -183,13 +197,22 @@ impl Client {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let Some((timeout, clamped)) = deadline.attempt_timeout(self.inner.attempt_timeout)
+            let now = if attempt == 1 {
+                started
+            } else {
+                Instant::now()
+            };
+            let Some((timeout, clamped)) =
+                deadline.attempt_timeout(now, self.inner.attempt_timeout)
             else {
                 return Err(overall_error(attempt - 1));
             };
-            let attempt_started = Instant::now();
             let outcome = self.attempt(request, timeout, clamped).await;
-            let latency_ms = attempt_started.elapsed().as_secs_f64() * 1000.0;
+            let latency_ms = if timing {
+                now.elapsed().as_secs_f64() * 1000.0
+            } else {
+                0.0
+            };
             let next = match outcome {
                 Ok(mut response) => {
                     let status = response.status();
@@ -223,6 +246,17 @@ impl Client {
 #[async_trait]
 impl Transport for Client {
     async fn send(&self, request: Request) -> Result<Response> {
+        self.call(request).await
+    }
+
+    fn as_client(&self) -> Option<&Client> {
+        Some(self)
+    }
+}
+
+impl Client {
+    /// One call: the scope check, the concurrency limit, the span, the attempts.
+    pub(crate) async fn call(&self, request: Request) -> Result<Response> {
         let endpoint = request.endpoint();
         if let Some(granted) = &self.inner.granted_scopes
             && !endpoint.accepts_any(granted)
@@ -242,17 +276,22 @@ impl Transport for Client {
             latency_ms = tracing::field::Empty,
         );
         let call = async {
-            let _permit =
-                match &self.inner.limiter {
-                    Some(limiter) => Some(limiter.acquire().await.map_err(|_| {
+            // Most calls find a free slot: take it without a waiting future.
+            let _permit = match &self.inner.limiter {
+                Some(limiter) => Some(match limiter.try_acquire() {
+                    Ok(permit) => permit,
+                    Err(_) => limiter.acquire().await.map_err(|_| {
                         ConfigError::error("the client's request limiter is closed")
-                    })?),
-                    None => None,
-                };
+                    })?,
+                }),
+                None => None,
+            };
             let started = Instant::now();
-            let result = self.execute(&request).await;
+            let result = self.execute(&request, started).await;
             let span = tracing::Span::current();
-            span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+            if !span.is_disabled() {
+                span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+            }
             result
         };
         call.instrument(span).await
@@ -444,7 +483,6 @@ impl ClientBuilder {
             accept_version: &self.accept_version,
             user_agent: self.user_agent.as_deref(),
             connect_timeout: self.connect_timeout,
-            attempt_timeout: self.attempt_timeout,
         })?;
 
         Ok(Client {

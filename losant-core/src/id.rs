@@ -9,16 +9,44 @@ use crate::error::IdError;
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RawId([u8; 24]);
 
+impl fmt::Debug for RawId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Each byte's lower-case hexadecimal digit, or 0 for a byte that is not one: parsing
+/// an ID is one lookup per byte.
+const LOWER_HEX: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        // `byte` < 256: the cast cannot truncate.
+        #[allow(clippy::cast_possible_truncation)]
+        let b = byte as u8;
+        if b.is_ascii_hexdigit() {
+            table[byte] = b.to_ascii_lowercase();
+        }
+        byte += 1;
+    }
+    table
+};
+
 impl RawId {
     /// Parses 24 hexadecimal digits (either case), storing them lower-case.
     pub fn parse(kind: &'static str, input: &str) -> Result<Self, IdError> {
-        let bytes = input.as_bytes();
-        if bytes.len() != 24 || !bytes.iter().all(u8::is_ascii_hexdigit) {
+        let Ok(bytes) = <&[u8; 24]>::try_from(input.as_bytes()) else {
             return Err(IdError::new(kind, input));
-        }
+        };
         let mut raw = [0u8; 24];
-        for (slot, byte) in raw.iter_mut().zip(bytes) {
-            *slot = byte.to_ascii_lowercase();
+        let mut invalid = false;
+        for (slot, &byte) in raw.iter_mut().zip(bytes) {
+            let digit = LOWER_HEX[usize::from(byte)];
+            invalid |= digit == 0;
+            *slot = digit;
+        }
+        if invalid {
+            return Err(IdError::new(kind, input));
         }
         Ok(RawId(raw))
     }
@@ -187,6 +215,10 @@ macro_rules! id_type {
         impl $crate::PathValue for $name {
             fn to_path_segment(&self) -> $crate::__private::Cow<'_, str> {
                 $crate::__private::Cow::Borrowed(self.as_str())
+            }
+
+            fn to_segment(&self) -> $crate::Segment<'_> {
+                $crate::Segment::id(&self.0)
             }
         }
 

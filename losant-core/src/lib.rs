@@ -244,6 +244,7 @@ mod endpoint;
 mod error;
 mod id;
 mod job;
+mod json_path;
 mod paging;
 mod param;
 mod redact;
@@ -251,6 +252,7 @@ pub mod request;
 pub mod response;
 mod retry;
 mod string_enum;
+mod timestamp;
 mod transport;
 mod wire;
 
@@ -274,11 +276,12 @@ pub use id::{
 };
 pub use job::{JobEnqueued, MaybeJob};
 pub use paging::{Page, PageStream, paginate};
-pub use param::{HeaderArg, PathValue};
+pub use param::{HeaderArg, PathValue, Segment};
 pub use redact::Redactor;
 pub use request::Request;
 pub use response::{FromResponse, Response};
 pub use retry::{RetryPolicy, SleepFuture};
+pub use timestamp::{Timestamp, TimestampError};
 pub use transport::Transport;
 
 /// Re-export of [`async-trait`](https://docs.rs/async-trait): put

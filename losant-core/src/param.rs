@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use crate::id::RawId;
+
 /// A value that can fill a path placeholder.
 ///
 /// The value is percent-encoded as exactly one path segment by the runtime (a `/`
@@ -29,6 +31,48 @@ use std::borrow::Cow;
 pub trait PathValue {
     /// The unencoded text of the segment.
     fn to_path_segment(&self) -> Cow<'_, str>;
+
+    /// The segment as the request builder takes it. The default checks and encodes
+    /// [`to_path_segment`](Self::to_path_segment); the typed IDs, whose characters
+    /// never need encoding, skip the check.
+    fn to_segment(&self) -> Segment<'_> {
+        Segment(SegmentText::Unchecked(self.to_path_segment()))
+    }
+}
+
+/// One path segment, ready for the request builder: text to check and encode, or an
+/// ID's 24 hexadecimal digits, which need neither.
+#[derive(Debug, Clone)]
+pub struct Segment<'a>(pub(crate) SegmentText<'a>);
+
+#[derive(Debug, Clone)]
+pub(crate) enum SegmentText<'a> {
+    Unchecked(Cow<'a, str>),
+    Id(&'a RawId),
+}
+
+impl<'a> Segment<'a> {
+    /// The segment of an ID.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn id(raw: &'a RawId) -> Self {
+        Segment(SegmentText::Id(raw))
+    }
+
+    /// The unencoded text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            SegmentText::Unchecked(text) => text,
+            SegmentText::Id(raw) => raw.as_str(),
+        }
+    }
+}
+
+impl<'a> From<Cow<'a, str>> for Segment<'a> {
+    fn from(text: Cow<'a, str>) -> Self {
+        Segment(SegmentText::Unchecked(text))
+    }
 }
 
 impl PathValue for str {
@@ -53,11 +97,19 @@ impl<T: PathValue + ?Sized> PathValue for &T {
     fn to_path_segment(&self) -> Cow<'_, str> {
         (**self).to_path_segment()
     }
+
+    fn to_segment(&self) -> Segment<'_> {
+        (**self).to_segment()
+    }
 }
 
 impl<T: PathValue + ?Sized> PathValue for Box<T> {
     fn to_path_segment(&self) -> Cow<'_, str> {
         (**self).to_path_segment()
+    }
+
+    fn to_segment(&self) -> Segment<'_> {
+        (**self).to_segment()
     }
 }
 

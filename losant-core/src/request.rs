@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::endpoint::{Endpoint, Method, PathPart};
 use crate::error::{InvalidArgument, Result};
+use crate::param::{Segment, SegmentText};
 use crate::response::{FromResponse, Response, check};
 use crate::transport::Transport;
 
@@ -120,10 +121,10 @@ fn invalid(
 impl RequestBuilder {
     /// Starts a request for `endpoint`, filling its placeholders with `values` in
     /// template order.
-    pub fn new(endpoint: &'static Endpoint, values: &[Cow<'_, str>]) -> Result<Self> {
+    pub fn new(endpoint: &'static Endpoint, values: &[Segment<'_>]) -> Result<Self> {
         // The literals plus the values as they are: exact for IDs, which need no
         // encoding; `+ 16` leaves room for a short query without growing.
-        let values_len: usize = values.iter().map(|v| v.len()).sum();
+        let values_len: usize = values.iter().map(|v| v.as_str().len()).sum();
         let mut target = String::with_capacity(endpoint.literals_len + values_len + 16);
         let mut values = values.iter();
         for part in endpoint.parts {
@@ -285,23 +286,31 @@ impl RequestBuilder {
 
     async fn send_checked<Tr: Transport + ?Sized>(self, transport: &Tr) -> Result<Response> {
         let endpoint = self.endpoint();
-        let response = transport
-            .send(self.finish())
-            .await
-            .map_err(|e| e.with_endpoint(endpoint))?;
+        let sent = match transport.as_client() {
+            Some(client) => client.call(self.finish()).await,
+            None => transport.send(self.finish()).await,
+        };
+        let response = sent.map_err(|e| e.with_endpoint(endpoint))?;
         check(endpoint, &response)?;
         Ok(response)
     }
 }
 
 /// Appends `value` as exactly one encoded segment, refusing values that would not
-/// survive as one (`""`, `.`, `..`).
+/// survive as one (`""`, `.`, `..`). An ID is copied as it is.
 fn push_segment(
     endpoint: &'static Endpoint,
     name: &str,
-    value: &str,
+    value: &Segment<'_>,
     target: &mut String,
 ) -> Result<()> {
+    let value = match &value.0 {
+        SegmentText::Id(raw) => {
+            target.push_str(raw.as_str());
+            return Ok(());
+        }
+        SegmentText::Unchecked(text) => &**text,
+    };
     let reason = match value {
         "" => "a path segment cannot be empty",
         "." => "a path segment cannot be `.`",
@@ -341,8 +350,12 @@ mod tests {
         idempotent: true,
     });
 
+    fn segments<'a>(a: &'a str, b: &'a str) -> [Segment<'a>; 2] {
+        [Cow::Borrowed(a).into(), Cow::Borrowed(b).into()]
+    }
+
     fn build(a: &str, b: &str) -> Result<Request> {
-        RequestBuilder::new(&GET, &[Cow::Borrowed(a), Cow::Borrowed(b)]).map(RequestBuilder::finish)
+        RequestBuilder::new(&GET, &segments(a, b)).map(RequestBuilder::finish)
     }
 
     #[test]
@@ -383,8 +396,7 @@ mod tests {
             tags: Vec<&'static str>,
             nested: serde_json::Value,
         }
-        let mut builder =
-            RequestBuilder::new(&GET, &[Cow::Borrowed("1"), Cow::Borrowed("2")]).unwrap();
+        let mut builder = RequestBuilder::new(&GET, &segments("1", "2")).unwrap();
         builder.query("per_page", "perPage", &25u32).unwrap();
         builder.query("state", "state", &None::<&str>).unwrap();
         builder
@@ -411,8 +423,7 @@ mod tests {
 
     #[test]
     fn a_query_of_only_none_leaves_no_question_mark() {
-        let mut builder =
-            RequestBuilder::new(&GET, &[Cow::Borrowed("1"), Cow::Borrowed("2")]).unwrap();
+        let mut builder = RequestBuilder::new(&GET, &segments("1", "2")).unwrap();
         builder.query("page", "page", &None::<u32>).unwrap();
         let request = builder.finish();
         assert_eq!(request.path_and_query(), "/things/1/parts/2");
@@ -421,8 +432,7 @@ mod tests {
 
     #[test]
     fn header_values_with_control_characters_are_refused() {
-        let mut builder =
-            RequestBuilder::new(&GET, &[Cow::Borrowed("1"), Cow::Borrowed("2")]).unwrap();
+        let mut builder = RequestBuilder::new(&GET, &segments("1", "2")).unwrap();
         builder
             .header("trace", "x-trace", Some(Cow::Borrowed("ok value")))
             .unwrap();

@@ -187,41 +187,35 @@ pub fn check(endpoint: &'static Endpoint, response: &Response) -> Result<()> {
 
 /// Decodes a 2xx body as `T`, naming the JSON path where it failed.
 ///
-/// The body is decoded once with plain `serde_json`; only when that fails is it decoded
-/// again with path tracking, which allocates for every key it passes, to say where.
+/// The body is decoded once, with plain `serde_json`: one instantiation per type, and
+/// no path tracking on the way. When decoding fails, the path is found from the
+/// position of the error.
 pub fn decode<T: DeserializeOwned>(endpoint: &'static Endpoint, response: &Response) -> Result<T> {
-    let error = match serde_json::from_slice(response.body()) {
-        Ok(value) => return Ok(value),
-        Err(error) => error,
-    };
-    let mut deserializer = serde_json::Deserializer::from_slice(response.body());
-    let path = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Err(tracked) => tracked.path().to_string(),
-        // Only trailing characters can fail the plain decode but not the tracked one.
-        Ok(_) => ".".to_owned(),
-    };
-    Err(decode_error::<T>(endpoint, response, path, &error))
+    serde_json::from_slice(response.body())
+        .map_err(|error| decode_error(endpoint, response, std::any::type_name::<T>(), &error))
 }
 
-fn decode_error<T>(
+fn decode_error(
     endpoint: &'static Endpoint,
     response: &Response,
-    path: String,
+    target: &'static str,
     error: &serde_json::Error,
 ) -> Error {
     let redactor = response.redactor();
-    let message = if response.body().iter().all(u8::is_ascii_whitespace) {
+    let body = response.body();
+    let message = if body.iter().all(u8::is_ascii_whitespace) {
         "the response body is empty".to_owned()
     } else {
         // The message may quote a decoded value, and the path a decoded key.
         scrub(redactor, error.to_string())
     };
+    let path = crate::json_path::path_at(body, error.line(), error.column());
     Error::Decode(Box::new(DecodeError {
         call: response.call(endpoint),
         status: response.status(),
-        target: std::any::type_name::<T>(),
+        target,
         path: scrub(redactor, path),
         message,
-        body: excerpt(response.body(), redactor).0,
+        body: excerpt(body, redactor).0,
     }))
 }

@@ -258,18 +258,19 @@ impl RetryPolicy {
 pub(crate) struct Deadline(Option<Instant>);
 
 impl Deadline {
-    /// The deadline of a call starting now.
-    pub(crate) fn start(overall: Option<Duration>) -> Self {
-        Deadline(overall.map(|overall| Instant::now() + overall))
+    /// The deadline of a call that started at `started`.
+    pub(crate) fn start(started: Instant, overall: Option<Duration>) -> Self {
+        Deadline(overall.map(|overall| started + overall))
     }
 
-    /// The timeout of the next attempt, and whether the deadline cut it shorter than
-    /// the per-attempt timeout `each`; `None` when no time is left.
+    /// The timeout of an attempt starting at `now`, and whether the deadline cut it
+    /// shorter than the per-attempt timeout `each`; `None` when no time is left.
     pub(crate) fn attempt_timeout(
         self,
+        now: Instant,
         each: Option<Duration>,
     ) -> Option<(Option<Duration>, bool)> {
-        let left = self.0.map(|d| d.saturating_duration_since(Instant::now()));
+        let left = self.0.map(|d| d.saturating_duration_since(now));
         let timeout = match (each, left) {
             (Some(each), Some(left)) if left < each => (Some(left), true),
             (None, Some(left)) => (Some(left), true),

@@ -76,7 +76,10 @@ macro_rules! string_enum {
             /// known value counts as known).
             #[must_use]
             pub fn is_known(&self) -> bool {
-                Self::VALUES.contains(&self.as_str())
+                match self {
+                    $name::Other(value) => Self::VALUES.contains(&value.as_str()),
+                    _ => true,
+                }
             }
 
             /// The value as sent on the wire.

@@ -36,12 +36,25 @@ use crate::response::Response;
 pub trait Transport: Send + Sync {
     /// Sends one request and returns the server's response.
     async fn send(&self, request: Request) -> Result<Response>;
+
+    /// The [`Client`](crate::Client) this transport is, if it is one: the generated
+    /// code then awaits the client's call in place instead of through a boxed
+    /// future. Only `Client` (and references to it) say yes; a wrapper must not, or
+    /// it would be bypassed.
+    #[doc(hidden)]
+    fn as_client(&self) -> Option<&crate::Client> {
+        None
+    }
 }
 
 #[async_trait]
 impl<T: Transport + ?Sized> Transport for &T {
     async fn send(&self, request: Request) -> Result<Response> {
         (**self).send(request).await
+    }
+
+    fn as_client(&self) -> Option<&crate::Client> {
+        (**self).as_client()
     }
 }
 
@@ -50,11 +63,19 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     async fn send(&self, request: Request) -> Result<Response> {
         (**self).send(request).await
     }
+
+    fn as_client(&self) -> Option<&crate::Client> {
+        (**self).as_client()
+    }
 }
 
 #[async_trait]
 impl<T: Transport + ?Sized> Transport for Arc<T> {
     async fn send(&self, request: Request) -> Result<Response> {
         (**self).send(request).await
+    }
+
+    fn as_client(&self) -> Option<&crate::Client> {
+        (**self).as_client()
     }
 }

@@ -33,12 +33,12 @@ pub(crate) struct HttpSettings<'a> {
     pub(crate) accept_version: &'a str,
     pub(crate) user_agent: Option<&'a str>,
     pub(crate) connect_timeout: Option<Duration>,
-    pub(crate) attempt_timeout: Option<Duration>,
 }
 
 /// The reqwest client every request goes through: the headers every request carries
 /// (the token is added per request, for the endpoints that take it), no redirects,
-/// the connect and attempt timeouts.
+/// the connect timeout. (The attempt timeout is the client's own, around the whole
+/// attempt: reqwest's would box a timer and wrap the body on every request.)
 pub(crate) fn http_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client> {
     let accept_version = HeaderValue::try_from(settings.accept_version).map_err(|_| {
         ConfigError::error("the Accept-Version value is not a valid HTTP header value")
@@ -61,29 +61,52 @@ pub(crate) fn http_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client
     if let Some(timeout) = settings.connect_timeout {
         http = http.connect_timeout(timeout);
     }
-    if let Some(timeout) = settings.attempt_timeout {
-        http = http.timeout(timeout);
-    }
     http.build()
         .map_err(|e| ConfigError::error(format!("the HTTP client could not be built: {e}")))
 }
 
-/// The reqwest request for `request`, sent to `base_url`, with `authorization` when
-/// its endpoint takes the token. `timeout` is set on the request only when the
-/// overall deadline cuts the attempt shorter than the client's own per-attempt
-/// timeout (set once at build time).
+/// The base URL, parsed once: each request's URL is this one with its path and query
+/// set, which is a third of the cost of parsing a whole URL (its host is not parsed
+/// again).
+#[derive(Debug, Clone)]
+pub(crate) struct BaseUrl {
+    /// Scheme, host and port.
+    url: reqwest::Url,
+    /// The path prefix, without a trailing `/` (empty for most).
+    prefix: String,
+    /// The whole base URL as given, without a trailing `/`.
+    text: String,
+}
+
+impl BaseUrl {
+    /// The base URL as text, without a trailing `/`.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The URL of `request`.
+    fn join(&self, request: &Request) -> reqwest::Url {
+        let mut url = self.url.clone();
+        if self.prefix.is_empty() {
+            url.set_path(request.path());
+        } else {
+            url.set_path(&format!("{}{}", self.prefix, request.path()));
+        }
+        url.set_query(request.query());
+        url
+    }
+}
+
+/// The reqwest request for `request`, with `authorization` when its endpoint takes
+/// the token.
 pub(crate) fn to_reqwest(
     http: &reqwest::Client,
-    base_url: &str,
+    base: &BaseUrl,
     authorization: &HeaderValue,
     request: &Request,
-    clamped_timeout: Option<Duration>,
 ) -> Result<reqwest::RequestBuilder, InvalidArgument> {
     let endpoint = request.endpoint();
-    let mut url = String::with_capacity(base_url.len() + request.path_and_query().len());
-    url.push_str(base_url);
-    url.push_str(request.path_and_query());
-    let mut builder = http.request(reqwest_method(endpoint.method()), url);
+    let mut builder = http.request(reqwest_method(endpoint.method()), base.join(request));
     if endpoint.auth() == Auth::Token {
         builder = builder.header(header::AUTHORIZATION, authorization.clone());
     }
@@ -102,9 +125,6 @@ pub(crate) fn to_reqwest(
                 HeaderValue::from_static("application/json"),
             )
             .body(body.clone());
-    }
-    if let Some(timeout) = clamped_timeout {
-        builder = builder.timeout(timeout);
     }
     Ok(builder)
 }
@@ -166,34 +186,25 @@ pub(crate) async fn read_body(
     })
 }
 
-/// The timeouts a failed attempt may have hit.
-pub(crate) struct Timeouts {
-    pub(crate) connect: Option<Duration>,
-    /// The timeout of this attempt.
-    pub(crate) attempt: Option<Duration>,
-    pub(crate) overall: Option<Duration>,
-    /// Whether the attempt's timeout was cut to the overall deadline.
-    pub(crate) clamped: bool,
-}
-
 /// Turns a reqwest failure of one attempt into its typed error, keeping it as the
-/// error's source, and says whether the attempt may be retried.
+/// error's source, and says whether the attempt may be retried. The only timeout
+/// reqwest itself enforces is the connect timeout.
 pub(crate) fn classify(
     endpoint: &'static Endpoint,
     error: reqwest::Error,
-    timeouts: &Timeouts,
+    connect_timeout: Option<Duration>,
 ) -> Failure {
     let call = Call::new(Some(endpoint), 1);
     if error.is_timeout() {
-        let (kind, after, retry) = if error.is_connect() {
-            (TimeoutKind::Connect, timeouts.connect, Retry::Always)
-        } else if timeouts.clamped {
-            (TimeoutKind::Overall, timeouts.overall, Retry::Never)
-        } else {
-            (TimeoutKind::Attempt, timeouts.attempt, Retry::IfIdempotent)
+        let error = Error::Timeout(Box::new(TimeoutError {
+            call,
+            kind: TimeoutKind::Connect,
+            after: connect_timeout,
+        }));
+        return Failure {
+            error,
+            retry: Retry::Always,
         };
-        let error = Error::Timeout(Box::new(TimeoutError { call, kind, after }));
-        return Failure { error, retry };
     }
     let (message, retry) = if error.is_connect() {
         ("could not connect (nothing was sent)", Retry::Always)
@@ -208,8 +219,8 @@ pub(crate) fn classify(
     }
 }
 
-/// Checks a base URL and returns it without a trailing `/`.
-pub(crate) fn check_base_url(input: &str, allow_insecure_http: bool) -> Result<String> {
+/// Checks a base URL and parses it once.
+pub(crate) fn check_base_url(input: &str, allow_insecure_http: bool) -> Result<BaseUrl> {
     let url = reqwest::Url::parse(input)
         .map_err(|e| ConfigError::error(format!("invalid base URL `{input}`: {e}")))?;
     match url.scheme() {
@@ -248,7 +259,15 @@ pub(crate) fn check_base_url(input: &str, allow_insecure_http: bool) -> Result<S
             "base URL `{input}` must not have a query or fragment"
         )));
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    let text = url.as_str().trim_end_matches('/').to_owned();
+    let prefix = url.path().trim_end_matches('/').to_owned();
+    let mut origin = url;
+    origin.set_path("");
+    Ok(BaseUrl {
+        url: origin,
+        prefix,
+        text,
+    })
 }
 
 #[cfg(test)]
@@ -257,26 +276,49 @@ mod tests {
 
     #[test]
     fn base_url_keeps_its_prefix_and_drops_the_trailing_slash() {
+        let text = |url: &str| check_base_url(url, false).unwrap().as_str().to_owned();
+        assert_eq!(text("https://api.losant.com"), "https://api.losant.com");
         assert_eq!(
-            check_base_url("https://api.losant.com", false).unwrap(),
-            "https://api.losant.com"
-        );
-        assert_eq!(
-            check_base_url("https://proxy.example/losant/", false).unwrap(),
+            text("https://proxy.example/losant/"),
             "https://proxy.example/losant"
         );
-        assert_eq!(
-            check_base_url("http://127.0.0.1:8080", false).unwrap(),
-            "http://127.0.0.1:8080"
-        );
-        assert_eq!(
-            check_base_url("http://[::1]:8080/", false).unwrap(),
-            "http://[::1]:8080"
-        );
-        assert_eq!(
-            check_base_url("http://localhost", false).unwrap(),
-            "http://localhost"
-        );
+        assert_eq!(text("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+        assert_eq!(text("http://[::1]:8080/"), "http://[::1]:8080");
+        assert_eq!(text("http://localhost"), "http://localhost");
+    }
+
+    #[test]
+    fn a_request_url_keeps_the_prefix_and_the_encoded_path_and_query() {
+        use crate::__private::{EndpointSpec, PathPart, RequestBuilder, endpoint};
+        use std::borrow::Cow;
+
+        static GET: Endpoint = endpoint(EndpointSpec {
+            name: "get_file",
+            method: Method::Get,
+            path: "/files/<name>",
+            parts: &[PathPart::Literal("/files/"), PathPart::Param("name")],
+            scope: "file.get",
+            accepted_scopes: &["file.get"],
+            auth: Auth::Token,
+            read: true,
+            idempotent: true,
+        });
+        let mut builder = RequestBuilder::new(&GET, &[Cow::Borrowed("a b/%c?").into()]).unwrap();
+        builder.query("q", "q", "x&y z").unwrap();
+        let request = builder.finish();
+        for (base, expected) in [
+            (
+                "https://api.losant.com",
+                "https://api.losant.com/files/a%20b%2F%25c%3F?q=x%26y+z",
+            ),
+            (
+                "https://proxy.example/losant/",
+                "https://proxy.example/losant/files/a%20b%2F%25c%3F?q=x%26y+z",
+            ),
+        ] {
+            let base = check_base_url(base, false).unwrap();
+            assert_eq!(base.join(&request).as_str(), expected);
+        }
     }
 
     #[test]

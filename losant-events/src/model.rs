@@ -2,8 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
-use losant_core::{ApplicationId, DeviceId, EventId};
+use losant_core::{ApplicationId, DeviceId, EventId, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -68,10 +67,10 @@ pub struct Event {
     pub application_id: Option<ApplicationId>,
     /// When the event was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<DateTime<Utc>>,
+    pub creation_date: Option<Timestamp>,
     /// When the event last changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<DateTime<Utc>>,
+    pub last_updated: Option<Timestamp>,
     /// What kind of source created the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<SourceType>,
@@ -129,7 +128,7 @@ pub struct EventUpdate {
     pub source_name: Option<String>,
     /// When the change was made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<DateTime<Utc>>,
+    pub creation_date: Option<Timestamp>,
     /// The comment given with the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -217,5 +216,49 @@ impl Success {
     #[must_use]
     pub fn is_success(&self) -> bool {
         self.success == Some(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The API reference's event, with one entry in its history.
+    const EVENT: &str = r#"{
+        "applicationId": "575ec8687ae143cd83dc4a97",
+        "creationDate": "2016-06-13T04:00:00.000Z",
+        "data": {"voltage": [1.5, 2]},
+        "deviceId": "575ecf887ae143cd83dc4aa2",
+        "deviceName": "My Device",
+        "eventId": "575ed0de7ae143cd83dc4aa5",
+        "eventTags": {"customKey": "customValue"},
+        "id": "575ed0de7ae143cd83dc4aa5",
+        "lastUpdated": "2016-06-14T09:30:15.250Z",
+        "level": "info",
+        "message": "Power levels on device 432 have surpassed critical thresholds",
+        "sourceId": "575ed70c7ae143cd83dc4aa9",
+        "sourceName": "hello@example.com",
+        "sourceType": "user",
+        "state": "acknowledged",
+        "subject": "Power levels critical",
+        "updates": [{
+            "sourceType": "apiToken",
+            "sourceId": "575ed70c7ae143cd83dc4aa9",
+            "sourceName": "Operations token",
+            "creationDate": "2016-06-14T09:30:15.250Z",
+            "comment": "Looking into this issue",
+            "state": "acknowledged",
+            "stateChange": {"old": "new", "new": "acknowledged"},
+            "levelChange": {"old": "warning", "new": "info"},
+            "deviceIdChange": {"old": "575ecf887ae143cd83dc4aa2", "oldDeviceName": "My Device"},
+            "tagsChange": {"zone": {"old": "3", "new": "4"}}
+        }]
+    }"#;
+
+    #[test]
+    fn a_decoded_event_encodes_back_to_the_same_json() {
+        let json: Value = serde_json::from_str(EVENT).unwrap();
+        let event: Event = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&event).unwrap(), json);
     }
 }

@@ -2,8 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
-use losant_core::{DeviceId, InvalidArgument};
+use losant_core::{DeviceId, InvalidArgument, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -52,7 +51,7 @@ pub struct EventPost {
     pub event_tags: Option<BTreeMap<String, String>>,
     /// When the event happened (the server's default is now).
     #[serde(default)]
-    pub creation_date: Option<DateTime<Utc>>,
+    pub creation_date: Option<Timestamp>,
     /// Whether changes of the tags are left out of `updates`.
     #[serde(default)]
     pub disable_tag_change_tracking: Option<bool>,
@@ -74,7 +73,7 @@ struct PostWire<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     event_tags: Option<&'a BTreeMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    creation_date: Option<&'a DateTime<Utc>>,
+    creation_date: Option<&'a Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     disable_tag_change_tracking: Option<bool>,
 }
@@ -128,7 +127,7 @@ impl EventPost {
     }
 
     /// Sets when the event happened.
-    pub fn creation_date(mut self, at: DateTime<Utc>) -> Self {
+    pub fn creation_date(mut self, at: Timestamp) -> Self {
         self.creation_date = Some(at);
         self
     }

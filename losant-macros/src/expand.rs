@@ -282,7 +282,7 @@ fn method_body(krate: &syn::Path, meta_ident: &syn::Ident, endpoint: &Endpoint) 
         let span = arg.ty.span();
         let krate = respan(krate, span);
         Some(quote_spanned! {span=>
-            #krate::__private::PathValue::to_path_segment(&#ident)
+            #krate::__private::PathValue::to_segment(&#ident)
         })
     });
     let statements: Vec<TokenStream> = endpoint

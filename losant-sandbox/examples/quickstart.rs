@@ -26,10 +26,7 @@ fn show(event: &Event) {
     );
     println!("   device:       {}", text(event.device_name.as_ref()));
     if let Some(updated) = event.last_updated {
-        println!(
-            "   last updated: {}",
-            updated.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-        );
+        println!("   last updated: {updated}");
     }
     let updates = event.updates.as_deref().unwrap_or_default();
     println!("   updates:      {}", updates.len());

@@ -7,14 +7,14 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use losant_core::{ApplicationId, EventId};
+use losant_core::{ApplicationId, EventId, Timestamp};
 use losant_events::{Event, EventLevel, EventState, EventUpdate, SourceType};
 use serde::Serialize;
 use serde_json::Value;
 
 /// The current time at the API's precision (milliseconds).
-pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 3)
+pub(crate) fn now() -> Timestamp {
+    Timestamp::now()
 }
 
 /// Locks a mutex, going on with the data of a thread that panicked while holding it.
@@ -176,11 +176,8 @@ impl StoredEvent {
     pub(crate) fn field(&self, name: &str) -> Value {
         let head = &self.head;
         let text = |value: Option<&str>| value.map_or(Value::Null, |v| Value::String(v.to_owned()));
-        let date = |value: Option<&chrono::DateTime<chrono::Utc>>| {
-            value.map_or(Value::Null, |d| {
-                serde_json::to_value(d).unwrap_or(Value::Null)
-            })
-        };
+        let date =
+            |value: Option<&Timestamp>| value.map_or(Value::Null, |d| Value::String(d.to_string()));
         match name {
             "id" => text(head.id.as_ref().map(EventId::as_str)),
             "creationDate" => date(head.creation_date.as_ref()),
