@@ -9,7 +9,7 @@ pub use serde;
 pub use crate::endpoint::{EndpointSpec, PathPart};
 pub use crate::id::RawId;
 pub use crate::param::{HeaderArg, PathValue};
-pub use crate::request::RequestBuilder;
+pub use crate::request::{BoxFuture, RequestBuilder};
 pub use crate::string_enum::deserialize_str_with;
 
 use crate::endpoint::Endpoint;

@@ -303,17 +303,17 @@ mod tests {
             read: true,
             idempotent: true,
         });
-        let mut builder = RequestBuilder::new(&GET, &[Cow::Borrowed("a b/%c?").into()]).unwrap();
-        builder.query("q", "q", "x&y z").unwrap();
-        let request = builder.finish();
+        let mut builder = RequestBuilder::new(&GET, &[Cow::Borrowed("a b/%c?").into()]);
+        builder.query("q", "q", "x&y z");
+        let request = builder.finish().unwrap();
         for (base, expected) in [
             (
                 "https://api.losant.com",
-                "https://api.losant.com/files/a%20b%2F%25c%3F?q=x%26y+z",
+                "https://api.losant.com/files/a%20b%2F%25c%3F?q=x%26y%20z",
             ),
             (
                 "https://proxy.example/losant/",
-                "https://proxy.example/losant/files/a%20b%2F%25c%3F?q=x%26y+z",
+                "https://proxy.example/losant/files/a%20b%2F%25c%3F?q=x%26y%20z",
             ),
         ] {
             let base = check_base_url(base, false).unwrap();

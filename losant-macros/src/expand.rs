@@ -7,6 +7,7 @@ use syn::{Attribute, FnArg, ItemTrait, TraitItem, TraitItemFn, parse_quote};
 
 use crate::ast::{ApiOptions, Auth, Endpoint, HttpMethod, Part, Returns, Role};
 use crate::attr;
+use crate::boxed::boxed_signature;
 use crate::ctxt::Ctxt;
 use crate::names::{const_ident, unraw};
 use crate::symbol::ENDPOINT;
@@ -44,56 +45,90 @@ fn expand(mut cx: Ctxt, options: &ApiOptions, mut item: ItemTrait) -> TokenStrea
     valid::check_trait(&mut cx, &item);
     let (endpoints, signatures_ok) = analyze(&mut cx, &mut item);
 
-    let trait_ident = &item.ident;
+    let trait_ident = item.ident.clone();
     let meta_ident = format_ident!("{}Endpoints", trait_ident);
-    let endpoint_sigs: Vec<&syn::Signature> = item
+    // The methods the blanket implementation writes: every one without a body.
+    let methods: Vec<TraitItemFn> = item
         .items
         .iter()
         .filter_map(|i| match i {
-            TraitItem::Fn(f) if f.default.is_none() => Some(&f.sig),
+            TraitItem::Fn(f) if f.default.is_none() => Some(f.clone()),
             _ => None,
         })
         .collect();
 
     let ok = cx.is_ok();
-    let (metadata, bodies): (TokenStream, Vec<TokenStream>) = if ok {
-        let metadata = metadata(krate, &item.vis, trait_ident, &meta_ident, &endpoints);
-        let bodies = endpoints
+    let metadata = if ok {
+        let requests: Vec<TokenStream> = methods
             .iter()
-            .map(|e| method_body(krate, &meta_ident, e))
+            .filter_map(|method| {
+                let endpoint = endpoints.iter().find(|e| e.ident == method.sig.ident)?;
+                Some(request_fn(krate, &meta_ident, method, endpoint))
+            })
             .collect();
-        (metadata, bodies)
+        metadata(
+            krate,
+            &item.vis,
+            &trait_ident,
+            &meta_ident,
+            &endpoints,
+            &requests,
+        )
     } else {
-        let stub = quote!({ ::core::unreachable!() });
-        (TokenStream::new(), vec![stub; endpoint_sigs.len()])
+        TokenStream::new()
     };
 
     // The blanket implementation is emitted even beside errors, so that callers do
     // not drown in "no method" errors, unless the signatures themselves are broken.
+    // Each method returns the boxed future of its request function, which takes the
+    // transport as `&dyn Transport`: no async block, and the request code is not
+    // generic, so it is checked and compiled once, in this crate.
     let blanket = if signatures_ok {
+        let impls = methods.iter().map(|method| {
+            let sig = boxed_signature(&method.sig);
+            let body = if ok {
+                delegate(&meta_ident, &method.sig)
+            } else {
+                quote!({ ::core::unreachable!() })
+            };
+            quote! {
+                #[allow(clippy::type_complexity, clippy::type_repetition_in_bounds)]
+                #sig #body
+            }
+        });
         quote! {
-            #[#krate::__private::async_trait]
             #[automatically_derived]
             impl<__LosantTransport> #trait_ident for __LosantTransport
             where
-                __LosantTransport: #krate::Transport + ?::core::marker::Sized,
+                __LosantTransport: #krate::Transport,
             {
-                #(#endpoint_sigs #bodies)*
+                #(#impls)*
             }
         }
     } else {
         TokenStream::new()
     };
 
+    if signatures_ok {
+        // The endpoint methods as `async-trait` would write them; `#[async_trait]`
+        // still applies to the trait for async methods with a default body.
+        for trait_item in &mut item.items {
+            if let TraitItem::Fn(method) = trait_item
+                && method.default.is_none()
+            {
+                method.sig = boxed_signature(&method.sig);
+                method.attrs.push(parse_quote!(
+                    #[allow(clippy::type_complexity, clippy::type_repetition_in_bounds)]
+                ));
+            }
+        }
+    }
     if ok {
         let streams: Vec<TraitItem> = endpoints
             .iter()
             .filter_map(|endpoint| {
                 let page = endpoint.paginate.as_ref()?;
-                let method = item.items.iter().find_map(|i| match i {
-                    TraitItem::Fn(f) if f.sig.ident == endpoint.ident => Some(f),
-                    _ => None,
-                })?;
+                let method = methods.iter().find(|m| m.sig.ident == endpoint.ident)?;
                 stream_method(krate, method, endpoint, page)
             })
             .collect();
@@ -103,13 +138,69 @@ fn expand(mut cx: Ctxt, options: &ApiOptions, mut item: ItemTrait) -> TokenStrea
     item.colon_token.get_or_insert_with(Default::default);
     item.supertraits.push(parse_quote!(::core::marker::Send));
     item.supertraits.push(parse_quote!(::core::marker::Sync));
+    // `#[async_trait]` is left to async methods with a default body, if any.
+    let has_async = item
+        .items
+        .iter()
+        .any(|i| matches!(i, TraitItem::Fn(f) if f.sig.asyncness.is_some()));
+    let async_trait = has_async.then(|| quote!(#[#krate::__private::async_trait]));
     let errors = cx.check().err().map(syn::Error::into_compile_error);
     quote! {
         #errors
-        #[#krate::__private::async_trait]
+        #async_trait
         #item
         #metadata
         #blanket
+    }
+}
+
+/// The body of a blanket method: the request function of the same name, with the
+/// transport as `&dyn Transport`.
+fn delegate(meta_ident: &syn::Ident, sig: &syn::Signature) -> TokenStream {
+    let name = &sig.ident;
+    let args = sig.inputs.iter().filter_map(|input| match input {
+        FnArg::Typed(pat_type) => match &*pat_type.pat {
+            syn::Pat::Ident(pat) => Some(&pat.ident),
+            _ => None,
+        },
+        FnArg::Receiver(_) => None,
+    });
+    quote! {{
+        #meta_ident::#name(self, #(#args),*)
+    }}
+}
+
+/// The request function of one endpoint, on the metadata type: builds the request
+/// from the method's arguments and returns its boxed call through `transport`.
+fn request_fn(
+    krate: &syn::Path,
+    meta_ident: &syn::Ident,
+    method: &TraitItemFn,
+    endpoint: &Endpoint,
+) -> TokenStream {
+    let name = &method.sig.ident;
+    let lifetimes = &method.sig.generics.params;
+    let where_clause = &method.sig.generics.where_clause;
+    let transport = syn::Ident::new("__losant_transport", Span::mixed_site());
+    let params = method.sig.inputs.iter().filter_map(|input| match input {
+        FnArg::Typed(pat_type) => {
+            let pat = &pat_type.pat;
+            let ty = &pat_type.ty;
+            Some(quote!(#pat: #ty))
+        }
+        FnArg::Receiver(_) => None,
+    });
+    let output = match &endpoint.returns {
+        Returns::Json(ty) => quote!(#ty),
+        Returns::Empty => quote!(()),
+    };
+    let body = method_body(krate, meta_ident, endpoint, &transport);
+    quote! {
+        #[doc(hidden)]
+        pub fn #name<'__losant, #lifetimes>(
+            #transport: &'__losant dyn #krate::Transport,
+            #(#params),*
+        ) -> #krate::__private::BoxFuture<'__losant, #krate::Result<#output>> #where_clause #body
     }
 }
 
@@ -155,13 +246,15 @@ fn analyze(cx: &mut Ctxt, item: &mut ItemTrait) -> (Vec<Endpoint>, bool) {
     (endpoints, signatures_ok)
 }
 
-/// The `XxxEndpoints` type with one metadata constant per endpoint and `ALL`.
+/// The `XxxEndpoints` type with one metadata constant per endpoint, `ALL`, and the
+/// request function of each endpoint (`requests`).
 fn metadata(
     krate: &syn::Path,
     vis: &syn::Visibility,
     trait_ident: &syn::Ident,
     meta_ident: &syn::Ident,
     endpoints: &[Endpoint],
+    requests: &[TokenStream],
 ) -> TokenStream {
     let consts = endpoints
         .iter()
@@ -180,6 +273,8 @@ fn metadata(
 
             /// Every endpoint of the trait, in declaration order.
             pub const ALL: &'static [&'static #krate::Endpoint] = &[#(&Self::#all),*];
+
+            #(#requests)*
         }
     }
 }
@@ -267,7 +362,12 @@ fn metadata_const(krate: &syn::Path, trait_ident: &syn::Ident, endpoint: &Endpoi
     }
 }
 
-fn method_body(krate: &syn::Path, meta_ident: &syn::Ident, endpoint: &Endpoint) -> TokenStream {
+fn method_body(
+    krate: &syn::Path,
+    meta_ident: &syn::Ident,
+    endpoint: &Endpoint,
+    transport: &syn::Ident,
+) -> TokenStream {
     let path_var = syn::Ident::new("__losant_path", Span::mixed_site());
     let request = syn::Ident::new("__losant_request", Span::mixed_site());
     let const_ident = const_ident(&endpoint.ident);
@@ -294,19 +394,19 @@ fn method_body(krate: &syn::Path, meta_ident: &syn::Ident, endpoint: &Endpoint) 
             Some(match &arg.role {
                 Role::Path => return None,
                 Role::Body => quote_spanned! {arg.ty.span()=>
-                    #request.json_body(#arg_name, &#ident)?;
+                    #request.json_body(#arg_name, &#ident);
                 },
                 Role::Query { key, json: false } => quote_spanned! {arg.ty.span()=>
-                    #request.query(#arg_name, #key, &#ident)?;
+                    #request.query(#arg_name, #key, &#ident);
                 },
                 Role::Query { key, json: true } => quote_spanned! {arg.ty.span()=>
-                    #request.query_json(#arg_name, #key, &#ident)?;
+                    #request.query_json(#arg_name, #key, &#ident);
                 },
                 Role::Header(name) => {
                     let span = arg.ty.span();
                     let krate = respan(krate, span);
                     quote_spanned! {span=>
-                        #request.header(#arg_name, #name, #krate::__private::HeaderArg::to_header_value(&#ident))?;
+                        #request.header(#arg_name, #name, #krate::__private::HeaderArg::to_header_value(&#ident));
                     }
                 }
             })
@@ -319,15 +419,15 @@ fn method_body(krate: &syn::Path, meta_ident: &syn::Ident, endpoint: &Endpoint) 
     };
     let call = match &endpoint.returns {
         Returns::Json(ty) => quote_spanned! {ty.span()=>
-            #request.send::<#ty, _>(self).await
+            #request.send::<#ty, _>(#transport)
         },
         Returns::Empty => quote! {
-            #request.send_empty(self).await
+            #request.send_empty(#transport)
         },
     };
     quote! {{
         let #path_var = [#(#path_values),*];
-        #binding = #krate::__private::RequestBuilder::new(&#meta_ident::#const_ident, &#path_var)?;
+        #binding = #krate::__private::RequestBuilder::new(&#meta_ident::#const_ident, &#path_var);
         #(#statements)*
         #call
     }}
@@ -488,11 +588,20 @@ mod tests {
                 pub trait PingApi {
                     #[endpoint(method = "GET", path = "/ping", scope = "ping.get", auth = "none", accepts = ["ping.get", "all.User"])]
                     async fn ping(&self) -> Result<()>;
+
+                    async fn ping_twice(&self) -> Result<()> {
+                        self.ping().await?;
+                        self.ping().await
+                    }
                 }
             },
         );
         assert!(!out.contains("compile_error"), "{out}");
         assert!(!out.contains(":: losant_core"), "{out}");
+        assert!(
+            out.contains("my_sdk :: losant :: __private :: BoxFuture"),
+            "{out}"
+        );
         assert!(
             out.contains("# [my_sdk :: losant :: __private :: async_trait]"),
             "{out}"
@@ -505,6 +614,29 @@ mod tests {
             out.contains(r#"accepted_scopes : & ["ping.get" , "all.User"]"#),
             "{out}"
         );
+    }
+
+    #[test]
+    fn async_methods_with_a_body_are_left_to_async_trait() {
+        let out = expand(
+            quote!(),
+            quote! {
+                pub trait PingApi {
+                    #[endpoint(method = "GET", path = "/ping", scope = "ping.get")]
+                    async fn ping(&self) -> Result<()>;
+                    async fn ping_twice(&self) -> Result<()> {
+                        self.ping().await?;
+                        self.ping().await
+                    }
+                }
+            },
+        );
+        assert!(
+            out.contains("# [:: losant_core :: __private :: async_trait]"),
+            "{out}"
+        );
+        assert!(out.contains("fn ping < 'life0 , 'async_trait >"), "{out}");
+        assert!(out.contains("async fn ping_twice"), "{out}");
     }
 
     #[test]

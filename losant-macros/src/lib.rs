@@ -12,6 +12,7 @@
 mod ast;
 mod attr;
 mod bind;
+mod boxed;
 mod ctxt;
 mod expand;
 mod names;

@@ -194,7 +194,9 @@ async fn query_arguments_are_encoded_and_none_is_left_out() {
                 .query_param("perPage", "25")
                 .query_param("filterField", "name")
                 .query_param("filter", "pump & valve*")
-                .query_param("tagFilter", r#"[{"key":"floor","value":"2"}]"#)
+                // Arrays and objects inside a struct are sent as `qs` sends them.
+                .query_param("tagFilter[0][key]", "floor")
+                .query_param("tagFilter[0][value]", "2")
                 .query_param_missing("page")
                 .header_missing("x-trace");
             then.status(200).body(format!(

@@ -54,7 +54,7 @@ async fn get_events_sends_every_option_and_the_query_json_encoded() {
         targets,
         [
             format!(
-                "/applications/{APP}/events?filter=Power*&filterField=subject&perPage=100&sortDirection=asc\
+                "/applications/{APP}/events?filter=Power%2A&filterField=subject&perPage=100&sortDirection=asc\
                  &sortField=creationDate&state=new&query=%7B%22level%22%3A%7B%22%24eq%22%3A%22critical%22%7D%7D&page=2"
             ),
             format!("/applications/{APP}/events"),
@@ -78,7 +78,7 @@ async fn most_recent_by_severity_sends_filter_and_query() {
     assert_eq!(
         server.requests()[0].target,
         format!(
-            "/applications/{APP}/events/mostRecentBySeverity?filter=Power*&query=%7B%22level%22%3A%7B%22%24eq%22%3A%22critical%22%7D%7D"
+            "/applications/{APP}/events/mostRecentBySeverity?filter=Power%2A&query=%7B%22level%22%3A%7B%22%24eq%22%3A%22critical%22%7D%7D"
         )
     );
 }
