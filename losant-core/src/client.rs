@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
+use crate::endpoint::Auth;
 use crate::error::{
     BodyTooLarge, Call, ConfigError, Error, Result, ScopeError, TimeoutError, TimeoutKind,
 };
@@ -68,7 +69,8 @@ struct Inner {
     http: reqwest::Client,
     base_url: BaseUrl,
     /// `Bearer <token>`, marked sensitive; sent by the endpoints that take the token.
-    authorization: HeaderValue,
+    /// `None` for a client built [`without_token`](ClientBuilder::without_token).
+    authorization: Option<HeaderValue>,
     /// Scrubs the token out of what the server sends back, built once: a call only
     /// scans. (The token is in the `Authorization` header value too; this copy adds
     /// no exposure.)
@@ -154,8 +156,13 @@ impl Client {
         let inner = &*self.inner;
         let endpoint = request.endpoint();
         let fail = |error| classify(endpoint, error, inner.connect_timeout);
-        let builder = to_reqwest(&inner.http, &inner.base_url, &inner.authorization, request)
-            .map_err(Failure::fatal)?;
+        let builder = to_reqwest(
+            &inner.http,
+            &inner.base_url,
+            inner.authorization.as_ref(),
+            request,
+        )
+        .map_err(Failure::fatal)?;
         let mut response = builder.send().await.map_err(fail)?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
@@ -258,6 +265,12 @@ impl Client {
     /// One call: the scope check, the concurrency limit, the span, the attempts.
     pub(crate) async fn call(&self, request: Request) -> Result<Response> {
         let endpoint = request.endpoint();
+        if endpoint.auth() == Auth::Token && self.inner.authorization.is_none() {
+            return Err(ConfigError::error(format!(
+                "{} needs an API token; this client was built without one (nothing was sent)",
+                endpoint.name()
+            )));
+        }
         if let Some(granted) = &self.inner.granted_scopes
             && !endpoint.accepts_any(granted)
         {
@@ -317,12 +330,14 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Configures a [`Client`]. Every setting has a default except the token.
+/// Configures a [`Client`]. Every setting has a default except the token, which is
+/// required unless the client is built [`without_token`](Self::without_token).
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     base_url: String,
     token: Option<SecretString>,
+    without_token: bool,
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     overall_timeout: Option<Duration>,
@@ -341,6 +356,7 @@ impl Default for ClientBuilder {
         ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
             token: None,
+            without_token: false,
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
             overall_timeout: Some(DEFAULT_OVERALL_TIMEOUT),
@@ -468,17 +484,43 @@ impl ClientBuilder {
         self
     }
 
+    /// Builds a client without a token, for the actions that take none (a device
+    /// authenticating with its key and secret, a user logging in, a public
+    /// dashboard): a call to an endpoint that needs the token fails with
+    /// [`Error::Config`] before anything is sent. A token set with
+    /// [`token`](Self::token) takes precedence.
+    ///
+    /// ```
+    /// let client = losant_core::Client::builder().without_token().build()?;
+    /// # Ok::<(), losant_core::Error>(())
+    /// ```
+    pub fn without_token(mut self) -> Self {
+        self.without_token = true;
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client> {
-        let token = self.token.ok_or_else(|| {
-            ConfigError::error("no API token: call `token(...)` or set LOSANT_API_TOKEN")
-        })?;
-        if token.expose_secret().trim().is_empty() {
-            return Err(ConfigError::error("the API token is empty"));
-        }
+        let token = match self.token {
+            Some(token) => {
+                if token.expose_secret().trim().is_empty() {
+                    return Err(ConfigError::error("the API token is empty"));
+                }
+                Some(token)
+            }
+            None if self.without_token => None,
+            None => {
+                return Err(ConfigError::error(
+                    "no API token: call `token(...)`, set LOSANT_API_TOKEN, or build `without_token()`",
+                ));
+            }
+        };
         let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
 
-        let authorization = authorization(token.expose_secret())?;
+        let authorization = token
+            .as_ref()
+            .map(|token| authorization(token.expose_secret()))
+            .transpose()?;
         let http = http_client(&HttpSettings {
             accept_version: &self.accept_version,
             user_agent: self.user_agent.as_deref(),
@@ -490,7 +532,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 authorization,
-                redactor: Redactor::new(token.expose_secret()),
+                redactor: Redactor::new(token.as_ref().map_or("", |t| t.expose_secret())),
                 granted_scopes: self.granted_scopes,
                 max_response_bytes: self.max_response_bytes,
                 connect_timeout: self.connect_timeout,

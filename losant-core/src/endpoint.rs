@@ -53,6 +53,11 @@ pub enum Auth {
     /// Without any: no `Authorization` header is sent (`auth = "none"`), as for the
     /// API's authentication actions.
     None,
+    /// With the client's token when it has one, without otherwise
+    /// (`auth = "optional"`): the API takes the call without a token and uses one
+    /// when given, as for a dashboard that may be public or private. No scope is
+    /// required.
+    Optional,
 }
 
 /// One piece of a parsed path template, produced by `#[endpoint]` at compile time.
@@ -173,7 +178,8 @@ impl Endpoint {
         self.path
     }
 
-    /// The operation's own scope, such as `event.get`.
+    /// The operation's own scope, such as `event.get` (empty for an action that
+    /// needs no token, such as `auth.authenticateDevice`).
     #[must_use]
     pub const fn scope(&self) -> &'static str {
         self.scope
@@ -206,10 +212,10 @@ impl Endpoint {
     }
 
     /// Whether a token granted `scopes` may call this endpoint (always, for an
-    /// endpoint that takes no token).
+    /// endpoint that does not need a token).
     #[must_use]
     pub fn accepts_any<S: AsRef<str>>(&self, scopes: &[S]) -> bool {
-        self.auth == Auth::None
+        self.auth != Auth::Token
             || scopes
                 .iter()
                 .any(|granted| self.accepted_scopes.contains(&granted.as_ref()))

@@ -119,7 +119,8 @@ impl RawId {
 
 /// Declares a typed Losant ID: a `Copy` newtype over 24 hexadecimal characters that
 /// only parses from valid input, with `FromStr`, `Display`, `Debug`, `AsRef<str>`,
-/// validating serde and [`PathValue`](crate::PathValue).
+/// validating serde, [`PathValue`](crate::PathValue) and a conversion into
+/// [`ResourceId`].
 ///
 /// IDs of different resources are different types, so an `EventId` cannot be passed
 /// where an `ApplicationId` is expected. Upper-case input is accepted and stored
@@ -127,22 +128,33 @@ impl RawId {
 ///
 /// ```
 /// losant_core::id_type! {
-///     /// ID of a Losant notebook.
-///     pub struct NotebookId;
+///     /// ID of a gadget.
+///     pub struct GadgetId;
 /// }
 ///
-/// let id: NotebookId = "575ECE7E7AE143CD83DC4A9E".parse()?;
+/// let id: GadgetId = "575ECE7E7AE143CD83DC4A9E".parse()?;
 /// assert_eq!(id.to_string(), "575ece7e7ae143cd83dc4a9e");
-/// assert!("not-an-id".parse::<NotebookId>().is_err());
+/// assert!("not-an-id".parse::<GadgetId>().is_err());
 ///
-/// const KNOWN: NotebookId = NotebookId::from_static("575ece7e7ae143cd83dc4a9e");
+/// const KNOWN: GadgetId = GadgetId::from_static("575ece7e7ae143cd83dc4a9e");
 /// assert_eq!(KNOWN, id);
-/// assert_eq!(NotebookId::from_bytes([0x57, 0x5e, 0xce, 0x7e, 0x7a, 0xe1, 0x43, 0xcd, 0x83, 0xdc, 0x4a, 0x9e]), id);
+/// assert_eq!(GadgetId::from_bytes([0x57, 0x5e, 0xce, 0x7e, 0x7a, 0xe1, 0x43, 0xcd, 0x83, 0xdc, 0x4a, 0x9e]), id);
+/// let any: losant_core::ResourceId = id.into();
+/// assert_eq!(any.as_str(), id.as_str());
 /// # Ok::<(), losant_core::IdError>(())
 /// ```
 #[macro_export]
 macro_rules! id_type {
     ($(#[$meta:meta])* $vis:vis struct $name:ident;) => {
+        $crate::id_type!(@base $(#[$meta])* $vis struct $name;);
+
+        impl ::core::convert::From<$name> for $crate::ResourceId {
+            fn from(id: $name) -> Self {
+                $crate::ResourceId::from_raw(id.0)
+            }
+        }
+    };
+    (@base $(#[$meta:meta])* $vis:vis struct $name:ident;) => {
         $(#[$meta])*
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         $vis struct $name($crate::__private::RawId);
@@ -242,6 +254,22 @@ macro_rules! id_type {
 }
 
 id_type! {
+    @base
+    /// ID of a resource whose kind the API leaves open (a job's `resourceId`, a
+    /// document's `createdById`, ...). Every typed ID converts into it.
+    pub struct ResourceId;
+}
+
+impl ResourceId {
+    /// The ID of any kind with the same digits.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn from_raw(raw: RawId) -> Self {
+        ResourceId(raw)
+    }
+}
+
+id_type! {
     /// ID of a Losant application.
     pub struct ApplicationId;
 }
@@ -288,4 +316,112 @@ id_type! {
 id_type! {
     /// ID of a webhook.
     pub struct WebhookId;
+}
+id_type! {
+    /// ID of an application certificate authority.
+    pub struct ApplicationCertificateAuthorityId;
+}
+id_type! {
+    /// ID of an application certificate.
+    pub struct ApplicationCertificateId;
+}
+id_type! {
+    /// ID of an application access key.
+    pub struct ApplicationKeyId;
+}
+id_type! {
+    /// ID of an application template.
+    pub struct ApplicationTemplateId;
+}
+id_type! {
+    /// ID of an audit log entry.
+    pub struct AuditLogId;
+}
+id_type! {
+    /// ID of a credential.
+    pub struct CredentialId;
+}
+id_type! {
+    /// ID of a data table row.
+    pub struct DataTableRowId;
+}
+id_type! {
+    /// ID of an edge deployment.
+    pub struct EdgeDeploymentId;
+}
+id_type! {
+    /// ID of an embedded deployment.
+    pub struct EmbeddedDeploymentId;
+}
+id_type! {
+    /// ID of an experience domain.
+    pub struct ExperienceDomainId;
+}
+id_type! {
+    /// ID of an experience endpoint.
+    pub struct ExperienceEndpointId;
+}
+id_type! {
+    /// ID of an experience group.
+    pub struct ExperienceGroupId;
+}
+id_type! {
+    /// ID of an experience slug.
+    pub struct ExperienceSlugId;
+}
+id_type! {
+    /// ID of an experience view.
+    pub struct ExperienceViewId;
+}
+id_type! {
+    /// ID of a file.
+    pub struct FileId;
+}
+id_type! {
+    /// ID of an instance audit log entry.
+    pub struct InstanceAuditLogId;
+}
+id_type! {
+    /// ID of an instance custom node.
+    pub struct InstanceCustomNodeId;
+}
+id_type! {
+    /// ID of an instance.
+    pub struct InstanceId;
+}
+id_type! {
+    /// ID of an instance sandbox.
+    pub struct InstanceSandboxId;
+}
+id_type! {
+    /// ID of an integration.
+    pub struct IntegrationId;
+}
+id_type! {
+    /// ID of an organization invite.
+    pub struct InviteId;
+}
+id_type! {
+    /// ID of an application job execution.
+    pub struct JobId;
+}
+id_type! {
+    /// ID of a notebook.
+    pub struct NotebookId;
+}
+id_type! {
+    /// ID of an instance notification rule.
+    pub struct NotificationRuleId;
+}
+id_type! {
+    /// ID of a user OAuth token.
+    pub struct OauthTokenId;
+}
+id_type! {
+    /// ID of a private file.
+    pub struct PrivateFileId;
+}
+id_type! {
+    /// ID of a resource job.
+    pub struct ResourceJobId;
 }

@@ -86,13 +86,16 @@
 //!   refused before sending.
 //! - `scope` (required): the operation's own scope, `resource.action`.
 //! - `accepts = ["...", ...]`: every scope the server accepts for the operation, as the
-//!   API reference lists them. Without it the list is derived from `scope`:
-//!   `all.Application`, `all.Organization`, `all.User`, `resource.*` and the scope
-//!   itself, plus the `.read` groups for reads. [`Endpoint::accepted_scopes`] gives the
+//!   API reference lists them. Without it the list is derived from `scope` as API
+//!   1.30 lists it for most application actions: `all.Application`,
+//!   `all.Organization`, `all.User`, each with its `.bounded` form, `resource.*` and
+//!   the scope itself, plus the `.read` groups for reads. [`Endpoint::accepted_scopes`] gives the
 //!   list; the client refuses, before sending, a call none of the token's
 //!   [granted scopes](ClientBuilder::granted_scopes) allows.
 //! - `auth = "none"`: the request carries no `Authorization` header (the API's
-//!   authentication actions); the default, `"token"`, sends the client's token.
+//!   authentication actions); `auth = "optional"`: the client's token is sent when
+//!   it has one, and no scope is required (a dashboard that may be public); the
+//!   default, `"token"`, sends the client's token and needs one.
 //! - `read = true|false`: whether the `.read` scope groups allow the operation
 //!   (default: GET only).
 //! - `idempotent = true|false`: whether repeating the call is safe, which lets the
@@ -168,11 +171,15 @@
 //! - a path placeholder: the argument named like a `<name>` of the path;
 //! - `#[body]`: the JSON body (at most one; not on GET or DELETE); `None` sends none.
 //!   A body whose `Serialize` fails (a model refusing a value over its schema's
-//!   limits) fails the call with [`Error::InvalidArgument`], with nothing sent;
+//!   limits) fails the call with [`Error::InvalidArgument`], with nothing sent.
+//!   `#[body(validate)]` first checks the value with [`Validate`], so the error
+//!   names the field that breaks a limit (`device.tags[3].key`);
 //! - `#[query]`: a query parameter named after the argument in lower camel case
 //!   (`per_page` is `perPage`); `#[query = "name"]` or `#[query(name = "name")]`
 //!   chooses the name. A struct or a map adds one pair per field; arrays and nested
-//!   objects are sent as one JSON-encoded value; `None` adds nothing;
+//!   objects use the indexed brackets of Losant's official clients (the `qs`
+//!   defaults: `tagFilter[0][key]=floor`, brackets percent-encoded); `None` adds
+//!   nothing;
 //! - `#[query(json)]` (with `name = "..."` if needed): the whole value as one
 //!   JSON-encoded parameter, as Losant's object-valued parameters (advanced queries)
 //!   take it;
@@ -245,6 +252,7 @@ mod error;
 mod id;
 mod job;
 mod json_path;
+mod one_or_many;
 mod paging;
 mod param;
 mod redact;
@@ -254,6 +262,7 @@ mod retry;
 mod string_enum;
 mod timestamp;
 mod transport;
+pub mod validate;
 mod wire;
 
 #[doc(hidden)]
@@ -271,10 +280,16 @@ pub use error::{
     RateLimitError, RedirectError, Result, ScopeError, TimeoutError, TimeoutKind, TransportError,
 };
 pub use id::{
-    ApiTokenId, ApplicationId, DashboardId, DataTableId, DeviceId, DeviceRecipeId, EventId,
-    ExperienceUserId, FlowId, OrganizationId, UserId, WebhookId,
+    ApiTokenId, ApplicationCertificateAuthorityId, ApplicationCertificateId, ApplicationId,
+    ApplicationKeyId, ApplicationTemplateId, AuditLogId, CredentialId, DashboardId, DataTableId,
+    DataTableRowId, DeviceId, DeviceRecipeId, EdgeDeploymentId, EmbeddedDeploymentId, EventId,
+    ExperienceDomainId, ExperienceEndpointId, ExperienceGroupId, ExperienceSlugId,
+    ExperienceUserId, ExperienceViewId, FileId, FlowId, InstanceAuditLogId, InstanceCustomNodeId,
+    InstanceId, InstanceSandboxId, IntegrationId, InviteId, JobId, NotebookId, NotificationRuleId,
+    OauthTokenId, OrganizationId, PrivateFileId, ResourceId, ResourceJobId, UserId, WebhookId,
 };
 pub use job::{JobEnqueued, MaybeJob};
+pub use one_or_many::OneOrMany;
 pub use paging::{Page, PageStream, paginate};
 pub use param::{HeaderArg, PathValue, Segment};
 pub use redact::Redactor;
@@ -283,6 +298,7 @@ pub use response::{FromResponse, Response};
 pub use retry::{RetryPolicy, SleepFuture};
 pub use timestamp::{Timestamp, TimestampError};
 pub use transport::Transport;
+pub use validate::Validate;
 
 /// Re-export of [`async-trait`](https://docs.rs/async-trait): put
 /// `#[losant_core::async_trait]` on a hand-written implementation of an `#[api]`
@@ -291,7 +307,7 @@ pub use async_trait::async_trait;
 /// Re-export of the [`http`](https://docs.rs/http) crate, whose `HeaderMap` a
 /// [`Response`] carries.
 pub use http;
-pub use losant_macros::{api, endpoint};
+pub use losant_macros::{StringEnum, api, endpoint};
 
 /// Re-export of the stream traits of [`futures-util`](https://docs.rs/futures-util), to
 /// consume a [`PageStream`] without another dependency.

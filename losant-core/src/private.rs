@@ -19,3 +19,16 @@ use crate::endpoint::Endpoint;
 pub const fn endpoint(spec: EndpointSpec) -> Endpoint {
     Endpoint::from_spec(spec)
 }
+
+/// Decodes a field that may be absent, `null` or a value into `None`, `Some(None)`
+/// and `Some(Some(value))` (used with `#[serde(default)]`), so that a model can send
+/// `null` to clear a field and leave it out to keep it.
+// Absent, null and a value are three different requests: serde's usual idiom.
+#[allow(clippy::option_option)]
+pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}

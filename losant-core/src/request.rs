@@ -13,6 +13,7 @@ use crate::error::{InvalidArgument, Result};
 use crate::param::{Segment, SegmentText};
 use crate::response::{FromResponse, Response, check};
 use crate::transport::Transport;
+use crate::validate::Validate;
 
 /// A boxed future that is `Send`.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
@@ -288,6 +289,26 @@ impl RequestBuilder {
             Ok(body) => self.request.body = Some(body.into()),
             Err(error) => self.refuse(argument, error.to_string()),
         }
+    }
+
+    /// Sets a `#[body(validate)]` argument: checked against its schema's limits with
+    /// [`Validate`] first, then serialized as [`json_body`](Self::json_body) does. A
+    /// breach refuses the call, naming the field inside the argument
+    /// (`device.tags[3].key`).
+    pub fn valid_json_body<T: Serialize + Validate + ?Sized>(&mut self, argument: &str, value: &T) {
+        if self.refused.is_some() {
+            return;
+        }
+        if let Err(invalid) = value.validate() {
+            let field = match invalid.argument() {
+                "" => argument.to_owned(),
+                inner if inner.starts_with('[') => format!("{argument}{inner}"),
+                inner => format!("{argument}.{inner}"),
+            };
+            self.refuse(&field, invalid.reason());
+            return;
+        }
+        self.json_body(argument, value);
     }
 
     /// The finished request, or the first argument refused on the way.

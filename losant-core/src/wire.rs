@@ -97,17 +97,19 @@ impl BaseUrl {
     }
 }
 
-/// The reqwest request for `request`, with `authorization` when its endpoint takes
-/// the token.
+/// The reqwest request for `request`, with `authorization` when the client has a
+/// token and the endpoint takes it (always or optionally).
 pub(crate) fn to_reqwest(
     http: &reqwest::Client,
     base: &BaseUrl,
-    authorization: &HeaderValue,
+    authorization: Option<&HeaderValue>,
     request: &Request,
 ) -> Result<reqwest::RequestBuilder, InvalidArgument> {
     let endpoint = request.endpoint();
     let mut builder = http.request(reqwest_method(endpoint.method()), base.join(request));
-    if endpoint.auth() == Auth::Token {
+    if let Some(authorization) = authorization
+        && endpoint.auth() != Auth::None
+    {
         builder = builder.header(header::AUTHORIZATION, authorization.clone());
     }
     for (name, value) in request.headers() {

@@ -56,24 +56,46 @@ pub use validate::{
 pub trait EventApi {
     /// Retrieves information on an event.
     ///
-    /// Scopes: `all.Application`, `all.Application.read`, `all.Organization`,
-    /// `all.Organization.read`, `all.User`, `all.User.read`, `event.*`, `event.get`.
-    /// Fails with 404 when the event does not exist.
+    /// Fails with 404 when the event does not exist. Accepted scopes: the `all.*`
+    /// groups (`.bounded` and `.read` included), `event.*` and `event.get`.
     #[endpoint(
         method = "GET",
         path = "/applications/<app>/events/<event>",
-        scope = "event.get"
+        scope = "event.get",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Application.read",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.Organization.read",
+            "all.User",
+            "all.User.bounded",
+            "all.User.read",
+            "event.*",
+            "event.get"
+        ]
     )]
     async fn get_event(&self, app: &ApplicationId, event: &EventId) -> Result<Event>;
 
     /// Updates information about an event and returns the updated event.
     ///
-    /// Scopes: `all.Application`, `all.Organization`, `all.User`, `event.*`,
-    /// `event.patch`. The patch is checked against the schema's limits first.
+    /// The patch is checked against the schema's limits first. Accepted scopes: the
+    /// `all.*` groups and their `.bounded` forms, `event.*` and `event.patch`.
     #[endpoint(
         method = "PATCH",
         path = "/applications/<app>/events/<event>",
-        scope = "event.patch"
+        scope = "event.patch",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.User",
+            "all.User.bounded",
+            "event.*",
+            "event.patch"
+        ]
     )]
     async fn patch_event(
         &self,
@@ -84,12 +106,22 @@ pub trait EventApi {
 
     /// Deletes an event.
     ///
-    /// Scopes: `all.Application`, `all.Organization`, `all.User`, `event.*`,
+    /// Accepted scopes: the `all.*` groups and their `.bounded` forms, `event.*` and
     /// `event.delete`.
     #[endpoint(
         method = "DELETE",
         path = "/applications/<app>/events/<event>",
-        scope = "event.delete"
+        scope = "event.delete",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.User",
+            "all.User.bounded",
+            "event.*",
+            "event.delete"
+        ]
     )]
     async fn delete_event(&self, app: &ApplicationId, event: &EventId) -> Result<Success>;
 }
@@ -121,6 +153,19 @@ pub trait EventsApi {
         method = "GET",
         path = "/applications/<app>/events",
         scope = "events.get",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Application.read",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.Organization.read",
+            "all.User",
+            "all.User.bounded",
+            "all.User.read",
+            "events.*",
+            "events.get"
+        ],
         paginate = "page"
     )]
     async fn get_events(
@@ -136,7 +181,17 @@ pub trait EventsApi {
     #[endpoint(
         method = "POST",
         path = "/applications/<app>/events",
-        scope = "events.post"
+        scope = "events.post",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.User",
+            "all.User.bounded",
+            "events.*",
+            "events.post"
+        ]
     )]
     async fn post_event(&self, app: &ApplicationId, #[body] event: &EventPost) -> Result<Event>;
 
@@ -145,7 +200,17 @@ pub trait EventsApi {
     #[endpoint(
         method = "PATCH",
         path = "/applications/<app>/events",
-        scope = "events.patch"
+        scope = "events.patch",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.User",
+            "all.User.bounded",
+            "events.*",
+            "events.patch"
+        ]
     )]
     async fn patch_events(
         &self,
@@ -162,7 +227,20 @@ pub trait EventsApi {
     #[endpoint(
         method = "GET",
         path = "/applications/<app>/events/mostRecentBySeverity",
-        scope = "events.mostRecentBySeverity"
+        scope = "events.mostRecentBySeverity",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Application.read",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.Organization.read",
+            "all.User",
+            "all.User.bounded",
+            "all.User.read",
+            "events.*",
+            "events.mostRecentBySeverity"
+        ]
     )]
     async fn most_recent_by_severity(
         &self,
@@ -178,6 +256,19 @@ pub trait EventsApi {
         method = "POST",
         path = "/applications/<app>/events/delete",
         scope = "events.delete",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Application.read",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.Organization.read",
+            "all.User",
+            "all.User.bounded",
+            "all.User.read",
+            "events.*",
+            "events.delete"
+        ],
         read = true,
         idempotent = true
     )]
@@ -195,6 +286,19 @@ pub trait EventsApi {
         method = "POST",
         path = "/applications/<app>/events/export",
         scope = "events.export",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Application.read",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.Organization.read",
+            "all.User",
+            "all.User.bounded",
+            "all.User.read",
+            "events.*",
+            "events.export"
+        ],
         read = true
     )]
     async fn export_events(

@@ -46,6 +46,8 @@ pub(crate) enum Auth {
     Token,
     /// Without: no `Authorization` header (`auth = "none"`).
     None,
+    /// With the token when the client has one (`auth = "optional"`).
+    Optional,
 }
 
 /// One method argument and its role.
@@ -59,8 +61,11 @@ pub(crate) struct Arg {
 pub(crate) enum Role {
     /// Fills the `<name>` placeholder of the same name.
     Path,
-    /// Serialized as the JSON body.
-    Body,
+    /// Serialized as the JSON body; `validate`: checked with `Validate` first.
+    Body {
+        /// `#[body(validate)]`.
+        validate: bool,
+    },
     /// Added to the query string; the key is used for a scalar value.
     Query {
         /// The query key.

@@ -13,7 +13,7 @@ use crate::names::unraw;
 use crate::suggest::{closest, did_you_mean};
 use crate::symbol::{
     ACCEPTS, ARG_ROLES, AUTH, BODY, BUILTIN_PARAM_ATTRS, CRATE, ENDPOINT_KEYS, HEADER, IDEMPOTENT,
-    JSON, METHOD, NAME, PAGINATE, PATH, QUERY, READ, SCOPE, Symbol,
+    JSON, METHOD, NAME, PAGINATE, PATH, QUERY, READ, SCOPE, Symbol, VALIDATE,
 };
 
 /// A value that may be given once. Every key goes through [`Attr::set`], so duplicate
@@ -250,8 +250,11 @@ fn set_list(cx: &mut Ctxt, slot: &mut Attr<ScopeList>, key: &Ident, value: Value
 
 /// The role an argument attribute gives.
 pub(crate) enum RoleAttr {
-    /// `#[body]`
-    Body,
+    /// `#[body]` or `#[body(validate)]`
+    Body {
+        /// Checked with `Validate` before it is serialized.
+        validate: bool,
+    },
     /// `#[query]`, `#[query = "name"]` or `#[query(json, name = "name")]`
     Query {
         /// The query key, when given.
@@ -280,11 +283,12 @@ pub(crate) fn parse_role(cx: &mut Ctxt, attr: &Attribute) -> Option<Result<RoleA
     let name = unraw(ident);
     let role = if *ident == BODY {
         match &attr.meta {
-            Meta::Path(_) => Ok(RoleAttr::Body),
+            Meta::Path(_) => Ok(RoleAttr::Body { validate: false }),
+            Meta::List(list) if is_validate(list) => Ok(RoleAttr::Body { validate: true }),
             _ => {
                 cx.error_spanned(
                     &attr.meta,
-                    "`#[body]` takes no value: the argument is sent as the JSON body",
+                    "expected `#[body]` or `#[body(validate)]`: the argument is sent as the JSON body, checked first with `losant_core::Validate` when `validate` is given",
                 );
                 Err(())
             }
@@ -328,6 +332,12 @@ pub(crate) fn parse_role(cx: &mut Ctxt, attr: &Attribute) -> Option<Result<RoleA
         Err(())
     };
     Some(role)
+}
+
+/// `(validate)`, exactly.
+fn is_validate(list: &syn::MetaList) -> bool {
+    list.parse_args::<syn::Ident>()
+        .is_ok_and(|ident| ident == VALIDATE)
 }
 
 /// `#[query(json)]`, `#[query(name = "key")]` or both.

@@ -110,7 +110,7 @@ impl Binder<'_> {
         role: RoleAttr,
     ) -> Option<Role> {
         match role {
-            RoleAttr::Body => {
+            RoleAttr::Body { validate } => {
                 let mut ok = true;
                 if self.body_seen {
                     cx.error_spanned(
@@ -132,7 +132,7 @@ impl Binder<'_> {
                     );
                     ok = false;
                 }
-                ok.then_some(Role::Body)
+                ok.then_some(Role::Body { validate })
             }
             RoleAttr::Query { name, json } => Some(Role::Query {
                 key: name.map_or_else(|| camel_case(arg_name), |lit| lit.value()),
@@ -147,7 +147,7 @@ impl Binder<'_> {
 fn describe(role: &Role) -> String {
     match role {
         Role::Path => "a path placeholder".to_owned(),
-        Role::Body => "`#[body]`".to_owned(),
+        Role::Body { .. } => "`#[body]`".to_owned(),
         Role::Query { .. } => "`#[query]`".to_owned(),
         Role::Header(name) => format!("`#[header = \"{name}\"]`"),
     }

@@ -339,6 +339,7 @@ fn metadata_const(krate: &syn::Path, trait_ident: &syn::Ident, endpoint: &Endpoi
     let auth = match endpoint.auth {
         Auth::Token => quote!(#krate::Auth::Token),
         Auth::None => quote!(#krate::Auth::None),
+        Auth::Optional => quote!(#krate::Auth::Optional),
     };
     let read = endpoint.read;
     let idempotent = endpoint.idempotent;
@@ -393,8 +394,11 @@ fn method_body(
             let arg_name = unraw(ident);
             Some(match &arg.role {
                 Role::Path => return None,
-                Role::Body => quote_spanned! {arg.ty.span()=>
+                Role::Body { validate: false } => quote_spanned! {arg.ty.span()=>
                     #request.json_body(#arg_name, &#ident);
+                },
+                Role::Body { validate: true } => quote_spanned! {arg.ty.span()=>
+                    #request.valid_json_body(#arg_name, &#ident);
                 },
                 Role::Query { key, json: false } => quote_spanned! {arg.ty.span()=>
                     #request.query(#arg_name, #key, &#ident);
@@ -548,10 +552,10 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(
-            r#"accepted_scopes : & ["all.Application" , "all.Application.read" , "all.Organization" , "all.Organization.read" , "all.User" , "all.User.read" , "event.*" , "event.get"]"#
+            r#"accepted_scopes : & ["all.Application" , "all.Application.bounded" , "all.Application.read" , "all.Organization" , "all.Organization.bounded" , "all.Organization.read" , "all.User" , "all.User.bounded" , "all.User.read" , "event.*" , "event.get"]"#
         ), "{out}");
         assert!(out.contains(
-            r#"accepted_scopes : & ["all.Application" , "all.Organization" , "all.User" , "event.*" , "event.patch"]"#
+            r#"accepted_scopes : & ["all.Application" , "all.Application.bounded" , "all.Organization" , "all.Organization.bounded" , "all.User" , "all.User.bounded" , "event.*" , "event.patch"]"#
         ), "{out}");
         assert!(
             out.contains("method : :: losant_core :: Method :: Get"),

@@ -17,6 +17,7 @@ mod ctxt;
 mod expand;
 mod names;
 mod path;
+mod string_enum;
 mod suggest;
 mod symbol;
 mod valid;
@@ -39,4 +40,16 @@ pub fn api(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn endpoint(_args: TokenStream, input: TokenStream) -> TokenStream {
     expand::stray_endpoint(input.into()).into()
+}
+
+/// Derives the string conversions of an enum of known string values plus
+/// `Other(String)`, which keeps any value this version does not know: `as_str`,
+/// `VALUES`, `is_known`, `From<&str>`, `FromStr`, `Display` and serde
+/// implementations that use the strings.
+///
+/// Each unit variant carries its string as `#[value = "..."]`;
+/// `#[string_enum(crate = path)]` names the runtime when it is re-exported.
+#[proc_macro_derive(StringEnum, attributes(value, string_enum))]
+pub fn derive_string_enum(input: TokenStream) -> TokenStream {
+    string_enum::derive(input.into()).into()
 }

@@ -66,6 +66,7 @@ pub(crate) const ENDPOINT_KEYS: &[Symbol] = &[
 /// Values of `auth`.
 pub(crate) const AUTH_TOKEN: Symbol = Symbol("token");
 pub(crate) const AUTH_NONE: Symbol = Symbol("none");
+pub(crate) const AUTH_OPTIONAL: Symbol = Symbol("optional");
 
 /// Argument roles, and the keys of `#[query(...)]`.
 pub(crate) const BODY: Symbol = Symbol("body");
@@ -73,6 +74,7 @@ pub(crate) const QUERY: Symbol = Symbol("query");
 pub(crate) const HEADER: Symbol = Symbol("header");
 pub(crate) const ARG_ROLES: &[Symbol] = &[BODY, QUERY, HEADER];
 pub(crate) const JSON: Symbol = Symbol("json");
+pub(crate) const VALIDATE: Symbol = Symbol("validate");
 pub(crate) const NAME: Symbol = Symbol("name");
 
 /// Attributes the compiler itself accepts on parameters; they are left alone.

@@ -15,8 +15,8 @@ use crate::names::unraw;
 use crate::path;
 use crate::suggest::did_you_mean;
 use crate::symbol::{
-    ASYNC_TRAIT, AUTH_NONE, AUTH_TOKEN, DELETE, GET, METHOD, OPTION, PATCH, PATH, POST, PUT,
-    RESULT, SCOPE, SCOPE_GROUPS, Symbol,
+    ASYNC_TRAIT, AUTH_NONE, AUTH_OPTIONAL, AUTH_TOKEN, DELETE, GET, METHOD, OPTION, PATCH, PATH,
+    POST, PUT, RESULT, SCOPE, SCOPE_GROUPS, Symbol,
 };
 
 /// The HTTP methods, with their names on the wire.
@@ -204,7 +204,8 @@ fn is_scope(scope: &str, max_parts: usize) -> bool {
 
 fn check_scope(cx: &mut Ctxt, lit: &LitStr) -> Option<String> {
     let scope = lit.value();
-    if is_scope(&scope, 2) && !scope.ends_with('*') {
+    // `resource.*` is the own scope of a few actions (`dashboard.delete`).
+    if is_scope(&scope, 2) {
         return Some(scope);
     }
     cx.error_spanned(
@@ -248,19 +249,23 @@ fn check_accepts(cx: &mut Ctxt, list: &ScopeList, scope: Option<&str>) -> Option
     (cx.count() == before).then_some(scopes)
 }
 
-/// The scopes the server accepts when `accepts` is not given: each group, the
-/// `.read` groups for reads, `resource.*` and the scope.
+/// The scopes the server accepts when `accepts` is not given, as API 1.30 lists them
+/// for most application actions: each group and its `.bounded` form, the `.read`
+/// groups for reads, `resource.*` and the scope.
 pub(crate) fn derived_scopes(scope: &str, read: bool) -> Vec<String> {
     let resource = scope.split('.').next().unwrap_or_default();
-    let mut scopes = Vec::with_capacity(8);
+    let mut scopes = Vec::with_capacity(11);
     for group in SCOPE_GROUPS {
         scopes.push((*group).to_owned());
+        scopes.push(format!("{group}.bounded"));
         if read {
             scopes.push(format!("{group}.read"));
         }
     }
     scopes.push(format!("{resource}.*"));
-    scopes.push(scope.to_owned());
+    if !scope.ends_with(".*") {
+        scopes.push(scope.to_owned());
+    }
     scopes
 }
 
@@ -296,10 +301,12 @@ fn check_auth(cx: &mut Ctxt, lit: &LitStr) -> Option<Auth> {
         Some(Auth::Token)
     } else if *value == AUTH_NONE {
         Some(Auth::None)
+    } else if *value == AUTH_OPTIONAL {
+        Some(Auth::Optional)
     } else {
         cx.error_spanned(
             lit,
-            format!("unknown `auth` value `{value}`: expected `\"token\"` (the default) or `\"none\"` (no `Authorization` header)"),
+            format!("unknown `auth` value `{value}`: expected `\"token\"` (the default), `\"none\"` (no `Authorization` header) or `\"optional\"` (the token when the client has one)"),
         );
         None
     }
@@ -378,8 +385,14 @@ pub(crate) fn endpoint(
             None
         }
     };
+    let auth = attr
+        .auth
+        .as_ref()
+        .map_or(Some(Auth::Token), |lit| check_auth(cx, lit));
     let scope = match &attr.scope {
         Some(lit) => check_scope(cx, lit),
+        // An action that needs no token has no scope of its own.
+        None if matches!(auth, Some(Auth::None | Auth::Optional)) => Some(String::new()),
         None => {
             missing(
                 cx,
@@ -392,11 +405,7 @@ pub(crate) fn endpoint(
     let accepts = attr
         .accepts
         .as_ref()
-        .map(|list| check_accepts(cx, list, scope.as_deref()));
-    let auth = attr
-        .auth
-        .as_ref()
-        .map_or(Some(Auth::Token), |lit| check_auth(cx, lit));
+        .map(|list| check_accepts(cx, list, scope.as_deref().filter(|s| !s.is_empty())));
 
     let placeholders: Vec<&crate::ast::Placeholder> = template
         .as_ref()
@@ -434,6 +443,7 @@ pub(crate) fn endpoint(
         template,
         accepts: match accepts {
             Some(list) => list?,
+            None if scope.is_empty() => Vec::new(),
             None => derived_scopes(&scope, read),
         },
         scope,
@@ -482,15 +492,30 @@ mod tests {
             derived_scopes("event.get", true),
             [
                 "all.Application",
+                "all.Application.bounded",
                 "all.Application.read",
                 "all.Organization",
+                "all.Organization.bounded",
                 "all.Organization.read",
                 "all.User",
+                "all.User.bounded",
                 "all.User.read",
                 "event.*",
                 "event.get"
             ]
         );
-        assert_eq!(derived_scopes("event.patch", false).len(), 5);
+        assert_eq!(
+            derived_scopes("event.patch", false),
+            [
+                "all.Application",
+                "all.Application.bounded",
+                "all.Organization",
+                "all.Organization.bounded",
+                "all.User",
+                "all.User.bounded",
+                "event.*",
+                "event.patch"
+            ]
+        );
     }
 }

@@ -1,0 +1,964 @@
+//! The model files: structs, enums, their `Validate` and `Page` impls, grouped by
+//! the family that owns them, each file compiled when a family using it is.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Uses, doc, ident, rust_type, sentence};
+use crate::api::Api;
+use crate::names::{field_ident, pascal, variant_ident};
+use crate::types::{EnumId, Field, Limits, Origin, Shape, StructId, Ty, Types};
+
+/// Which file each model goes in, and which features compile each file.
+#[derive(Debug)]
+pub struct Layout {
+    /// Each file's models.
+    pub files: BTreeMap<String, Group>,
+    /// The file of each struct.
+    pub struct_file: BTreeMap<StructId, String>,
+    /// The file of each enum.
+    pub enum_file: BTreeMap<EnumId, String>,
+    /// Structs that can derive `Default`.
+    pub defaults: BTreeSet<StructId>,
+    /// Structs with limits to check (their own or their fields').
+    pub checked: BTreeSet<StructId>,
+}
+
+/// The models of one file.
+#[derive(Debug, Default)]
+pub struct Group {
+    /// Its structs, by name.
+    pub structs: Vec<StructId>,
+    /// Its enums, by name.
+    pub enums: Vec<EnumId>,
+    /// Other names of its structs' schemas: alias, struct.
+    pub aliases: Vec<(String, StructId)>,
+    /// The families (modules) whose features compile it.
+    pub users: BTreeSet<String>,
+}
+
+impl Layout {
+    /// Places every model.
+    #[must_use]
+    pub fn new(api: &Api) -> Layout {
+        let types = &api.types;
+        let modules: BTreeMap<&str, &str> = api
+            .families
+            .iter()
+            .map(|f| (f.official.as_str(), f.module.as_str()))
+            .collect();
+        let module_of = |official: &String| {
+            modules
+                .get(official.as_str())
+                .map_or_else(|| crate::names::snake(official), |m| (*m).to_owned())
+        };
+        let mut files: BTreeMap<String, Group> = BTreeMap::new();
+        let mut struct_file = BTreeMap::new();
+        for (&id, users) in &api.users {
+            let file = api.owners[&id]
+                .clone()
+                .unwrap_or_else(|| super::SHARED_MODELS.to_owned());
+            let group = files.entry(file.clone()).or_default();
+            group.structs.push(id);
+            group.users.extend(users.iter().map(module_of));
+            struct_file.insert(id, file);
+        }
+        let mut enum_file = BTreeMap::new();
+        for (&id, users) in &api.enum_users {
+            let name = &types.enums[id].name;
+            let by_name = users
+                .iter()
+                .filter(|user| name.starts_with(&pascal(user)))
+                .max_by_key(|user| user.len())
+                .map(module_of);
+            let file = by_name
+                .or_else(|| {
+                    (users.len() == 1)
+                        .then(|| users.iter().next().map(module_of))
+                        .flatten()
+                })
+                .unwrap_or_else(|| super::SHARED_MODELS.to_owned());
+            let group = files.entry(file.clone()).or_default();
+            group.enums.push(id);
+            group.users.extend(users.iter().map(module_of));
+            enum_file.insert(id, file);
+        }
+        let names: BTreeSet<&str> = types
+            .structs
+            .iter()
+            .map(|s| s.name.as_str())
+            .chain(types.enums.iter().map(|e| e.name.as_str()))
+            .collect();
+        for group in files.values_mut() {
+            group
+                .structs
+                .sort_by(|a, b| types.structs[*a].name.cmp(&types.structs[*b].name));
+            group
+                .enums
+                .sort_by(|a, b| types.enums[*a].name.cmp(&types.enums[*b].name));
+            for &id in &group.structs {
+                for root in &types.structs[id].roots {
+                    let alias = pascal(root);
+                    if !names.contains(alias.as_str()) {
+                        group.aliases.push((alias, id));
+                    }
+                }
+            }
+        }
+        Layout {
+            files,
+            struct_file,
+            enum_file,
+            defaults: defaults(types),
+            checked: checked(types),
+        }
+    }
+}
+
+/// Structs whose every field is optional or has a default value.
+fn defaults(types: &Types) -> BTreeSet<StructId> {
+    let mut set = BTreeSet::new();
+    loop {
+        let before = set.len();
+        for (id, def) in types.structs.iter().enumerate() {
+            if !set.contains(&id)
+                && def
+                    .fields
+                    .iter()
+                    .all(|f| !f.required || has_default(&f.shape, &set))
+            {
+                set.insert(id);
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}
+
+fn has_default(shape: &Shape, defaults: &BTreeSet<StructId>) -> bool {
+    shape.nullable
+        || match &shape.ty {
+            Ty::Bool
+            | Ty::Int
+            | Ty::Number
+            | Ty::String
+            | Ty::Value(_)
+            | Ty::List(_)
+            | Ty::Map(_) => true,
+            Ty::Struct(id) => defaults.contains(id),
+            Ty::Timestamp | Ty::Id(_) | Ty::Enum(_) | Ty::OneOrMany(_) => false,
+        }
+}
+
+/// Request structs with something to check, themselves or in their fields.
+fn checked(types: &Types) -> BTreeSet<StructId> {
+    let mut set = BTreeSet::new();
+    loop {
+        let before = set.len();
+        for (id, def) in types.structs.iter().enumerate() {
+            if def.request
+                && !set.contains(&id)
+                && def.fields.iter().any(|f| needs_check(&f.shape, &set))
+            {
+                set.insert(id);
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}
+
+/// Whether a value of `shape` has limits to check.
+#[must_use]
+pub fn needs_check(shape: &Shape, checked: &BTreeSet<StructId>) -> bool {
+    let Limits {
+        chars,
+        pattern,
+        items,
+        unique,
+        entries,
+        key_pattern,
+        range,
+    } = &shape.limits;
+    if chars.is_some()
+        || pattern.is_some()
+        || items.is_some()
+        || *unique
+        || entries.is_some()
+        || key_pattern.is_some()
+        || range.is_some()
+    {
+        return true;
+    }
+    match &shape.ty {
+        Ty::Struct(id) => checked.contains(id),
+        Ty::Enum(_) => true,
+        Ty::List(item) | Ty::Map(item) | Ty::OneOrMany(item) => needs_check(item, checked),
+        _ => false,
+    }
+}
+
+/// `models/mod.rs`: each file, compiled for the families that use it.
+#[must_use]
+pub fn module(api: &Api, layout: &Layout) -> TokenStream {
+    let all: BTreeSet<&str> = api.families.iter().map(|f| f.module.as_str()).collect();
+    let items = layout.files.iter().map(|(file, group)| {
+        let name = ident(file);
+        let cfg = cfg_any(&group.users, &all);
+        quote! {
+            #cfg
+            mod #name;
+            #cfg
+            pub use #name::*;
+        }
+    });
+    let header = doc(
+        "The models of every schema the bound actions use, generated from the API's JSON \
+         Schemas.\n\nEach is compiled when a family using it is enabled; the family modules \
+         re-export the ones they own (`losant::device::Device` is `losant::models::Device`).",
+    );
+    let header = inner_doc(&header);
+    quote! {
+        #header
+        #(#items)*
+    }
+}
+
+/// `#![doc = ...]` from `#[doc = ...]` attributes.
+#[must_use]
+pub fn inner_doc(outer: &TokenStream) -> TokenStream {
+    let text = outer.to_string();
+    text.replace("# [doc", "# ! [doc")
+        .parse()
+        .unwrap_or_default()
+}
+
+/// `#[cfg(any(feature = "a", ...))]`, nothing when every family is listed.
+#[must_use]
+pub fn cfg_any(users: &BTreeSet<String>, all: &BTreeSet<&str>) -> TokenStream {
+    if users.len() == all.len() {
+        return quote!();
+    }
+    if let [user] = &users.iter().collect::<Vec<_>>()[..] {
+        return quote!(#[cfg(feature = #user)]);
+    }
+    let features = users.iter().map(|user| quote!(feature = #user));
+    quote!(#[cfg(any(#(#features),*))])
+}
+
+/// One model file.
+#[must_use]
+pub fn file(api: &Api, layout: &Layout, file_name: &str, group: &Group) -> TokenStream {
+    let types = &api.types;
+    let mut uses = Uses::default();
+    let mut needs = Needs::default();
+    let mut items = Vec::new();
+    for &id in &group.enums {
+        items.push(enum_item(types, id));
+        needs.add(Needs::STRING_ENUM);
+    }
+    for &id in &group.structs {
+        items.push(struct_item(api, layout, id, &mut uses, &mut needs));
+        for (alias, target) in group.aliases.iter().filter(|(_, target)| *target == id) {
+            let alias_ident = ident(alias);
+            let target_ident = ident(&types.structs[*target].name);
+            let root = types.structs[id]
+                .roots
+                .iter()
+                .find(|r| pascal(r) == *alias)
+                .cloned()
+                .unwrap_or_default();
+            let text = doc(&format!(
+                "The `{root}` schema, the same document as [`{}`].",
+                types.structs[*target].name
+            ));
+            items.push(quote! {
+                #text
+                pub type #alias_ident = #target_ident;
+            });
+        }
+    }
+    let own: BTreeSet<String> = group
+        .structs
+        .iter()
+        .map(|&id| types.structs[id].name.clone())
+        .chain(group.enums.iter().map(|&id| types.enums[id].name.clone()))
+        .collect();
+    let imports = uses.items(&quote!(super), &own);
+    let serde = quote!(
+        use serde::{Deserialize, Serialize};
+    );
+    let core_imports = needs.0.iter().map(|import| {
+        let path: TokenStream = import.parse().unwrap_or_default();
+        quote!(use losant_core::#path;)
+    });
+    let title = if file_name == super::SHARED_MODELS {
+        "Models used by several families.".to_owned()
+    } else {
+        format!("Models of the `{file_name}` family.")
+    };
+    let title = inner_doc(&doc(&title));
+    quote! {
+        #title
+        #imports
+        #(#core_imports)*
+        #serde
+        #(#items)*
+    }
+}
+
+/// The `losant_core` imports a model file needs beyond its types.
+#[derive(Default)]
+struct Needs(BTreeSet<&'static str>);
+
+impl Needs {
+    const VALIDATE: &'static str = "validate::{Checker, Validate}";
+    const PATTERN: &'static str = "validate::Pattern";
+    const PAGE: &'static str = "Page";
+    const STRING_ENUM: &'static str = "StringEnum";
+
+    fn add(&mut self, import: &'static str) {
+        self.0.insert(import);
+    }
+}
+
+fn enum_item(types: &Types, id: EnumId) -> TokenStream {
+    let def = &types.enums[id];
+    let name = ident(&def.name);
+    let mut seen = BTreeSet::new();
+    let variants = def.values.iter().map(|value| {
+        let mut variant = variant_ident(value);
+        while !seen.insert(variant.clone()) {
+            variant.push('_');
+        }
+        let variant = ident(&variant);
+        let text = doc(&format!("`{value}`"));
+        quote! {
+            #text
+            #[value = #value]
+            #variant,
+        }
+    });
+    let text = doc(&origin_doc(types, &def.origin, None));
+    quote! {
+        #text
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version does not know, kept as sent.
+            Other(String),
+        }
+    }
+}
+
+/// Where a type comes from, as its doc's first paragraph.
+fn origin_doc(types: &Types, origin: &Origin, description: Option<&str>) -> String {
+    let mut text = match origin {
+        Origin::Root(name) => format!("The `{name}` schema."),
+        Origin::Field {
+            parent,
+            field,
+            item,
+        } => {
+            let parent = &types.structs[*parent].name;
+            if *item {
+                format!("An element of `{field}` in [`{parent}`](crate::models::{parent}).")
+            } else {
+                format!("The `{field}` of [`{parent}`](crate::models::{parent}).")
+            }
+        }
+        Origin::Param(action) => format!("A value of a query parameter of `{action}`."),
+    };
+    if let Some(description) = description.filter(|d| !d.trim().is_empty()) {
+        text.push_str("\n\n");
+        text.push_str(&sentence(description));
+    }
+    text
+}
+
+/// The Rust identifiers of a struct's fields, unique within it.
+#[must_use]
+pub fn field_idents(fields: &[Field]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    fields
+        .iter()
+        .map(|field| {
+            let mut name = field_ident(&field.json);
+            while !seen.insert(name.clone()) {
+                name.push('_');
+            }
+            name
+        })
+        .collect()
+}
+
+/// serde's `camelCase` of a snake case field name (`device_id` → `deviceId`).
+fn serde_camel(snake: &str) -> String {
+    let snake = snake.strip_prefix("r#").unwrap_or(snake);
+    let mut out = String::new();
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// How a struct field holds its value.
+enum Hold {
+    /// `T`
+    Plain,
+    /// `Option<T>`: optional, or nullable.
+    Option,
+    /// `Option<Option<T>>`: optional and nullable, in a request (null clears).
+    DoubleOption,
+}
+
+fn hold(field: &Field, request: bool) -> Hold {
+    let nullable = field.shape.nullable && !matches!(field.shape.ty, Ty::Value(_));
+    match (field.required, nullable) {
+        (true, _) => Hold::Plain,
+        (false, true) if request => Hold::DoubleOption,
+        (false, _) => Hold::Option,
+    }
+}
+
+fn struct_item(
+    api: &Api,
+    layout: &Layout,
+    id: StructId,
+    uses: &mut Uses,
+    needs: &mut Needs,
+) -> TokenStream {
+    let types = &api.types;
+    let def = &types.structs[id];
+    if def.newtype {
+        return newtype_item(api, layout, id, uses, needs);
+    }
+    let name = ident(&def.name);
+    let idents = field_idents(&def.fields);
+    let fields = field_items(api, id, &idents, uses);
+    let default = layout.defaults.contains(&id).then(|| quote!(Default,));
+    let non_exhaustive = (!def.request).then(|| quote!(#[non_exhaustive]));
+    let double = def
+        .fields
+        .iter()
+        .any(|f| matches!(hold(f, def.request), Hold::DoubleOption));
+    let allow = double.then(|| quote!(#[allow(clippy::option_option)]));
+    let mut description = origin_doc(types, &def.origin, def.description.as_deref());
+    if def.roots.len() > 1 {
+        let names: Vec<String> = def.roots.iter().map(|r| format!("`{r}`")).collect();
+        let _ = write!(
+            description,
+            "\n\nThe schemas {} are this same document.",
+            names.join(", ")
+        );
+    }
+    if def.request {
+        description.push_str("\n\nSent in a request: ");
+        description.push_str(if layout.checked.contains(&id) {
+            "the schema's limits are checked before sending (see [`Validate`])."
+        } else {
+            "the schema sets no limits on it."
+        });
+    }
+    let text = doc(&description);
+    let constructor = def
+        .request
+        .then(|| constructor(api, id, &idents, uses))
+        .flatten();
+    let validate = layout.checked.contains(&id).then(|| {
+        needs.add(Needs::VALIDATE);
+        validate_impl(api, layout, id, &idents, needs)
+    });
+    let page = api.pages.get(&id).map(|info| {
+        needs.add(Needs::PAGE);
+        page_impl(types, &name, info, uses)
+    });
+    quote! {
+        #text
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        #non_exhaustive
+        #allow
+        pub struct #name {
+            #(#fields)*
+        }
+        #constructor
+        #validate
+        #page
+    }
+}
+
+/// The fields of a struct, with their serde attributes and docs.
+fn field_items(api: &Api, id: StructId, idents: &[String], uses: &mut Uses) -> Vec<TokenStream> {
+    let types = &api.types;
+    let def = &types.structs[id];
+    let mut fields = Vec::new();
+    for (field, field_name) in def.fields.iter().zip(idents) {
+        let ty = rust_type(&field.shape, types, uses);
+        let field_ident = ident(field_name);
+        let rename = (serde_camel(field_name) != field.json).then(|| {
+            let json = &field.json;
+            quote!(rename = #json,)
+        });
+        let (ty, attrs) = match hold(field, def.request) {
+            Hold::Plain => (ty, rename.map(|r| quote!(#[serde(#r)]))),
+            Hold::Option => {
+                let ty = if field.shape.nullable && !matches!(field.shape.ty, Ty::Value(_)) {
+                    ty
+                } else {
+                    quote!(Option<#ty>)
+                };
+                (
+                    ty,
+                    Some(
+                        quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]),
+                    ),
+                )
+            }
+            Hold::DoubleOption => (
+                quote!(Option<#ty>),
+                Some(
+                    quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "losant_core::__private::double_option")]),
+                ),
+            ),
+        };
+        let text = doc(&field_doc(field, def.request));
+        fields.push(quote! {
+            #text
+            #attrs
+            pub #field_ident: #ty,
+        });
+    }
+    if def.open {
+        uses.map = true;
+        uses.value = true;
+        let mut other = "other".to_owned();
+        while idents.contains(&other) {
+            other.push('_');
+        }
+        let other = ident(&other);
+        fields.push(quote! {
+            /// The members the schema leaves open, as sent.
+            #[serde(flatten)]
+            pub #other: BTreeMap<String, Value>,
+        });
+    }
+    fields
+}
+
+/// `impl Page` for a page of a paged collection.
+fn page_impl(
+    types: &Types,
+    name: &proc_macro2::Ident,
+    info: &crate::api::PageInfo,
+    uses: &mut Uses,
+) -> TokenStream {
+    let item = rust_type(&info.item, types, uses);
+    let items = if info.items_required {
+        quote!(self.items)
+    } else {
+        quote!(self.items.unwrap_or_default())
+    };
+    let total = match info.total {
+        Some(true) => quote!(u64::try_from(self.total_count).ok()),
+        Some(false) => quote!(self.total_count.and_then(|n| u64::try_from(n).ok())),
+        None => quote!(None),
+    };
+    quote! {
+        impl Page for #name {
+            type Item = #item;
+
+            fn into_items(self) -> Vec<#item> {
+                #items
+            }
+
+            fn total_count(&self) -> Option<u64> {
+                #total
+            }
+        }
+    }
+}
+
+/// A named body that is a list or a map: a transparent wrapper that can carry the
+/// schema's checks.
+fn newtype_item(
+    api: &Api,
+    layout: &Layout,
+    id: StructId,
+    uses: &mut Uses,
+    needs: &mut Needs,
+) -> TokenStream {
+    let types = &api.types;
+    let def = &types.structs[id];
+    let name = ident(&def.name);
+    let inner = rust_type(&def.fields[0].shape, types, uses);
+    let mut description = origin_doc(types, &def.origin, None);
+    description.push_str(
+        " Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`]).",
+    );
+    for words in limit_words(&def.fields[0].shape) {
+        let _ = write!(description, " It has {words}.");
+    }
+    let text = doc(&description);
+    let default = layout.defaults.contains(&id).then(|| quote!(Default,));
+    let validate = layout.checked.contains(&id).then(|| {
+        needs.add(Needs::VALIDATE);
+        let check = check_value(&def.fields[0].shape, types, layout, needs);
+        quote! {
+            impl Validate for #name {
+                fn check(&self, at: &mut Checker) {
+                    let v = &self.0;
+                    #check
+                }
+            }
+        }
+    });
+    quote! {
+        #text
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(pub #inner);
+
+        impl From<#inner> for #name {
+            fn from(value: #inner) -> Self {
+                Self(value)
+            }
+        }
+
+        #validate
+    }
+}
+
+/// `new(required fields)` for a request struct that cannot derive `Default` or has
+/// required fields.
+fn constructor(api: &Api, id: StructId, idents: &[String], uses: &mut Uses) -> Option<TokenStream> {
+    let types = &api.types;
+    let def = &types.structs[id];
+    if !def.fields.iter().any(|f| f.required) {
+        return None;
+    }
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for (field, name) in def.fields.iter().zip(idents) {
+        let field_ident = ident(name);
+        if field.required {
+            let ty = rust_type(&field.shape, types, uses);
+            if matches!(field.shape.ty, Ty::String) && !field.shape.nullable {
+                params.push(quote!(#field_ident: impl Into<String>));
+                inits.push(quote!(#field_ident: #field_ident.into()));
+            } else {
+                params.push(quote!(#field_ident: #ty));
+                inits.push(quote!(#field_ident));
+            }
+        } else {
+            inits.push(quote!(#field_ident: None));
+        }
+    }
+    if def.open {
+        let mut other = "other".to_owned();
+        while idents.contains(&other) {
+            other.push('_');
+        }
+        let other = ident(&other);
+        inits.push(quote!(#other: BTreeMap::new()));
+    }
+    let many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let text = doc("With the fields the schema requires; the others are left out.");
+    let name = ident(&def.name);
+    Some(quote! {
+        impl #name {
+            #text
+            #many
+            #[must_use]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+    })
+}
+
+fn validate_impl(
+    api: &Api,
+    layout: &Layout,
+    id: StructId,
+    idents: &[String],
+    needs: &mut Needs,
+) -> TokenStream {
+    let types = &api.types;
+    let def = &types.structs[id];
+    let mut checks = Vec::new();
+    for (field, name) in def.fields.iter().zip(idents) {
+        let Some(check) = check_value(&field.shape, types, layout, needs) else {
+            continue;
+        };
+        let field_ident = ident(name);
+        let json = &field.json;
+        let access = match hold(field, true) {
+            Hold::Plain if field.shape.nullable && !matches!(field.shape.ty, Ty::Value(_)) => {
+                quote!(self.#field_ident.as_ref())
+            }
+            Hold::Plain => quote!(Some(&self.#field_ident)),
+            Hold::Option => quote!(self.#field_ident.as_ref()),
+            Hold::DoubleOption => quote!(self.#field_ident.as_ref().and_then(Option::as_ref)),
+        };
+        checks.push(quote!(at.field(#json, #access, |at, v| #check);));
+    }
+    let name = ident(&def.name);
+    quote! {
+        impl Validate for #name {
+            fn check(&self, at: &mut Checker) {
+                #(#checks)*
+            }
+        }
+    }
+}
+
+/// The checks of a value `v: &T` of `shape` (not null), as one expression, or
+/// `None` when there is nothing to check.
+fn check_value(
+    shape: &Shape,
+    types: &Types,
+    layout: &Layout,
+    needs: &mut Needs,
+) -> Option<TokenStream> {
+    if !needs_check(shape, &layout.checked) {
+        return None;
+    }
+    let limits = &shape.limits;
+    let mut calls: Vec<TokenStream> = Vec::new();
+    match &shape.ty {
+        Ty::String => {
+            if let Some((min, max)) = limits.chars {
+                let min = number(&min.to_string());
+                let max = usize_expr(max);
+                calls.push(quote!(at.chars(v, #min, #max)));
+            }
+            if let Some(pattern) = limits.pattern {
+                needs.add(Needs::PATTERN);
+                let pattern = format_ident!("{}", pattern);
+                calls.push(quote!(at.pattern(v, Pattern::#pattern)));
+            }
+        }
+        Ty::Int => {
+            if let Some((min, max)) = limits.range {
+                let bound = |b: Option<f64>| match b {
+                    // Integer bounds of an integer field: the cast is exact.
+                    #[allow(clippy::cast_possible_truncation)]
+                    Some(b) => {
+                        let b = number(&(b as i64).to_string());
+                        quote!(Some(#b))
+                    }
+                    None => quote!(None),
+                };
+                let (min, max) = (bound(min), bound(max));
+                calls.push(quote!(at.int_range(*v, #min, #max)));
+            }
+        }
+        Ty::Number => {
+            if let Some((min, max)) = limits.range {
+                let bound = |b: Option<f64>| match b {
+                    Some(b) if b.fract() == 0.0 => {
+                        let b = number(&format!("{b:.0}"));
+                        let b: TokenStream = format!("{b}.0").parse().unwrap_or_default();
+                        quote!(Some(#b))
+                    }
+                    Some(b) => {
+                        let b: TokenStream = b.to_string().parse().unwrap_or_default();
+                        quote!(Some(#b))
+                    }
+                    None => quote!(None),
+                };
+                let (min, max) = (bound(min), bound(max));
+                calls.push(quote!(at.range(*v, #min, #max)));
+            }
+        }
+        Ty::Enum(id) => {
+            let name = ident(&types.enums[*id].name);
+            calls.push(quote!(at.listed(v.as_str(), v.is_known(), #name::VALUES)));
+        }
+        Ty::Struct(_) => calls.push(quote!(v.check(at))),
+        Ty::List(item) | Ty::OneOrMany(item) => {
+            let slice = if matches!(shape.ty, Ty::OneOrMany(_)) {
+                quote!(v.as_slice())
+            } else {
+                quote!(v)
+            };
+            if limits.unique {
+                calls.push(quote!(at.unique(#slice)));
+            }
+            let inner = item_check(item, types, layout, needs);
+            if limits.items.is_some() || inner.is_some() {
+                let (min, max) = limits.items.unwrap_or((0, None));
+                let min = number(&min.to_string());
+                let max = usize_expr(max);
+                calls.push(match inner {
+                    Some(inner) => quote!(at.items(#slice, #min, #max, |at, v| #inner)),
+                    None => quote!(at.items(#slice, #min, #max, |_, _| {})),
+                });
+            }
+        }
+        Ty::Map(value) => {
+            needs.add(Needs::PATTERN);
+            let (min, max) = limits.entries.unwrap_or((0, None));
+            let min = number(&min.to_string());
+            let max = usize_expr(max);
+            let pattern = format_ident!("{}", limits.key_pattern.unwrap_or("Any"));
+            calls.push(match item_check(value, types, layout, needs) {
+                Some(inner) => quote!(at.entries(v, #min, #max, Pattern::#pattern, |at, v| #inner)),
+                None => quote!(at.entries(v, #min, #max, Pattern::#pattern, |_, _| {})),
+            });
+        }
+        Ty::Bool | Ty::Timestamp | Ty::Id(_) | Ty::Value(_) => {}
+    }
+    // A block of statements, so that a closure reads `|at, v| { at.chars(v, 1, 255); }`.
+    (!calls.is_empty()).then(|| quote!({ #(#calls;)* }))
+}
+
+/// The check of one item or entry, which may be null.
+fn item_check(
+    shape: &Shape,
+    types: &Types,
+    layout: &Layout,
+    needs: &mut Needs,
+) -> Option<TokenStream> {
+    let check = check_value(shape, types, layout, needs)?;
+    if shape.nullable && !matches!(shape.ty, Ty::Value(_)) {
+        Some(quote!({
+            if let Some(v) = v #check
+        }))
+    } else {
+        Some(check)
+    }
+}
+
+fn usize_expr(max: Option<usize>) -> TokenStream {
+    match max {
+        Some(max) => number(&max.to_string()),
+        None => quote!(usize::MAX),
+    }
+}
+
+/// An unsuffixed integer literal, its digits grouped by three from five digits on
+/// (`131_072`), as written by hand.
+fn number(digits: &str) -> TokenStream {
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", digits),
+    };
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if digits.len() > 4 && i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('_');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}").parse().unwrap_or_default()
+}
+
+/// A field's doc: its description, or its JSON name and limits.
+fn field_doc(field: &Field, request: bool) -> String {
+    let mut text = match &field.description {
+        Some(description) => format!("`{}`: {}", field.json, sentence(description)),
+        None => format!("`{}`", field.json),
+    };
+    let mut notes = limit_words(&field.shape);
+    if let Ty::Value(why) = field.shape.ty {
+        notes.push(format!("any JSON: {}", why.describe()));
+    }
+    if request && !field.required && field.shape.nullable && !matches!(field.shape.ty, Ty::Value(_))
+    {
+        notes.push("`Some(None)` sends `null`".to_owned());
+    }
+    if !notes.is_empty() {
+        if field.description.is_some() {
+            text.push_str(" (");
+            text.push_str(&notes.join(", "));
+            text.push(')');
+        } else {
+            text.push_str(": ");
+            text.push_str(&notes.join(", "));
+        }
+    }
+    if !text.ends_with('.') {
+        text.push('.');
+    }
+    text
+}
+
+/// The limits in words: `1 to 255 characters`, `at most 100 items`.
+fn limit_words(shape: &Shape) -> Vec<String> {
+    let limits = &shape.limits;
+    let mut words = Vec::new();
+    let span = |(min, max): (usize, Option<usize>), unit: &str| match (min, max) {
+        (0, Some(max)) => format!("at most {max} {unit}"),
+        (min, None) => format!("at least {min} {unit}"),
+        (min, Some(max)) if min == max => format!("exactly {min} {unit}"),
+        (min, Some(max)) => format!("{min} to {max} {unit}"),
+    };
+    if let Some(chars) = limits.chars {
+        words.push(span(chars, "characters"));
+    }
+    if let Some(pattern) = limits.pattern {
+        words.push(format!(
+            "matching [`Pattern::{pattern}`](losant_core::validate::Pattern::{pattern})"
+        ));
+    }
+    if let Some(items) = limits.items {
+        words.push(span(items, "items"));
+    }
+    if limits.unique {
+        words.push("no item repeated".to_owned());
+    }
+    if let Some(entries) = limits.entries {
+        words.push(span(entries, "entries"));
+    }
+    if let Some(pattern) = limits.key_pattern {
+        words.push(format!(
+            "keys matching [`Pattern::{pattern}`](losant_core::validate::Pattern::{pattern})"
+        ));
+    }
+    if let Some(range) = limits.range {
+        words.push(match range {
+            (Some(min), Some(max)) => format!("from {min} to {max}"),
+            (Some(min), None) => format!("at least {min}"),
+            (None, Some(max)) => format!("at most {max}"),
+            (None, None) => String::new(),
+        });
+    }
+    words.retain(|w| !w.is_empty());
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_by_three_from_five_digits() {
+        assert_eq!(number("7").to_string(), "7");
+        assert_eq!(number("3600").to_string(), "3600");
+        assert_eq!(number("32767").to_string(), "32_767");
+        assert_eq!(number("131072").to_string(), "131_072");
+        assert_eq!(number("-1000000").to_string(), "- 1_000_000");
+    }
+
+    #[test]
+    fn serde_camel_case_matches_serde() {
+        assert_eq!(serde_camel("device_id"), "deviceId");
+        assert_eq!(serde_camel("r#type"), "type");
+        assert_eq!(serde_camel("n1h"), "n1h");
+    }
+}
