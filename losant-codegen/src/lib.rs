@@ -84,3 +84,26 @@ pub fn summary(workspace: &Path) -> Result<String, Error> {
     let api = api::Api::build(&spec)?;
     Ok(emit::summary(&api))
 }
+
+/// Files under the generated directory that `files` does not include: left over
+/// from an earlier description, to be removed.
+#[must_use]
+pub fn stale_files(workspace: &Path, files: &[File]) -> Vec<PathBuf> {
+    let mut stale = Vec::new();
+    let mut dirs = vec![PathBuf::from(emit::GENERATED_DIR)];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(workspace.join(&dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = dir.join(entry.file_name());
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                dirs.push(path);
+            } else if !files.iter().any(|f| f.path == path) {
+                stale.push(path);
+            }
+        }
+    }
+    stale.sort();
+    stale
+}

@@ -48,7 +48,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    let stale = stale_files(&root, &files);
+    let stale = losant_codegen::stale_files(&root, &files);
     if check {
         changed.extend(
             stale
@@ -91,25 +91,4 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
-/// Generated files on disk that the description no longer produces.
-fn stale_files(root: &Path, files: &[losant_codegen::File]) -> Vec<PathBuf> {
-    let mut stale = Vec::new();
-    let mut dirs = vec![PathBuf::from(losant_codegen::emit::GENERATED_DIR)];
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = dir.join(entry.file_name());
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                dirs.push(path);
-            } else if !files.iter().any(|f| f.path == path) {
-                stale.push(path);
-            }
-        }
-    }
-    stale.sort();
-    stale
 }

@@ -202,7 +202,8 @@ pub struct EnumDef {
     pub name: String,
     /// The values, in schema order.
     pub values: Vec<String>,
-    short: BTreeSet<String>,
+    /// The names of the fields holding it, with how often each does.
+    short: BTreeMap<String, usize>,
     qualified: BTreeSet<(usize, String)>,
     /// Where it was met under each name it could take (the first place).
     origins: BTreeMap<String, Origin>,
@@ -693,7 +694,7 @@ impl Types {
                 self.enums.push(EnumDef {
                     name: String::new(),
                     values,
-                    short: BTreeSet::new(),
+                    short: BTreeMap::new(),
                     qualified: BTreeSet::new(),
                     origins: BTreeMap::new(),
                     origin: context.origin.clone(),
@@ -707,7 +708,7 @@ impl Types {
             def.origins
                 .entry(field_name.clone())
                 .or_insert_with(|| context.origin.clone());
-            def.short.insert(field_name);
+            *def.short.entry(field_name).or_default() += 1;
         }
         def.origins
             .entry(qualified.clone())
@@ -986,7 +987,7 @@ impl Types {
         }
         let mut wanted: HashMap<&str, usize> = HashMap::new();
         for def in &self.enums {
-            for short in &def.short {
+            for short in def.short.keys() {
                 *wanted.entry(short.as_str()).or_default() += 1;
             }
         }
@@ -994,10 +995,12 @@ impl Types {
             .enums
             .iter()
             .map(|def| {
+                // The field name no other enum wants, the most used one first.
                 def.short
                     .iter()
-                    .find(|short| wanted[short.as_str()] == 1)
-                    .cloned()
+                    .filter(|(short, _)| wanted[short.as_str()] == 1)
+                    .max_by(|(a, x), (b, y)| x.cmp(y).then_with(|| b.cmp(a)))
+                    .map(|(short, _)| short.clone())
             })
             .collect();
         let mut order: Vec<EnumId> = (0..self.enums.len()).collect();

@@ -32,6 +32,11 @@ use std::fmt::Write as _;
 use crate::error::InvalidArgument;
 
 /// A value with limits to check before it is sent.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be checked before sending",
+    label = "`#[body(validate)]` needs `losant_core::Validate`",
+    note = "implement `losant_core::validate::Validate` for it, or declare the argument `#[body]`"
+)]
 pub trait Validate {
     /// Reports every limit of `self` to `at`, which keeps the first breach.
     fn check(&self, at: &mut Checker);

@@ -50,7 +50,6 @@ pub use generated::*;
 #[cfg(feature = "events")]
 pub use losant_events as events;
 
-pub use losant_core::validate;
 pub use losant_core::{
     ApiError, Auth, Client, ClientBuilder, Endpoint, Error, IdError, InvalidArgument, JobEnqueued,
     MaybeJob, Method, OneOrMany, Page, PageStream, Result, RetryPolicy, Timestamp, Transport,
@@ -64,3 +63,4 @@ pub use losant_core::{
     InstanceId, InstanceSandboxId, IntegrationId, InviteId, JobId, NotebookId, NotificationRuleId,
     OauthTokenId, OrganizationId, PrivateFileId, ResourceId, ResourceJobId, UserId, WebhookId,
 };
+pub use losant_core::{stream, validate};

@@ -280,7 +280,12 @@ fn return_type(api: &Api, action: &ActionApi, uses: &mut Uses) -> TokenStream {
 
 /// The method's doc: summary, official name, arguments, answers.
 fn method_doc(action: &ActionApi, arg_docs: &[String]) -> String {
-    let mut text = sentence(&action.summary);
+    let mut text = if action.summary.trim().is_empty() {
+        // A few actions have no summary in the description.
+        format!("The `{}` action.", action.official)
+    } else {
+        sentence(&action.summary)
+    };
     let _ = write!(
         text,
         "\n\nLosant API: `{}`, `{} {}`.",

@@ -5,6 +5,7 @@ pub mod family;
 pub mod features;
 pub mod models;
 pub mod root;
+pub mod tests;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -46,6 +47,10 @@ pub fn files(api: &Api) -> Result<Vec<File>, Error> {
     files.push(File {
         path: PathBuf::from(format!("{GENERATED_DIR}/mod.rs")),
         text: root::module(api).to_string(),
+    });
+    files.push(File {
+        path: PathBuf::from(tests::MODELS_TEST),
+        text: tests::models(api).to_string(),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

@@ -19,7 +19,7 @@ use losant_core::response::{FromResponse, Response, decode};
 /// Implemented for [`Client`](losant_core::Client) and every other [`Transport`](losant_core::Transport); [`AuthApiEndpoints`] holds each action's metadata.
 #[api]
 pub trait AuthApi {
-    ///
+    /// The `auth.authenticateDevice` action.
     ///
     /// Losant API: `auth.authenticateDevice`, `POST /auth/device`. Takes no token: none is sent.
     ///
@@ -32,7 +32,7 @@ pub trait AuthApi {
         #[body(validate)] credentials: &DeviceCredentials,
     ) -> Result<AuthedDevice>;
 
-    ///
+    /// The `auth.authenticateUser` action.
     ///
     /// Losant API: `auth.authenticateUser`, `POST /auth/user`. Takes no token: none is sent.
     ///
@@ -45,7 +45,7 @@ pub trait AuthApi {
         #[body(validate)] credentials: &UserCredentials,
     ) -> Result<AuthedUser>;
 
-    ///
+    /// The `auth.authenticateUserGithub` action.
     ///
     /// Losant API: `auth.authenticateUserGithub`, `POST /auth/user/github`. Takes no token: none is sent.
     ///
@@ -58,7 +58,7 @@ pub trait AuthApi {
         #[body(validate)] oauth: &GithubLogin,
     ) -> Result<AuthedUser>;
 
-    ///
+    /// The `auth.authenticateUserSaml` action.
     ///
     /// Losant API: `auth.authenticateUserSaml`, `POST /auth/user/saml`. Takes no token: none is sent.
     ///
@@ -71,7 +71,7 @@ pub trait AuthApi {
         #[body(validate)] saml: &SamlResponse,
     ) -> Result<AuthedUser>;
 
-    ///
+    /// The `auth.ssoDomain` action.
     ///
     /// Losant API: `auth.ssoDomain`, `GET /auth/ssoDomain`. Takes no token: none is sent.
     ///

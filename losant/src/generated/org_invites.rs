@@ -13,7 +13,7 @@ use losant_core::api;
 /// Implemented for [`Client`](losant_core::Client) and every other [`Transport`](losant_core::Transport); [`OrgInvitesApiEndpoints`] holds each action's metadata.
 #[api]
 pub trait OrgInvitesApi {
-    ///
+    /// The `orgInvites.get` action.
     ///
     /// Losant API: `orgInvites.get`, `GET /invites`. Takes no token: none is sent.
     ///
@@ -28,7 +28,7 @@ pub trait OrgInvitesApi {
         #[query] email: &str,
     ) -> Result<OrgInviteInfo>;
 
-    ///
+    /// The `orgInvites.post` action.
     ///
     /// Losant API: `orgInvites.post`, `POST /invites`. Takes no token: none is sent.
     ///

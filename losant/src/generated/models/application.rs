@@ -3,9 +3,10 @@
 //! Models of the `application` family.
 
 use super::{
-    AddressFilterType, ApplicationJobLogStatus, AuthorType, CreatorType, DestinationType,
-    DeviceClass, DeviceCountsCount, DevicesTagFilter, FlowClass, FlowErrorsErrorError,
-    NotebookMinuteCountsCount, OrgsSortDirection, PayloadCountsBreakdownCount, ViewType,
+    AddressFilterType, ApplicationJobLogStatus, CreatorType, DestinationType, DeviceClass,
+    DeviceCountsCount, DevicesTagFilter, FlowClass, FlowErrorsErrorError,
+    NotebookMinuteCountsCount, OrgsSortDirection, PayloadCountsBreakdownCount, SourceType,
+    ViewType,
 };
 use losant_core::Page;
 use losant_core::StringEnum;
@@ -1156,7 +1157,7 @@ pub struct ApplicationImportExecutionsItem {
     pub source_id: Option<ResourceId>,
     /// `sourceType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_type: Option<AuthorType>,
+    pub source_type: Option<SourceType>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplicationJobLogStatus>,

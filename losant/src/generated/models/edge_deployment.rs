@@ -2,7 +2,7 @@
 
 //! Models of the `edge_deployment` family.
 
-use super::{AuthorType, ChangeType, DeviceConnectionInfo, DevicesTagFilter};
+use super::{ChangeType, DeviceConnectionInfo, DevicesTagFilter, SourceType};
 use losant_core::Page;
 use losant_core::StringEnum;
 use losant_core::validate::{Checker, Validate};
@@ -145,7 +145,7 @@ pub struct EdgeDeploymentLog {
     pub source_id: Option<ResourceId>,
     /// `sourceType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_type: Option<AuthorType>,
+    pub source_type: Option<SourceType>,
 }
 
 /// The `edgeDeploymentRelease` schema.

@@ -2,7 +2,7 @@
 
 //! Models of the `embedded_deployment` family.
 
-use super::{AuthorType, ChangeType, DeviceConnectionInfo, DevicesTagFilter};
+use super::{ChangeType, DeviceConnectionInfo, DevicesTagFilter, SourceType};
 use losant_core::Page;
 use losant_core::StringEnum;
 use losant_core::validate::{Checker, Validate};
@@ -200,7 +200,7 @@ pub struct EmbeddedDeploymentLog {
     pub source_id: Option<ResourceId>,
     /// `sourceType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_type: Option<AuthorType>,
+    pub source_type: Option<SourceType>,
     /// `updateFlowId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_flow_id: Option<FlowId>,

@@ -2,7 +2,7 @@
 
 //! Models of the `file` family.
 
-use super::{AuthorType, OrgsSortDirection};
+use super::{OrgsSortDirection, SourceType};
 use losant_core::Page;
 use losant_core::StringEnum;
 use losant_core::validate::{Checker, Validate};
@@ -54,7 +54,7 @@ pub struct File {
     pub author_id: Option<ResourceId>,
     /// `authorType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author_type: Option<AuthorType>,
+    pub author_type: Option<SourceType>,
     /// `contentType`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
@@ -224,7 +224,7 @@ pub struct FileSchema {
     pub author_id: Option<ResourceId>,
     /// `authorType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author_type: Option<AuthorType>,
+    pub author_type: Option<SourceType>,
     /// `contentType`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,

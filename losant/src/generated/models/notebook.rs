@@ -2,7 +2,7 @@
 
 //! Models of the `notebook` family.
 
-use super::{AuthorType, FlowErrorsErrorError, OrgsSortDirection};
+use super::{FlowErrorsErrorError, OrgsSortDirection, SourceType};
 use losant_core::Page;
 use losant_core::StringEnum;
 use losant_core::validate::{Checker, Validate};
@@ -181,7 +181,7 @@ pub struct NotebookExecutionLogsItem {
     pub source_id: Option<ResourceId>,
     /// `sourceType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_type: Option<AuthorType>,
+    pub source_type: Option<SourceType>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NotebookExecutionLogsItemStatus>,

@@ -2,7 +2,7 @@
 
 //! Models of the `resource_job` family.
 
-use super::{AuthorType, OrgsSortDirection};
+use super::{OrgsSortDirection, SourceType};
 use losant_core::Page;
 use losant_core::StringEnum;
 use losant_core::validate::{Checker, Validate};
@@ -171,7 +171,7 @@ pub struct ResourceJobExecutionLogsItem {
     pub cancel_source_id: Option<ResourceId>,
     /// `cancelSourceType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_source_type: Option<AuthorType>,
+    pub cancel_source_type: Option<SourceType>,
     /// `executionReportUrl`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_report_url: Option<String>,
@@ -213,7 +213,7 @@ pub struct ResourceJobExecutionLogsItem {
     pub source_id: Option<ResourceId>,
     /// `sourceType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_type: Option<AuthorType>,
+    pub source_type: Option<SourceType>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ResourceJobExecutionLogsItemStatus>,

@@ -128,28 +128,6 @@ pub enum ApiTokenStatus {
     Other(String),
 }
 
-/// The `authorType` of [`File`](crate::models::File).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum AuthorType {
-    /// `flow`
-    #[value = "flow"]
-    Flow,
-    /// `user`
-    #[value = "user"]
-    User,
-    /// `device`
-    #[value = "device"]
-    Device,
-    /// `apiToken`
-    #[value = "apiToken"]
-    ApiToken,
-    /// `notebook`
-    #[value = "notebook"]
-    Notebook,
-    /// A value this version does not know, kept as sent.
-    Other(String),
-}
-
 /// The `changeType` of [`EdgeDeploymentLog`](crate::models::EdgeDeploymentLog).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ChangeType {
@@ -594,6 +572,28 @@ pub enum ResultMode {
     /// `none`
     #[value = "none"]
     None,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `sourceType` of [`ApplicationImportExecutionsItem`](crate::models::ApplicationImportExecutionsItem).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum SourceType {
+    /// `flow`
+    #[value = "flow"]
+    Flow,
+    /// `user`
+    #[value = "user"]
+    User,
+    /// `device`
+    #[value = "device"]
+    Device,
+    /// `apiToken`
+    #[value = "apiToken"]
+    ApiToken,
+    /// `notebook`
+    #[value = "notebook"]
+    Notebook,
     /// A value this version does not know, kept as sent.
     Other(String),
 }

@@ -1,0 +1,418 @@
+//! The generated bindings on the wire, called as a user calls them, against a
+//! local mock server: paths, query strings, bodies, headers and answers.
+
+#![cfg(all(feature = "device", feature = "data", feature = "auth"))]
+
+use std::collections::BTreeMap;
+
+use httpmock::prelude::*;
+use losant::device::{GetDeviceOptions, GetDevicesOptions, PatchDeviceOptions};
+use losant::models::DeviceCredentials;
+use losant::models::{
+    DeviceClass, DevicePatch, DeviceState, DeviceStateOrStates, DeviceTag, DevicesPatch,
+    DevicesPatchUpdateFields, DevicesTagFilter, TimeSeriesQuery,
+};
+use losant::prelude::*;
+use losant::stream::StreamExt as _;
+use losant::validate::Validate;
+use losant::{ApplicationId, Client, DeviceId, Error, MaybeJob, OneOrMany};
+use serde_json::json;
+
+const TOKEN: &str = "wire-test-token-4d1f";
+const APP: ApplicationId = ApplicationId::from_static("575ec8687ae143cd83dc4a97");
+const DEVICE: DeviceId = DeviceId::from_static("575ecf887ae143cd83dc4aa2");
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .base_url(server.base_url())
+        .allow_insecure_http(true)
+        .build()
+        .unwrap()
+}
+
+fn device_json(name: &str) -> serde_json::Value {
+    json!({
+        "id": DEVICE.as_str(),
+        "deviceId": DEVICE.as_str(),
+        "applicationId": APP.as_str(),
+        "name": name,
+        "deviceClass": "standalone",
+        "creationDate": "2016-06-13T04:00:00.000Z",
+        "tags": [{"key": "floor", "value": "2"}],
+        "connectionInfo": {"connected": 1, "time": "2016-06-13T04:00:00.000Z"},
+        "someFieldFromAFutureVersion": true
+    })
+}
+
+#[tokio::test]
+async fn get_device_decodes_the_typed_document() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2")
+                .query_param("excludeConnectionInfo", "true")
+                .header("authorization", format!("Bearer {TOKEN}"))
+                .header("accept-version", "^1.30.0");
+            then.status(200).json_body(device_json("Pump"));
+        })
+        .await;
+    let options = losant::device::GetDeviceOptions {
+        exclude_connection_info: Some(true),
+        ..Default::default()
+    };
+    let device = client(&server)
+        .get_device(&APP, &DEVICE, &options)
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(device.id, Some(DEVICE));
+    assert_eq!(device.name.as_deref(), Some("Pump"));
+    assert_eq!(device.device_class, Some(DeviceClass::Standalone));
+    assert_eq!(device.tags.as_ref().unwrap()[0].key, "floor");
+    assert_eq!(
+        device.creation_date.unwrap().to_string(),
+        "2016-06-13T04:00:00.000Z"
+    );
+}
+
+#[tokio::test]
+async fn patch_device_sends_only_the_fields_set_and_null_to_clear() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(PATCH)
+                .path("/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2")
+                .header("content-type", "application/json")
+                .json_body(json!({
+                    "name": "Pump 2",
+                    "parentId": null,
+                    "tags": [{"key": "floor", "value": "3"}]
+                }));
+            then.status(200).json_body(device_json("Pump 2"));
+        })
+        .await;
+    let patch = DevicePatch {
+        name: Some("Pump 2".into()),
+        parent_id: Some(None),
+        tags: Some(vec![DeviceTag::new("floor", "3")]),
+        ..Default::default()
+    };
+    let device = client(&server)
+        .patch_device(&APP, &DEVICE, &PatchDeviceOptions::default(), &patch)
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(device.name.as_deref(), Some("Pump 2"));
+}
+
+#[tokio::test]
+async fn a_body_over_its_schema_limits_is_refused_with_nothing_sent() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(device_json("x"));
+        })
+        .await;
+    let client = client(&server);
+
+    let too_long = DevicePatch {
+        name: Some("n".repeat(256)),
+        ..Default::default()
+    };
+    let Err(Error::InvalidArgument(error)) = client
+        .patch_device(&APP, &DEVICE, &PatchDeviceOptions::default(), &too_long)
+        .await
+    else {
+        panic!("a 256-character name was sent");
+    };
+    assert_eq!(error.argument(), "device.name");
+    assert_eq!(error.reason(), "must be 1 to 255 characters, got 256");
+
+    let bad_key = DevicePatch {
+        tags: Some(vec![DeviceTag::new("not a key", "v")]),
+        ..Default::default()
+    };
+    assert!(bad_key.validate().is_err());
+    let Err(Error::InvalidArgument(error)) = client
+        .patch_device(&APP, &DEVICE, &PatchDeviceOptions::default(), &bad_key)
+        .await
+    else {
+        panic!("a tag key with spaces was sent");
+    };
+    assert_eq!(error.argument(), "device.tags[0].key");
+    assert!(
+        error.reason().starts_with("must match"),
+        "{}",
+        error.reason()
+    );
+
+    let too_many = DevicesPatch {
+        device_ids: Some(vec![DEVICE; 1001]),
+        ..Default::default()
+    };
+    assert!(client.patch_devices(&APP, &too_many).await.is_err());
+    assert_eq!(any.calls_async().await, 0);
+}
+
+#[tokio::test]
+async fn send_state_takes_one_state_or_many() {
+    let server = MockServer::start_async().await;
+    let one = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(
+                    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/state",
+                )
+                .json_body(json!({"data": {"temperature": 21.5}}));
+            then.status(200).json_body(json!({"success": true}));
+        })
+        .await;
+    let many = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(
+                    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/state",
+                )
+                .json_body(json!([{"data": {"temperature": 21.5}}, {"data": {"temperature": 22}}]));
+            then.status(200).json_body(json!({"success": true}));
+        })
+        .await;
+    let client = client(&server);
+    let state = |value: serde_json::Value| {
+        DeviceState::new(BTreeMap::from([("temperature".to_owned(), value)]))
+    };
+
+    let single = DeviceStateOrStates(OneOrMany::One(state(json!(21.5))));
+    let answer = client
+        .send_state_device(&APP, &DEVICE, &single)
+        .await
+        .unwrap();
+    assert_eq!(answer.success, Some(true));
+    let both = DeviceStateOrStates(vec![state(json!(21.5)), state(json!(22))].into());
+    client
+        .send_state_device(&APP, &DEVICE, &both)
+        .await
+        .unwrap();
+    one.assert_async().await;
+    many.assert_async().await;
+}
+
+#[tokio::test]
+async fn get_devices_sends_the_tag_filter_in_brackets_and_the_query_as_json() {
+    let server = MockServer::start_async().await;
+    let query = json!({"name": {"$like": "pump*"}});
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/applications/575ec8687ae143cd83dc4a97/devices")
+                .query_param("perPage", "25")
+                .query_param("tagFilter[0][key]", "floor")
+                .query_param("tagFilter[0][value]", "2")
+                .query_param("tagFilter[1][key]", "zone")
+                .query_param("query", r#"{"name":{"$like":"pump*"}}"#)
+                .query_param("page", "0");
+            then.status(200).json_body(json!({
+                "items": [device_json("Pump")],
+                "count": 1, "totalCount": 1, "perPage": 25, "page": 0
+            }));
+        })
+        .await;
+    let options = GetDevicesOptions {
+        per_page: Some(25),
+        tag_filter: Some(vec![
+            DevicesTagFilter {
+                key: Some("floor".into()),
+                value: Some("2".into()),
+            },
+            DevicesTagFilter {
+                key: Some("zone".into()),
+                value: None,
+            },
+        ]),
+        ..Default::default()
+    };
+    let page = client(&server)
+        .get_devices(&APP, &options, Some(&query), Some(0))
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(page.items.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn get_devices_stream_walks_three_pages() {
+    let server = MockServer::start_async().await;
+    let pages: Vec<_> = futures_pages(&server).await;
+    let client = client(&server);
+    let options = GetDevicesOptions {
+        per_page: Some(2),
+        ..Default::default()
+    };
+    let mut stream = client.get_devices_stream(&APP, &options, None);
+    let mut names = Vec::new();
+    while let Some(device) = stream.next().await {
+        names.push(device.unwrap().name.unwrap());
+    }
+    assert_eq!(names, ["d0", "d1", "d2", "d3", "d4"]);
+    for page in pages {
+        page.assert_async().await;
+    }
+}
+
+async fn futures_pages(server: &MockServer) -> Vec<httpmock::Mock<'_>> {
+    let mut mocks = Vec::new();
+    for (page, names) in [
+        (0, vec!["d0", "d1"]),
+        (1, vec!["d2", "d3"]),
+        (2, vec!["d4"]),
+    ] {
+        let items: Vec<_> = names.iter().map(|n| device_json(n)).collect();
+        mocks.push(
+            server
+                .mock_async(move |when, then| {
+                    when.method(GET)
+                        .path("/applications/575ec8687ae143cd83dc4a97/devices")
+                        .query_param("perPage", "2")
+                        .query_param("page", page.to_string());
+                    then.status(200).json_body(json!({
+                        "items": items, "count": items.len(), "totalCount": 5, "perPage": 2, "page": page
+                    }));
+                })
+                .await,
+        );
+    }
+    mocks
+}
+
+#[tokio::test]
+async fn time_series_query_posts_the_query_and_decodes_the_series() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/applications/575ec8687ae143cd83dc4a97/data/time-series-query")
+                .json_body(json!({
+                    "attributes": ["temperature"],
+                    "deviceIds": [DEVICE.as_str()],
+                    "duration": 3_600_000.0,
+                    "resolution": 60_000.0
+                }));
+            then.status(200).json_body(json!({
+                "start": "2016-06-13T04:00:00.000Z",
+                "end": "2016-06-13T05:00:00.000Z",
+                "resolution": 60000,
+                "aggregation": "MEAN",
+                "order": "asc",
+                "devices": {
+                    (DEVICE.as_str()): {
+                        "name": "Pump",
+                        "tags": {"floor": ["2"]},
+                        "points": [{"time": "2016-06-13T04:00:00.000Z", "data": {"temperature": 21.5}}]
+                    }
+                }
+            }));
+        })
+        .await;
+    let query = TimeSeriesQuery {
+        attributes: Some(vec!["temperature".into()]),
+        device_ids: Some(vec![DEVICE]),
+        duration: Some(3_600_000.0),
+        resolution: Some(60_000.0),
+        ..Default::default()
+    };
+    let series = client(&server)
+        .time_series_query_data(&APP, &query)
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    let devices = series.devices;
+    let pump = &devices[DEVICE.as_str()];
+    assert_eq!(pump.name, "Pump");
+    assert_eq!(pump.points.len(), 1);
+}
+
+#[tokio::test]
+async fn authenticate_device_sends_no_authorization_header() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/auth/device")
+                .header_missing("authorization")
+                .json_body(json!({"deviceId": DEVICE.as_str(), "key": "k", "secret": "s"}));
+            then.status(200).json_body(json!({
+                "applicationId": APP.as_str(),
+                "deviceId": DEVICE.as_str(),
+                "deviceClass": "standalone",
+                "token": "device-token"
+            }));
+        })
+        .await;
+    let credentials = DeviceCredentials {
+        key: Some("k".into()),
+        secret: Some("s".into()),
+        ..DeviceCredentials::new(DEVICE)
+    };
+    // A client with a token sends none to this action, and so does one without.
+    let with_token = client(&server);
+    let authed = with_token
+        .authenticate_device_auth(&credentials)
+        .await
+        .unwrap();
+    assert_eq!(authed.token, "device-token");
+    let anonymous = Client::builder()
+        .without_token()
+        .base_url(server.base_url())
+        .allow_insecure_http(true)
+        .build()
+        .unwrap();
+    anonymous
+        .authenticate_device_auth(&credentials)
+        .await
+        .unwrap();
+    assert_eq!(mock.calls_async().await, 2);
+
+    // Without a token, an action that needs one fails before sending.
+    let Err(Error::Config(error)) = anonymous
+        .get_device(&APP, &DEVICE, &GetDeviceOptions::default())
+        .await
+    else {
+        panic!("a call needing a token was sent without one");
+    };
+    assert!(
+        error.to_string().contains("get_device needs an API token"),
+        "{error}"
+    );
+    assert_eq!(mock.calls_async().await, 2);
+}
+
+#[tokio::test]
+async fn a_202_answer_is_the_queued_job() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(PATCH)
+                .path("/applications/575ec8687ae143cd83dc4a97/devices")
+                .json_body(json!({"deviceIds": [DEVICE.as_str()], "updateFields": {"deviceClass": "gateway"}}));
+            then.status(202)
+                .json_body(json!({"jobQueued": true, "jobId": "a1b2c3", "success": true}));
+        })
+        .await;
+    let patch = DevicesPatch {
+        device_ids: Some(vec![DEVICE]),
+        update_fields: Some(DevicesPatchUpdateFields {
+            device_class: Some(DeviceClass::Gateway),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let answer = client(&server).patch_devices(&APP, &patch).await.unwrap();
+    mock.assert_async().await;
+    let MaybeJob::Queued(job) = answer else {
+        panic!("a 202 decoded as done: {answer:?}");
+    };
+    assert_eq!(job.job_id.as_deref(), Some("a1b2c3"));
+}
