@@ -43,16 +43,41 @@
 //! `<method>_stream` that walks every page. Request bodies are checked against their
 //! schema's limits before anything is sent.
 
+//! # Binding more endpoints
+//!
+//! The same macros bind any endpoint the crate does not (or a newer API version's);
+//! `crate = losant` points the generated code at this crate's re-exports, so a
+//! dependency on `losant` alone is enough:
+//!
+//! ```
+//! use losant::{api, ApplicationId, Result};
+//!
+//! #[api(crate = losant)]
+//! pub trait OauthClientApi {
+//!     /// Lists the OAuth clients of the current user (API 1.31).
+//!     #[endpoint(method = "GET", path = "/me/oauth-clients", scope = "userOauthClients.get")]
+//!     async fn get_user_oauth_clients(&self) -> Result<serde_json::Value>;
+//! }
+//!
+//! assert_eq!(OauthClientApiEndpoints::GET_USER_OAUTH_CLIENTS.scope(), "userOauthClients.get");
+//! ```
+
 mod generated;
 
 pub use generated::*;
+
+/// What `#[api(crate = losant)]` expands to; not a public API.
+#[doc(hidden)]
+pub use losant_core::__private;
+pub use losant_core::{StringEnum, api, async_trait, endpoint};
 
 #[cfg(feature = "events")]
 pub use losant_events as events;
 
 pub use losant_core::{
-    ApiError, Auth, Client, ClientBuilder, Endpoint, Error, IdError, InvalidArgument, JobEnqueued,
-    MaybeJob, Method, OneOrMany, Page, PageStream, Result, RetryPolicy, Timestamp, Transport,
+    ApiError, Auth, Client, ClientBuilder, Endpoint, Error, FromResponse, IdError, InvalidArgument,
+    JobEnqueued, MaybeJob, Method, OneOrMany, Page, PageStream, PathValue, Request, Response,
+    Result, RetryPolicy, Timestamp, Transport, paginate,
 };
 pub use losant_core::{
     ApiTokenId, ApplicationCertificateAuthorityId, ApplicationCertificateId, ApplicationId,

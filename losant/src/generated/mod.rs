@@ -163,7 +163,9 @@ pub mod webhook;
 pub mod models;
 
 pub mod prelude {
-    //! Every API trait of the enabled families, so that `use losant::prelude::*;` makes every call available on a [`Client`](losant_core::Client).
+    //! Every API trait of the enabled families, so that `use losant::prelude::*;` makes every call available on a [`Client`](losant_core::Client), and the stream extensions (`try_next`, `try_collect`, ...) for the `_stream` methods.
+
+    pub use losant_core::stream::{StreamExt as _, TryStreamExt as _};
 
     #[cfg(feature = "events")]
     pub use losant_events::{EventApi, EventsApi};
