@@ -1,4 +1,5 @@
-//! The HTTP client: [`Client`] and its [`ClientBuilder`].
+//! The HTTP client: [`Client`], its calls and their attempts ([`ClientBuilder`] is in
+//! `builder.rs`).
 
 use std::fmt;
 use std::sync::Arc;
@@ -6,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use reqwest::header::HeaderValue;
-use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
+use crate::builder::ClientBuilder;
 use crate::endpoint::Auth;
 use crate::error::{
     BodyTooLarge, Call, ConfigError, Error, Result, ScopeError, TimeoutError, TimeoutKind,
@@ -17,12 +18,9 @@ use crate::error::{
 use crate::redact::Redactor;
 use crate::request::Request;
 use crate::response::Response;
-use crate::retry::{Deadline, Failure, Next, Retry, RetryPolicy, SleepFuture, Sleeper};
+use crate::retry::{Deadline, Failure, Next, Retry, RetryPolicy, Sleeper};
 use crate::transport::Transport;
-use crate::wire::{
-    BaseUrl, HttpSettings, ReadError, authorization, check_base_url, classify, http_client,
-    read_body, to_reqwest,
-};
+use crate::wire::{BaseUrl, ReadError, classify, read_body, to_reqwest};
 
 /// The default base URL of the Losant API.
 pub const DEFAULT_BASE_URL: &str = "https://api.losant.com";
@@ -62,27 +60,28 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: reqwest::Client,
-    base_url: BaseUrl,
+/// What a client and its clones share; built by [`ClientBuilder::build`].
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: BaseUrl,
     /// `Bearer <token>`, marked sensitive; sent by the endpoints that take the token.
     /// `None` for a client built [`without_token`](ClientBuilder::without_token).
-    authorization: Option<HeaderValue>,
+    pub(crate) authorization: Option<HeaderValue>,
     /// Scrubs the token out of what the server sends back, built once: a call only
     /// scans. (The token is in the `Authorization` header value too; this copy adds
     /// no exposure.)
-    redactor: Redactor,
-    granted_scopes: Option<Vec<String>>,
-    max_response_bytes: usize,
-    connect_timeout: Option<Duration>,
-    attempt_timeout: Option<Duration>,
-    overall_timeout: Option<Duration>,
-    retry: RetryPolicy,
-    sleeper: Sleeper,
-    limiter: Option<Semaphore>,
+    pub(crate) redactor: Redactor,
+    pub(crate) granted_scopes: Option<Vec<String>>,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) overall_timeout: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) sleeper: Sleeper,
+    pub(crate) limiter: Option<Semaphore>,
 }
 
 impl Client {
@@ -327,223 +326,5 @@ impl fmt::Debug for Client {
             )
             .field("max_response_bytes", &self.inner.max_response_bytes)
             .finish_non_exhaustive()
-    }
-}
-
-/// Configures a [`Client`]. Every setting has a default except the token, which is
-/// required unless the client is built [`without_token`](Self::without_token).
-#[derive(Debug)]
-#[must_use]
-pub struct ClientBuilder {
-    base_url: String,
-    token: Option<SecretString>,
-    without_token: bool,
-    connect_timeout: Option<Duration>,
-    attempt_timeout: Option<Duration>,
-    overall_timeout: Option<Duration>,
-    retry: RetryPolicy,
-    sleeper: Sleeper,
-    max_concurrent_requests: Option<usize>,
-    user_agent: Option<String>,
-    accept_version: String,
-    granted_scopes: Option<Vec<String>>,
-    max_response_bytes: usize,
-    allow_insecure_http: bool,
-}
-
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        ClientBuilder {
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            token: None,
-            without_token: false,
-            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
-            attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
-            overall_timeout: Some(DEFAULT_OVERALL_TIMEOUT),
-            retry: RetryPolicy::default(),
-            sleeper: Sleeper::default(),
-            max_concurrent_requests: Some(DEFAULT_MAX_CONCURRENT_REQUESTS),
-            user_agent: None,
-            accept_version: DEFAULT_ACCEPT_VERSION.to_owned(),
-            granted_scopes: None,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            allow_insecure_http: false,
-        }
-    }
-}
-
-impl ClientBuilder {
-    /// The API token, sent as `Authorization: Bearer <token>`.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(SecretString::from(token.into()));
-        self
-    }
-
-    /// The base URL (default `https://api.losant.com`). A path prefix in it is kept:
-    /// `https://proxy.example/losant` sends `GET https://proxy.example/losant/applications/...`.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
-        self
-    }
-
-    /// Allows `http://` base URLs for hosts other than loopback. Off by default: the
-    /// token would cross the network in clear text.
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
-        self
-    }
-
-    /// Time allowed to establish a connection (default 10 s); `None` waits forever.
-    pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.connect_timeout = timeout.into();
-        self
-    }
-
-    /// Time allowed for one attempt, from sending to the end of the body (default
-    /// 30 s); `None` waits forever. A timed-out attempt of an idempotent endpoint is
-    /// retried.
-    pub fn attempt_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.attempt_timeout = timeout.into();
-        self
-    }
-
-    /// Time allowed for a whole call, every attempt and every wait between them
-    /// included (default 90 s); `None` waits forever. No retry starts past it.
-    pub fn overall_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.overall_timeout = timeout.into();
-        self
-    }
-
-    /// The retry policy (default: [`RetryPolicy::default`]; [`RetryPolicy::none`]
-    /// turns retries off).
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Replaces the wait between attempts (`tokio::time::sleep`), for tests that check
-    /// the delays the retry policy asks for without waiting them.
-    ///
-    /// ```
-    /// use std::sync::{Arc, Mutex};
-    /// use std::time::Duration;
-    ///
-    /// let waits = Arc::new(Mutex::new(Vec::<Duration>::new()));
-    /// let seen = Arc::clone(&waits);
-    /// let client = losant_core::Client::builder()
-    ///     .token("my-token")
-    ///     .sleeper(move |delay| {
-    ///         seen.lock().unwrap().push(delay);
-    ///         Box::pin(async {})
-    ///     })
-    ///     .build()?;
-    /// # Ok::<(), losant_core::Error>(())
-    /// ```
-    pub fn sleeper<F>(mut self, sleep: F) -> Self
-    where
-        F: Fn(Duration) -> SleepFuture + Send + Sync + 'static,
-    {
-        self.sleeper = Sleeper::new(sleep);
-        self
-    }
-
-    /// The most calls of this client (and its clones) in flight at once (default 64);
-    /// more wait their turn. `None` removes the limit.
-    pub fn max_concurrent_requests(mut self, limit: impl Into<Option<usize>>) -> Self {
-        self.max_concurrent_requests = limit.into();
-        self
-    }
-
-    /// The application's name and version, sent in `User-Agent` before this crate's.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
-        self
-    }
-
-    /// The `Accept-Version` header (default `^1.30.0`).
-    pub fn accept_version(mut self, version: impl Into<String>) -> Self {
-        self.accept_version = version.into();
-        self
-    }
-
-    /// The scopes the token was granted. When set, a call whose endpoint accepts none
-    /// of them fails with [`Error::InsufficientScope`] before anything is sent.
-    pub fn granted_scopes<I, S>(mut self, scopes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.granted_scopes = Some(scopes.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// The largest response body accepted, in bytes (default 16 MiB). A larger body
-    /// fails with [`Error::BodyTooLarge`] as soon as the limit is crossed.
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
-        self
-    }
-
-    /// Builds a client without a token, for the actions that take none (a device
-    /// authenticating with its key and secret, a user logging in, a public
-    /// dashboard): a call to an endpoint that needs the token fails with
-    /// [`Error::Config`] before anything is sent. A token set with
-    /// [`token`](Self::token) takes precedence.
-    ///
-    /// ```
-    /// let client = losant_core::Client::builder().without_token().build()?;
-    /// # Ok::<(), losant_core::Error>(())
-    /// ```
-    pub fn without_token(mut self) -> Self {
-        self.without_token = true;
-        self
-    }
-
-    /// Builds the client.
-    pub fn build(self) -> Result<Client> {
-        let token = match self.token {
-            Some(token) => {
-                if token.expose_secret().trim().is_empty() {
-                    return Err(ConfigError::error("the API token is empty"));
-                }
-                Some(token)
-            }
-            None if self.without_token => None,
-            None => {
-                return Err(ConfigError::error(
-                    "no API token: call `token(...)`, set LOSANT_API_TOKEN, or build `without_token()`",
-                ));
-            }
-        };
-        let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
-
-        let authorization = token
-            .as_ref()
-            .map(|token| authorization(token.expose_secret()))
-            .transpose()?;
-        let http = http_client(&HttpSettings {
-            accept_version: &self.accept_version,
-            user_agent: self.user_agent.as_deref(),
-            connect_timeout: self.connect_timeout,
-        })?;
-
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                authorization,
-                redactor: Redactor::new(token.as_ref().map_or("", |t| t.expose_secret())),
-                granted_scopes: self.granted_scopes,
-                max_response_bytes: self.max_response_bytes,
-                connect_timeout: self.connect_timeout,
-                attempt_timeout: self.attempt_timeout,
-                overall_timeout: self.overall_timeout,
-                retry: self.retry,
-                sleeper: self.sleeper,
-                limiter: self
-                    .max_concurrent_requests
-                    .map(|n| Semaphore::new(n.max(1))),
-            }),
-        })
     }
 }

@@ -246,6 +246,7 @@
 
 extern crate self as losant_core;
 
+mod builder;
 mod client;
 mod endpoint;
 mod error;
@@ -269,8 +270,9 @@ mod wire;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use builder::ClientBuilder;
 pub use client::{
-    Client, ClientBuilder, DEFAULT_ACCEPT_VERSION, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BASE_URL,
+    Client, DEFAULT_ACCEPT_VERSION, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_OVERALL_TIMEOUT,
 };

@@ -1,0 +1,235 @@
+//! [`ClientBuilder`]: every setting of a [`Client`], with its default.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Semaphore;
+
+use crate::client::{
+    Client, DEFAULT_ACCEPT_VERSION, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_OVERALL_TIMEOUT, Inner,
+};
+use crate::error::{ConfigError, Result};
+use crate::redact::Redactor;
+use crate::retry::{RetryPolicy, SleepFuture, Sleeper};
+use crate::wire::{HttpSettings, authorization, check_base_url, http_client};
+
+/// Configures a [`Client`]. Every setting has a default except the token, which is
+/// required unless the client is built [`without_token`](Self::without_token).
+#[derive(Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    base_url: String,
+    token: Option<SecretString>,
+    without_token: bool,
+    connect_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    overall_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    sleeper: Sleeper,
+    max_concurrent_requests: Option<usize>,
+    user_agent: Option<String>,
+    accept_version: String,
+    granted_scopes: Option<Vec<String>>,
+    max_response_bytes: usize,
+    allow_insecure_http: bool,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            token: None,
+            without_token: false,
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
+            overall_timeout: Some(DEFAULT_OVERALL_TIMEOUT),
+            retry: RetryPolicy::default(),
+            sleeper: Sleeper::default(),
+            max_concurrent_requests: Some(DEFAULT_MAX_CONCURRENT_REQUESTS),
+            user_agent: None,
+            accept_version: DEFAULT_ACCEPT_VERSION.to_owned(),
+            granted_scopes: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The API token, sent as `Authorization: Bearer <token>`.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(SecretString::from(token.into()));
+        self
+    }
+
+    /// The base URL (default `https://api.losant.com`). A path prefix in it is kept:
+    /// `https://proxy.example/losant` sends `GET https://proxy.example/losant/applications/...`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Allows `http://` base URLs for hosts other than loopback. Off by default: the
+    /// token would cross the network in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Time allowed to establish a connection (default 10 s); `None` waits forever.
+    pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.connect_timeout = timeout.into();
+        self
+    }
+
+    /// Time allowed for one attempt, from sending to the end of the body (default
+    /// 30 s); `None` waits forever. A timed-out attempt of an idempotent endpoint is
+    /// retried.
+    pub fn attempt_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.attempt_timeout = timeout.into();
+        self
+    }
+
+    /// Time allowed for a whole call, every attempt and every wait between them
+    /// included (default 90 s); `None` waits forever. No retry starts past it.
+    pub fn overall_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.overall_timeout = timeout.into();
+        self
+    }
+
+    /// The retry policy (default: [`RetryPolicy::default`]; [`RetryPolicy::none`]
+    /// turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Replaces the wait between attempts (`tokio::time::sleep`), for tests that check
+    /// the delays the retry policy asks for without waiting them.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use std::time::Duration;
+    ///
+    /// let waits = Arc::new(Mutex::new(Vec::<Duration>::new()));
+    /// let seen = Arc::clone(&waits);
+    /// let client = losant_core::Client::builder()
+    ///     .token("my-token")
+    ///     .sleeper(move |delay| {
+    ///         seen.lock().unwrap().push(delay);
+    ///         Box::pin(async {})
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), losant_core::Error>(())
+    /// ```
+    pub fn sleeper<F>(mut self, sleep: F) -> Self
+    where
+        F: Fn(Duration) -> SleepFuture + Send + Sync + 'static,
+    {
+        self.sleeper = Sleeper::new(sleep);
+        self
+    }
+
+    /// The most calls of this client (and its clones) in flight at once (default 64);
+    /// more wait their turn. `None` removes the limit.
+    pub fn max_concurrent_requests(mut self, limit: impl Into<Option<usize>>) -> Self {
+        self.max_concurrent_requests = limit.into();
+        self
+    }
+
+    /// The application's name and version, sent in `User-Agent` before this crate's.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// The `Accept-Version` header (default `^1.30.0`).
+    pub fn accept_version(mut self, version: impl Into<String>) -> Self {
+        self.accept_version = version.into();
+        self
+    }
+
+    /// The scopes the token was granted. When set, a call whose endpoint accepts none
+    /// of them fails with [`Error::InsufficientScope`] before anything is sent.
+    pub fn granted_scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.granted_scopes = Some(scopes.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The largest response body accepted, in bytes (default 16 MiB). A larger body
+    /// fails with [`Error::BodyTooLarge`] as soon as the limit is crossed.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Builds a client without a token, for the actions that take none (a device
+    /// authenticating with its key and secret, a user logging in, a public
+    /// dashboard): a call to an endpoint that needs the token fails with
+    /// [`Error::Config`] before anything is sent. A token set with
+    /// [`token`](Self::token) takes precedence.
+    ///
+    /// ```
+    /// let client = losant_core::Client::builder().without_token().build()?;
+    /// # Ok::<(), losant_core::Error>(())
+    /// ```
+    pub fn without_token(mut self) -> Self {
+        self.without_token = true;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client> {
+        let token = match self.token {
+            Some(token) => {
+                if token.expose_secret().trim().is_empty() {
+                    return Err(ConfigError::error("the API token is empty"));
+                }
+                Some(token)
+            }
+            None if self.without_token => None,
+            None => {
+                return Err(ConfigError::error(
+                    "no API token: call `token(...)`, set LOSANT_API_TOKEN, or build `without_token()`",
+                ));
+            }
+        };
+        let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
+
+        let authorization = token
+            .as_ref()
+            .map(|token| authorization(token.expose_secret()))
+            .transpose()?;
+        let http = http_client(&HttpSettings {
+            accept_version: &self.accept_version,
+            user_agent: self.user_agent.as_deref(),
+            connect_timeout: self.connect_timeout,
+        })?;
+
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                authorization,
+                redactor: Redactor::new(token.as_ref().map_or("", |t| t.expose_secret())),
+                granted_scopes: self.granted_scopes,
+                max_response_bytes: self.max_response_bytes,
+                connect_timeout: self.connect_timeout,
+                attempt_timeout: self.attempt_timeout,
+                overall_timeout: self.overall_timeout,
+                retry: self.retry,
+                sleeper: self.sleeper,
+                limiter: self
+                    .max_concurrent_requests
+                    .map(|n| Semaphore::new(n.max(1))),
+            }),
+        })
+    }
+}
