@@ -14,7 +14,8 @@ use crate::client::{
 use crate::error::{ConfigError, Result};
 use crate::redact::Redactor;
 use crate::retry::{RetryPolicy, SleepFuture, Sleeper};
-use crate::wire::{HttpSettings, authorization, check_base_url, http_client};
+use crate::throttle::{RateLimit, Throttle};
+use crate::wire::{HttpSettings, authorization, check_base_url, client_headers, http_client};
 
 /// Configures a [`Client`]. Every setting has a default except the token, which is
 /// required unless the client is built [`without_token`](Self::without_token).
@@ -35,6 +36,15 @@ pub struct ClientBuilder {
     granted_scopes: Option<Vec<String>>,
     max_response_bytes: usize,
     allow_insecure_http: bool,
+    rate_limits: Vec<RateLimit>,
+    http_client: Option<reqwest::Client>,
+    proxies: Vec<reqwest::Proxy>,
+    #[cfg(any(
+        feature = "rustls",
+        feature = "rustls-no-provider",
+        feature = "native-tls"
+    ))]
+    root_certificates: Vec<reqwest::Certificate>,
 }
 
 impl Default for ClientBuilder {
@@ -54,6 +64,15 @@ impl Default for ClientBuilder {
             granted_scopes: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
+            rate_limits: Vec::new(),
+            http_client: None,
+            proxies: Vec::new(),
+            #[cfg(any(
+                feature = "rustls",
+                feature = "rustls-no-provider",
+                feature = "native-tls"
+            ))]
+            root_certificates: Vec::new(),
         }
     }
 }
@@ -170,6 +189,65 @@ impl ClientBuilder {
         self
     }
 
+    /// A client-side rate limit (several may apply to one endpoint): a request over
+    /// it waits instead of being sent to be refused. See [`RateLimit`].
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limits.push(limit);
+        self
+    }
+
+    /// Sends every request through `http`, your own reqwest client: its proxies, root
+    /// certificates, client certificate, DNS, connection pool and TLS settings are
+    /// used as you built them.
+    ///
+    /// This client's own settings still apply: the base URL, the token (sent per
+    /// request), the `Accept`, `Accept-Version` and `User-Agent` headers (sent per
+    /// request), the attempt and overall timeouts, the retry policy, the concurrency
+    /// limit, the rate limits, the response size limit, redaction and tracing. The
+    /// connect timeout, [`proxy`](Self::proxy) and
+    /// [`add_root_certificate`](Self::add_root_certificate) do not: set them on `http`.
+    /// Build `http` with `redirect(Policy::none())`: a redirect it follows could carry
+    /// the token to another host.
+    ///
+    /// ```
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()?;
+    /// let client = losant_core::Client::builder().token("my-token").http_client(http).build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http_client = Some(http);
+        self
+    }
+
+    /// Sends requests through `proxy` (several may be given; the first that matches
+    /// a request is used).
+    ///
+    /// ```
+    /// let client = losant_core::Client::builder()
+    ///     .token("my-token")
+    ///     .proxy(reqwest::Proxy::https("http://proxy.internal:3128")?)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.proxies.push(proxy);
+        self
+    }
+
+    /// Trusts `certificate` as a root, besides the platform's (a company's own
+    /// certificate authority, a test server).
+    #[cfg(any(
+        feature = "rustls",
+        feature = "rustls-no-provider",
+        feature = "native-tls"
+    ))]
+    pub fn add_root_certificate(mut self, certificate: reqwest::Certificate) -> Self {
+        self.root_certificates.push(certificate);
+        self
+    }
+
     /// Builds a client without a token, for the actions that take none (a device
     /// authenticating with its key and secret, a user logging in, a public
     /// dashboard): a call to an endpoint that needs the token fails with
@@ -207,11 +285,22 @@ impl ClientBuilder {
             .as_ref()
             .map(|token| authorization(token.expose_secret()))
             .transpose()?;
-        let http = http_client(&HttpSettings {
+        let settings = HttpSettings {
             accept_version: &self.accept_version,
             user_agent: self.user_agent.as_deref(),
             connect_timeout: self.connect_timeout,
-        })?;
+            proxies: &self.proxies,
+            #[cfg(any(
+                feature = "rustls",
+                feature = "rustls-no-provider",
+                feature = "native-tls"
+            ))]
+            root_certificates: &self.root_certificates,
+        };
+        let (http, request_headers) = match self.http_client {
+            Some(http) => (http, Some(client_headers(&settings)?)),
+            None => (http_client(&settings)?, None),
+        };
 
         Ok(Client {
             inner: Arc::new(Inner {
@@ -229,7 +318,10 @@ impl ClientBuilder {
                 limiter: self
                     .max_concurrent_requests
                     .map(|n| Semaphore::new(n.max(1))),
+                throttles: self.rate_limits.into_iter().map(Throttle::new).collect(),
+                request_headers,
             }),
+            local: None,
         })
     }
 }

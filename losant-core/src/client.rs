@@ -6,19 +6,22 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
 use crate::builder::ClientBuilder;
 use crate::endpoint::Auth;
+use crate::endpoint::Endpoint;
 use crate::error::{
     BodyTooLarge, Call, ConfigError, Error, Result, ScopeError, TimeoutError, TimeoutKind,
 };
 use crate::redact::Redactor;
+use crate::request::CLIENT_HEADERS;
 use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{Deadline, Failure, Next, Retry, RetryPolicy, Sleeper};
+use crate::throttle::Throttle;
 use crate::transport::Transport;
 use crate::wire::{BaseUrl, ReadError, classify, read_body, to_reqwest};
 
@@ -61,6 +64,22 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    /// What this handle adds to the shared settings ([`with_header`](Client::with_header),
+    /// [`with_timeout`](Client::with_timeout)); `None` for the client as built.
+    pub(crate) local: Option<Arc<Local>>,
+}
+
+/// An overall timeout set on a handle: a limit, or none at all.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Overall(pub(crate) Option<Duration>);
+
+/// Settings of one handle on a client, over those it shares with its clones.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Local {
+    /// Headers sent on every request of this handle.
+    pub(crate) headers: HeaderMap,
+    /// The overall timeout of this handle's calls, replacing the client's.
+    pub(crate) overall_timeout: Option<Overall>,
 }
 
 /// What a client and its clones share; built by [`ClientBuilder::build`].
@@ -82,6 +101,11 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: Sleeper,
     pub(crate) limiter: Option<Semaphore>,
+    /// The client-side rate limits.
+    pub(crate) throttles: Vec<Throttle>,
+    /// The headers every request carries, when the HTTP client was brought by the
+    /// user (this crate's own client carries them as its default headers).
+    pub(crate) request_headers: Option<HeaderMap>,
 }
 
 impl Client {
@@ -119,6 +143,78 @@ impl Client {
         &self.inner.retry
     }
 
+    /// A handle on the same client (its connection pool, settings and limits) that
+    /// also sends `name: value` on every request, for a tenant, a trace or a test
+    /// tag; the client it came from is unchanged. The headers the client sets itself
+    /// (`Authorization`, `Accept`, `Content-Type`, ...) are refused.
+    ///
+    /// ```
+    /// # let client = losant_core::Client::new("my-token")?;
+    /// let tagged = client.with_header("X-Request-Source", "nightly-import")?;
+    /// # Ok::<(), losant_core::Error>(())
+    /// ```
+    pub fn with_header(&self, name: &str, value: &str) -> Result<Client> {
+        let lower = name.to_ascii_lowercase();
+        if CLIENT_HEADERS.contains(&lower.as_str()) {
+            return Err(ConfigError::error(format!(
+                "the header `{name}` is set by the client itself"
+            )));
+        }
+        let name = HeaderName::try_from(lower)
+            .map_err(|_| ConfigError::error(format!("`{name}` is not a header name")))?;
+        let value = HeaderValue::try_from(value).map_err(|_| {
+            ConfigError::error(format!("the value of `{name}` is not a valid header value"))
+        })?;
+        let mut local = self.local.as_deref().cloned().unwrap_or_default();
+        local.headers.insert(name, value);
+        Ok(self.with_local(local))
+    }
+
+    /// A handle on the same client whose calls end after `overall` in all (retries
+    /// and waits included) instead of the client's overall timeout; each attempt's
+    /// own timeout still applies within it. `None` lets calls run without an overall
+    /// limit.
+    ///
+    /// ```
+    /// # let client = losant_core::Client::new("my-token")?;
+    /// use std::time::Duration;
+    /// let quick = client.with_timeout(Duration::from_secs(5));
+    /// # Ok::<(), losant_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_timeout(&self, overall: impl Into<Option<Duration>>) -> Client {
+        let mut local = self.local.as_deref().cloned().unwrap_or_default();
+        local.overall_timeout = Some(Overall(overall.into()));
+        self.with_local(local)
+    }
+
+    fn with_local(&self, local: Local) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            local: Some(Arc::new(local)),
+        }
+    }
+
+    /// The overall timeout of this handle's calls.
+    fn overall_timeout(&self) -> Option<Duration> {
+        self.local
+            .as_ref()
+            .and_then(|local| local.overall_timeout)
+            .map_or(self.inner.overall_timeout, |Overall(timeout)| timeout)
+    }
+
+    /// Waits for every rate limit that applies to `endpoint`; whether one did.
+    async fn throttle(&self, endpoint: &Endpoint) -> bool {
+        let mut applied = false;
+        for throttle in &self.inner.throttles {
+            if throttle.limit().applies_to(endpoint) {
+                throttle.acquire().await;
+                applied = true;
+            }
+        }
+        applied
+    }
+
     /// One attempt within `timeout`; `clamped`: the timeout was cut to the overall
     /// deadline, so its firing ends the call.
     async fn attempt(
@@ -132,11 +228,7 @@ impl Client {
         };
         let Ok(outcome) = tokio::time::timeout(limit, self.exchange(request)).await else {
             let (kind, after, retry) = if clamped {
-                (
-                    TimeoutKind::Overall,
-                    self.inner.overall_timeout,
-                    Retry::Never,
-                )
+                (TimeoutKind::Overall, self.overall_timeout(), Retry::Never)
             } else {
                 (TimeoutKind::Attempt, Some(limit), Retry::IfIdempotent)
             };
@@ -155,13 +247,19 @@ impl Client {
         let inner = &*self.inner;
         let endpoint = request.endpoint();
         let fail = |error| classify(endpoint, error, inner.connect_timeout);
-        let builder = to_reqwest(
+        let mut builder = to_reqwest(
             &inner.http,
             &inner.base_url,
             inner.authorization.as_ref(),
             request,
         )
         .map_err(Failure::fatal)?;
+        if let Some(headers) = &inner.request_headers {
+            builder = builder.headers(headers.clone());
+        }
+        if let Some(local) = &self.local {
+            builder = builder.headers(local.headers.clone());
+        }
         let mut response = builder.send().await.map_err(fail)?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
@@ -191,19 +289,21 @@ impl Client {
         let policy = &self.inner.retry;
         let span = tracing::Span::current();
         let timing = tracing::enabled!(tracing::Level::DEBUG);
-        let deadline = Deadline::start(started, self.inner.overall_timeout);
+        let overall = self.overall_timeout();
+        let deadline = Deadline::start(started, overall);
         let overall_error = |attempts: u32| {
             Error::Timeout(Box::new(TimeoutError {
                 call: Call::new(Some(endpoint), attempts),
                 kind: TimeoutKind::Overall,
-                after: self.inner.overall_timeout,
+                after: overall,
             }))
         };
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let now = if attempt == 1 {
+            let throttled = !self.inner.throttles.is_empty() && self.throttle(endpoint).await;
+            let now = if attempt == 1 && !throttled {
                 started
             } else {
                 Instant::now()
@@ -318,7 +418,16 @@ impl fmt::Debug for Client {
             .field("granted_scopes", &self.inner.granted_scopes)
             .field("connect_timeout", &self.inner.connect_timeout)
             .field("attempt_timeout", &self.inner.attempt_timeout)
-            .field("overall_timeout", &self.inner.overall_timeout)
+            .field("overall_timeout", &self.overall_timeout())
+            .field(
+                "rate_limits",
+                &self
+                    .inner
+                    .throttles
+                    .iter()
+                    .map(Throttle::limit)
+                    .collect::<Vec<_>>(),
+            )
             .field("retry", &self.inner.retry)
             .field(
                 "max_concurrent_requests",

@@ -260,7 +260,10 @@ mod redact;
 pub mod request;
 pub mod response;
 mod retry;
+#[cfg(feature = "tower")]
+mod service;
 mod string_enum;
+mod throttle;
 mod timestamp;
 mod transport;
 pub mod validate;
@@ -298,6 +301,9 @@ pub use redact::Redactor;
 pub use request::Request;
 pub use response::{FromResponse, Response};
 pub use retry::{RetryPolicy, SleepFuture};
+#[cfg(feature = "tower")]
+pub use service::ServiceTransport;
+pub use throttle::RateLimit;
 pub use timestamp::{Timestamp, TimestampError};
 pub use transport::Transport;
 pub use validate::Validate;

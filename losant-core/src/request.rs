@@ -65,11 +65,103 @@ impl Request {
         &self.target
     }
 
-    /// Headers declared with `#[header = "..."]` arguments: lower-case names and
-    /// checked values.
+    /// The request's own headers: those of `#[header = "..."]` arguments (lower-case
+    /// names) and those a middleware set, with checked values. The client adds its own
+    /// (`Authorization`, `Accept`, ...) when sending.
     #[must_use]
     pub fn headers(&self) -> &[(&'static str, String)] {
         &self.headers
+    }
+
+    /// The value of the header `name` (any case), if the request has it.
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(have, _)| have.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Sets the header `name` to `value`, replacing one of the same name: what a
+    /// middleware (a [`Transport`] wrapping another) uses to add a tenant, a trace or a
+    /// request ID. The headers the client sets itself (`Authorization`, `Accept`,
+    /// `Accept-Version`, `User-Agent`, `Content-Type`, ...) cannot be set here, and the
+    /// value must be visible ASCII, spaces or tabs.
+    ///
+    /// ```
+    /// # use losant_core::__private::{endpoint, EndpointSpec, PathPart, RequestBuilder};
+    /// # use losant_core::{Auth, Endpoint, Method};
+    /// # static PING: Endpoint = endpoint(EndpointSpec { name: "ping", method: Method::Get, path: "/ping", parts: &[PathPart::Literal("/ping")], scope: "ping.get", accepted_scopes: &["ping.get"], auth: Auth::Token, read: true, idempotent: true });
+    /// # let mut request = RequestBuilder::new(&PING, &[]).finish()?;
+    /// request.set_header("X-Tenant", "greenhouse")?;
+    /// request.append_query("trace", "a b");
+    /// assert_eq!(request.header("x-tenant"), Some("greenhouse"));
+    /// assert_eq!(request.path_and_query(), "/ping?trace=a%20b");
+    /// assert!(request.set_header("Authorization", "Bearer other").is_err());
+    /// # Ok::<(), losant_core::Error>(())
+    /// ```
+    pub fn set_header(
+        &mut self,
+        name: &'static str,
+        value: &str,
+    ) -> std::result::Result<(), InvalidArgument> {
+        let lower = name.to_ascii_lowercase();
+        if lower.is_empty()
+            || !lower
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        {
+            return Err(invalid(
+                self.endpoint,
+                "header",
+                format!("`{name}` is not a header name"),
+            ));
+        }
+        if CLIENT_HEADERS.contains(&lower.as_str()) {
+            return Err(invalid(
+                self.endpoint,
+                "header",
+                format!("`{name}` is set by the client itself"),
+            ));
+        }
+        if let Some(bad) = value
+            .chars()
+            .find(|&c| !(c == '\t' || (' '..='~').contains(&c)))
+        {
+            return Err(invalid(
+                self.endpoint,
+                "header",
+                format!(
+                    "header `{name}` cannot hold the character {bad:?}: header values are visible ASCII"
+                ),
+            ));
+        }
+        self.remove_header(name);
+        self.headers.push((name, value.to_owned()));
+        Ok(())
+    }
+
+    /// Removes the header `name` (any case), returning its value.
+    pub fn remove_header(&mut self, name: &str) -> Option<String> {
+        let at = self
+            .headers
+            .iter()
+            .position(|(have, _)| have.eq_ignore_ascii_case(name))?;
+        Some(self.headers.remove(at).1)
+    }
+
+    /// Adds `key=value` to the query string, both percent-encoded as the generated
+    /// code encodes its query arguments.
+    pub fn append_query(&mut self, key: &str, value: &str) {
+        if self.query_start.is_none() {
+            self.target.push('?');
+            self.query_start = Some(self.target.len());
+        } else {
+            self.target.push('&');
+        }
+        encode_into(&mut self.target, key);
+        self.target.push('=');
+        encode_into(&mut self.target, value);
     }
 
     /// The JSON body, when the endpoint has a `#[body]` argument.
@@ -83,6 +175,20 @@ impl Request {
         self.body.take()
     }
 }
+
+/// The headers the client sets on every request: neither an argument nor a middleware
+/// may set them.
+pub(crate) const CLIENT_HEADERS: &[&str] = &[
+    "authorization",
+    "accept",
+    "accept-version",
+    "user-agent",
+    "content-type",
+    "content-length",
+    "host",
+    "transfer-encoding",
+    "connection",
+];
 
 /// Everything but RFC 3986 unreserved characters is encoded, so a value can never
 /// add a segment (`/`), start a query (`?`) or fragment (`#`), or be decoded into

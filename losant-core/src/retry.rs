@@ -46,7 +46,9 @@ impl fmt::Debug for Sleeper {
 /// Retried: connection failures before a response, timeouts of an attempt, and the
 /// statuses 429, 502, 503 and 504, for idempotent endpoints (GET, PUT, DELETE, or
 /// any declared `idempotent = true`). A POST or PATCH that is not declared idempotent
-/// is retried only when the connection failed before any byte of it was sent.
+/// is retried when the connection failed before any byte of it was sent, and on a
+/// 429 with `Retry-After`: the server refused it without processing it and said when
+/// to come back.
 ///
 /// Between attempts the client waits a random time between zero and
 /// `min(max_delay, base_delay × 2^(attempt − 1))` ("full jitter"), or what the
@@ -224,7 +226,12 @@ impl RetryPolicy {
                     body,
                 }))))
             }
-            _ if !endpoint.is_idempotent() || attempt >= self.max_attempts => {
+            // A 429 that says when to come back refused the request without
+            // processing it: any method may try again. Other statuses only for
+            // idempotent endpoints.
+            _ if attempt >= self.max_attempts
+                || !(endpoint.is_idempotent() || (status == 429 && retry_after.is_some())) =>
+            {
                 Next::Done(Ok(response))
             }
             wait => Next::RetryAfter(wait.unwrap_or_else(|| self.backoff(attempt))),

@@ -33,13 +33,17 @@ pub(crate) struct HttpSettings<'a> {
     pub(crate) accept_version: &'a str,
     pub(crate) user_agent: Option<&'a str>,
     pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) proxies: &'a [reqwest::Proxy],
+    #[cfg(any(
+        feature = "rustls",
+        feature = "rustls-no-provider",
+        feature = "native-tls"
+    ))]
+    pub(crate) root_certificates: &'a [reqwest::Certificate],
 }
 
-/// The reqwest client every request goes through: the headers every request carries
-/// (the token is added per request, for the endpoints that take it), no redirects,
-/// the connect timeout. (The attempt timeout is the client's own, around the whole
-/// attempt: reqwest's would box a timer and wrap the body on every request.)
-pub(crate) fn http_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client> {
+/// The headers every request carries: `Accept`, `Accept-Version`, `User-Agent`.
+pub(crate) fn client_headers(settings: &HttpSettings<'_>) -> Result<HeaderMap> {
     let accept_version = HeaderValue::try_from(settings.accept_version).map_err(|_| {
         ConfigError::error("the Accept-Version value is not a valid HTTP header value")
     })?;
@@ -54,12 +58,32 @@ pub(crate) fn http_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client
     headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(HeaderName::from_static("accept-version"), accept_version);
     headers.insert(header::USER_AGENT, user_agent);
+    Ok(headers)
+}
 
+/// The reqwest client every request goes through: the headers every request carries
+/// (the token is added per request, for the endpoints that take it), no redirects,
+/// the connect timeout, the proxies and extra root certificates. (The attempt
+/// timeout is the client's own, around the whole attempt: reqwest's would box a
+/// timer and wrap the body on every request.) Responses are decompressed by the
+/// enabled `gzip`, `brotli` and `zstd` features, before the size limit counts them.
+pub(crate) fn http_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client> {
     let mut http = reqwest::Client::builder()
-        .default_headers(headers)
+        .default_headers(client_headers(settings)?)
         .redirect(reqwest::redirect::Policy::none());
     if let Some(timeout) = settings.connect_timeout {
         http = http.connect_timeout(timeout);
+    }
+    for proxy in settings.proxies {
+        http = http.proxy(proxy.clone());
+    }
+    #[cfg(any(
+        feature = "rustls",
+        feature = "rustls-no-provider",
+        feature = "native-tls"
+    ))]
+    if !settings.root_certificates.is_empty() {
+        http = http.tls_certs_merge(settings.root_certificates.iter().cloned());
     }
     http.build()
         .map_err(|e| ConfigError::error(format!("the HTTP client could not be built: {e}")))

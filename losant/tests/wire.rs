@@ -13,7 +13,6 @@ use losant::models::{
     DevicesPatchUpdateFields, DevicesTagFilter, TimeSeriesQuery,
 };
 use losant::prelude::*;
-use losant::stream::StreamExt as _;
 use losant::validate::Validate;
 use losant::{ApplicationId, Client, DeviceId, Error, MaybeJob, OneOrMany};
 use serde_json::json;

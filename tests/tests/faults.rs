@@ -381,11 +381,31 @@ async fn a_retry_after_beyond_the_cap_ends_the_call_with_a_rate_limit_error() {
 }
 
 #[tokio::test]
-async fn a_429_on_a_post_is_not_retried_but_keeps_its_retry_after() {
+async fn a_429_that_says_when_is_retried_for_a_post_and_other_refusals_are_not() {
+    // The server refused the creation without processing it and said when to come
+    // back: the POST is sent again after that wait.
     let server = ScriptedServer::start(vec![
         Step::with_headers(
             429,
             &[("retry-after", "3")],
+            r#"{"type":"RateLimit","message":"Over rate limit, request throttled"}"#,
+        ),
+        Step::json(200, "{}"),
+    ])
+    .await;
+    let (client, recorded) = recording_client(&server.url(), RetryPolicy::default());
+    client
+        .create_thing(&serde_json::json!({"a": 1}))
+        .await
+        .unwrap();
+    assert_eq!(server.request_count(), 2);
+    assert_eq!(waits(&recorded), [Duration::from_secs(3)]);
+
+    // Without `Retry-After`, a 429 to a POST ends the call: nothing says the request
+    // was not processed, nor when to come back.
+    let server = ScriptedServer::start(vec![
+        Step::json(
+            429,
             r#"{"type":"RateLimit","message":"Over rate limit, request throttled"}"#,
         ),
         Step::json(200, "{}"),
@@ -397,7 +417,6 @@ async fn a_429_on_a_post_is_not_retried_but_keeps_its_retry_after() {
         .await
         .unwrap_err();
     assert!(error.is_rate_limited());
-    assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
     assert_eq!(
         error.as_api().unwrap().message(),
         Some("Over rate limit, request throttled")
@@ -405,7 +424,12 @@ async fn a_429_on_a_post_is_not_retried_but_keeps_its_retry_after() {
     assert_eq!(server.request_count(), 1);
     assert!(waits(&recorded).is_empty());
 
-    // Declared idempotent, the same POST is retried.
+    // A 503 to a POST may have been processed: not retried...
+    let server = ScriptedServer::start(vec![Step::json(503, "{}"), Step::json(200, "{}")]).await;
+    let (client, _) = recording_client(&server.url(), RetryPolicy::default());
+    assert!(client.create_thing(&serde_json::json!({})).await.is_err());
+    assert_eq!(server.request_count(), 1);
+    // ...unless the endpoint is declared idempotent.
     let server = ScriptedServer::start(vec![Step::json(503, "{}"), Step::json(200, "{}")]).await;
     let (client, _) = recording_client(&server.url(), RetryPolicy::default());
     client.search_things(&serde_json::json!({})).await.unwrap();

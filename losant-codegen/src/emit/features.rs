@@ -4,6 +4,9 @@ use crate::Error;
 use crate::api::Api;
 use std::fmt::Write as _;
 
+/// The transport features on by default, as in `losant-core`.
+const TRANSPORT_DEFAULTS: &[&str] = &["rustls", "http2"];
+
 const BEGIN: &str = "# BEGIN generated features\n";
 const END: &str = "# END generated features\n";
 
@@ -14,7 +17,8 @@ pub fn lines(api: &Api) -> String {
     names.push("events");
     names.sort_unstable();
     let mut out = String::from("default = [\n");
-    for name in &names {
+    // The transport's defaults (defined by hand below the markers), then every family.
+    for name in TRANSPORT_DEFAULTS.iter().chain(&names) {
         let _ = writeln!(out, "    \"{name}\",");
     }
     out.push_str("]\n");

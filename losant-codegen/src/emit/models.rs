@@ -86,6 +86,7 @@ impl Layout {
             group.users.extend(users.iter().map(module_of));
             enum_file.insert(id, file);
         }
+        close_users(types, &mut files, &struct_file, &enum_file);
         let names: BTreeSet<&str> = types
             .structs
             .iter()
@@ -114,6 +115,52 @@ impl Layout {
             enum_file,
             defaults: defaults(types),
             checked: checked(types),
+        }
+    }
+}
+
+/// A file is compiled for the features of every file whose models use one of its
+/// own: a model compiled for a feature needs the types of its fields too.
+fn close_users(
+    types: &Types,
+    files: &mut BTreeMap<String, Group>,
+    struct_file: &BTreeMap<StructId, String>,
+    enum_file: &BTreeMap<EnumId, String>,
+) {
+    let mut needs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (&id, file) in struct_file {
+        let mut stack: Vec<&Shape> = types.structs[id].fields.iter().map(|f| &f.shape).collect();
+        while let Some(shape) = stack.pop() {
+            let target = match &shape.ty {
+                Ty::Struct(other) => struct_file.get(other),
+                Ty::Enum(other) => enum_file.get(other),
+                Ty::List(item) | Ty::Map(item) | Ty::OneOrMany(item) => {
+                    stack.push(item);
+                    None
+                }
+                _ => None,
+            };
+            if let Some(target) = target.filter(|target| *target != file) {
+                needs
+                    .entry(file.clone())
+                    .or_default()
+                    .insert(target.clone());
+            }
+        }
+    }
+    loop {
+        let mut changed = false;
+        for (file, targets) in &needs {
+            let users = files[file].users.clone();
+            for target in targets {
+                let group = files.get_mut(target).expect("every model has a file");
+                let before = group.users.len();
+                group.users.extend(users.iter().cloned());
+                changed |= group.users.len() != before;
+            }
+        }
+        if !changed {
+            return;
         }
     }
 }
