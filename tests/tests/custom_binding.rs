@@ -280,8 +280,11 @@ async fn an_empty_204_is_a_unit_result() {
         DeviceApiEndpoints::SEND_COMMAND.accepted_scopes(),
         [
             "all.Application",
+            "all.Application.bounded",
             "all.Organization",
+            "all.Organization.bounded",
             "all.User",
+            "all.User.bounded",
             "device.*",
             "device.sendCommand"
         ]

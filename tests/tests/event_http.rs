@@ -427,8 +427,11 @@ async fn a_token_without_the_scope_sends_nothing() {
         scope.accepted(),
         [
             "all.Application",
+            "all.Application.bounded",
             "all.Organization",
+            "all.Organization.bounded",
             "all.User",
+            "all.User.bounded",
             "event.*",
             "event.patch"
         ]

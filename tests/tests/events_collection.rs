@@ -243,10 +243,13 @@ fn accepted_scopes_equal_the_reference() {
     let read = |action: &str| {
         vec![
             "all.Application".to_owned(),
+            "all.Application.bounded".to_owned(),
             "all.Application.read".to_owned(),
             "all.Organization".to_owned(),
+            "all.Organization.bounded".to_owned(),
             "all.Organization.read".to_owned(),
             "all.User".to_owned(),
+            "all.User.bounded".to_owned(),
             "all.User.read".to_owned(),
             "events.*".to_owned(),
             format!("events.{action}"),
@@ -255,8 +258,11 @@ fn accepted_scopes_equal_the_reference() {
     let write = |action: &str| {
         vec![
             "all.Application".to_owned(),
+            "all.Application.bounded".to_owned(),
             "all.Organization".to_owned(),
+            "all.Organization.bounded".to_owned(),
             "all.User".to_owned(),
+            "all.User.bounded".to_owned(),
             "events.*".to_owned(),
             format!("events.{action}"),
         ]

@@ -1,4 +1,4 @@
-//! The endpoint metadata of the Event operations equals the API reference.
+//! The endpoint metadata of the Event operations equals the API reference (1.30.0).
 
 use losant_core::{Endpoint, Method};
 use losant_events::EventApiEndpoints;
@@ -9,10 +9,13 @@ fn accepted_scopes_equal_the_reference_lists() {
         EventApiEndpoints::GET_EVENT.accepted_scopes(),
         [
             "all.Application",
+            "all.Application.bounded",
             "all.Application.read",
             "all.Organization",
+            "all.Organization.bounded",
             "all.Organization.read",
             "all.User",
+            "all.User.bounded",
             "all.User.read",
             "event.*",
             "event.get",
@@ -22,8 +25,11 @@ fn accepted_scopes_equal_the_reference_lists() {
         EventApiEndpoints::PATCH_EVENT.accepted_scopes(),
         [
             "all.Application",
+            "all.Application.bounded",
             "all.Organization",
+            "all.Organization.bounded",
             "all.User",
+            "all.User.bounded",
             "event.*",
             "event.patch"
         ]
@@ -32,8 +38,11 @@ fn accepted_scopes_equal_the_reference_lists() {
         EventApiEndpoints::DELETE_EVENT.accepted_scopes(),
         [
             "all.Application",
+            "all.Application.bounded",
             "all.Organization",
+            "all.Organization.bounded",
             "all.User",
+            "all.User.bounded",
             "event.*",
             "event.delete"
         ]
