@@ -172,7 +172,7 @@ impl ClientBuilder {
     }
 
     /// The scopes the token was granted. When set, a call whose endpoint accepts none
-    /// of them fails with [`Error::InsufficientScope`] before anything is sent.
+    /// of them fails with [`Error::InsufficientScope`](crate::Error::InsufficientScope) before anything is sent.
     pub fn granted_scopes<I, S>(mut self, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -183,7 +183,7 @@ impl ClientBuilder {
     }
 
     /// The largest response body accepted, in bytes (default 16 MiB). A larger body
-    /// fails with [`Error::BodyTooLarge`] as soon as the limit is crossed.
+    /// fails with [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) as soon as the limit is crossed.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
         self
@@ -251,7 +251,7 @@ impl ClientBuilder {
     /// Builds a client without a token, for the actions that take none (a device
     /// authenticating with its key and secret, a user logging in, a public
     /// dashboard): a call to an endpoint that needs the token fails with
-    /// [`Error::Config`] before anything is sent. A token set with
+    /// [`Error::Config`](crate::Error::Config) before anything is sent. A token set with
     /// [`token`](Self::token) takes precedence.
     ///
     /// ```
