@@ -2,13 +2,15 @@
 //! `builder.rs`).
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::sync::Semaphore;
-use tracing::Instrument;
 
 use crate::builder::ClientBuilder;
 use crate::endpoint::Auth;
@@ -226,7 +228,11 @@ impl Client {
         let Some(limit) = timeout else {
             return self.exchange(request).await;
         };
-        let Ok(outcome) = tokio::time::timeout(limit, self.exchange(request)).await else {
+        // Pinned where they are: wrapping the exchange in `tokio::time::timeout` would
+        // copy its whole state into the wrapper on every attempt.
+        let exchange = std::pin::pin!(self.exchange(request));
+        let sleep = std::pin::pin!(tokio::time::sleep(limit));
+        let Some(outcome) = (WithTimeout { future: exchange, sleep }).await else {
             let (kind, after, retry) = if clamped {
                 (TimeoutKind::Overall, self.overall_timeout(), Retry::Never)
             } else {
@@ -406,7 +412,44 @@ impl Client {
             }
             result
         };
-        call.instrument(span).await
+        // Pinned in place and polled inside the span (what `Instrument` does, without
+        // copying the call's state into a wrapper).
+        let call = std::pin::pin!(call);
+        InSpan { span: &span, future: call }.await
+    }
+}
+
+/// Polls `future` with `span` entered, as `tracing::Instrument` does, borrowing the
+/// future where it is pinned instead of taking it by value.
+struct InSpan<'a, F> {
+    span: &'a tracing::Span,
+    future: Pin<&'a mut F>,
+}
+
+impl<F: Future> Future for InSpan<'_, F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = &mut *self;
+        let _entered = this.span.enter();
+        this.future.as_mut().poll(cx)
+    }
+}
+
+/// `future`, or `None` once `sleep` ends first; both borrowed where they are pinned.
+struct WithTimeout<'a, F> {
+    future: Pin<&'a mut F>,
+    sleep: Pin<&'a mut tokio::time::Sleep>,
+}
+
+impl<F: Future> Future for WithTimeout<'_, F> {
+    type Output = Option<F::Output>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Poll::Ready(output) = self.future.as_mut().poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        self.sleep.as_mut().poll(cx).map(|()| None)
     }
 }
 
