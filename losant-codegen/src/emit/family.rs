@@ -488,6 +488,7 @@ fn response_enum(
         if fallback.is_none() {
             fallback = Some(decode);
         } else {
+            let status = proc_macro2::Literal::u16_unsuffixed(*status);
             arms.push(quote!(#status => #decode,));
         }
     }

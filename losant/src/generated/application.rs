@@ -773,8 +773,8 @@ pub enum CloneApplicationResponse {
 impl FromResponse for CloneApplicationResponse {
     fn from_response(endpoint: &'static Endpoint, response: &Response) -> Result<Self> {
         match response.status() {
-            201u16 => decode(endpoint, response).map(Self::Created),
-            202u16 => decode(endpoint, response).map(Self::Accepted),
+            201 => decode(endpoint, response).map(Self::Created),
+            202 => decode(endpoint, response).map(Self::Accepted),
             _ => decode(endpoint, response).map(Self::Ok),
         }
     }

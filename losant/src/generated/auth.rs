@@ -94,7 +94,7 @@ pub enum SsoDomainAuthResponse {
 impl FromResponse for SsoDomainAuthResponse {
     fn from_response(endpoint: &'static Endpoint, response: &Response) -> Result<Self> {
         match response.status() {
-            204u16 => Ok(Self::NoContent),
+            204 => Ok(Self::NoContent),
             _ => decode(endpoint, response).map(Self::Ok),
         }
     }
