@@ -4,8 +4,8 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -232,7 +232,12 @@ impl Client {
         // copy its whole state into the wrapper on every attempt.
         let exchange = std::pin::pin!(self.exchange(request));
         let sleep = std::pin::pin!(tokio::time::sleep(limit));
-        let Some(outcome) = (WithTimeout { future: exchange, sleep }).await else {
+        let Some(outcome) = (WithTimeout {
+            future: exchange,
+            sleep,
+        })
+        .await
+        else {
             let (kind, after, retry) = if clamped {
                 (TimeoutKind::Overall, self.overall_timeout(), Retry::Never)
             } else {
@@ -415,7 +420,11 @@ impl Client {
         // Pinned in place and polled inside the span (what `Instrument` does, without
         // copying the call's state into a wrapper).
         let call = std::pin::pin!(call);
-        InSpan { span: &span, future: call }.await
+        InSpan {
+            span: &span,
+            future: call,
+        }
+        .await
     }
 }
 
