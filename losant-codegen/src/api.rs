@@ -710,6 +710,7 @@ impl ActionBuilder<'_> {
             origin: Origin::Param(format!("{}.{}", self.resource_name, self.action_name)),
             place: format!("{}.{}?{}", self.resource_name, self.action_name, param.name),
             priority: 2,
+            fallback: None,
         };
         self.types.shape(&self.spec.schemas, &schema, &context)
     }

@@ -195,6 +195,18 @@ pub struct StructDef {
     pub newtype: bool,
 }
 
+impl StructDef {
+    /// Records names the struct could take, each with the place it was met under it.
+    fn add_names(&mut self, names: [Option<(u8, usize, String)>; 3], origin: &Origin) {
+        for candidate in names.into_iter().flatten() {
+            self.origins
+                .entry(candidate.2.clone())
+                .or_insert_with(|| origin.clone());
+            self.candidates.insert(candidate);
+        }
+    }
+}
+
 /// A generated string enum.
 #[derive(Debug)]
 pub struct EnumDef {
@@ -245,6 +257,9 @@ pub struct Context<'a> {
     pub place: String,
     /// Priority of the names made here (0: a schema's own name).
     pub priority: u8,
+    /// The name a struct made here takes when every other name it could take is
+    /// taken: `InstanceMembersItem` for an element of `members` in `Instance`.
+    pub fallback: Option<String>,
 }
 
 /// The ID kinds and the field names that say them: the 39 kinds of the API's path
@@ -388,6 +403,41 @@ pub fn pattern_variant(source: &str) -> Option<&'static str> {
     })
 }
 
+/// The keys of a schema that document it without changing the type it makes.
+const DOCUMENTATION_KEYS: &[&str] = &["$schema", "title", "description"];
+
+/// A schema without its documentation, as text: two schemas that differ only in
+/// titles and descriptions make the same type, so they are one struct.
+fn structure_key(node: &Map<String, Value>) -> String {
+    fn strip(schema: &Value) -> Value {
+        let Value::Object(node) = schema else {
+            return schema.clone();
+        };
+        node.iter()
+            .filter(|(key, _)| !DOCUMENTATION_KEYS.contains(&key.as_str()))
+            .map(|(key, value)| {
+                let value = match (key.as_str(), value) {
+                    // Maps from a name (which may be `title`) to a schema.
+                    ("properties" | "patternProperties", Value::Object(named)) => Value::Object(
+                        named
+                            .iter()
+                            .map(|(name, schema)| (name.clone(), strip(schema)))
+                            .collect(),
+                    ),
+                    ("oneOf" | "anyOf" | "allOf", Value::Array(schemas)) => {
+                        Value::Array(schemas.iter().map(strip).collect())
+                    }
+                    ("items" | "additionalProperties", schema) => strip(schema),
+                    (_, value) => value.clone(),
+                };
+                (key.clone(), value)
+            })
+            .collect::<Map<String, Value>>()
+            .into()
+    }
+    strip(&Value::Object(node.clone())).to_string()
+}
+
 fn usize_of(node: &Map<String, Value>, key: &str) -> Option<usize> {
     node.get(key)
         .and_then(Value::as_u64)
@@ -418,6 +468,7 @@ impl Types {
             origin: Origin::Root(name.to_owned()),
             place: name.to_owned(),
             priority: 0,
+            fallback: None,
         };
         let shape = if name.starts_with("advanced") {
             self.count(&context, ValueWhy::AdvancedQuery);
@@ -608,21 +659,7 @@ impl Types {
                 Shape::value(ValueWhy::Untyped)
             }
             "array" => {
-                let item_context = Context {
-                    name: join_names(&context.name, &item_name(context.field)),
-                    field: context.field,
-                    own_id: context.own_id,
-                    origin: match &context.origin {
-                        Origin::Field { parent, field, .. } => Origin::Field {
-                            parent: *parent,
-                            field: field.clone(),
-                            item: true,
-                        },
-                        other => other.clone(),
-                    },
-                    place: format!("{}[]", context.place),
-                    priority: context.priority.max(1),
-                };
+                let item_context = context.item();
                 let item = match node.get("items") {
                     Some(items) if items.is_object() => {
                         self.shape(schemas, items, &item_context)?
@@ -746,7 +783,7 @@ impl Types {
             .and_then(|id| id.get("pattern"))
             .and_then(Value::as_str)
             == Some(ID_PATTERN);
-        let mut key = serde_json::to_string(node).unwrap_or_default();
+        let mut key = structure_key(node);
         if has_own_id {
             key.push('|');
             key.push_str(context.own_id.unwrap_or("ResourceId"));
@@ -760,26 +797,22 @@ impl Types {
             .map(pascal)
             .filter(|title| !title.is_empty())
             .map(|title| (context.priority.min(1), 0, title));
+        // The last resort when every other name is taken, rather than a number.
+        let fallback = context
+            .fallback
+            .as_ref()
+            .map(|name| (u8::MAX, name.len(), name.clone()));
+        let names = [Some(candidate), titled, fallback];
         if let Some(&id) = self.struct_keys.get(&key) {
-            let def = &mut self.structs[id];
-            for candidate in [Some(candidate), titled].into_iter().flatten() {
-                def.origins
-                    .entry(candidate.2.clone())
-                    .or_insert_with(|| context.origin.clone());
-                def.candidates.insert(candidate);
-            }
+            self.structs[id].add_names(names, &context.origin);
             return Ok(Shape::new(Ty::Struct(id)));
         }
         let id = self.structs.len();
         self.struct_keys.insert(key, id);
         self.structs.push(StructDef {
             name: String::new(),
-            origins: [Some(&candidate), titled.as_ref()]
-                .into_iter()
-                .flatten()
-                .map(|(_, _, name)| (name.clone(), context.origin.clone()))
-                .collect(),
-            candidates: [Some(candidate), titled].into_iter().flatten().collect(),
+            origins: BTreeMap::new(),
+            candidates: BTreeSet::new(),
             fields: Vec::new(),
             open: pattern_properties.is_some_and(|p| !p.is_empty()) || additional.is_some(),
             roots: BTreeSet::new(),
@@ -792,6 +825,7 @@ impl Types {
             request: false,
             newtype: false,
         });
+        self.structs[id].add_names(names, &context.origin);
         let fields = self.fields(schemas, node, properties, id, context)?;
         self.structs[id].fields = fields;
         Ok(Shape::new(Ty::Struct(id)))
@@ -830,6 +864,7 @@ impl Types {
                 },
                 place: format!("{}.{json}", context.place),
                 priority: context.priority.max(1),
+                fallback: None,
             };
             let field_context = Context {
                 // A list or a map names its items after the parent and the field
@@ -911,21 +946,7 @@ impl Types {
             self.count(context, ValueWhy::OpenObject);
             return Ok(Shape::value(ValueWhy::OpenObject));
         };
-        let entry_context = Context {
-            name: join_names(&context.name, &item_name(context.field)),
-            field: context.field,
-            own_id: None,
-            origin: match &context.origin {
-                Origin::Field { parent, field, .. } => Origin::Field {
-                    parent: *parent,
-                    field: field.clone(),
-                    item: true,
-                },
-                other => other.clone(),
-            },
-            place: format!("{}{{}}", context.place),
-            priority: context.priority.max(1),
-        };
+        let entry_context = context.entry();
         let value = self.shape(schemas, value_schema, &entry_context)?;
         let mut shape = Shape::new(Ty::Map(Box::new(value)));
         shape.limits.entries = bounds(node, "minProperties", "maxProperties");
@@ -1028,7 +1049,39 @@ impl Types {
     }
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The context of one item of the list this context's field holds.
+    fn item(&self) -> Context<'a> {
+        Context {
+            name: join_names(&self.name, &item_name(self.field)),
+            field: self.field,
+            own_id: self.own_id,
+            origin: match &self.origin {
+                Origin::Field { parent, field, .. } => Origin::Field {
+                    parent: *parent,
+                    field: field.clone(),
+                    item: true,
+                },
+                other => other.clone(),
+            },
+            place: format!("{}[]", self.place),
+            priority: self.priority.max(1),
+            fallback: (!self.field.is_empty())
+                .then(|| format!("{}Item", join_names(&self.name, &pascal(self.field)))),
+        }
+    }
+
+    /// The context of one value of the map this context's field holds: named like
+    /// an item, without the document's own ID kind.
+    fn entry(&self) -> Context<'a> {
+        Context {
+            own_id: None,
+            place: format!("{}{{}}", self.place),
+            fallback: None,
+            ..self.item()
+        }
+    }
+
     fn origin_is_item(&self) -> bool {
         matches!(self.origin, Origin::Field { item: true, .. })
     }
@@ -1135,6 +1188,57 @@ mod tests {
         assert_eq!(types.structs[id].name, "Device");
         let device = &types.structs[id];
         assert_eq!(device.fields[0].shape.ty, Ty::Id("DeviceId"));
+    }
+
+    #[test]
+    fn schemas_that_differ_only_in_documentation_are_one_type() {
+        let member = |description: &str| {
+            json!({"description": description, "type": "object",
+                "properties": {"role": {"type": "string", "description": description}}})
+        };
+        let types = build(&[
+            ("member", member("One member")),
+            (
+                "members",
+                json!({"type": "object", "properties": {
+                    "items": {"type": "array", "items": member("A member of a list")}
+                }}),
+            ),
+            // A property named like a documentation key is structure, not documentation.
+            (
+                "note",
+                json!({"type": "object", "properties": {"description": {"type": "string"}}}),
+            ),
+            (
+                "other",
+                json!({"type": "object", "properties": {"title": {"type": "string"}}}),
+            ),
+        ]);
+        let names: BTreeSet<&str> = types.structs.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            BTreeSet::from(["Member", "Members", "Note", "Other"])
+        );
+    }
+
+    #[test]
+    fn an_item_whose_names_are_taken_is_named_after_its_list() {
+        let types = build(&[
+            (
+                "instanceMember",
+                json!({"type": "object", "properties": {"email": {"type": "string"}}}),
+            ),
+            (
+                "instance",
+                json!({"type": "object", "properties": {"members": {"type": "array", "items":
+                    {"type": "object", "properties": {"userId": {"type": "string"}}}}}}),
+            ),
+        ]);
+        let names: BTreeSet<&str> = types.structs.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            BTreeSet::from(["Instance", "InstanceMember", "InstanceMembersItem"])
+        );
     }
 
     #[test]

@@ -144,7 +144,7 @@ fn every_model_round_trips_an_instance_of_its_schema() {
     report.round_trip::<DeviceAttributes>("deviceAttributes");
     report.round_trip::<OneOrMany<DeviceClass>>("deviceClassFilter");
     report.round_trip::<DeviceCommand>("deviceCommand");
-    report.round_trip::<Vec<DeviceCommandsItem>>("deviceCommands");
+    report.round_trip::<Vec<DeviceCommand>>("deviceCommands");
     report.round_trip::<DeviceCounts>("deviceCounts");
     report.round_trip::<DeviceCredentials>("deviceCredentials");
     report.round_trip::<DeviceDataExport>("deviceDataExport");
@@ -299,7 +299,7 @@ fn every_model_round_trips_an_instance_of_its_schema() {
     report.round_trip::<OrgInviteResultUser>("orgInviteResultUser");
     report.round_trip::<OrgInviteUser>("orgInviteUser");
     report.round_trip::<Vec<OrganizationInvitation>>("orgInvites");
-    report.round_trip::<Vec<OrganizationInvitationInformationForUser>>("orgInvitesUser");
+    report.round_trip::<Vec<OrgInviteUser>>("orgInvitesUser");
     report.round_trip::<OrgMemberPatch>("orgMemberPatch");
     report.round_trip::<OrgPatch>("orgPatch");
     report.round_trip::<OrgPost>("orgPost");

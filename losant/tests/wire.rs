@@ -10,7 +10,7 @@ use losant::device::{GetDeviceOptions, GetDevicesOptions, PatchDeviceOptions};
 use losant::models::DeviceCredentials;
 use losant::models::{
     DeviceClass, DevicePatch, DeviceState, DeviceStateOrStates, DeviceTag, DevicesPatch,
-    DevicesPatchUpdateFields, DevicesTagFilter, TimeSeriesQuery,
+    DevicesTagFilter, TimeSeriesQuery,
 };
 use losant::prelude::*;
 use losant::validate::Validate;
@@ -402,7 +402,7 @@ async fn a_202_answer_is_the_queued_job() {
         .await;
     let patch = DevicesPatch {
         device_ids: Some(vec![DEVICE]),
-        update_fields: Some(DevicesPatchUpdateFields {
+        update_fields: Some(DevicePatch {
             device_class: Some(DeviceClass::Gateway),
             ..Default::default()
         }),

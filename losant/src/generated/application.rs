@@ -18,11 +18,9 @@ pub use crate::models::{
     ApplicationImportExecutionsItemValidationError, ApplicationPatch, ApplicationPost,
     ApplicationReadme, ApplicationReadmePatch, ApplicationSearchResultItem,
     ApplicationSearchResultItemMetadata, ApplicationSearchResultItemType, ApplicationSummary,
-    ApplicationSummaryNotebookStats, ApplicationSummaryPayloadCount,
-    ApplicationSummaryStorageStats, Applications, ApplicationsItem, ConflictBehavior,
-    GetApplicationsSortField, ImportSourceType, Include, MqttPublishBody, PeriodSummaries,
-    PeriodSummariesItem, PeriodSummariesItemSummary, PeriodSummariesItemSummaryDeviceCounts,
-    PeriodSummariesItemSummaryNotebookMinuteCounts, PeriodSummariesItemSummaryPayloadCounts,
+    ApplicationSummaryNotebookStats, ApplicationSummaryStorageStats, Applications,
+    ConflictBehavior, GetApplicationsSortField, ImportSourceType, Include, MqttPublishBody,
+    PeriodSummaries, PeriodSummariesItem, PeriodSummariesItemSummary,
 };
 use crate::models::{
     DeviceCounts, GetOrgsFilterField, NotebookMinuteCounts, Order, PayloadCountsBreakdown,

@@ -7,8 +7,8 @@
 pub use crate::models::{
     ApplicationTemplate, ApplicationTemplateCategories,
     ApplicationTemplateCategoriesItemResourceType, ApplicationTemplateCategory,
-    ApplicationTemplateSummary, ApplicationTemplates, ApplicationTemplatesItem,
-    GetApplicationTemplatesFilterField, TemplateKeywords,
+    ApplicationTemplateSummary, ApplicationTemplates, GetApplicationTemplatesFilterField,
+    TemplateKeywords,
 };
 use crate::models::{GetOrgsSortField, Order};
 use losant_core::api;

@@ -5,7 +5,7 @@
 //! Enabled by the `dashboard` feature.
 
 pub use crate::models::{
-    Dashboard, DashboardContextInstance, DashboardPatch, DashboardPost, Dashboards, DashboardsItem,
+    Dashboard, DashboardContextInstance, DashboardPatch, DashboardPost, Dashboards,
     GetDashboardsSortField, ValidateContextSuccess, ValidateContextSuccessDashboard,
 };
 use crate::models::{GetOrgsFilterField, Order, Success};

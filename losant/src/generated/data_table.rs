@@ -6,7 +6,7 @@
 
 pub use crate::models::{
     Constraint, DataTable, DataTableColumn, DataTableColumnDataType, DataTablePatch, DataTablePost,
-    DataTablePostColumn, DataTables, DataTablesItem,
+    DataTables, DataTablesItem,
 };
 use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
 use losant_core::api;

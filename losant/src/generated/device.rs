@@ -6,14 +6,14 @@
 
 pub use crate::models::{
     AttributeNamesResponse, BulkRestoreResponse, CompositeDeviceStateItem, CompositeDevicesState,
-    CompositeDevicesStateItem, Device, DeviceClass, DeviceCommand, DeviceCommandsItem,
-    DeviceConnectionInfo, DeviceDataExport, DeviceDataExportOptions, DeviceLogItem,
-    DeviceNamesResponse, DeviceNamesResponseDeviceSummary, DevicePatch, DevicePayloadCounts,
-    DevicePost, DevicePostAttribute, DeviceState, DeviceStateOrStates, DeviceTag, Devices,
-    DevicesDeleteOrRestorePost, DevicesExportPayloadCountPost, DevicesExportPost, DevicesItem,
-    DevicesPatch, DevicesPatchUpdateFields, DevicesRemoveDataPost, DevicesTagFilter,
-    DevicesUpdated, Format, GetCompositeStateDevicesSortField, GetDevicesSortField,
-    MultiDeviceCommand, TagKeysResponse, TagValuesResponse,
+    CompositeDevicesStateItem, Device, DeviceClass, DeviceCommand, DeviceConnectionInfo,
+    DeviceDataExport, DeviceDataExportOptions, DeviceLogItem, DeviceNamesResponse,
+    DeviceNamesResponseDeviceSummary, DevicePatch, DevicePayloadCounts, DevicePost, DeviceState,
+    DeviceStateOrStates, DeviceTag, Devices, DevicesDeleteOrRestorePost,
+    DevicesExportPayloadCountPost, DevicesExportPost, DevicesItem, DevicesPatch,
+    DevicesRemoveDataPost, DevicesTagFilter, DevicesUpdated, Format,
+    GetCompositeStateDevicesSortField, GetDevicesSortField, MultiDeviceCommand, TagKeysResponse,
+    TagValuesResponse,
 };
 use crate::models::{
     BulkDeleteResponse, DeviceAttributeDataType, GetOrgsFilterField, Order, PayloadCountsBreakdown,
@@ -169,7 +169,7 @@ pub trait DeviceApi {
         application_id: &ApplicationId,
         device_id: &DeviceId,
         #[query] options: &GetCommandDeviceOptions,
-    ) -> Result<Vec<DeviceCommandsItem>>;
+    ) -> Result<Vec<DeviceCommand>>;
 
     /// Retrieve the composite last complete state of the device.
     ///

@@ -7,7 +7,7 @@
 pub use crate::models::{
     DeviceAttribute, DeviceAttributeDataType, DeviceAttributePatch, DeviceAttributePost,
     DeviceAttributeSystem, DeviceAttributeSystemChildAttribute, DeviceAttributes,
-    DeviceAttributesItem, GetDeviceAttributesSortField,
+    GetDeviceAttributesSortField,
 };
 use crate::models::{Order, Success};
 use losant_core::api;

@@ -7,8 +7,8 @@
 pub use crate::models::{
     ExperienceEndpoint, ExperienceEndpointPatch, ExperienceEndpointPost,
     ExperienceEndpointStaticReply, ExperienceEndpointStaticReplyType,
-    ExperienceEndpointStatsItemItem, ExperienceEndpoints, ExperienceEndpointsItem,
-    GetExperienceEndpointsFilterField, GetExperienceEndpointsSortField, StatGrouping,
+    ExperienceEndpointStatsItemItem, ExperienceEndpoints, GetExperienceEndpointsFilterField,
+    GetExperienceEndpointsSortField, StatGrouping,
 };
 use crate::models::{ExperienceLinkedResources, Order, Success};
 use losant_core::api;

@@ -8,8 +8,7 @@ use crate::models::{
     ExperienceLinkedResources, GetOrgsFilterField, GetOrgsSortField, Order, Success, ViewType,
 };
 pub use crate::models::{
-    ExperienceView, ExperienceViewHeaders, ExperienceViewPatch, ExperienceViewPost,
-    ExperienceViews, ExperienceViewsItem,
+    ExperienceView, ExperienceViewHeaders, ExperienceViewPatch, ExperienceViewPost, ExperienceViews,
 };
 use losant_core::api;
 use losant_core::{ApplicationId, ExperienceViewId, Result};

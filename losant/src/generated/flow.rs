@@ -9,8 +9,8 @@ pub use crate::models::{
     FlowErrorsErrorError, FlowGlobal, FlowLogItem, FlowNode, FlowPatch, FlowPost, FlowPostCategory,
     FlowStats, FlowStatsMetric, FlowStorageEntry, FlowStorageMetadata, FlowTriggerFilterItem,
     Flows, FlowsImportPost, FlowsImportPostFlow, FlowsImportPostFlowVersion, FlowsImportResult,
-    FlowsItem, FlowsItemStats, PaletteResponse, PaletteResponseCustomNode,
-    PaletteResponseCustomNodeCompatibleFlowClasses, VirtualButtonPress,
+    PaletteResponse, PaletteResponseCustomNode, PaletteResponseCustomNodeCompatibleFlowClasses,
+    VirtualButtonPress,
 };
 use crate::models::{FlowVersions, GetOrgsFilterField, GetOrgsSortField, Order, Success};
 use losant_core::api;

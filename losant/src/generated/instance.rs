@@ -7,8 +7,8 @@
 pub use crate::models::{
     DateGroupBy, HistoricalSummaries, HistoricalSummariesInstanceFilterField,
     HistoricalSummariesInstanceSortField, HistoricalSummariesItemResourceType, HistoricalSummary,
-    Instance, InstanceLimits, InstancePatch, InstanceReportConfig, InstanceReportOptionsPost,
-    Instances, InstancesItem, InstancesItemMember, ResourceGroupBy,
+    Instance, InstanceLimits, InstanceMembersItem, InstancePatch, InstanceReportConfig,
+    InstanceReportOptionsPost, Instances, ResourceGroupBy,
 };
 use crate::models::{
     DeviceCounts, GetOrgsFilterField, GetOrgsSortField, NotebookMinuteCounts, Order,

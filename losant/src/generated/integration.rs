@@ -8,7 +8,7 @@ pub use crate::models::{
     GetIntegrationsFilterField, GetIntegrationsSortField, Integration,
     IntegrationGooglePubSubConfig, IntegrationMqttConfig, IntegrationParticleConfig,
     IntegrationPatch, IntegrationPost, IntegrationSqsConfig, IntegrationType,
-    IntegrationWebsocketConfig, Integrations, IntegrationsItem,
+    IntegrationWebsocketConfig, Integrations,
 };
 use crate::models::{Order, Success};
 use losant_core::api;

@@ -5,11 +5,10 @@
 //! Enabled by the `me` feature.
 
 pub use crate::models::{
-    Action, ChangePassword, ItemType, Me, MeLimits, MePatch, MePatchCurrentCredentials,
-    MeRecentDashboards, MeSummary, MultiFactorAuthDisable, MultiFactorAuthEnable,
-    MultiFactorAuthInfo, OrgInviteActionUser, OrgInviteResultUser, OrgInviteResultUserResult,
-    OrgInviteUser, OrgInviteUserInvitedBy, OrganizationInvitationInformationForUser, RecentItem,
-    RecentItemList,
+    Action, ChangePassword, ItemType, Me, MeLimits, MePatch, MePatchCurrentCredentials, MeSummary,
+    MultiFactorAuthDisable, MultiFactorAuthEnable, MultiFactorAuthInfo, OrgInviteActionUser,
+    OrgInviteResultUser, OrgInviteResultUserResult, OrgInviteUser, OrgInviteUserInvitedBy,
+    RecentItem, RecentItemList,
 };
 use crate::models::{
     AuthedUser, DeviceCounts, NotebookMinuteCounts, PayloadCountsBreakdown, PayloadStats,
@@ -305,7 +304,7 @@ pub trait MeApi {
             "only.User.read",
         ]
     )]
-    async fn invites_me(&self) -> Result<Vec<OrganizationInvitationInformationForUser>>;
+    async fn invites_me(&self) -> Result<Vec<OrgInviteUser>>;
 
     /// Returns notebook execution usage by day for the time range specified for all applications the current user owns.
     ///

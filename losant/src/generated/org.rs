@@ -10,7 +10,7 @@ use crate::models::{
 };
 pub use crate::models::{
     Org, OrgBanner, OrgInviteDashboardRole, OrgInvitePost, OrgLimits, OrgMember, OrgMemberPatch,
-    OrgPatch, OrgPost, OrgSummary, Organization, OrganizationInvitation, Orgs, OrgsSortDirection,
+    OrgPatch, OrgPost, OrgSummary, OrganizationInvitation, Orgs, OrgsSortDirection,
 };
 use losant_core::api;
 use losant_core::{OrganizationId, Result};

@@ -5,7 +5,7 @@
 //! Enabled by the `user_oauth_token` feature.
 
 pub use crate::models::{
-    ApiTokenPatch, AuthorizationStatus, CodeChallengeMethod, Scope, UserOAuthToken, UserOauthToken,
+    ApiTokenPatch, AuthorizationStatus, CodeChallengeMethod, Scope, UserOauthToken,
     UserOauthTokenOauth, UserOauthTokenPatch, UserOauthTokenPost, UserOauthTokenPostOauth,
     UserOauthTokens,
 };

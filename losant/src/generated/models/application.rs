@@ -4,9 +4,8 @@
 
 use super::{
     AddressFilterType, ApplicationJobLogStatus, CreatorType, DestinationType, DeviceClass,
-    DeviceCountsCount, DevicesTagFilter, FlowClass, FlowErrorsErrorError,
-    NotebookMinuteCountsCount, OrgsSortDirection, PayloadCountsBreakdownCount, SourceType,
-    ViewType,
+    DeviceCounts, DevicesTagFilter, FlowClass, FlowErrorsErrorError, NotebookMinuteCounts,
+    OrgsSortDirection, PayloadCountsBreakdown, PayloadStats, SourceType, ViewType,
 };
 use losant_core::Page;
 use losant_core::StringEnum;
@@ -17,7 +16,6 @@ use losant_core::{
     Timestamp,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The `exportType` of [`ApplicationArchiveConfigApplicationExportOptions`](crate::models::ApplicationArchiveConfigApplicationExportOptions).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
@@ -1546,7 +1544,7 @@ pub struct ApplicationSummary {
     pub notebook_stats: Option<ApplicationSummaryNotebookStats>,
     /// `payloadCount`: Schema for the result of a payload stats request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload_count: Option<ApplicationSummaryPayloadCount>,
+    pub payload_count: Option<PayloadStats>,
     /// `privateFileCount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_file_count: Option<i64>,
@@ -1575,72 +1573,6 @@ pub struct ApplicationSummaryNotebookStats {
     /// `runsThisPeriod`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs_this_period: Option<i64>,
-}
-
-/// The `payloadCount` of [`ApplicationSummary`](crate::models::ApplicationSummary).
-///
-/// Schema for the result of a payload stats request.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ApplicationSummaryPayloadCount {
-    /// `appFile`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_file: Option<BTreeMap<String, f64>>,
-    /// `dataTable`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_table: Option<BTreeMap<String, f64>>,
-    /// `deviceCommand`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_command: Option<BTreeMap<String, f64>>,
-    /// `deviceConnect`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_connect: Option<BTreeMap<String, f64>>,
-    /// `deviceCreate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_create: Option<BTreeMap<String, f64>>,
-    /// `deviceDisconnect`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_disconnect: Option<BTreeMap<String, f64>>,
-    /// `deviceState`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_state: Option<BTreeMap<String, f64>>,
-    /// `endpoint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint: Option<BTreeMap<String, f64>>,
-    /// `event`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event: Option<BTreeMap<String, f64>>,
-    /// `flowError`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow_error: Option<BTreeMap<String, f64>>,
-    /// `inboundEmail`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inbound_email: Option<BTreeMap<String, f64>>,
-    /// `integration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration: Option<BTreeMap<String, f64>>,
-    /// `mqttIn`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mqtt_in: Option<BTreeMap<String, f64>>,
-    /// `mqttOut`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mqtt_out: Option<BTreeMap<String, f64>>,
-    /// `notebook`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notebook: Option<BTreeMap<String, f64>>,
-    /// `resourceJob`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_job: Option<BTreeMap<String, f64>>,
-    /// `timer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timer: Option<BTreeMap<String, f64>>,
-    /// `virtualButton`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub virtual_button: Option<BTreeMap<String, f64>>,
-    /// `webhook`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook: Option<BTreeMap<String, f64>>,
 }
 
 /// The `storageStats` of [`ApplicationSummary`](crate::models::ApplicationSummary).
@@ -1672,7 +1604,7 @@ pub struct Applications {
     pub filter_field: Option<String>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<ApplicationsItem>>,
+    pub items: Option<Vec<Application>>,
     /// `page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -1691,85 +1623,15 @@ pub struct Applications {
 }
 
 impl Page for Applications {
-    type Item = ApplicationsItem;
+    type Item = Application;
 
-    fn into_items(self) -> Vec<ApplicationsItem> {
+    fn into_items(self) -> Vec<Application> {
         self.items.unwrap_or_default()
     }
 
     fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
-}
-
-/// An element of `items` in [`Applications`](crate::models::Applications).
-///
-/// Schema for a single Application.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ApplicationsItem {
-    /// `applicationId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<ApplicationId>,
-    /// `appliedTemplateIds`: at most 1000 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applied_template_ids: Option<Vec<ResourceId>>,
-    /// `archiveConfig`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archive_config: Option<ApplicationArchiveConfig>,
-    /// `blobUrlTTL`: from 3600 to 604800.
-    #[serde(
-        rename = "blobUrlTTL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub blob_url_ttl: Option<f64>,
-    /// `creationDate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<Timestamp>,
-    /// `description`: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `endpointDefaultCors`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint_default_cors: Option<bool>,
-    /// `endpointSlug`: 3 to 63 characters, matching [`Pattern::Slug`](losant_core::validate::Pattern::Slug).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint_slug: Option<String>,
-    /// `expUserTokenCutoff`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exp_user_token_cutoff: Option<Timestamp>,
-    /// `ftueTracking`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ftue_tracking: Option<Vec<ApplicationFtueTracking>>,
-    /// `globals`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub globals: Option<Vec<ApplicationGlobal>>,
-    /// `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ApplicationId>,
-    /// `lastUpdated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<Timestamp>,
-    /// `name`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `organizationIconColor`: at most 64 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_icon_color: Option<String>,
-    /// `organizationName`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_name: Option<String>,
-    /// `ownerId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<ResourceId>,
-    /// `ownerType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_type: Option<DestinationType>,
-    /// `summary`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<ApplicationSummary>,
 }
 
 /// The `mqttPublishBody` schema.
@@ -1878,65 +1740,11 @@ pub struct PeriodSummariesItem {
 pub struct PeriodSummariesItemSummary {
     /// `deviceCounts`: Schema for the result of a device counts request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_counts: Option<PeriodSummariesItemSummaryDeviceCounts>,
+    pub device_counts: Option<DeviceCounts>,
     /// `notebookMinuteCounts`: Schema for the result of a notebook minute counts request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notebook_minute_counts: Option<PeriodSummariesItemSummaryNotebookMinuteCounts>,
+    pub notebook_minute_counts: Option<NotebookMinuteCounts>,
     /// `payloadCounts`: Schema for the result of a payload counts breakdown request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload_counts: Option<PeriodSummariesItemSummaryPayloadCounts>,
-}
-
-/// The `deviceCounts` of [`PeriodSummariesItemSummary`](crate::models::PeriodSummariesItemSummary).
-///
-/// Schema for the result of a device counts request.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct PeriodSummariesItemSummaryDeviceCounts {
-    /// `counts`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub counts: Option<Vec<DeviceCountsCount>>,
-    /// `end`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<Timestamp>,
-    /// `start`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<Timestamp>,
-}
-
-/// The `notebookMinuteCounts` of [`PeriodSummariesItemSummary`](crate::models::PeriodSummariesItemSummary).
-///
-/// Schema for the result of a notebook minute counts request.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct PeriodSummariesItemSummaryNotebookMinuteCounts {
-    /// `counts`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub counts: Option<Vec<NotebookMinuteCountsCount>>,
-    /// `end`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<Timestamp>,
-    /// `start`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<Timestamp>,
-}
-
-/// The `payloadCounts` of [`PeriodSummariesItemSummary`](crate::models::PeriodSummariesItemSummary).
-///
-/// Schema for the result of a payload counts breakdown request.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct PeriodSummariesItemSummaryPayloadCounts {
-    /// `counts`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub counts: Option<Vec<PayloadCountsBreakdownCount>>,
-    /// `end`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<Timestamp>,
-    /// `start`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<Timestamp>,
+    pub payload_counts: Option<PayloadCountsBreakdown>,
 }

@@ -209,7 +209,7 @@ pub struct ApplicationTemplates {
     pub filter_field: Option<String>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<ApplicationTemplatesItem>>,
+    pub items: Option<Vec<ApplicationTemplate>>,
     /// `keywords`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keywords: Option<Vec<String>>,
@@ -231,69 +231,15 @@ pub struct ApplicationTemplates {
 }
 
 impl Page for ApplicationTemplates {
-    type Item = ApplicationTemplatesItem;
+    type Item = ApplicationTemplate;
 
-    fn into_items(self) -> Vec<ApplicationTemplatesItem> {
+    fn into_items(self) -> Vec<ApplicationTemplate> {
         self.items.unwrap_or_default()
     }
 
     fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
-}
-
-/// An element of `items` in [`ApplicationTemplates`](crate::models::ApplicationTemplates).
-///
-/// Schema for a single Application Template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ApplicationTemplatesItem {
-    /// `authorName`: at most 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author_name: Option<String>,
-    /// `authorUrl`: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author_url: Option<String>,
-    /// `categoryIds`: at most 1000 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category_ids: Option<Vec<ResourceId>>,
-    /// `creationDate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<Timestamp>,
-    /// `description`: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ApplicationTemplateId>,
-    /// `imageUrl`: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
-    /// `keywords`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keywords: Option<Vec<String>>,
-    /// `lastUpdated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<Timestamp>,
-    /// `name`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `public`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public: Option<bool>,
-    /// `readme`: at most 131072 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub readme: Option<String>,
-    /// `summary`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<ApplicationTemplateSummary>,
-    /// `templateId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<ApplicationTemplateId>,
-    /// `templateUrl`: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template_url: Option<String>,
 }
 
 /// The `templateKeywords` schema.

@@ -3,9 +3,9 @@
 //! Models of the `credential` family.
 
 use super::{
-    ApplicationCertificateInfo, CreatorType, IntegrationGooglePubSubConfig, IntegrationMqttConfig,
-    IntegrationParticleConfig, IntegrationSqsConfig, IntegrationType, IntegrationWebsocketConfig,
-    OrgsSortDirection, WorkflowVersions, Workflows,
+    ApplicationCertificateInfo, CreatorType, FlowVersions, Flows, IntegrationGooglePubSubConfig,
+    IntegrationMqttConfig, IntegrationParticleConfig, IntegrationSqsConfig, IntegrationType,
+    IntegrationWebsocketConfig, Integrations, OrgsSortDirection,
 };
 use losant_core::Page;
 use losant_core::StringEnum;
@@ -13,6 +13,7 @@ use losant_core::validate::{Checker, Validate};
 use losant_core::{ApplicationId, CredentialId, IntegrationId, ResourceId, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The `algorithm` of [`CredentialJwtConfig`](crate::models::CredentialJwtConfig).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
@@ -361,16 +362,32 @@ pub struct CredentialJwtConfig {
 pub struct CredentialLinkedResources {
     /// `flowVersions`: Schema for a collection of Workflow Versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow_versions: Option<WorkflowVersions>,
+    pub flow_versions: Option<FlowVersions>,
     /// `flows`: Schema for a collection of Workflows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flows: Option<Workflows>,
+    pub flows: Option<Flows>,
     /// `integrations`: Schema for a collection of Integrations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integrations: Option<CredentialLinkedResourcesIntegrations>,
+    pub integrations: Option<Integrations>,
 }
 
-/// An element of `byVersion` in [`FlowsItemStats`](crate::models::FlowsItemStats).
+/// The `stats` of [`Workflow`](crate::models::Workflow).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CredentialLinkedResourcesFlowsItemStats {
+    /// `byVersion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_version: Option<BTreeMap<String, CredentialLinkedResourcesFlowsItemStatsByVersion>>,
+    /// `errorCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_count: Option<f64>,
+    /// `runCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_count: Option<f64>,
+}
+
+/// An element of `byVersion` in [`CredentialLinkedResourcesFlowsItemStats`](crate::models::CredentialLinkedResourcesFlowsItemStats).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -383,46 +400,7 @@ pub struct CredentialLinkedResourcesFlowsItemStatsByVersion {
     pub run_count: Option<f64>,
 }
 
-/// The `integrations` of [`CredentialLinkedResources`](crate::models::CredentialLinkedResources).
-///
-/// Schema for a collection of Integrations.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct CredentialLinkedResourcesIntegrations {
-    /// `applicationId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<ApplicationId>,
-    /// `count`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
-    /// `filter`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `filterField`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<String>,
-    /// `items`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<CredentialLinkedResourcesIntegrationsItem>>,
-    /// `page`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// `perPage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `sortDirection`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<OrgsSortDirection>,
-    /// `sortField`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<String>,
-    /// `totalCount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-}
-
-/// An element of `items` in [`CredentialLinkedResourcesIntegrations`](crate::models::CredentialLinkedResourcesIntegrations).
+/// An element of `items` in [`Integrations`](crate::models::Integrations).
 ///
 /// Schema for a single Integration.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

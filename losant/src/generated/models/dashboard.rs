@@ -359,7 +359,7 @@ pub struct Dashboards {
     pub filter_field: Option<String>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<DashboardsItem>>,
+    pub items: Option<Vec<Dashboard>>,
     /// `orgId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<OrganizationId>,
@@ -381,99 +381,15 @@ pub struct Dashboards {
 }
 
 impl Page for Dashboards {
-    type Item = DashboardsItem;
+    type Item = Dashboard;
 
-    fn into_items(self) -> Vec<DashboardsItem> {
+    fn into_items(self) -> Vec<Dashboard> {
         self.items.unwrap_or_default()
     }
 
     fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
-}
-
-/// An element of `items` in [`Dashboards`](crate::models::Dashboards).
-///
-/// Schema for a single Dashboard.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DashboardsItem {
-    /// `applicationId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<ApplicationId>,
-    /// `applicationName`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_name: Option<String>,
-    /// `blocks`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocks: Option<Vec<Value>>,
-    /// `contextConfiguration`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context_configuration: Option<Vec<Value>>,
-    /// `createdById`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_id: Option<ResourceId>,
-    /// `createdByType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
-    /// `creationDate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<Timestamp>,
-    /// `dashboardId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dashboard_id: Option<DashboardId>,
-    /// `defaultTheme`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_theme: Option<DefaultTheme>,
-    /// `description`: at most 32767 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `duration`: at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<DashboardId>,
-    /// `isPasswordProtected`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_password_protected: Option<bool>,
-    /// `lastUpdated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<Timestamp>,
-    /// `lastUpdatedById`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_id: Option<ResourceId>,
-    /// `lastUpdatedByType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
-    /// `name`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `organizationIconColor`: at most 64 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_icon_color: Option<String>,
-    /// `organizationName`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_name: Option<String>,
-    /// `ownerId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<ResourceId>,
-    /// `ownerType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_type: Option<DestinationType>,
-    /// `public`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public: Option<bool>,
-    /// `refreshRate`: from 5 to 600.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_rate: Option<f64>,
-    /// `reportConfigs`: at most 10 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report_configs: Option<Vec<Value>>,
-    /// `resolution`: at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<i64>,
 }
 
 /// The `validateContextSuccess` schema.

@@ -11,7 +11,7 @@ use losant_core::{ApplicationId, DataTableId, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The `constraint` of [`DataTablePostColumn`](crate::models::DataTablePostColumn).
+/// The `constraint` of [`DataTableColumn`](crate::models::DataTableColumn).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum Constraint {
     /// `unique`
@@ -27,7 +27,7 @@ pub enum Constraint {
     Other(String),
 }
 
-/// The `dataType` of [`DataTablePostColumn`](crate::models::DataTablePostColumn).
+/// The `dataType` of [`DataTableColumn`](crate::models::DataTableColumn).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum DataTableColumnDataType {
     /// `string`
@@ -53,7 +53,7 @@ pub struct DataTable {
     pub application_id: Option<ApplicationId>,
     /// `columns`: at most 50 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub columns: Option<Vec<DataTablePostColumn>>,
+    pub columns: Option<Vec<DataTableColumn>>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -74,7 +74,9 @@ pub struct DataTable {
     pub name: Option<String>,
 }
 
-/// The `dataTableColumn` schema.
+/// An element of `columns` in [`DataTable`](crate::models::DataTable).
+///
+/// Schema for a single Data Table Column.
 ///
 /// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,7 +157,7 @@ impl Validate for DataTablePatch {
 pub struct DataTablePost {
     /// `columns`: at most 50 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub columns: Option<Vec<DataTablePostColumn>>,
+    pub columns: Option<Vec<DataTableColumn>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -187,56 +189,6 @@ impl Validate for DataTablePost {
         });
         at.field("name", Some(&self.name), |at, v| {
             at.chars(v, 1, 255);
-        });
-    }
-}
-
-/// An element of `columns` in [`DataTablePost`](crate::models::DataTablePost).
-///
-/// Schema for a single Data Table Column.
-///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DataTablePostColumn {
-    /// `constraint`.
-    pub constraint: Constraint,
-    /// `dataType`.
-    pub data_type: DataTableColumnDataType,
-    /// `defaultValue`: any JSON: a scalar of several JSON types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<Value>,
-    /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
-    pub name: String,
-}
-
-impl DataTablePostColumn {
-    /// With the fields the schema requires; the others are left out.
-    #[must_use]
-    pub fn new(
-        constraint: Constraint,
-        data_type: DataTableColumnDataType,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            constraint,
-            data_type,
-            default_value: None,
-            name: name.into(),
-        }
-    }
-}
-
-impl Validate for DataTablePostColumn {
-    fn check(&self, at: &mut Checker) {
-        at.field("constraint", Some(&self.constraint), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Constraint::VALUES);
-        });
-        at.field("dataType", Some(&self.data_type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DataTableColumnDataType::VALUES);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.pattern(v, Pattern::Key);
         });
     }
 }
@@ -302,7 +254,7 @@ pub struct DataTablesItem {
     pub application_id: Option<ApplicationId>,
     /// `columns`: at most 50 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub columns: Option<Vec<DataTablePostColumn>>,
+    pub columns: Option<Vec<DataTableColumn>>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,

@@ -2,9 +2,7 @@
 
 //! Models of the `device` family.
 
-use super::{
-    AdvancedDeviceQuery, DeviceAttributeDataType, DeviceAttributeSystem, OrgsSortDirection,
-};
+use super::{AdvancedDeviceQuery, DeviceAttributePost, OrgsSortDirection};
 use losant_core::Page;
 use losant_core::StringEnum;
 use losant_core::validate::Pattern;
@@ -213,7 +211,7 @@ pub struct Device {
     pub application_id: Option<ApplicationId>,
     /// `attributes`: at most 256 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<DevicePostAttribute>>,
+    pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `connectionInfo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_info: Option<DeviceConnectionInfo>,
@@ -261,7 +259,9 @@ pub struct Device {
     pub tags: Option<Vec<DeviceTag>>,
 }
 
-/// The `deviceCommand` schema.
+/// The `deviceCommands` schema.
+///
+/// Schema for a command for a single Device.
 ///
 /// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -295,23 +295,6 @@ impl Validate for DeviceCommand {
             at.chars(v, 1, 255);
         });
     }
-}
-
-/// The `deviceCommands` schema.
-///
-/// Schema for a command for a single Device.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DeviceCommandsItem {
-    /// `name`: 1 to 255 characters.
-    pub name: String,
-    /// `payload`: any JSON: a schema without a type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<Value>,
-    /// `time`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: Option<Value>,
 }
 
 /// The `connectionInfo` of [`Device`](crate::models::Device).
@@ -446,7 +429,7 @@ pub struct DeviceNamesResponseDeviceSummary {
 pub struct DevicePatch {
     /// `attributes`: at most 256 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<DevicePostAttribute>>,
+    pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -538,7 +521,7 @@ pub struct DevicePayloadCounts {
 pub struct DevicePost {
     /// `attributes`: at most 256 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<DevicePostAttribute>>,
+    pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -609,70 +592,6 @@ impl Validate for DevicePost {
             at.items(v, 0, 100, |at, v| {
                 v.check(at);
             });
-        });
-    }
-}
-
-/// An element of `attributes` in [`DevicePost`](crate::models::DevicePost).
-///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DevicePostAttribute {
-    /// `attributeTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribute_tags: Option<BTreeMap<String, String>>,
-    /// `contentType`: at most 64 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
-    /// `dataType`.
-    pub data_type: DeviceAttributeDataType,
-    /// `description`: at most 32767 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
-    pub name: String,
-    /// `system`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system: Option<DeviceAttributeSystem>,
-}
-
-impl DevicePostAttribute {
-    /// With the fields the schema requires; the others are left out.
-    #[must_use]
-    pub fn new(data_type: DeviceAttributeDataType, name: impl Into<String>) -> Self {
-        Self {
-            attribute_tags: None,
-            content_type: None,
-            data_type,
-            description: None,
-            name: name.into(),
-            system: None,
-        }
-    }
-}
-
-impl Validate for DevicePostAttribute {
-    fn check(&self, at: &mut Checker) {
-        at.field("attributeTags", self.attribute_tags.as_ref(), |at, v| {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |at, v| {
-                at.chars(v, 1, 255);
-            });
-        });
-        at.field("contentType", self.content_type.as_ref(), |at, v| {
-            at.chars(v, 0, 64);
-        });
-        at.field("dataType", Some(&self.data_type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DeviceAttributeDataType::VALUES);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.pattern(v, Pattern::Key);
-        });
-        at.field("system", self.system.as_ref(), |at, v| {
-            v.check(at);
         });
     }
 }
@@ -974,7 +893,7 @@ pub struct DevicesItem {
     pub application_id: Option<ApplicationId>,
     /// `attributes`: at most 256 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<DevicePostAttribute>>,
+    pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `connectionInfo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_info: Option<DeviceConnectionInfo>,
@@ -1042,7 +961,7 @@ pub struct DevicesPatch {
     pub query: Option<AdvancedDeviceQuery>,
     /// `updateFields`: Schema for the body of a Device modification request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update_fields: Option<DevicesPatchUpdateFields>,
+    pub update_fields: Option<DevicePatch>,
     /// `updateOperations`: at most 25 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_operations: Option<Vec<Value>>,
@@ -1072,75 +991,6 @@ impl Validate for DevicesPatch {
                 at.items(v, 0, 25, |_, _| {});
             },
         );
-    }
-}
-
-/// The `updateFields` of [`DevicesPatch`](crate::models::DevicesPatch).
-///
-/// Schema for the body of a Device modification request.
-///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(clippy::option_option)]
-pub struct DevicesPatchUpdateFields {
-    /// `attributes`: at most 256 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<DevicePostAttribute>>,
-    /// `description`: at most 32767 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `deviceClass`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_class: Option<DeviceClass>,
-    /// `gatewayId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gateway_id: Option<DeviceId>,
-    /// `keepDuplicates`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keep_duplicates: Option<bool>,
-    /// `name`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `parentId`: `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "losant_core::__private::double_option"
-    )]
-    pub parent_id: Option<Option<ResourceId>>,
-    /// `systemInterval`: from 5 to 3600.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_interval: Option<i64>,
-    /// `tags`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<DeviceTag>>,
-}
-
-impl Validate for DevicesPatchUpdateFields {
-    fn check(&self, at: &mut Checker) {
-        at.field("attributes", self.attributes.as_ref(), |at, v| {
-            at.items(v, 0, 256, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("deviceClass", self.device_class.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DeviceClass::VALUES);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("systemInterval", self.system_interval.as_ref(), |at, v| {
-            at.int_range(*v, Some(5), Some(3600));
-        });
-        at.field("tags", self.tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
     }
 }
 

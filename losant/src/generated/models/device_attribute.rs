@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The `dataType` of [`DevicePostAttribute`](crate::models::DevicePostAttribute).
+/// The `dataType` of [`DeviceAttributePost`](crate::models::DeviceAttributePost).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum DeviceAttributeDataType {
     /// `string`
@@ -186,7 +186,7 @@ impl Validate for DeviceAttributePost {
     }
 }
 
-/// The `system` of [`DevicePostAttribute`](crate::models::DevicePostAttribute).
+/// The `system` of [`DeviceAttributePost`](crate::models::DeviceAttributePost).
 ///
 /// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -299,7 +299,7 @@ pub struct DeviceAttributes {
     pub filter_field: Option<String>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<DeviceAttributesItem>>,
+    pub items: Option<Vec<DeviceAttribute>>,
     /// `sortDirection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_direction: Option<OrgsSortDirection>,
@@ -309,37 +309,4 @@ pub struct DeviceAttributes {
     /// `totalCount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-}
-
-/// An element of `items` in [`DeviceAttributes`](crate::models::DeviceAttributes).
-///
-/// Schema for a single Device Attribute.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DeviceAttributesItem {
-    /// `applicationId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<ApplicationId>,
-    /// `attributeTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribute_tags: Option<BTreeMap<String, String>>,
-    /// `contentType`: at most 64 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
-    /// `dataType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_type: Option<DeviceAttributeDataType>,
-    /// `description`: at most 32767 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `deviceId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<DeviceId>,
-    /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `system`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system: Option<DeviceAttributeSystem>,
 }

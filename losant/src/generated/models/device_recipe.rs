@@ -2,7 +2,7 @@
 
 //! Models of the `device_recipe` family.
 
-use super::{DeviceClass, DevicePostAttribute, DeviceTag, OrgsSortDirection};
+use super::{DeviceAttributePost, DeviceClass, DeviceTag, OrgsSortDirection};
 use losant_core::Page;
 use losant_core::validate::{Checker, Validate};
 use losant_core::{ApplicationId, DeviceId, DeviceRecipeId, ResourceId, Timestamp};
@@ -18,7 +18,7 @@ pub struct DeviceRecipe {
     pub application_id: Option<ApplicationId>,
     /// `attributes`: at most 256 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<DevicePostAttribute>>,
+    pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -165,7 +165,7 @@ impl Validate for DeviceRecipeBulkCreatePost {
 pub struct DeviceRecipePatch {
     /// `attributes`: at most 256 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<DevicePostAttribute>>,
+    pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -252,7 +252,7 @@ impl Validate for DeviceRecipePatch {
 pub struct DeviceRecipePost {
     /// `attributes`: at most 256 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<DevicePostAttribute>>,
+    pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -406,7 +406,7 @@ pub struct DeviceRecipesItem {
     pub application_id: Option<ApplicationId>,
     /// `attributes`: at most 256 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<DevicePostAttribute>>,
+    pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,

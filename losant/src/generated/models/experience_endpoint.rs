@@ -2,7 +2,10 @@
 
 //! Models of the `experience_endpoint` family.
 
-use super::{Access, CreatorType, Method, OrgsSortDirection, RecentItemListItem};
+use super::{
+    Access, CreatorType, ExperienceLinkedResourcesExperienceEndpointsItem, Method,
+    OrgsSortDirection, RecentItemListItem,
+};
 use losant_core::StringEnum;
 use losant_core::validate::Pattern;
 use losant_core::validate::{Checker, Validate};
@@ -413,7 +416,9 @@ pub struct ExperienceEndpointStatsItemItem {
     pub time: Option<Timestamp>,
 }
 
-/// The `experienceEndpoints` schema.
+/// The `experienceEndpoints` of [`ExperienceLinkedResources`](crate::models::ExperienceLinkedResources).
+///
+/// Schema for a collection of Experience Endpoints.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -435,7 +440,7 @@ pub struct ExperienceEndpoints {
     pub filter_field: Option<String>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<ExperienceEndpointsItem>>,
+    pub items: Option<Vec<ExperienceLinkedResourcesExperienceEndpointsItem>>,
     /// `notFoundRequestCount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_found_request_count: Option<f64>,
@@ -448,70 +453,4 @@ pub struct ExperienceEndpoints {
     /// `totalCount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-}
-
-/// An element of `items` in [`ExperienceEndpoints`](crate::models::ExperienceEndpoints).
-///
-/// Schema for a single Experience Endpoint.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ExperienceEndpointsItem {
-    /// `access`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access: Option<Access>,
-    /// `applicationId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<ApplicationId>,
-    /// `createdById`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_id: Option<ResourceId>,
-    /// `createdByType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
-    /// `creationDate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<Timestamp>,
-    /// `description`: at most 32767 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `deviceIdTemplate`: at most 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_id_template: Option<String>,
-    /// `enabled`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `endpointTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint_tags: Option<BTreeMap<String, String>>,
-    /// `experienceEndpointId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experience_endpoint_id: Option<ExperienceEndpointId>,
-    /// `experienceGroups`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experience_groups: Option<Vec<RecentItemListItem>>,
-    /// `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ApplicationId>,
-    /// `lastUpdated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<Timestamp>,
-    /// `lastUpdatedById`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_id: Option<ResourceId>,
-    /// `lastUpdatedByType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
-    /// `method`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<Method>,
-    /// `route`: 1 to 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub route: Option<String>,
-    /// `staticReply`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub static_reply: Option<ExperienceEndpointStaticReply>,
-    /// `unauthorizedReply`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unauthorized_reply: Option<ExperienceEndpointStaticReply>,
 }

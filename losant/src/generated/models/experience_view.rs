@@ -2,7 +2,9 @@
 
 //! Models of the `experience_view` family.
 
-use super::{CreatorType, OrgsSortDirection, ViewType};
+use super::{
+    CreatorType, ExperienceLinkedResourcesExperienceViewsItem, OrgsSortDirection, ViewType,
+};
 use losant_core::Page;
 use losant_core::validate::Pattern;
 use losant_core::validate::{Checker, Validate};
@@ -217,7 +219,9 @@ impl Validate for ExperienceViewPost {
     }
 }
 
-/// The `experienceViews` schema.
+/// The `experienceViews` of [`ExperienceLinkedResources`](crate::models::ExperienceLinkedResources).
+///
+/// Schema for a collection of Experience Views.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -236,7 +240,7 @@ pub struct ExperienceViews {
     pub filter_field: Option<String>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<ExperienceViewsItem>>,
+    pub items: Option<Vec<ExperienceLinkedResourcesExperienceViewsItem>>,
     /// `page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -258,73 +262,13 @@ pub struct ExperienceViews {
 }
 
 impl Page for ExperienceViews {
-    type Item = ExperienceViewsItem;
+    type Item = ExperienceLinkedResourcesExperienceViewsItem;
 
-    fn into_items(self) -> Vec<ExperienceViewsItem> {
+    fn into_items(self) -> Vec<ExperienceLinkedResourcesExperienceViewsItem> {
         self.items.unwrap_or_default()
     }
 
     fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
-}
-
-/// An element of `items` in [`ExperienceViews`](crate::models::ExperienceViews).
-///
-/// Schema for a single Experience View.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ExperienceViewsItem {
-    /// `applicationId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<ApplicationId>,
-    /// `body`: at most 131072 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// `createdById`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_id: Option<ResourceId>,
-    /// `createdByType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
-    /// `creationDate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<Timestamp>,
-    /// `description`: at most 32767 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `experienceViewId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experience_view_id: Option<ExperienceViewId>,
-    /// `headers`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub headers: Option<ExperienceViewHeaders>,
-    /// `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ApplicationId>,
-    /// `lastUpdated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<Timestamp>,
-    /// `lastUpdatedById`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_id: Option<ResourceId>,
-    /// `lastUpdatedByType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
-    /// `layoutId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub layout_id: Option<ResourceId>,
-    /// `layoutName`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub layout_name: Option<String>,
-    /// `name`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `viewTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub view_tags: Option<BTreeMap<String, String>>,
-    /// `viewType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub view_type: Option<ViewType>,
 }

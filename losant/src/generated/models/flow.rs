@@ -3,8 +3,8 @@
 //! Models of the `flow` family.
 
 use super::{
-    CreatorType, CredentialLinkedResourcesFlowsItemStatsByVersion, CustomNodeSupport,
-    OrgsSortDirection, ResultMode, Workflow,
+    CreatorType, CredentialLinkedResourcesFlowsItemStats, CustomNodeSupport, OrgsSortDirection,
+    ResultMode, Workflow,
 };
 use losant_core::Page;
 use losant_core::StringEnum;
@@ -37,7 +37,7 @@ pub enum FlowCategory {
     Other(String),
 }
 
-/// The `flowClass` of [`Workflows`](crate::models::Workflows).
+/// The `flowClass` of [`Flows`](crate::models::Flows).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum FlowClass {
     /// `cloud`
@@ -166,7 +166,7 @@ pub struct Flow {
     pub short_description: Option<String>,
     /// `stats`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stats: Option<FlowsItemStats>,
+    pub stats: Option<CredentialLinkedResourcesFlowsItemStats>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<Value>>,
@@ -789,6 +789,8 @@ impl Validate for FlowTriggerFilterItem {
 }
 
 /// The `flows` schema.
+///
+/// Schema for a collection of Workflows.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -810,7 +812,7 @@ pub struct Flows {
     pub flow_class: Option<FlowClass>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<FlowsItem>>,
+    pub items: Option<Vec<Workflow>>,
     /// `page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -829,9 +831,9 @@ pub struct Flows {
 }
 
 impl Page for Flows {
-    type Item = FlowsItem;
+    type Item = Workflow;
 
-    fn into_items(self) -> Vec<FlowsItem> {
+    fn into_items(self) -> Vec<Workflow> {
         self.items.unwrap_or_default()
     }
 
@@ -1150,112 +1152,6 @@ pub struct FlowsImportResult {
     /// `importedVersionIdMap`: keys matching [`Pattern::Id`](losant_core::validate::Pattern::Id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imported_version_id_map: Option<BTreeMap<String, ResourceId>>,
-}
-
-/// An element of `items` in [`Flows`](crate::models::Flows).
-///
-/// Schema for a single Workflow.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct FlowsItem {
-    /// `applicationId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<ApplicationId>,
-    /// `category`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<FlowCategory>,
-    /// `createdById`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_id: Option<ResourceId>,
-    /// `createdByType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
-    /// `creationDate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<Timestamp>,
-    /// `customNodeConfig`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_node_config: Option<FlowCustomNodeConfig>,
-    /// `customNodeSupports`: at most 1 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_node_supports: Option<Vec<CustomNodeSupport>>,
-    /// `customNodeUseCount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_node_use_count: Option<f64>,
-    /// `defaultVersionId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_version_id: Option<ResourceId>,
-    /// `deletedInDevelop`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_in_develop: Option<bool>,
-    /// `description`: at most 32767 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `docsUrl`: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub docs_url: Option<String>,
-    /// `enabled`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `flowClass`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow_class: Option<FlowClass>,
-    /// `flowId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<FlowId>,
-    /// `globals`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub globals: Option<Vec<FlowGlobal>>,
-    /// `iconData`: at most 32767 characters, matching [`Pattern::ImageDataUrl`](losant_core::validate::Pattern::ImageDataUrl).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_data: Option<String>,
-    /// `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ApplicationId>,
-    /// `lastUpdated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<Timestamp>,
-    /// `lastUpdatedById`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_id: Option<ResourceId>,
-    /// `lastUpdatedByType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
-    /// `minimumAgentVersion`: matching [`Pattern::Version`](losant_core::validate::Pattern::Version).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum_agent_version: Option<String>,
-    /// `name`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `nodes`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nodes: Option<Vec<FlowNode>>,
-    /// `shortDescription`: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub short_description: Option<String>,
-    /// `stats`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stats: Option<FlowsItemStats>,
-    /// `triggers`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub triggers: Option<Vec<Value>>,
-}
-
-/// The `stats` of [`FlowsItem`](crate::models::FlowsItem).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct FlowsItemStats {
-    /// `byVersion`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by_version: Option<BTreeMap<String, CredentialLinkedResourcesFlowsItemStatsByVersion>>,
-    /// `errorCount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_count: Option<f64>,
-    /// `runCount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub run_count: Option<f64>,
 }
 
 /// The `paletteResponse` schema.

@@ -179,6 +179,8 @@ impl Validate for FlowVersionPost {
 }
 
 /// The `flowVersions` schema.
+///
+/// Schema for a collection of Workflow Versions.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -3,8 +3,7 @@
 //! Models of the `instance` family.
 
 use super::{
-    ApplicationSummaryPayloadCount, DestinationType, InstanceMemberRole, MfaMode, OrgLimits,
-    OrgsSortDirection,
+    DestinationType, InstanceMemberRole, MfaMode, OrgLimits, OrgsSortDirection, PayloadStats,
 };
 use losant_core::Page;
 use losant_core::StringEnum;
@@ -252,7 +251,7 @@ pub struct HistoricalSummary {
     pub payload_billable_size_mb: Option<f64>,
     /// `payloadCountDetails`: Schema for the result of a payload stats request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload_count_details: Option<ApplicationSummaryPayloadCount>,
+    pub payload_count_details: Option<PayloadStats>,
     /// `payloadNonbillableCount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload_nonbillable_count: Option<f64>,
@@ -261,7 +260,7 @@ pub struct HistoricalSummary {
     pub payload_nonbillable_size_mb: Option<f64>,
     /// `payloadSizeDetails`: Schema for the result of a payload stats request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload_size_details: Option<ApplicationSummaryPayloadCount>,
+    pub payload_size_details: Option<PayloadStats>,
     /// `privateFileCount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_file_count: Option<f64>,
@@ -322,7 +321,7 @@ pub struct Instance {
     pub limits: Option<InstanceLimits>,
     /// `members`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<InstancesItemMember>>,
+    pub members: Option<Vec<InstanceMembersItem>>,
     /// `mfaMode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa_mode: Option<MfaMode>,
@@ -456,6 +455,19 @@ pub struct InstanceLimits {
     /// `webhook`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<i64>,
+}
+
+/// An element of `members` in [`Instance`](crate::models::Instance).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct InstanceMembersItem {
+    /// `role`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<InstanceMemberRole>,
+    /// `userId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<UserId>,
 }
 
 /// The `instancePatch` schema.
@@ -648,7 +660,7 @@ pub struct Instances {
     pub filter_field: Option<String>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<InstancesItem>>,
+    pub items: Option<Vec<Instance>>,
     /// `page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -667,68 +679,13 @@ pub struct Instances {
 }
 
 impl Page for Instances {
-    type Item = InstancesItem;
+    type Item = Instance;
 
-    fn into_items(self) -> Vec<InstancesItem> {
+    fn into_items(self) -> Vec<Instance> {
         self.items.unwrap_or_default()
     }
 
     fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
-}
-
-/// An element of `items` in [`Instances`](crate::models::Instances).
-///
-/// Schema for a single Instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct InstancesItem {
-    /// `allowAuditLogging`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_audit_logging: Option<bool>,
-    /// `creationDate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<Timestamp>,
-    /// `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<InstanceId>,
-    /// `instanceId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_id: Option<InstanceId>,
-    /// `lastUpdated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<Timestamp>,
-    /// `limits`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limits: Option<InstanceLimits>,
-    /// `members`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<InstancesItemMember>>,
-    /// `mfaMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_mode: Option<MfaMode>,
-    /// `name`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `orgDefaultLimitConfig`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org_default_limit_config: Option<OrgLimits>,
-    /// `reportConfigs`: at most 10 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report_configs: Option<Vec<InstanceReportConfig>>,
-}
-
-/// An element of `members` in [`InstancesItem`](crate::models::InstancesItem).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct InstancesItemMember {
-    /// `role`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<InstanceMemberRole>,
-    /// `userId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<UserId>,
 }

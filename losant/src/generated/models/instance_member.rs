@@ -8,7 +8,7 @@ use losant_core::validate::{Checker, Validate};
 use losant_core::{InstanceId, UserId};
 use serde::{Deserialize, Serialize};
 
-/// The `role` of [`InstancesItemMember`](crate::models::InstancesItemMember).
+/// The `role` of [`InstanceMembersItem`](crate::models::InstanceMembersItem).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum InstanceMemberRole {
     /// `admin`
@@ -100,47 +100,11 @@ pub struct InstanceMembers {
     pub instance_id: Option<InstanceId>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<InstanceMembersItem>>,
+    pub items: Option<Vec<InstanceMember>>,
     /// `sortDirection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_direction: Option<OrgsSortDirection>,
     /// `sortField`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_field: Option<String>,
-}
-
-/// An element of `items` in [`InstanceMembers`](crate::models::InstanceMembers).
-///
-/// Schema for an Instance member.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct InstanceMembersItem {
-    /// `avatarUrl`: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar_url: Option<String>,
-    /// `email`: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `firstName`: 1 to 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// `instanceId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_id: Option<InstanceId>,
-    /// `lastName`: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// `role`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<InstanceMemberRole>,
-    /// `ssoLinked`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso_linked: Option<bool>,
-    /// `twoFactorAuthEnabled`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub two_factor_auth_enabled: Option<bool>,
-    /// `userId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<UserId>,
 }

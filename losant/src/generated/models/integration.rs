@@ -3,6 +3,7 @@
 //! Models of the `integration` family.
 
 use super::{
+    CredentialLinkedResourcesIntegrationsItem,
     CredentialLinkedResourcesIntegrationsItemWebsocketConfigHeader, OrgsSortDirection, Protocol,
     ProtocolVersion,
 };
@@ -613,7 +614,9 @@ impl Validate for IntegrationWebsocketConfig {
     }
 }
 
-/// The `integrations` schema.
+/// The `integrations` of [`CredentialLinkedResources`](crate::models::CredentialLinkedResources).
+///
+/// Schema for a collection of Integrations.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -632,7 +635,7 @@ pub struct Integrations {
     pub filter_field: Option<String>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<IntegrationsItem>>,
+    pub items: Option<Vec<CredentialLinkedResourcesIntegrationsItem>>,
     /// `page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -651,73 +654,13 @@ pub struct Integrations {
 }
 
 impl Page for Integrations {
-    type Item = IntegrationsItem;
+    type Item = CredentialLinkedResourcesIntegrationsItem;
 
-    fn into_items(self) -> Vec<IntegrationsItem> {
+    fn into_items(self) -> Vec<CredentialLinkedResourcesIntegrationsItem> {
         self.items.unwrap_or_default()
     }
 
     fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
-}
-
-/// An element of `items` in [`Integrations`](crate::models::Integrations).
-///
-/// Schema for a single Integration.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct IntegrationsItem {
-    /// `applicationId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<ApplicationId>,
-    /// `azureEventHubConfig`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_event_hub_config: Option<Value>,
-    /// `creationDate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<Timestamp>,
-    /// `credentialName`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential_name: Option<String>,
-    /// `enabled`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `googlePubSubConfig`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub google_pub_sub_config: Option<IntegrationGooglePubSubConfig>,
-    /// `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ApplicationId>,
-    /// `integrationId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_id: Option<IntegrationId>,
-    /// `integrationType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_type: Option<IntegrationType>,
-    /// `lastUpdated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<Timestamp>,
-    /// `mqttConfig`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mqtt_config: Option<IntegrationMqttConfig>,
-    /// `name`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `particleConfig`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub particle_config: Option<IntegrationParticleConfig>,
-    /// `sqsConfig`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sqs_config: Option<IntegrationSqsConfig>,
-    /// `status`: any JSON: a schema without a type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<Value>,
-    /// `topics`: no item repeated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub topics: Option<Vec<String>>,
-    /// `websocketConfig`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub websocket_config: Option<IntegrationWebsocketConfig>,
 }

@@ -3,8 +3,8 @@
 //! Models of the `me` family.
 
 use super::{
-    ApplicationSummaryNotebookStats, ApplicationSummaryPayloadCount,
-    ApplicationSummaryStorageStats, DefaultRole, RecentItemListItem,
+    ApplicationSummaryNotebookStats, ApplicationSummaryStorageStats, DefaultRole, PayloadStats,
+    RecentItemListItem,
 };
 use losant_core::StringEnum;
 use losant_core::validate::Pattern;
@@ -180,13 +180,13 @@ pub struct Me {
     pub phone_number: Option<String>,
     /// `recentApplications`: Schema for an array of recent items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recent_applications: Option<MeRecentDashboards>,
+    pub recent_applications: Option<RecentItemList>,
     /// `recentDashboards`: Schema for an array of recent items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recent_dashboards: Option<MeRecentDashboards>,
+    pub recent_dashboards: Option<RecentItemList>,
     /// `recentOrganizations`: Schema for an array of recent items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recent_organizations: Option<MeRecentDashboards>,
+    pub recent_organizations: Option<RecentItemList>,
     /// `requestedEmail`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_email: Option<String>,
@@ -435,24 +435,6 @@ impl Validate for MePatchCurrentCredentials {
     }
 }
 
-/// The `recentDashboards` of [`Me`](crate::models::Me).
-///
-/// Schema for an array of recent items.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct MeRecentDashboards {
-    /// `itemType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_type: Option<ItemType>,
-    /// `items`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<RecentItemListItem>>,
-    /// `parentId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<ResourceId>,
-}
-
 /// The `summary` of [`Me`](crate::models::Me).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -535,7 +517,7 @@ pub struct MeSummary {
     pub org_count: Option<i64>,
     /// `payloadCount`: Schema for the result of a payload stats request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload_count: Option<ApplicationSummaryPayloadCount>,
+    pub payload_count: Option<PayloadStats>,
     /// `privateFileCount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_file_count: Option<i64>,
@@ -727,43 +709,6 @@ pub struct OrgInviteUserInvitedBy {
     /// `fullName`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
-}
-
-/// The `orgInvitesUser` schema.
-///
-/// Schema for information about an invitation.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct OrganizationInvitationInformationForUser {
-    /// `expired`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expired: Option<bool>,
-    /// `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ResourceId>,
-    /// `inviteDate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invite_date: Option<Timestamp>,
-    /// `invitedBy`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invited_by: Option<OrgInviteUserInvitedBy>,
-    /// `orgName`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org_name: Option<String>,
-    /// `requiresMFA`.
-    #[serde(
-        rename = "requiresMFA",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub requires_mfa: Option<bool>,
-    /// `role`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<DefaultRole>,
-    /// `ttl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl: Option<f64>,
 }
 
 /// The `recentItem` schema.

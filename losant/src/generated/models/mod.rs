@@ -157,10 +157,7 @@ pub use file::*;
 mod flow;
 pub use flow::*;
 
-#[cfg(any(feature = "flow", feature = "flow_version"))]
 mod flow_version;
-
-#[cfg(any(feature = "flow", feature = "flow_version"))]
 pub use flow_version::*;
 
 #[cfg(feature = "instance")]

@@ -4,8 +4,7 @@
 
 use super::{
     ApiTokenOrgRoleApplicationRoleRole, ApplicationSummaryNotebookStats,
-    ApplicationSummaryPayloadCount, ApplicationSummaryStorageStats, DefaultRole, Level, MfaMode,
-    SubscriptionStatus,
+    ApplicationSummaryStorageStats, DefaultRole, Level, MfaMode, PayloadStats, SubscriptionStatus,
 };
 use losant_core::Page;
 use losant_core::StringEnum;
@@ -775,7 +774,7 @@ pub struct OrgSummary {
     pub notebook_stats: Option<ApplicationSummaryNotebookStats>,
     /// `payloadCount`: Schema for the result of a payload stats request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload_count: Option<ApplicationSummaryPayloadCount>,
+    pub payload_count: Option<PayloadStats>,
     /// `pendingInviteCount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invite_count: Option<i64>,
@@ -791,78 +790,6 @@ pub struct OrgSummary {
     /// `webhookCount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_count: Option<i64>,
-}
-
-/// An element of `items` in [`Orgs`](crate::models::Orgs).
-///
-/// Schema for a single Organization.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Organization {
-    /// `banner`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub banner: Option<OrgBanner>,
-    /// `billingEmail`: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_email: Option<String>,
-    /// `creationDate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<Timestamp>,
-    /// `currentPeriodEnd`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_period_end: Option<Timestamp>,
-    /// `currentPeriodStart`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_period_start: Option<Timestamp>,
-    /// `description`: at most 32767 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `disabledAt`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<Value>,
-    /// `iconColor`: at most 64 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_color: Option<String>,
-    /// `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<OrganizationId>,
-    /// `isEnterprise`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_enterprise: Option<bool>,
-    /// `isReadOnly`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_read_only: Option<bool>,
-    /// `lastUpdated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<Timestamp>,
-    /// `limits`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limits: Option<OrgLimits>,
-    /// `members`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<OrgMember>>,
-    /// `mfaMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_mode: Option<MfaMode>,
-    /// `name`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `orgId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<OrganizationId>,
-    /// `planId`: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_id: Option<String>,
-    /// `subscriptionStatus`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_status: Option<SubscriptionStatus>,
-    /// `summary`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<OrgSummary>,
-    /// `whitelistedEmailDomains`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub whitelisted_email_domains: Option<Vec<String>>,
 }
 
 /// An element of `items` in [`OrgInviteCollection`](crate::models::OrgInviteCollection).
@@ -917,7 +844,7 @@ pub struct Orgs {
     pub filter_field: Option<String>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Organization>>,
+    pub items: Option<Vec<Org>>,
     /// `page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -936,9 +863,9 @@ pub struct Orgs {
 }
 
 impl Page for Orgs {
-    type Item = Organization;
+    type Item = Org;
 
-    fn into_items(self) -> Vec<Organization> {
+    fn into_items(self) -> Vec<Org> {
         self.items.unwrap_or_default()
     }
 

@@ -3,15 +3,15 @@
 //! Models used by several families.
 
 use super::{
-    ExperienceEndpointStaticReply, ExperienceViewHeaders, FlowCategory, FlowClass,
-    FlowCustomNodeConfig, FlowGlobal, FlowNode, FlowsItemStats, OrgInviteDashboardRole,
-    OrgsSortDirection,
+    CredentialLinkedResourcesFlowsItemStats, ExperienceEndpointStaticReply, ExperienceEndpoints,
+    ExperienceViewHeaders, ExperienceViews, FlowCategory, FlowClass, FlowCustomNodeConfig,
+    FlowGlobal, FlowNode, FlowVersions, Flows, OrgInviteDashboardRole,
 };
 use losant_core::StringEnum;
 use losant_core::validate::{Checker, Validate};
 use losant_core::{
-    ApiTokenId, ApplicationId, DashboardId, ExperienceEndpointId, ExperienceGroupId,
-    ExperienceViewId, FlowId, ResourceId, Timestamp,
+    ApiTokenId, ApplicationId, DashboardId, ExperienceEndpointId, ExperienceViewId, FlowId,
+    ResourceId, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -952,58 +952,19 @@ pub struct DeviceCountsCount {
 pub struct ExperienceLinkedResources {
     /// `experienceEndpoints`: Schema for a collection of Experience Endpoints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experience_endpoints: Option<ExperienceLinkedResourcesExperienceEndpoints>,
+    pub experience_endpoints: Option<ExperienceEndpoints>,
     /// `experienceViews`: Schema for a collection of Experience Views.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experience_views: Option<ExperienceLinkedResourcesExperienceViews>,
+    pub experience_views: Option<ExperienceViews>,
     /// `flowVersions`: Schema for a collection of Workflow Versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow_versions: Option<WorkflowVersions>,
+    pub flow_versions: Option<FlowVersions>,
     /// `flows`: Schema for a collection of Workflows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flows: Option<Workflows>,
+    pub flows: Option<Flows>,
 }
 
-/// The `experienceEndpoints` of [`ExperienceLinkedResources`](crate::models::ExperienceLinkedResources).
-///
-/// Schema for a collection of Experience Endpoints.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ExperienceLinkedResourcesExperienceEndpoints {
-    /// `applicationId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<ApplicationId>,
-    /// `count`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
-    /// `experienceGroupId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experience_group_id: Option<ExperienceGroupId>,
-    /// `filter`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `filterField`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<String>,
-    /// `items`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<ExperienceLinkedResourcesExperienceEndpointsItem>>,
-    /// `notFoundRequestCount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_found_request_count: Option<f64>,
-    /// `sortDirection`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<OrgsSortDirection>,
-    /// `sortField`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<String>,
-    /// `totalCount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-}
-
-/// An element of `items` in [`ExperienceLinkedResourcesExperienceEndpoints`](crate::models::ExperienceLinkedResourcesExperienceEndpoints).
+/// An element of `items` in [`ExperienceEndpoints`](crate::models::ExperienceEndpoints).
 ///
 /// Schema for a single Experience Endpoint.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1069,49 +1030,7 @@ pub struct ExperienceLinkedResourcesExperienceEndpointsItem {
     pub unauthorized_reply: Option<ExperienceEndpointStaticReply>,
 }
 
-/// The `experienceViews` of [`ExperienceLinkedResources`](crate::models::ExperienceLinkedResources).
-///
-/// Schema for a collection of Experience Views.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ExperienceLinkedResourcesExperienceViews {
-    /// `applicationId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<ApplicationId>,
-    /// `count`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
-    /// `filter`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `filterField`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<String>,
-    /// `items`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<ExperienceLinkedResourcesExperienceViewsItem>>,
-    /// `page`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// `perPage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `sortDirection`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<OrgsSortDirection>,
-    /// `sortField`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<String>,
-    /// `totalCount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    /// `viewType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub view_type: Option<ViewType>,
-}
-
-/// An element of `items` in [`ExperienceLinkedResourcesExperienceViews`](crate::models::ExperienceLinkedResourcesExperienceViews).
+/// An element of `items` in [`ExperienceViews`](crate::models::ExperienceViews).
 ///
 /// Schema for a single Experience View.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1200,7 +1119,9 @@ pub struct PayloadCountsBreakdownCount {
     pub value: Option<i64>,
 }
 
-/// The `payloadStats` schema.
+/// The `payloadCount` of [`ApplicationSummary`](crate::models::ApplicationSummary).
+///
+/// Schema for the result of a payload stats request.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1408,7 +1329,7 @@ impl Validate for UserCredentials {
     }
 }
 
-/// An element of `items` in [`Workflows`](crate::models::Workflows).
+/// An element of `items` in [`Flows`](crate::models::Flows).
 ///
 /// Schema for a single Workflow.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1492,92 +1413,8 @@ pub struct Workflow {
     pub short_description: Option<String>,
     /// `stats`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stats: Option<FlowsItemStats>,
+    pub stats: Option<CredentialLinkedResourcesFlowsItemStats>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<Value>>,
-}
-
-/// The `flowVersions` of [`CredentialLinkedResources`](crate::models::CredentialLinkedResources).
-///
-/// Schema for a collection of Workflow Versions.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WorkflowVersions {
-    /// `applicationId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<ApplicationId>,
-    /// `count`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
-    /// `filter`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `filterField`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<String>,
-    /// `flowId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<FlowId>,
-    /// `items`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Value>>,
-    /// `page`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// `perPage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `sortDirection`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<OrgsSortDirection>,
-    /// `sortField`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<String>,
-    /// `totalCount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-}
-
-/// The `flows` of [`CredentialLinkedResources`](crate::models::CredentialLinkedResources).
-///
-/// Schema for a collection of Workflows.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Workflows {
-    /// `applicationId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<ApplicationId>,
-    /// `count`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
-    /// `filter`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `filterField`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<String>,
-    /// `flowClass`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow_class: Option<FlowClass>,
-    /// `items`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Workflow>>,
-    /// `page`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// `perPage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `sortDirection`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<OrgsSortDirection>,
-    /// `sortField`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<String>,
-    /// `totalCount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
 }

@@ -111,51 +111,6 @@ impl Validate for ApiTokenPatch {
 /// The `userOauthTokenPatch` schema, the same document as [`ApiTokenPatch`].
 pub type UserOauthTokenPatch = ApiTokenPatch;
 
-/// An element of `items` in [`UserOauthTokens`](crate::models::UserOauthTokens).
-///
-/// Schema for a single OAuth Token.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct UserOAuthToken {
-    /// `creationDate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<Timestamp>,
-    /// `defaultRole`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_role: Option<DefaultRole>,
-    /// `description`: at most 32767 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `expirationDate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<Timestamp>,
-    /// `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<OauthTokenId>,
-    /// `lastUpdated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<Timestamp>,
-    /// `name`: 1 to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `oauth`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth: Option<UserOauthTokenOauth>,
-    /// `oauthTokenId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_token_id: Option<OauthTokenId>,
-    /// `orgRoles`: at most 25 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org_roles: Option<Vec<ApiTokenOrgRole>>,
-    /// `scope`: API scopes for this OAuth client. (no item repeated).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<Vec<Scope>>,
-    /// `status`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
-}
-
 /// The `userOauthToken` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -400,7 +355,7 @@ pub struct UserOauthTokens {
     pub filter_field: Option<String>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<UserOAuthToken>>,
+    pub items: Option<Vec<UserOauthToken>>,
     /// `page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -419,9 +374,9 @@ pub struct UserOauthTokens {
 }
 
 impl Page for UserOauthTokens {
-    type Item = UserOAuthToken;
+    type Item = UserOauthToken;
 
-    fn into_items(self) -> Vec<UserOAuthToken> {
+    fn into_items(self) -> Vec<UserOauthToken> {
         self.items.unwrap_or_default()
     }
 
