@@ -26,6 +26,25 @@ pub fn pascal(name: &str) -> String {
     name.to_upper_camel_case()
 }
 
+/// serde's `camelCase` of a snake case Rust identifier, the name serde and the macro
+/// give it on the wire: `tag_filter` → `tagFilter`, `r#type` → `type`.
+#[must_use]
+pub fn camel(snake_ident: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in snake_ident.trim_start_matches("r#").chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `device_id` → `DEVICE_ID`.
 #[must_use]
 pub fn shouty(snake_name: &str) -> String {
@@ -179,6 +198,14 @@ pub fn variant_ident(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn camel_case_is_serdes() {
+        assert_eq!(camel("device_id"), "deviceId");
+        assert_eq!(camel("tag_filter"), "tagFilter");
+        assert_eq!(camel("r#type"), "type");
+        assert_eq!(camel("n1h"), "n1h");
+    }
 
     #[test]
     fn methods_put_the_action_before_the_resource() {

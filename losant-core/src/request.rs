@@ -124,17 +124,8 @@ impl Request {
                 format!("`{name}` is set by the client itself"),
             ));
         }
-        if let Some(bad) = value
-            .chars()
-            .find(|&c| !(c == '\t' || (' '..='~').contains(&c)))
-        {
-            return Err(invalid(
-                self.endpoint,
-                "header",
-                format!(
-                    "header `{name}` cannot hold the character {bad:?}: header values are visible ASCII"
-                ),
-            ));
+        if let Some(problem) = header_value_problem(name, value) {
+            return Err(invalid(self.endpoint, "header", problem));
         }
         self.remove_header(name);
         self.headers.push((name, value.to_owned()));
@@ -174,6 +165,17 @@ impl Request {
     pub fn take_body(&mut self) -> Option<Bytes> {
         self.body.take()
     }
+}
+
+/// What is wrong with `value` as the value of the header `name`, if anything: header
+/// values this crate sends are visible ASCII, spaces and tabs.
+fn header_value_problem(name: &str, value: &str) -> Option<String> {
+    let bad = value
+        .chars()
+        .find(|&c| !(c == '\t' || (' '..='~').contains(&c)))?;
+    Some(format!(
+        "header `{name}` cannot hold the character {bad:?}: header values are visible ASCII"
+    ))
 }
 
 /// The headers the client sets on every request: neither an argument nor a middleware
@@ -367,16 +369,8 @@ impl RequestBuilder {
     /// ASCII, spaces or tabs.
     pub fn header(&mut self, argument: &str, name: &'static str, value: Option<Cow<'_, str>>) {
         let Some(value) = value else { return };
-        if let Some(bad) = value
-            .chars()
-            .find(|&c| !(c == '\t' || (' '..='~').contains(&c)))
-        {
-            self.refuse(
-                argument,
-                format!(
-                    "header `{name}` cannot hold the character {bad:?}: header values are visible ASCII"
-                ),
-            );
+        if let Some(problem) = header_value_problem(name, &value) {
+            self.refuse(argument, problem);
             return;
         }
         self.request.headers.push((name, value.into_owned()));

@@ -27,7 +27,7 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use crate::error::InvalidArgument;
 
@@ -243,24 +243,21 @@ impl Checker {
 
     /// Checks that `value` lies within `min..=max` (either bound may be absent).
     pub fn range(&mut self, value: f64, min: Option<f64>, max: Option<f64>) {
-        if self.failed() {
-            return;
-        }
-        if let Some(min) = min
-            && value < min
-        {
-            return self.fail(format!("must be at least {min}, got {value}"));
-        }
-        if let Some(max) = max
-            && value > max
-        {
-            self.fail(format!("must be at most {max}, got {value}"));
-        }
+        self.bounded(value, min, max);
     }
 
     /// Checks that the integer `value` lies within `min..=max` (either bound may be
     /// absent).
     pub fn int_range(&mut self, value: i64, min: Option<i64>, max: Option<i64>) {
+        self.bounded(value, min, max);
+    }
+
+    fn bounded<T: PartialOrd + fmt::Display + Copy>(
+        &mut self,
+        value: T,
+        min: Option<T>,
+        max: Option<T>,
+    ) {
         if self.failed() {
             return;
         }

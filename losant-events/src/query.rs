@@ -2,6 +2,7 @@
 //! the `advancedEventQuery` schema before sending.
 
 use losant_core::InvalidArgument;
+use losant_core::validate::Pattern;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -311,7 +312,7 @@ fn check_tag_form(at: &str, form: &Value) -> Result<(), String> {
                     "unknown key `{key}` at `{at}`: a tag condition takes `$tagKey` and `$tagValue`, or tag keys"
                 ));
             }
-        } else if !key.bytes().next().is_some_and(is_tag_key_byte) {
+        } else if !Pattern::KeyPrefix.matches(key) {
             return Err(format!(
                 "`{key}` at `{at}` is not a tag key (0-9, a-z, A-Z, `_` and `-`)"
             ));
@@ -319,12 +320,6 @@ fn check_tag_form(at: &str, form: &Value) -> Result<(), String> {
         check_tag_value(&here, value)?;
     }
     Ok(())
-}
-
-/// A byte a tag key may hold (the schema's pattern `^[0-9a-zA-Z_-]{1,255}` tests only
-/// the start of a key).
-fn is_tag_key_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
 }
 
 /// A text of up to 255 characters, `null`, or `{"$in": [...]}` / `{"$nin": [...]}`.

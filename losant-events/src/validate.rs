@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use losant_core::InvalidArgument;
+use losant_core::validate::Pattern;
 use serde_json::{Map, Value};
 
 /// Longest subject of an event, in characters.
@@ -77,7 +78,7 @@ pub(crate) use check_listed;
 /// Checks tag keys (`^[0-9a-zA-Z_-]{1,255}$`) and values (1 to 255 characters).
 pub(crate) fn check_tags(tags: Option<&BTreeMap<String, String>>) -> Result<(), InvalidArgument> {
     for (key, value) in tags.into_iter().flatten() {
-        if !is_tag_key(key) {
+        if !Pattern::Key.matches(key) {
             return Err(InvalidArgument::new(
                 "eventTags",
                 format!(
@@ -96,14 +97,6 @@ pub(crate) fn check_tags(tags: Option<&BTreeMap<String, String>>) -> Result<(), 
         }
     }
     Ok(())
-}
-
-/// A tag key: `^[0-9a-zA-Z_-]{1,255}$`.
-pub(crate) fn is_tag_key(key: &str) -> bool {
-    (1..=MAX_TAG_CHARS).contains(&key.len())
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// Checks that `value` nests arrays and objects at most [`MAX_DATA_DEPTH`] deep.

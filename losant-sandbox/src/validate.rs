@@ -2,6 +2,7 @@
 //! `eventsExport`), as the server does, independently of the client's own checks.
 //! Messages name the field, in the API validator's words.
 
+use losant_core::validate::Pattern;
 use losant_events::MAX_DATA_DEPTH;
 use serde_json::{Map, Value};
 
@@ -29,17 +30,6 @@ const POST_KEYS: &[&str] = &[
     "disableTagChangeTracking",
 ];
 const EXPORT_KEYS: &[&str] = &["email", "callbackUrl", "query", "format", "excludeUpdates"];
-
-fn is_hex_id(text: &str) -> bool {
-    text.len() == 24 && text.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn is_tag_key(key: &str) -> bool {
-    (1..=255).contains(&key.len())
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
 
 /// The body as an object holding only `keys`.
 fn object<'a>(body: &'a Value, keys: &[&str]) -> Result<&'a Map<String, Value>, String> {
@@ -129,7 +119,7 @@ fn event_fields(body: &Map<String, Value>, device_nullable: bool) -> Result<(), 
     match body.get("deviceId") {
         None => {}
         Some(Value::Null) if device_nullable => {}
-        Some(Value::String(id)) if is_hex_id(id) => {}
+        Some(Value::String(id)) if Pattern::Id.matches(id) => {}
         Some(_) if device_nullable => {
             return Err("deviceId must match pattern ^[A-Fa-f\\d]{24}$ or be null".to_owned());
         }
@@ -141,7 +131,7 @@ fn event_fields(body: &Map<String, Value>, device_nullable: bool) -> Result<(), 
     match body.get("eventTags") {
         None => Ok(()),
         Some(Value::Object(tags)) => tags.iter().try_for_each(|(key, value)| {
-            if !is_tag_key(key) {
+            if !Pattern::Key.matches(key) {
                 return Err(format!(
                     "eventTags must NOT have additional properties: {key}"
                 ));

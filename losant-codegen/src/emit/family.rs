@@ -11,6 +11,7 @@ use super::models::{Layout, inner_doc, needs_check};
 use super::{Uses, doc, ident, rust_type, sentence};
 use crate::Error;
 use crate::api::{ActionApi, Api, ArgKind, Auth, Family, OptionsDef, ResourceApi, Returns};
+use crate::names::camel;
 use crate::types::{Shape, Ty};
 
 /// The family's file.
@@ -354,24 +355,6 @@ fn endpoint_keys(action: &ActionApi) -> Vec<TokenStream> {
         keys.push(quote!(paginate = "page"));
     }
     keys
-}
-
-/// serde's and the macro's lower camel case of an argument (`tag_filter` →
-/// `tagFilter`).
-fn camel(snake: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in snake.trim_start_matches("r#").chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// How an argument of `shape` is passed: scalars by value, strings as `&str`, the

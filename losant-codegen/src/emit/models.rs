@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 
 use super::{Uses, doc, ident, rust_type, sentence};
 use crate::api::Api;
-use crate::names::{field_ident, pascal, variant_ident};
+use crate::names::{camel, field_ident, pascal, variant_ident};
 use crate::types::{EnumId, Field, Limits, Origin, Shape, StructId, Ty, Types};
 
 /// Which file each model goes in, and which features compile each file.
@@ -444,24 +444,6 @@ pub fn field_idents(fields: &[Field]) -> Vec<String> {
         .collect()
 }
 
-/// serde's `camelCase` of a snake case field name (`device_id` → `deviceId`).
-fn serde_camel(snake: &str) -> String {
-    let snake = snake.strip_prefix("r#").unwrap_or(snake);
-    let mut out = String::new();
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// How a struct field holds its value.
 enum Hold {
     /// `T`
@@ -556,7 +538,7 @@ fn field_items(api: &Api, id: StructId, idents: &[String], uses: &mut Uses) -> V
     for (field, field_name) in def.fields.iter().zip(idents) {
         let ty = rust_type(&field.shape, types, uses);
         let field_ident = ident(field_name);
-        let rename = (serde_camel(field_name) != field.json).then(|| {
+        let rename = (camel(field_name) != field.json).then(|| {
             let json = &field.json;
             quote!(rename = #json,)
         });
@@ -1000,12 +982,5 @@ mod tests {
         assert_eq!(number("32767").to_string(), "32_767");
         assert_eq!(number("131072").to_string(), "131_072");
         assert_eq!(number("-1000000").to_string(), "- 1_000_000");
-    }
-
-    #[test]
-    fn serde_camel_case_matches_serde() {
-        assert_eq!(serde_camel("device_id"), "deviceId");
-        assert_eq!(serde_camel("r#type"), "type");
-        assert_eq!(serde_camel("n1h"), "n1h");
     }
 }
