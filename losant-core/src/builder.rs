@@ -15,7 +15,9 @@ use crate::error::{ConfigError, Result};
 use crate::redact::Redactor;
 use crate::retry::{RetryPolicy, SleepFuture, Sleeper};
 use crate::throttle::{RateLimit, Throttle};
-use crate::wire::{HttpSettings, authorization, check_base_url, client_headers, http_client};
+use crate::wire::{
+    HttpOrigin, HttpSettings, authorization, check_base_url, client_headers, http_client,
+};
 
 /// Configures a [`Client`]. Every setting has a default except the token, which is
 /// required unless the client is built [`without_token`](Self::without_token).
@@ -297,9 +299,15 @@ impl ClientBuilder {
             ))]
             root_certificates: &self.root_certificates,
         };
-        let (http, request_headers) = match self.http_client {
-            Some(http) => (http, Some(client_headers(&settings)?)),
-            None => (http_client(&settings)?, None),
+        let (http, request_headers, origin) = match self.http_client {
+            Some(http) => (http, Some(client_headers(&settings)?), HttpOrigin::Given),
+            None => (
+                http_client(&settings)?,
+                None,
+                HttpOrigin::Built {
+                    connect_timeout: self.connect_timeout,
+                },
+            ),
         };
 
         Ok(Client {
@@ -310,7 +318,7 @@ impl ClientBuilder {
                 redactor: Redactor::new(token.as_ref().map_or("", |t| t.expose_secret())),
                 granted_scopes: self.granted_scopes,
                 max_response_bytes: self.max_response_bytes,
-                connect_timeout: self.connect_timeout,
+                origin,
                 attempt_timeout: self.attempt_timeout,
                 overall_timeout: self.overall_timeout,
                 retry: self.retry,

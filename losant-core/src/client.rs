@@ -25,7 +25,7 @@ use crate::response::Response;
 use crate::retry::{Deadline, Failure, Next, Retry, RetryPolicy, Sleeper};
 use crate::throttle::Throttle;
 use crate::transport::Transport;
-use crate::wire::{BaseUrl, ReadError, classify, read_body, to_reqwest};
+use crate::wire::{BaseUrl, HttpOrigin, ReadError, classify, read_body, to_reqwest};
 
 /// The default base URL of the Losant API.
 pub const DEFAULT_BASE_URL: &str = "https://api.losant.com";
@@ -97,7 +97,8 @@ pub(crate) struct Inner {
     pub(crate) redactor: Redactor,
     pub(crate) granted_scopes: Option<Vec<String>>,
     pub(crate) max_response_bytes: usize,
-    pub(crate) connect_timeout: Option<Duration>,
+    /// Who built the HTTP client, and the connect timeout when this crate did.
+    pub(crate) origin: HttpOrigin,
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) overall_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
@@ -257,7 +258,7 @@ impl Client {
     async fn exchange(&self, request: &Request) -> Result<Response, Failure> {
         let inner = &*self.inner;
         let endpoint = request.endpoint();
-        let fail = |error| classify(endpoint, error, inner.connect_timeout);
+        let fail = |error| classify(endpoint, error, inner.origin);
         let mut builder = to_reqwest(
             &inner.http,
             &inner.base_url,
@@ -468,7 +469,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("token", &"[REDACTED]")
             .field("granted_scopes", &self.inner.granted_scopes)
-            .field("connect_timeout", &self.inner.connect_timeout)
+            .field("http", &self.inner.origin)
             .field("attempt_timeout", &self.inner.attempt_timeout)
             .field("overall_timeout", &self.overall_timeout())
             .field(

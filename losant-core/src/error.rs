@@ -592,6 +592,11 @@ pub enum TimeoutKind {
     Attempt,
     /// The whole call, retries and waits included, took too long.
     Overall,
+    /// A timeout of the HTTP client given with
+    /// [`http_client`](crate::ClientBuilder::http_client) (its `timeout` or
+    /// `read_timeout`) fired after the request was sent; its duration is that
+    /// client's own.
+    HttpClient,
 }
 
 impl fmt::Display for TimeoutKind {
@@ -600,6 +605,9 @@ impl fmt::Display for TimeoutKind {
             TimeoutKind::Connect => "connect timeout",
             TimeoutKind::Attempt => "attempt timeout",
             TimeoutKind::Overall => "overall timeout",
+            TimeoutKind::HttpClient => {
+                "timeout of the given HTTP client (its `timeout` or `read_timeout`), after the request was sent"
+            }
         })
     }
 }

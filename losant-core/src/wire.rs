@@ -212,28 +212,42 @@ pub(crate) async fn read_body(
     })
 }
 
+/// Where the HTTP client came from, which decides what its timeouts mean.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum HttpOrigin {
+    /// Built by this crate: reqwest enforces only the connect timeout, this one.
+    Built { connect_timeout: Option<Duration> },
+    /// Given with [`http_client`](crate::ClientBuilder::http_client): its own
+    /// timeouts (`connect_timeout`, `timeout`, `read_timeout`) are unknown here.
+    Given,
+}
+
 /// Turns a reqwest failure of one attempt into its typed error, keeping it as the
-/// error's source, and says whether the attempt may be retried. The only timeout
-/// reqwest itself enforces is the connect timeout.
-pub(crate) fn classify(
-    endpoint: &'static Endpoint,
-    error: reqwest::Error,
-    connect_timeout: Option<Duration>,
-) -> Failure {
+/// error's source, and says whether the attempt may be retried.
+///
+/// Only a failure to connect proves that nothing was sent, so only that may be
+/// retried for any endpoint; a timeout after connecting (a given client's `timeout`
+/// or `read_timeout`, the operating system's) may have reached the server, so it is
+/// retried only for idempotent endpoints.
+pub(crate) fn classify(endpoint: &'static Endpoint, error: reqwest::Error, origin: HttpOrigin) -> Failure {
     let call = Call::new(Some(endpoint), 1);
-    if error.is_timeout() {
-        let error = Error::Timeout(Box::new(TimeoutError {
-            call,
-            kind: TimeoutKind::Connect,
-            after: connect_timeout,
-        }));
-        return Failure {
-            error,
-            retry: Retry::Always,
+    let connect = error.is_connect();
+    let timeout = error.is_timeout();
+    if timeout && (connect || matches!(origin, HttpOrigin::Given)) {
+        let (kind, after, retry) = match origin {
+            HttpOrigin::Built { connect_timeout } if connect => {
+                (TimeoutKind::Connect, connect_timeout, Retry::Always)
+            }
+            _ if connect => (TimeoutKind::Connect, None, Retry::Always),
+            _ => (TimeoutKind::HttpClient, None, Retry::IfIdempotent),
         };
+        let error = Error::Timeout(Box::new(TimeoutError { call, kind, after }));
+        return Failure { error, retry };
     }
-    let (message, retry) = if error.is_connect() {
+    let (message, retry) = if connect {
         ("could not connect (nothing was sent)", Retry::Always)
+    } else if timeout {
+        ("the connection timed out after the request was sent", Retry::IfIdempotent)
     } else {
         ("the request failed", Retry::IfIdempotent)
     };

@@ -202,6 +202,52 @@ async fn a_silent_server_hits_the_attempt_timeout_on_every_attempt() {
     assert_eq!(waits.lock().unwrap().len(), 1);
 }
 
+/// A client of `server` sending through a reqwest client of one's own with a total
+/// timeout of 200 ms, and the default retry policy.
+fn client_with_its_own_timeout(server: &ScriptedServer) -> losant_core::Client {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_millis(200))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    support::client_builder(server.url())
+        .http_client(http)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_write_whose_answer_times_out_in_ones_own_client_is_sent_once() {
+    let patch = EventPatch::new().state(EventState::Acknowledged);
+    let thing = serde_json::json!({"name": "pump"});
+    for method in ["PATCH", "POST"] {
+        let server = ScriptedServer::always(Step::NeverAnswer).await;
+        let client = client_with_its_own_timeout(&server);
+        let error = match method {
+            "PATCH" => client.patch_event(&app(), &event(), &patch).await.map(drop),
+            _ => client.create_thing(&thing).await.map(drop),
+        }
+        .unwrap_err();
+        let Error::Timeout(timeout) = &error else {
+            panic!("{method}: {error:?}")
+        };
+        // Not a connect timeout: the request was sent, and may have been processed.
+        assert_eq!(timeout.kind(), TimeoutKind::HttpClient, "{method}");
+        assert_eq!(timeout.after(), None, "{method}");
+        assert!(!error.to_string().contains("connect"), "{method}: {error}");
+        assert!(error.to_string().contains("`timeout` or `read_timeout`"), "{error}");
+        assert_eq!(server.request_count(), 1, "{method} was sent again");
+        assert_eq!(error.attempts(), 1);
+    }
+
+    // A read is idempotent: trying again is safe.
+    let server = ScriptedServer::always(Step::NeverAnswer).await;
+    let client = client_with_its_own_timeout(&server);
+    let error = client.get_event(&app(), &event()).await.unwrap_err();
+    assert!(matches!(&error, Error::Timeout(t) if t.kind() == TimeoutKind::HttpClient));
+    assert_eq!(server.request_count(), 3);
+}
+
 #[tokio::test]
 async fn the_overall_timeout_ends_the_call_and_says_so() {
     let server = ScriptedServer::always(Step::NeverAnswer).await;
