@@ -154,8 +154,11 @@ impl ClientBuilder {
         self
     }
 
-    /// The most calls of this client (and its clones) in flight at once (default 64);
-    /// more wait their turn. `None` removes the limit.
+    /// The most requests of this client (and its clones) in flight at once (default
+    /// 64); more wait their turn, within their overall timeout. A call holds its slot
+    /// only while an attempt is on the wire: not while it waits for a
+    /// [rate limit](Self::rate_limit)'s window, nor between attempts. `None` removes
+    /// the limit (as does any count over `tokio::sync::Semaphore::MAX_PERMITS`).
     pub fn max_concurrent_requests(mut self, limit: impl Into<Option<usize>>) -> Self {
         self.max_concurrent_requests = limit.into();
         self
@@ -192,7 +195,8 @@ impl ClientBuilder {
     }
 
     /// A client-side rate limit (several may apply to one endpoint): a request over
-    /// it waits instead of being sent to be refused. See [`RateLimit`].
+    /// it waits instead of being sent to be refused, within its overall timeout. See
+    /// [`RateLimit`].
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limits.push(limit);
         self
@@ -325,6 +329,7 @@ impl ClientBuilder {
                 sleeper: self.sleeper,
                 limiter: self
                     .max_concurrent_requests
+                    .filter(|&n| n <= Semaphore::MAX_PERMITS)
                     .map(|n| Semaphore::new(n.max(1))),
                 throttles: self.rate_limits.into_iter().map(Throttle::new).collect(),
                 request_headers,

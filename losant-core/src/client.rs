@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -14,7 +14,6 @@ use tokio::sync::Semaphore;
 
 use crate::builder::ClientBuilder;
 use crate::endpoint::Auth;
-use crate::endpoint::Endpoint;
 use crate::error::{
     BodyTooLarge, Call, ConfigError, Error, Result, ScopeError, TimeoutError, TimeoutKind,
 };
@@ -23,7 +22,7 @@ use crate::request::CLIENT_HEADERS;
 use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{Deadline, Failure, Next, Retry, RetryPolicy, Sleeper};
-use crate::throttle::Throttle;
+use crate::throttle::{Place, Throttle};
 use crate::transport::Transport;
 use crate::wire::{BaseUrl, HttpOrigin, ReadError, classify, read_body, to_reqwest};
 
@@ -37,7 +36,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default time allowed for a whole call, every attempt and wait included.
 pub const DEFAULT_OVERALL_TIMEOUT: Duration = Duration::from_secs(90);
-/// Default number of calls of one client in flight at once.
+/// Default number of requests of one client in flight at once.
 pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 /// Default limit of a response body: 16 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
@@ -49,7 +48,7 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 ///
 /// A call is made of one or more attempts under the client's [`RetryPolicy`], each
 /// limited by the attempt timeout, all of them by the overall timeout; at most
-/// [`max_concurrent_requests`](ClientBuilder::max_concurrent_requests) calls of one
+/// [`max_concurrent_requests`](ClientBuilder::max_concurrent_requests) requests of one
 /// client are in flight at once, so a burst reuses a bounded set of connections.
 ///
 /// ```no_run
@@ -206,16 +205,16 @@ impl Client {
             .map_or(self.inner.overall_timeout, |Overall(timeout)| timeout)
     }
 
-    /// Waits for every rate limit that applies to `endpoint`; whether one did.
-    async fn throttle(&self, endpoint: &Endpoint) -> bool {
-        let mut applied = false;
+    /// Waits for every rate limit that applies to `request`, and holds its place in
+    /// each until the attempt is over.
+    async fn throttle(&self, request: &Request) -> Vec<Place> {
+        let mut places = Vec::new();
         for throttle in &self.inner.throttles {
-            if throttle.limit().applies_to(endpoint) {
-                throttle.acquire().await;
-                applied = true;
+            if throttle.limit().applies_to(request.endpoint()) {
+                places.push(throttle.acquire(request.path()).await);
             }
         }
-        applied
+        places
     }
 
     /// One attempt within `timeout`; `clamped`: the timeout was cut to the overall
@@ -314,8 +313,39 @@ impl Client {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let throttled = !self.inner.throttles.is_empty() && self.throttle(endpoint).await;
-            let now = if attempt == 1 && !throttled {
+            // A call waits for its rate-limit windows, then for a slot, within its
+            // deadline: a throttled call does not hold a slot others could use.
+            let throttled = !self.inner.throttles.is_empty();
+            let places = if throttled {
+                match within(deadline, self.throttle(request)).await {
+                    Some(places) => places,
+                    None => return Err(overall_error(attempt - 1)),
+                }
+            } else {
+                Vec::new()
+            };
+            // Most calls find a free slot: it is taken without a waiting future or
+            // a look at the clock.
+            let mut waited = throttled;
+            let permit = match &self.inner.limiter {
+                None => None,
+                Some(limiter) => match limiter.try_acquire() {
+                    Ok(permit) => Some(permit),
+                    Err(_) => {
+                        waited = true;
+                        match within(deadline, limiter.acquire()).await {
+                            Some(Ok(permit)) => Some(permit),
+                            Some(Err(_)) => {
+                                return Err(ConfigError::error(
+                                    "the client's request limiter is closed",
+                                ));
+                            }
+                            None => return Err(overall_error(attempt - 1)),
+                        }
+                    }
+                },
+            };
+            let now = if attempt == 1 && !waited {
                 started
             } else {
                 Instant::now()
@@ -326,6 +356,10 @@ impl Client {
                 return Err(overall_error(attempt - 1));
             };
             let outcome = self.attempt(request, timeout, clamped).await;
+            // The slot and the places are free again once the answer is in: the
+            // wait before a retry holds neither.
+            drop(permit);
+            drop(places);
             let latency_ms = if timing {
                 now.elapsed().as_secs_f64() * 1000.0
             } else {
@@ -400,16 +434,6 @@ impl Client {
             latency_ms = tracing::field::Empty,
         );
         let call = async {
-            // Most calls find a free slot: take it without a waiting future.
-            let _permit = match &self.inner.limiter {
-                Some(limiter) => Some(match limiter.try_acquire() {
-                    Ok(permit) => permit,
-                    Err(_) => limiter.acquire().await.map_err(|_| {
-                        ConfigError::error("the client's request limiter is closed")
-                    })?,
-                }),
-                None => None,
-            };
             let started = Instant::now();
             let result = self.execute(&request, started).await;
             let span = tracing::Span::current();
@@ -426,6 +450,22 @@ impl Client {
             future: call,
         }
         .await
+    }
+}
+
+/// `future`, or `None` when `deadline` passes first; the wait is the time left on
+/// the deadline, measured when the wait starts.
+async fn within<F: Future>(deadline: Deadline, future: F) -> Option<F::Output> {
+    let future = pin!(future);
+    match deadline.left(Instant::now()) {
+        None => Some(future.await),
+        Some(left) => {
+            WithTimeout {
+                future,
+                sleep: pin!(tokio::time::sleep(left)),
+            }
+            .await
+        }
     }
 }
 

@@ -261,13 +261,21 @@ impl RetryPolicy {
 }
 
 /// The end of a call's overall time, when it has one.
+///
+/// A duration too large to add to an instant (`Duration::MAX`) means no deadline:
+/// every sum of an instant and a duration here is checked.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Deadline(Option<Instant>);
 
 impl Deadline {
     /// The deadline of a call that started at `started`.
     pub(crate) fn start(started: Instant, overall: Option<Duration>) -> Self {
-        Deadline(overall.map(|overall| started + overall))
+        Deadline(overall.and_then(|overall| started.checked_add(overall)))
+    }
+
+    /// The time left from `now`, when there is a deadline.
+    pub(crate) fn left(self, now: Instant) -> Option<Duration> {
+        self.0.map(|d| d.saturating_duration_since(now))
     }
 
     /// The timeout of an attempt starting at `now`, and whether the deadline cut it
@@ -277,7 +285,7 @@ impl Deadline {
         now: Instant,
         each: Option<Duration>,
     ) -> Option<(Option<Duration>, bool)> {
-        let left = self.0.map(|d| d.saturating_duration_since(now));
+        let left = self.left(now);
         let timeout = match (each, left) {
             (Some(each), Some(left)) if left < each => (Some(left), true),
             (None, Some(left)) => (Some(left), true),
@@ -286,9 +294,11 @@ impl Deadline {
         (timeout.0 != Some(Duration::ZERO)).then_some(timeout)
     }
 
-    /// Whether a wait of `delay` ends before the deadline.
+    /// Whether a wait of `delay` ends before the deadline (a wait too long to
+    /// reckon does not).
     pub(crate) fn leaves(self, delay: Duration) -> bool {
-        self.0.is_none_or(|d| Instant::now() + delay < d)
+        self.0
+            .is_none_or(|d| Instant::now().checked_add(delay).is_some_and(|end| end < d))
     }
 }
 
@@ -344,6 +354,25 @@ mod tests {
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-3", now), None);
+    }
+
+    #[test]
+    fn durations_too_large_for_an_instant_mean_no_deadline() {
+        let now = Instant::now();
+        let endless = Deadline::start(now, Some(Duration::MAX));
+        assert!(endless.0.is_none());
+        assert!(endless.leaves(Duration::MAX));
+        assert_eq!(
+            endless.attempt_timeout(now, Some(Duration::MAX)),
+            Some((Some(Duration::MAX), false))
+        );
+        let short = Deadline::start(now, Some(Duration::from_secs(5)));
+        assert!(!short.leaves(Duration::MAX));
+        assert!(short.leaves(Duration::from_secs(1)));
+        assert_eq!(
+            parse_retry_after("18446744073709551615", SystemTime::now()),
+            Some(Duration::from_secs(u64::MAX))
+        );
     }
 
     #[test]

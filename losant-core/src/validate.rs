@@ -223,9 +223,9 @@ impl Checker {
         if self.failed() {
             return;
         }
-        // Bytes bound characters from above and below (1 to 4 bytes each): most
-        // strings are decided without counting.
-        if text.len() >= min && text.len() <= max {
+        // A character takes 1 to 4 bytes, so the byte length bounds the count from
+        // both sides: most strings are decided without counting.
+        if text.len() <= max && text.len().div_ceil(4) >= min {
             return;
         }
         let len = text.chars().count();
@@ -295,8 +295,11 @@ fn between(min: usize, max: usize, got: usize, unit: &str) -> String {
 /// The string patterns of the Losant API's schemas, each checked by plain code (two
 /// of them use look-arounds, which Rust's regular expression crates leave out).
 ///
-/// Patterns follow the API's JavaScript semantics: `.` matches any character but a
-/// line terminator (`\n`, `\r`, U+2028, U+2029) and `\d` is `[0-9]`.
+/// Patterns follow the API's JavaScript semantics, as Losant's server checks them
+/// (`RegExp` without the `u` flag): `.` matches one UTF-16 code unit but a line
+/// terminator (`\n`, `\r`, U+2028, U+2029), so a character outside the Basic
+/// Multilingual Plane (`😀`) counts twice against `{1,255}`; and `\d` is `[0-9]`.
+/// (Lengths of `minLength`/`maxLength`, [`Checker::chars`], count characters.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Pattern {
@@ -334,6 +337,12 @@ pub enum Pattern {
 
 fn is_line_terminator(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
+}
+
+/// The length of `text` in UTF-16 code units, what a JavaScript `.` counts.
+fn utf16_len(text: &str) -> usize {
+    // Only characters of four bytes in UTF-8 take two units.
+    text.chars().map(char::len_utf16).sum()
 }
 
 fn is_key_byte(b: u8) -> bool {
@@ -441,14 +450,14 @@ impl Pattern {
             }),
             Pattern::StrongPassword => {
                 !text.contains(is_line_terminator)
-                    && text.chars().count() >= 12
+                    && utf16_len(text) >= 12
                     && text.chars().any(|c| c.is_ascii_uppercase())
                     && text.chars().any(|c| c.is_ascii_lowercase())
                     && text.chars().any(|c| c.is_ascii_digit())
                     && text.chars().any(|c| !c.is_ascii_alphanumeric())
             }
             Pattern::Line255 => {
-                !text.contains(is_line_terminator) && (1..=255).contains(&text.chars().count())
+                !text.contains(is_line_terminator) && (1..=255).contains(&utf16_len(text))
             }
             Pattern::Line => !text.contains(is_line_terminator),
             Pattern::Any => true,
@@ -658,6 +667,31 @@ mod tests {
             at.finish().unwrap_err().reason(),
             "must be 1 to 255 characters, got 256"
         );
+    }
+
+    #[test]
+    fn a_minimum_counts_characters_whatever_their_bytes() {
+        for (text, min, max, ok) in [
+            ("éééé", 8, usize::MAX, false),
+            ("😀😀", 8, usize::MAX, false),
+            ("éé", 3, 255, false),
+            ("éé", 2, 255, true),
+            ("😀😀", 2, 2, true),
+            ("abcdefgh", 8, 8, true),
+            ("😀😀😀", 1, 2, false),
+        ] {
+            let mut at = Checker::default();
+            at.chars(text, min, max);
+            assert_eq!(!at.failed(), ok, "{text:?} in {min}..={max}");
+        }
+    }
+
+    #[test]
+    fn a_dot_counts_utf16_units_as_javascript_does() {
+        assert!(Pattern::Line255.matches(&"😀".repeat(127)));
+        assert!(!Pattern::Line255.matches(&"😀".repeat(128)));
+        assert!(Pattern::StrongPassword.matches("Aa1!😀😀😀😀"));
+        assert!(!Pattern::StrongPassword.matches("Aa1!😀😀😀"));
     }
 
     #[test]

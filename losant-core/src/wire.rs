@@ -229,7 +229,11 @@ pub(crate) enum HttpOrigin {
 /// retried for any endpoint; a timeout after connecting (a given client's `timeout`
 /// or `read_timeout`, the operating system's) may have reached the server, so it is
 /// retried only for idempotent endpoints.
-pub(crate) fn classify(endpoint: &'static Endpoint, error: reqwest::Error, origin: HttpOrigin) -> Failure {
+pub(crate) fn classify(
+    endpoint: &'static Endpoint,
+    error: reqwest::Error,
+    origin: HttpOrigin,
+) -> Failure {
     let call = Call::new(Some(endpoint), 1);
     let connect = error.is_connect();
     let timeout = error.is_timeout();
@@ -247,7 +251,10 @@ pub(crate) fn classify(endpoint: &'static Endpoint, error: reqwest::Error, origi
     let (message, retry) = if connect {
         ("could not connect (nothing was sent)", Retry::Always)
     } else if timeout {
-        ("the connection timed out after the request was sent", Retry::IfIdempotent)
+        (
+            "the connection timed out after the request was sent",
+            Retry::IfIdempotent,
+        )
     } else {
         ("the request failed", Retry::IfIdempotent)
     };

@@ -235,7 +235,10 @@ async fn a_write_whose_answer_times_out_in_ones_own_client_is_sent_once() {
         assert_eq!(timeout.kind(), TimeoutKind::HttpClient, "{method}");
         assert_eq!(timeout.after(), None, "{method}");
         assert!(!error.to_string().contains("connect"), "{method}: {error}");
-        assert!(error.to_string().contains("`timeout` or `read_timeout`"), "{error}");
+        assert!(
+            error.to_string().contains("`timeout` or `read_timeout`"),
+            "{error}"
+        );
         assert_eq!(server.request_count(), 1, "{method} was sent again");
         assert_eq!(error.attempts(), 1);
     }

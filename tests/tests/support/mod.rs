@@ -1,8 +1,9 @@
 //! What the integration tests share: fixtures, IDs, the one client builder, and the
-//! scripted server (`scripted.rs`).
+//! scripted server (`scripted.rs`) and the delaying proxy (`proxy.rs`).
 
 #![allow(dead_code, unreachable_pub)]
 
+mod proxy;
 mod scripted;
 
 use std::sync::{Arc, Mutex};
@@ -10,6 +11,8 @@ use std::time::Duration;
 
 use losant_core::{ApplicationId, Client, ClientBuilder, EventId, RetryPolicy};
 
+#[allow(unused_imports)]
+pub use proxy::DelayingProxy;
 #[allow(unused_imports)]
 pub use scripted::{Recorded, ScriptedServer, Step};
 
