@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::SystemTime;
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, SubsecRound, Utc};
 
 /// A date-time of the Losant API: an instant in UTC, written as Losant writes it,
 /// with milliseconds and `Z` (`2016-06-13T04:00:00.000Z`).
@@ -14,6 +14,13 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
 /// on the general one; encoding always writes Losant's form, so a decoded model
 /// encodes back to the same JSON. Converts to and from [`chrono::DateTime<Utc>`] and
 /// [`SystemTime`].
+///
+/// It holds what that form can write and JavaScript's `Date` (the server's) can
+/// read: instants of the years 0000 to 9999 in UTC, to the millisecond, without leap
+/// seconds. Finer fractions are cut to the millisecond, as `Date` cuts them; a
+/// date-time outside those years once in UTC, or a leap second (`23:59:60`), is
+/// refused. So every value round-trips, through its text and through
+/// [`as_millis`](Self::as_millis) and [`from_millis`](Self::from_millis).
 ///
 /// ```
 /// use losant_core::Timestamp;
@@ -36,11 +43,31 @@ impl Timestamp {
         Timestamp(Utc::now().trunc_subsecs(3))
     }
 
-    /// The instant `millis` milliseconds after 1970-01-01T00:00:00Z; `None` out of
-    /// the representable range.
+    /// The earliest instant: `0000-01-01T00:00:00.000Z`.
+    pub const MIN_MILLIS: i64 = -62_167_219_200_000;
+    /// The latest instant: `9999-12-31T23:59:59.999Z`.
+    pub const MAX_MILLIS: i64 = 253_402_300_799_999;
+
+    /// The instant `millis` milliseconds after 1970-01-01T00:00:00Z; `None` outside
+    /// the years 0000 to 9999 ([`MIN_MILLIS`](Self::MIN_MILLIS) to
+    /// [`MAX_MILLIS`](Self::MAX_MILLIS)).
     #[must_use]
     pub fn from_millis(millis: i64) -> Option<Self> {
+        if !(Self::MIN_MILLIS..=Self::MAX_MILLIS).contains(&millis) {
+            return None;
+        }
         DateTime::from_timestamp_millis(millis).map(Timestamp)
+    }
+
+    /// `date`, cut to the millisecond, if the type can hold it.
+    fn held(date: DateTime<Utc>) -> Result<Self, Unheld> {
+        if date.timestamp_subsec_nanos() >= 1_000_000_000 {
+            return Err(Unheld::LeapSecond);
+        }
+        if !(0..=9999).contains(&date.year()) {
+            return Err(Unheld::OutOfRange);
+        }
+        Ok(Timestamp(date.trunc_subsecs(3)))
     }
 
     /// Milliseconds since 1970-01-01T00:00:00Z.
@@ -62,16 +89,18 @@ impl Timestamp {
         self.0.format(format)
     }
 
-    /// Parses Losant's form, or any RFC 3339 date-time.
+    /// Parses Losant's form, or any RFC 3339 date-time of the years 0000 to 9999
+    /// in UTC, without a leap second.
     pub fn parse(text: &str) -> Result<Self, TimestampError> {
         if let Some(fast) = parse_losant_form(text.as_bytes()) {
             return Ok(Timestamp(fast));
         }
-        DateTime::parse_from_rfc3339(text)
-            .map(|date| Timestamp(date.with_timezone(&Utc)))
-            .map_err(|_| TimestampError {
-                input: text.chars().take(40).collect(),
-            })
+        let error = |reason| TimestampError {
+            input: text.chars().take(40).collect(),
+            reason,
+        };
+        let date = DateTime::parse_from_rfc3339(text).map_err(|_| error(Unheld::NotRfc3339))?;
+        Self::held(date.with_timezone(&Utc)).map_err(error)
     }
 }
 
@@ -111,11 +140,33 @@ fn parse_losant_form(bytes: &[u8]) -> Option<DateTime<Utc>> {
     Some(time.and_utc())
 }
 
-/// A text that is not an RFC 3339 date-time.
+/// A text or an instant that is not a [`Timestamp`]: not an RFC 3339 date-time,
+/// outside the years 0000 to 9999 in UTC, or a leap second.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid date-time `{input}`: expected RFC 3339, like `2016-06-13T04:00:00.000Z`")]
+#[error("invalid date-time `{input}`: {reason}")]
 pub struct TimestampError {
     input: String,
+    reason: Unheld,
+}
+
+/// Why a date-time is not a [`Timestamp`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+enum Unheld {
+    #[error("expected RFC 3339, like `2016-06-13T04:00:00.000Z`")]
+    NotRfc3339,
+    #[error("outside the years 0000 to 9999 in UTC, which RFC 3339 and the API can write")]
+    OutOfRange,
+    #[error("a leap second, which the API's dates (JavaScript's) do not have")]
+    LeapSecond,
+}
+
+impl TimestampError {
+    fn of(date: impl fmt::Debug, reason: Unheld) -> Self {
+        TimestampError {
+            input: format!("{date:?}").chars().take(40).collect(),
+            reason,
+        }
+    }
 }
 
 impl FromStr for Timestamp {
@@ -139,9 +190,13 @@ impl fmt::Debug for Timestamp {
     }
 }
 
-impl From<DateTime<Utc>> for Timestamp {
-    fn from(date: DateTime<Utc>) -> Self {
-        Timestamp(date)
+impl TryFrom<DateTime<Utc>> for Timestamp {
+    type Error = TimestampError;
+
+    /// `date`, cut to the millisecond; refused outside the years 0000 to 9999 and
+    /// on a leap second.
+    fn try_from(date: DateTime<Utc>) -> Result<Self, TimestampError> {
+        Self::held(date).map_err(|reason| TimestampError::of(date, reason))
     }
 }
 
@@ -151,9 +206,24 @@ impl From<Timestamp> for DateTime<Utc> {
     }
 }
 
-impl From<SystemTime> for Timestamp {
-    fn from(time: SystemTime) -> Self {
-        Timestamp(DateTime::<Utc>::from(time))
+impl TryFrom<SystemTime> for Timestamp {
+    type Error = TimestampError;
+
+    /// `time`, cut to the millisecond; refused after the year 9999 (or before 0000).
+    fn try_from(time: SystemTime) -> Result<Self, TimestampError> {
+        let millis = match time.duration_since(SystemTime::UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_millis()).ok(),
+            // Before 1970: the millisecond at or before it.
+            Err(before) => {
+                let before = before.duration();
+                let whole = i64::try_from(before.as_millis()).ok();
+                let rest = before.as_nanos() % 1_000_000 != 0;
+                whole.map(|ms| -ms - i64::from(rest))
+            }
+        };
+        millis
+            .and_then(Timestamp::from_millis)
+            .ok_or_else(|| TimestampError::of(time, Unheld::OutOfRange))
     }
 }
 
@@ -248,10 +318,89 @@ mod tests {
     fn conversions_keep_the_instant() {
         let t = Timestamp::from_millis(1_465_790_400_123).unwrap();
         assert_eq!(t.as_millis(), 1_465_790_400_123);
-        assert_eq!(Timestamp::from(SystemTime::from(t)), t);
-        assert_eq!(Timestamp::from(t.as_datetime()), t);
+        assert_eq!(Timestamp::try_from(SystemTime::from(t)), Ok(t));
+        assert_eq!(Timestamp::try_from(t.as_datetime()), Ok(t));
         assert!(Timestamp::now() > t);
         assert_eq!(format!("{t:?}"), "Timestamp(2016-06-13T04:00:00.123Z)");
         assert_eq!(t.format("%Y-%m-%d %H:%M").to_string(), "2016-06-13 04:00");
+    }
+
+    #[test]
+    fn every_value_round_trips_through_text_and_millis() {
+        let edges = [
+            Timestamp::MIN_MILLIS,
+            Timestamp::MIN_MILLIS + 1,
+            -1,
+            0,
+            1,
+            1_465_790_400_123,
+            Timestamp::MAX_MILLIS - 1,
+            Timestamp::MAX_MILLIS,
+        ];
+        for millis in edges {
+            let t = Timestamp::from_millis(millis).unwrap();
+            assert_eq!(t.as_millis(), millis);
+            assert_eq!(Timestamp::parse(&t.to_string()), Ok(t), "{t}");
+            let json = serde_json::to_string(&t).unwrap();
+            assert_eq!(serde_json::from_str::<Timestamp>(&json).unwrap(), t);
+            assert_eq!(Timestamp::try_from(SystemTime::from(t)), Ok(t));
+        }
+        assert_eq!(
+            Timestamp::from_millis(Timestamp::MIN_MILLIS)
+                .unwrap()
+                .to_string(),
+            "0000-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            Timestamp::from_millis(Timestamp::MAX_MILLIS)
+                .unwrap()
+                .to_string(),
+            "9999-12-31T23:59:59.999Z"
+        );
+        for outside in [
+            Timestamp::MIN_MILLIS - 1,
+            Timestamp::MAX_MILLIS + 1,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            assert_eq!(Timestamp::from_millis(outside), None, "{outside}");
+        }
+    }
+
+    #[test]
+    fn what_the_type_cannot_hold_is_refused() {
+        for (text, reason) in [
+            (
+                "0000-01-01T00:00:00.000+23:59",
+                "outside the years 0000 to 9999",
+            ),
+            (
+                "9999-12-31T23:59:59.999-00:01",
+                "outside the years 0000 to 9999",
+            ),
+            ("2016-12-31T23:59:60.000Z", "leap second"),
+            ("2016-12-31T23:59:60Z", "leap second"),
+        ] {
+            let error = Timestamp::parse(text).unwrap_err().to_string();
+            assert!(error.contains(reason), "{text}: {error}");
+        }
+        let year_10000 = DateTime::from_timestamp_millis(Timestamp::MAX_MILLIS + 1).unwrap();
+        assert!(Timestamp::try_from(year_10000).is_err());
+        let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
+            .unwrap()
+            .and_hms_milli_opt(23, 59, 59, 1_500)
+            .unwrap()
+            .and_utc();
+        assert!(Timestamp::try_from(leap).is_err());
+        let far = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(400_000_000_000);
+        assert!(Timestamp::try_from(far).is_err());
+    }
+
+    #[test]
+    fn finer_fractions_are_cut_to_the_millisecond() {
+        let t = Timestamp::parse("2016-06-13T04:00:00.123999Z").unwrap();
+        assert_eq!(Timestamp::from_millis(t.as_millis()), Some(t));
+        let before_1970 = SystemTime::UNIX_EPOCH - std::time::Duration::from_micros(1_500);
+        assert_eq!(Timestamp::try_from(before_1970).unwrap().as_millis(), -2);
     }
 }

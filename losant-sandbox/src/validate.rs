@@ -167,10 +167,14 @@ pub(crate) fn event_post(body: &Value) -> Result<(), String> {
     if let Some(message) = string(body, "message")? {
         length("message", message, 0, 32767)?;
     }
+    // What the client can read back: RFC 3339 within the years 0000 to 9999 in UTC,
+    // without a leap second.
     if let Some(date) = string(body, "creationDate")?
-        && chrono::DateTime::parse_from_rfc3339(date).is_err()
+        && let Err(error) = losant_core::Timestamp::parse(date)
     {
-        return Err("creationDate must match format \"date-time\"".to_owned());
+        return Err(format!(
+            "creationDate must match format \"date-time\": {error}"
+        ));
     }
     boolean(body, "disableTagChangeTracking")
 }

@@ -39,7 +39,7 @@ async fn get_event_sends_exactly_the_documented_request_and_decodes_every_field(
         .unwrap();
     mock.assert_async().await;
 
-    let june_13: Timestamp = Utc.with_ymd_and_hms(2016, 6, 13, 4, 0, 0).unwrap().into();
+    let june_13 = Timestamp::try_from(Utc.with_ymd_and_hms(2016, 6, 13, 4, 0, 0).unwrap()).unwrap();
     assert_eq!(event.id, Some(support::event()));
     assert_eq!(event.event_id, Some(support::event()));
     assert_eq!(event.application_id, Some(app()));
@@ -97,10 +97,13 @@ async fn patch_event_sends_the_reference_body_bytes_and_decodes_the_change_recor
     assert_eq!(event.state, Some(EventState::Acknowledged));
     assert_eq!(
         event.last_updated,
-        Some(Timestamp::from(
-            Utc.with_ymd_and_hms(2016, 6, 14, 9, 30, 15).unwrap()
-                + chrono::Duration::milliseconds(250)
-        ))
+        Some(
+            Timestamp::try_from(
+                Utc.with_ymd_and_hms(2016, 6, 14, 9, 30, 15).unwrap()
+                    + chrono::Duration::milliseconds(250)
+            )
+            .unwrap()
+        )
     );
     let updates = event.updates.unwrap();
     assert_eq!(updates.len(), 1);

@@ -252,6 +252,62 @@ async fn a_write_whose_answer_times_out_in_ones_own_client_is_sent_once() {
 }
 
 #[tokio::test]
+async fn durations_too_large_to_reckon_mean_no_limit_and_never_panic() {
+    let server = ScriptedServer::always(Step::json(200, EVENT_JSON)).await;
+    let client = support::client_builder(server.url())
+        .connect_timeout(Duration::MAX)
+        .attempt_timeout(Duration::MAX)
+        .overall_timeout(Duration::MAX)
+        .retry(
+            RetryPolicy::default()
+                .base_delay(Duration::MAX)
+                .max_delay(Duration::MAX)
+                .max_retry_after(Duration::MAX),
+        )
+        .max_concurrent_requests(usize::MAX)
+        .rate_limit(losant_core::RateLimit::new(usize::MAX, Duration::MAX))
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        client.get_event(&app(), &event()).await.unwrap();
+        client
+            .with_timeout(Duration::MAX)
+            .get_event(&app(), &event())
+            .await
+            .unwrap();
+    }
+    assert_eq!(server.request_count(), 6);
+}
+
+#[tokio::test]
+async fn a_retry_after_too_long_to_reckon_ends_the_call_without_a_panic() {
+    let answer = Step::with_headers(503, &[("retry-after", "18446744073709551615")], "{}");
+    let policy = RetryPolicy::default().max_retry_after(Duration::MAX);
+
+    // Within a deadline, the wait cannot end before it: the call ends at once.
+    let server = ScriptedServer::always(answer.clone()).await;
+    let (client, waits) = recording_client(&server.url(), policy.clone());
+    let error = client.get_event(&app(), &event()).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Timeout(t) if t.kind() == TimeoutKind::Overall),
+        "{error:?}"
+    );
+    assert_eq!(server.request_count(), 1);
+    assert!(support::waits(&waits).is_empty());
+
+    // Without one, the wait is asked for as the server said.
+    let server = ScriptedServer::always(answer).await;
+    let (client, waits) = recording_client(&server.url(), policy);
+    let error = client
+        .with_timeout(None)
+        .get_event(&app(), &event())
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503), "{error:?}");
+    assert_eq!(support::waits(&waits), [Duration::from_secs(u64::MAX); 2]);
+}
+
+#[tokio::test]
 async fn the_overall_timeout_ends_the_call_and_says_so() {
     let server = ScriptedServer::always(Step::NeverAnswer).await;
     let client = support::client_builder(server.url())

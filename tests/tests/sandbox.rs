@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use losant_core::{ApplicationId, Client, Error, EventId, Result, RetryPolicy, api};
-use losant_events::{EventApi, EventLevel, EventPatch, EventState, SourceType};
+use losant_events::{EventApi, EventLevel, EventPatch, EventState, EventsApi, SourceType};
 use losant_sandbox::{DEMO_APPLICATION, DEMO_EVENT, DEMO_TOKEN, NewEvent, Sandbox, Seed};
 
 struct Setup {
@@ -386,4 +386,59 @@ async fn injected_faults_fail_the_next_calls_then_clear() {
     assert!(error.is_timeout(), "{error:?}");
     faults.clear();
     slow.get_event(&setup.app, &setup.event).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_sandbox_refuses_dates_the_client_could_not_read_back() {
+    let setup = setup(&["events.post", "events.get"]).await;
+    let url = format!(
+        "{}/applications/{}/events",
+        setup.sandbox.base_url(),
+        setup.app
+    );
+    let post = |date: &'static str| {
+        reqwest::Client::new()
+            .post(&url)
+            .bearer_auth(&setup.token)
+            .header("content-type", "application/json")
+            .body(
+                serde_json::json!({"level": "info", "subject": "s", "creationDate": date})
+                    .to_string(),
+            )
+            .send()
+    };
+    // Valid RFC 3339, but year -1 in UTC, or a leap second.
+    for date in [
+        "0000-01-01T00:00:00.000+23:59",
+        "9999-12-31T23:59:59.999-00:01",
+        "2016-12-31T23:59:60.000Z",
+    ] {
+        let raw = post(date).await.unwrap();
+        assert_eq!(raw.status(), 400, "{date}");
+        let body: serde_json::Value = serde_json::from_slice(&raw.bytes().await.unwrap()).unwrap();
+        assert_eq!(body["type"], "Validation");
+        assert!(body["message"].as_str().unwrap().contains("creationDate"));
+    }
+    // The earliest and latest the API can write are kept, and every page reads back.
+    for date in ["0000-01-01T23:59:00.000+23:59", "9999-12-31T23:59:59.999Z"] {
+        assert_eq!(post(date).await.unwrap().status(), 201, "{date}");
+    }
+    let events = client(&setup)
+        .get_events(
+            &setup.app,
+            &losant_events::EventsQuery::default(),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    let mut dates: Vec<String> = events
+        .items
+        .unwrap()
+        .iter()
+        .filter_map(|e| e.creation_date.map(|d| d.to_string()))
+        .collect();
+    dates.sort();
+    assert_eq!(dates.first().unwrap(), "0000-01-01T00:00:00.000Z");
+    assert_eq!(dates.last().unwrap(), "9999-12-31T23:59:59.999Z");
 }
