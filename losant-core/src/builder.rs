@@ -19,6 +19,13 @@ use crate::wire::{
     HttpOrigin, HttpSettings, authorization, check_base_url, client_headers, http_client,
 };
 
+/// Whether a TLS feature is on.
+const TLS: bool = cfg!(any(
+    feature = "rustls",
+    feature = "rustls-no-provider",
+    feature = "native-tls"
+));
+
 /// Configures a [`Client`]. Every setting has a default except the token, which is
 /// required unless the client is built [`without_token`](Self::without_token).
 #[derive(Debug)]
@@ -286,6 +293,15 @@ impl ClientBuilder {
             }
         };
         let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
+        // Without TLS, every https call would fail to connect (and be retried as a
+        // network failure): refuse the configuration now. A client of one's own may
+        // bring TLS of its own.
+        if !TLS && self.http_client.is_none() && base_url.as_str().starts_with("https:") {
+            return Err(ConfigError::error(format!(
+                "base URL `{}` needs TLS, and losant-core was built without it: enable the feature `rustls` (or `native-tls`, or `rustls-no-provider`) of `losant` or `losant-core`",
+                base_url.as_str()
+            )));
+        }
 
         let authorization = token
             .as_ref()

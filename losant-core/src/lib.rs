@@ -252,6 +252,7 @@ mod endpoint;
 mod error;
 mod id;
 mod job;
+pub mod json;
 mod json_path;
 mod one_or_many;
 mod paging;

@@ -1,6 +1,7 @@
 //! Scrubbing a secret out of what a server sends back.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -10,18 +11,22 @@ use memchr::memmem::Finder;
 /// What replaces the secret.
 pub(crate) const REDACTED: &str = "[REDACTED]";
 
-/// The shortest start of the secret that is scrubbed on its own: echoes that cut
-/// text short (an ID error keeps 32 characters) still show most of the secret.
+/// The shortest run of the secret that is scrubbed on its own, wherever it starts:
+/// echoes that cut text short (an ID error keeps 32 characters) or keep only its end
+/// still show most of the secret.
 const MIN_FRAGMENT_CHARS: usize = 16;
 
 /// Scrubs one secret (the API token) out of bodies and of the text errors keep.
 ///
 /// A server may send the token back as it is, or disguised: with JSON escapes
 /// (`\u0053ECRET`, as any JSON encoder may write it), percent-escaped (in a
-/// `Location`), or cut short by an echo that truncates. [`redact_bytes`] handles the
-/// raw body cheaply; [`redact`] handles every form, and runs on the (small) strings an
+/// `Location`), as HTML character references (`&#83;ECRET`, `&#x53;`, `&sol;`), with
+/// invisible characters inside (a zero-width space, a soft hyphen), or cut short by
+/// an echo that truncates, at its start or its end. [`redact_bytes`] handles the raw
+/// body cheaply; [`redact`] handles every form, and runs on the (small) strings an
 /// error keeps: Losant's `type` and `message`, a body excerpt, a location, the text of
-/// a decode error.
+/// a decode error. No run of 16 characters of the secret (or the whole of a shorter
+/// one), wherever it starts and in any mix of those forms, survives [`redact`].
 ///
 /// Cheap to clone: the [`Client`](crate::Client) attaches its redactor to every
 /// [`Response`](crate::Response), so errors built from the response anywhere in the
@@ -35,6 +40,8 @@ const MIN_FRAGMENT_CHARS: usize = 16;
 /// assert_eq!(redactor.redact("bad token SECRET-TOKEN-1234"), "bad token [REDACTED]");
 /// assert_eq!(redactor.redact(r"bad token \u0053ECRET-TOKEN-1234"), "bad token [REDACTED]");
 /// assert_eq!(redactor.redact("?token=%53ECRET-TOKEN-1234"), "?token=[REDACTED]");
+/// assert_eq!(redactor.redact("&#83;ECRET-TOKEN-1234"), "[REDACTED]");
+/// assert_eq!(redactor.redact("SECRET-\u{200b}TOKEN-1234"), "[REDACTED]");
 /// ```
 ///
 /// [`redact_bytes`]: Redactor::redact_bytes
@@ -46,6 +53,8 @@ pub struct Redactor {
 
 struct Inner {
     secret: Box<[char]>,
+    /// Where each character of the secret occurs in it.
+    positions: HashMap<char, Vec<usize>>,
     finder: Finder<'static>,
 }
 
@@ -53,9 +62,15 @@ impl Redactor {
     /// A redactor of `secret`. An empty secret redacts nothing.
     #[must_use]
     pub fn new(secret: &str) -> Self {
+        let chars: Box<[char]> = secret.chars().collect();
+        let mut positions: HashMap<char, Vec<usize>> = HashMap::new();
+        for (at, &c) in chars.iter().enumerate() {
+            positions.entry(c).or_default().push(at);
+        }
         Redactor {
             inner: Arc::new(Inner {
-                secret: secret.chars().collect(),
+                secret: chars,
+                positions,
                 finder: Finder::new(secret.as_bytes()).into_owned(),
             }),
         }
@@ -81,29 +96,31 @@ impl Redactor {
         out.into()
     }
 
-    /// Replaces the secret in `text` in every form: verbatim, with any of its
-    /// characters JSON-escaped or percent-escaped, or cut short (its first 16
-    /// characters or more).
+    /// Replaces the secret in `text` in every form: any run of 16 of its characters
+    /// (or all of a shorter secret), each character as itself, JSON-escaped,
+    /// percent-escaped or as an HTML character reference, with invisible characters
+    /// anywhere among them.
     #[must_use]
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let secret = &self.inner.secret;
-        if secret.is_empty() {
+        let inner = &*self.inner;
+        if inner.secret.is_empty() {
             return Cow::Borrowed(text);
         }
-        let enough = secret.len().min(MIN_FRAGMENT_CHARS);
+        let units = decode_units(text);
+        let enough = inner.secret.len().min(MIN_FRAGMENT_CHARS);
         let mut out: Option<String> = None;
         let mut copied = 0;
         let mut at = 0;
-        while at < text.len() {
-            let matched = match_secret(&text[at..], secret);
-            if matched.chars >= enough {
-                let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
-                out.push_str(&text[copied..at]);
-                out.push_str(REDACTED);
-                at += matched.bytes;
-                copied = at;
-            } else {
-                at += text[at..].chars().next().map_or(1, char::len_utf8);
+        while at < units.len() {
+            match inner.longest_run(&units[at..]) {
+                Some((chars, used)) if chars >= enough => {
+                    let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                    out.push_str(&text[copied..units[at].start]);
+                    out.push_str(REDACTED);
+                    copied = units[at + used - 1].end;
+                    at += used;
+                }
+                _ => at += 1,
             }
         }
         match out {
@@ -132,6 +149,200 @@ impl Redactor {
     }
 }
 
+impl Inner {
+    /// The longest run of the secret that `units` starts with: the characters of
+    /// the secret matched and the units they take (invisible ones among them
+    /// included).
+    fn longest_run(&self, units: &[Unit]) -> Option<(usize, usize)> {
+        let first = units.first()?;
+        if first.ignorable {
+            return None;
+        }
+        let mut best: Option<(usize, usize)> = None;
+        for &from in self.positions.get(&first.decoded)? {
+            let (mut chars, mut used, mut taken) = (0, 0, 0);
+            for &c in &self.secret[from..] {
+                while units.get(used).is_some_and(|unit| unit.ignorable) {
+                    used += 1;
+                }
+                if units.get(used).is_none_or(|unit| unit.decoded != c) {
+                    break;
+                }
+                used += 1;
+                chars += 1;
+                taken = used;
+            }
+            if best.is_none_or(|(most, _)| chars > most) {
+                best = Some((chars, taken));
+            }
+        }
+        best
+    }
+}
+
+/// One character of a text, as written there (its byte range) and as it reads.
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    start: usize,
+    end: usize,
+    decoded: char,
+    /// Invisible: a zero-width space, a soft hyphen, a direction mark.
+    ignorable: bool,
+}
+
+/// The characters of `text`, each escape read as the character it stands for.
+fn decode_units(text: &str) -> Vec<Unit> {
+    let bytes = text.as_bytes();
+    let mut units = Vec::with_capacity(text.len());
+    let mut at = 0;
+    while at < text.len() {
+        let escaped = match bytes[at] {
+            b'\\' => json_escape(&bytes[at..]),
+            b'%' => percent_escape(&bytes[at..]),
+            b'&' => html_reference(&bytes[at..]),
+            _ => None,
+        };
+        let (decoded, len) = escaped.unwrap_or_else(|| {
+            let c = text[at..].chars().next().unwrap_or('\u{FFFD}');
+            (c, c.len_utf8())
+        });
+        units.push(Unit {
+            start: at,
+            end: at + len,
+            decoded,
+            ignorable: is_ignorable(decoded),
+        });
+        at += len;
+    }
+    units
+}
+
+/// Unicode's default-ignorable code points: drawn as nothing, so an echo with one
+/// inside still shows the secret.
+fn is_ignorable(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x034F
+            | 0x061C
+            | 0x115F..=0x1160
+            | 0x17B4..=0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF0..=0xFFF8
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF
+    )
+}
+
+/// A JSON escape at the start of `bytes`: `\n`, `\/`, `\u0053`, or a surrogate pair.
+fn json_escape(bytes: &[u8]) -> Option<(char, usize)> {
+    let short = match *bytes.get(1)? {
+        b'"' => Some('"'),
+        b'\\' => Some('\\'),
+        b'/' => Some('/'),
+        b'b' => Some('\u{8}'),
+        b'f' => Some('\u{c}'),
+        b'n' => Some('\n'),
+        b'r' => Some('\r'),
+        b't' => Some('\t'),
+        _ => None,
+    };
+    if let Some(c) = short {
+        return Some((c, 2));
+    }
+    let unit = |at: usize| -> Option<u32> {
+        let escape = bytes.get(at..at + 6)?;
+        if escape[..2] != *b"\\u" {
+            return None;
+        }
+        hex(&escape[2..])
+    };
+    let high = unit(0)?;
+    if (0xD800..0xDC00).contains(&high) {
+        let low = unit(6).filter(|low| (0xDC00..0xE000).contains(low))?;
+        let c = char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?;
+        return Some((c, 12));
+    }
+    Some((char::from_u32(high)?, 6))
+}
+
+/// A percent-escaped UTF-8 character at the start of `bytes` (`%53`, `%C3%A9`).
+fn percent_escape(bytes: &[u8]) -> Option<(char, usize)> {
+    let byte = |i: usize| -> Option<u8> {
+        let escape = bytes.get(i * 3..i * 3 + 3)?;
+        if escape[0] != b'%' {
+            return None;
+        }
+        u8::try_from(hex(&escape[1..])?).ok()
+    };
+    let len = match byte(0)? {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => return None,
+    };
+    let mut utf8 = [0; 4];
+    for (i, slot) in utf8.iter_mut().enumerate().take(len) {
+        *slot = byte(i)?;
+    }
+    let c = std::str::from_utf8(&utf8[..len]).ok()?.chars().next()?;
+    Some((c, len * 3))
+}
+
+/// The named HTML character references of the characters tokens and URLs hold.
+const NAMED_REFERENCES: &[(&str, char)] = &[
+    ("&amp;", '&'),
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&quot;", '"'),
+    ("&apos;", '\''),
+    ("&sol;", '/'),
+    ("&equals;", '='),
+    ("&plus;", '+'),
+    ("&period;", '.'),
+    ("&lowbar;", '_'),
+    ("&colon;", ':'),
+    ("&num;", '#'),
+    ("&percnt;", '%'),
+    ("&quest;", '?'),
+    ("&tilde;", '~'),
+];
+
+/// An HTML character reference at the start of `bytes`: `&#83;`, `&#x53;` (the `;`
+/// may be left out, as browsers allow), or a named one.
+fn html_reference(bytes: &[u8]) -> Option<(char, usize)> {
+    if bytes.get(1) != Some(&b'#') {
+        return NAMED_REFERENCES
+            .iter()
+            .find(|(name, _)| bytes.starts_with(name.as_bytes()))
+            .map(|&(name, c)| (c, name.len()));
+    }
+    let (radix, from) = match bytes.get(2) {
+        Some(b'x' | b'X') => (16, 3),
+        _ => (10, 2),
+    };
+    let digits = bytes[from..]
+        .iter()
+        .take_while(|b| char::from(**b).is_digit(radix))
+        .count();
+    if digits == 0 || digits > 8 {
+        return None;
+    }
+    let number = std::str::from_utf8(&bytes[from..from + digits]).ok()?;
+    let c = char::from_u32(u32::from_str_radix(number, radix).ok()?)?;
+    let end = from + digits;
+    Some((c, end + usize::from(bytes.get(end) == Some(&b';'))))
+}
+
 /// [`Redactor::redact_string`] when there is a redactor, else the text as it is.
 pub(crate) fn scrub(redactor: Option<&Redactor>, text: String) -> String {
     match redactor {
@@ -144,80 +355,6 @@ impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Redactor([REDACTED])")
     }
-}
-
-/// How much of the secret starts `text`: characters matched and bytes used.
-struct Matched {
-    chars: usize,
-    bytes: usize,
-}
-
-fn match_secret(text: &str, secret: &[char]) -> Matched {
-    let mut bytes = 0;
-    let mut chars = 0;
-    for &c in secret {
-        match match_char(&text[bytes..], c) {
-            Some(used) => {
-                bytes += used;
-                chars += 1;
-            }
-            None => break,
-        }
-    }
-    Matched { chars, bytes }
-}
-
-/// The length of `c` at the start of `text`, written as itself, as a JSON escape
-/// (`\u0053`, a surrogate pair, or a short escape such as `\/`) or percent-escaped.
-fn match_char(text: &str, c: char) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut utf8 = [0; 4];
-    let plain = c.encode_utf8(&mut utf8).as_bytes();
-    if bytes.starts_with(plain) {
-        return Some(plain.len());
-    }
-    match bytes.first()? {
-        b'\\' => match_json_escape(bytes, c),
-        b'%' => match_percent_escape(bytes, plain),
-        _ => None,
-    }
-}
-
-fn match_json_escape(bytes: &[u8], c: char) -> Option<usize> {
-    let short = match c {
-        '"' => Some(b'"'),
-        '\\' => Some(b'\\'),
-        '/' => Some(b'/'),
-        '\u{8}' => Some(b'b'),
-        '\u{c}' => Some(b'f'),
-        '\n' => Some(b'n'),
-        '\r' => Some(b'r'),
-        '\t' => Some(b't'),
-        _ => None,
-    };
-    if short.is_some() && bytes.get(1).copied() == short {
-        return Some(2);
-    }
-    let mut units = [0; 2];
-    let mut used = 0;
-    for &unit in c.encode_utf16(&mut units).iter() {
-        let escape = bytes.get(used..used + 6)?;
-        if escape[..2] != *b"\\u" || hex(&escape[2..])? != u32::from(unit) {
-            return None;
-        }
-        used += 6;
-    }
-    Some(used)
-}
-
-fn match_percent_escape(bytes: &[u8], plain: &[u8]) -> Option<usize> {
-    for (i, &byte) in plain.iter().enumerate() {
-        let escape = bytes.get(i * 3..i * 3 + 3)?;
-        if escape[0] != b'%' || hex(&escape[1..])? != u32::from(byte) {
-            return None;
-        }
-    }
-    Some(plain.len() * 3)
 }
 
 fn hex(digits: &[u8]) -> Option<u32> {
@@ -285,11 +422,60 @@ mod tests {
     }
 
     #[test]
+    fn a_run_of_sixteen_characters_anywhere_in_the_secret_is_scrubbed() {
+        // The last 16 characters, and a run from the middle.
+        assert_eq!(redact("tail 23456789abcdef/x end"), "tail [REDACTED] end");
+        assert_eq!(redact("mid -0123456789abcde."), "mid [REDACTED].");
+        assert_eq!(redact("ET-0123456789abc"), "[REDACTED]");
+        assert_eq!(redact("T-0123456789abc"), "T-0123456789abc");
+        // Two fragments in one text.
+        assert_eq!(
+            redact("a SECRET-0123456789 b 23456789abcdef/x"),
+            "a [REDACTED] b [REDACTED]"
+        );
+    }
+
+    #[test]
+    fn invisible_characters_inside_do_not_hide_the_secret() {
+        for c in ['\u{200b}', '\u{ad}', '\u{feff}', '\u{2060}', '\u{200e}'] {
+            let spread = TOKEN
+                .chars()
+                .map(String::from)
+                .collect::<Vec<_>>()
+                .join(&c.to_string());
+            assert_eq!(redact(&format!("<{spread}>")), "<[REDACTED]>", "{c:?}");
+            let escaped = format!("SECRET-01234\\u{:04x}56789abcdef/x", u32::from(c));
+            assert_eq!(redact(&escaped), "[REDACTED]", "{escaped}");
+        }
+    }
+
+    #[test]
+    fn html_character_references_are_seen_through() {
+        assert_eq!(redact("&#83;ECRET-0123456789abcdef&sol;x"), "[REDACTED]");
+        let all = TOKEN.chars().fold(String::new(), |mut all, c| {
+            let _ = write!(all, "&#x{:X};", u32::from(c));
+            all
+        });
+        assert_eq!(redact(&format!("a {all} b")), "a [REDACTED] b");
+        let decimal = TOKEN.chars().fold(String::new(), |mut all, c| {
+            let _ = write!(all, "&#{}", u32::from(c));
+            all
+        });
+        assert_eq!(redact(&decimal), "[REDACTED]");
+        // A mix of every form.
+        assert_eq!(
+            redact("S\\u0045%43&#82;E\u{200b}T-0123456789abcdef/x"),
+            "[REDACTED]"
+        );
+    }
+
+    #[test]
     fn non_ascii_secrets_and_text_are_handled() {
         let redactor = Redactor::new("clé-😀");
         assert_eq!(redactor.redact("é clé-😀 é"), "é [REDACTED] é");
         assert_eq!(redactor.redact(r"cl\u00e9-\ud83d\ude00"), "[REDACTED]");
         assert_eq!(redactor.redact("cl%C3%A9-%F0%9F%98%80"), "[REDACTED]");
+        assert_eq!(redactor.redact("cl&#233;-&#x1F600;"), "[REDACTED]");
         assert_eq!(Redactor::new("").redact("anything"), "anything");
     }
 }

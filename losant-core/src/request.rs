@@ -332,18 +332,30 @@ impl RequestBuilder {
         }
     }
 
-    /// `value` as JSON; a serialization failure refuses the argument.
+    /// `value` as JSON; a serialization failure (such as a number that is not
+    /// finite) refuses the argument, naming the field inside it.
     fn json_value<T: Serialize + ?Sized>(&mut self, argument: &str, value: &T) -> Option<Value> {
         if self.refused.is_some() {
             return None;
         }
-        match serde_json::to_value(value) {
+        match crate::json::to_value(value) {
             Ok(value) => Some(value),
-            Err(error) => {
-                self.refuse(argument, error.to_string());
+            Err(invalid) => {
+                self.refuse_inside(argument, &invalid);
                 None
             }
         }
+    }
+
+    /// Records `invalid`, found inside the argument `argument`, as the refusal of
+    /// the field's whole path (`device.tags[3].key`).
+    fn refuse_inside(&mut self, argument: &str, invalid: &InvalidArgument) {
+        let field = match invalid.argument() {
+            "" => argument.to_owned(),
+            inner if inner.starts_with('[') => format!("{argument}{inner}"),
+            inner => format!("{argument}.{inner}"),
+        };
+        self.refuse(&field, invalid.reason());
     }
 
     /// The target, with the query started (`?`).
@@ -377,17 +389,18 @@ impl RequestBuilder {
     }
 
     /// Sets the `#[body]` argument, serialized as JSON; `None` (JSON `null`) sends no
-    /// body. A serialization failure (such as a model refusing a value over its
-    /// schema's limits) refuses the call.
+    /// body. A serialization failure (a number that is not finite, which JSON cannot
+    /// hold, or a model refusing a value over its schema's limits) refuses the call,
+    /// naming the field.
     pub fn json_body<T: Serialize + ?Sized>(&mut self, argument: &str, value: &T) {
         if self.refused.is_some() {
             return;
         }
-        match serde_json::to_vec(value) {
+        match crate::json::to_vec(value) {
             // An absent optional body (`None`, serialized as `null`) sends no body.
             Ok(body) if body == b"null" => {}
             Ok(body) => self.request.body = Some(body.into()),
-            Err(error) => self.refuse(argument, error.to_string()),
+            Err(invalid) => self.refuse_inside(argument, &invalid),
         }
     }
 
@@ -400,12 +413,7 @@ impl RequestBuilder {
             return;
         }
         if let Err(invalid) = value.validate() {
-            let field = match invalid.argument() {
-                "" => argument.to_owned(),
-                inner if inner.starts_with('[') => format!("{argument}{inner}"),
-                inner => format!("{argument}.{inner}"),
-            };
-            self.refuse(&field, invalid.reason());
+            self.refuse_inside(argument, &invalid);
             return;
         }
         self.json_body(argument, value);

@@ -187,11 +187,12 @@ pub fn check(endpoint: &'static Endpoint, response: &Response) -> Result<()> {
 
 /// Decodes a 2xx body as `T`, naming the JSON path where it failed.
 ///
-/// The body is decoded once, with plain `serde_json`: one instantiation per type, and
-/// no path tracking on the way. When decoding fails, the path is found from the
-/// position of the error.
+/// The body is decoded once, with [`json::from_slice`](crate::json::from_slice)
+/// (structs from JSON objects only): one instantiation per type, and no path
+/// tracking on the way. When decoding fails, the path is found from the position of
+/// the error.
 pub fn decode<T: DeserializeOwned>(endpoint: &'static Endpoint, response: &Response) -> Result<T> {
-    serde_json::from_slice(response.body())
+    crate::json::from_slice(response.body())
         .map_err(|error| decode_error(endpoint, response, std::any::type_name::<T>(), &error))
 }
 

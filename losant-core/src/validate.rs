@@ -75,12 +75,37 @@ impl<T: Validate> Validate for Vec<T> {
     }
 }
 
-/// One step of the path to the field being checked.
+/// One step of the path to a field.
 #[derive(Debug, Clone)]
-enum Step {
+pub(crate) enum Step {
+    /// A field of a struct, by its JSON name.
     Field(&'static str),
+    /// An item of a list.
     Index(usize),
+    /// An entry of a map.
     Key(String),
+}
+
+/// The path of `steps` as errors name it: `attributes[0].attributeTags["k"]`.
+pub(crate) fn path_of<'a>(steps: impl IntoIterator<Item = &'a Step>) -> String {
+    let mut path = String::new();
+    for step in steps {
+        match step {
+            Step::Field(name) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(name);
+            }
+            Step::Index(index) => {
+                let _ = write!(path, "[{index}]");
+            }
+            Step::Key(key) => {
+                let _ = write!(path, "[{key:?}]");
+            }
+        }
+    }
+    path
 }
 
 /// Walks a value's fields, keeping the path to the one being checked and the first
@@ -111,24 +136,7 @@ impl Checker {
     }
 
     fn path_string(&self) -> String {
-        let mut path = String::new();
-        for step in &self.path {
-            match step {
-                Step::Field(name) => {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(name);
-                }
-                Step::Index(index) => {
-                    let _ = write!(path, "[{index}]");
-                }
-                Step::Key(key) => {
-                    let _ = write!(path, "[{key:?}]");
-                }
-            }
-        }
-        path
+        path_of(&self.path)
     }
 
     fn within<T>(&mut self, step: Step, value: T, check: impl FnOnce(&mut Self, T)) {
@@ -241,8 +249,12 @@ impl Checker {
         }
     }
 
-    /// Checks that `value` lies within `min..=max` (either bound may be absent).
+    /// Checks that `value` is a finite number within `min..=max` (either bound may
+    /// be absent).
     pub fn range(&mut self, value: f64, min: Option<f64>, max: Option<f64>) {
+        if !value.is_finite() {
+            return self.fail(format!("must be a finite number, got {value}"));
+        }
         self.bounded(value, min, max);
     }
 

@@ -1,6 +1,6 @@
 //! What each cargo feature changes on the wire, checked against a loopback server
 //! that records the request: run under each feature combination CI builds
-//! (`default`, `native-tls` without `rustls`, all).
+//! (`default`, `native-tls` without `rustls`, none, all).
 
 use std::time::Duration;
 
@@ -85,4 +85,30 @@ fn a_client_for_https_builds_with_the_tls_feature_chosen() {
         .build()
         .unwrap();
     assert_eq!(client.base_url(), "https://api.losant.com");
+}
+
+#[cfg(not(any(
+    feature = "rustls",
+    feature = "rustls-no-provider",
+    feature = "native-tls"
+)))]
+#[test]
+fn without_tls_an_https_url_is_refused_at_build_naming_the_feature() {
+    let error = Client::builder()
+        .token("features-token")
+        .base_url("https://api.losant.com")
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, losant_core::Error::Config(_)), "{error:?}");
+    let message = error.to_string();
+    assert!(message.contains("needs TLS"), "{message}");
+    assert!(message.contains("`rustls`"), "{message}");
+    // Loopback over http needs none.
+    assert!(
+        Client::builder()
+            .token("features-token")
+            .base_url("http://127.0.0.1:8080")
+            .build()
+            .is_ok()
+    );
 }

@@ -27,7 +27,7 @@
 //! build that needs only a few turns the rest off:
 //!
 //! ```toml
-//! losant = { version = "0.1", default-features = false, features = ["device", "data"] }
+//! losant = { version = "0.1", default-features = false, features = ["rustls", "http2", "device", "data"] }
 //! ```
 //!
 //! [`models`] holds every model of the enabled families; [`prelude`] brings every
@@ -88,4 +88,4 @@ pub use losant_core::{
     InstanceId, InstanceSandboxId, IntegrationId, InviteId, JobId, NotebookId, NotificationRuleId,
     OauthTokenId, OrganizationId, PrivateFileId, ResourceId, ResourceJobId, UserId, WebhookId,
 };
-pub use losant_core::{stream, validate};
+pub use losant_core::{json, stream, validate};

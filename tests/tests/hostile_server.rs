@@ -110,12 +110,14 @@ fn everything_shown(error: &Error) -> String {
     shown
 }
 
-/// Neither the token nor any 16-character piece of its start is shown.
+/// Neither the token nor any 16-character piece of it is shown.
 fn assert_scrubbed(error: &Error) {
     let shown = everything_shown(error);
     assert!(!shown.contains(SECRET), "the token leaked: {shown}");
-    assert!(!shown.contains(&SECRET[..16]), "a prefix leaked: {shown}");
-    assert!(!shown.contains(&SECRET[4..20]), "a part leaked: {shown}");
+    for start in 0..=SECRET.len() - 16 {
+        let piece = &SECRET[start..start + 16];
+        assert!(!shown.contains(piece), "`{piece}` leaked: {shown}");
+    }
     // `Debug` doubles backslashes: undo that before looking for escapes.
     let unescaped = shown.replace("\\\\", "\\").to_ascii_lowercase();
     assert!(
@@ -146,6 +148,40 @@ async fn an_escaped_token_in_an_api_error_is_scrubbed_from_every_field() {
             "{api:?}"
         );
         assert!(!api.body().contains(&escaped), "{}", api.body());
+        assert_scrubbed(&error);
+    }
+}
+
+#[tokio::test]
+async fn a_token_echoed_in_part_or_in_disguise_is_scrubbed() {
+    let tail = &SECRET[SECRET.len() - 27..];
+    let zero_width: String = SECRET
+        .chars()
+        .map(String::from)
+        .collect::<Vec<_>>()
+        .join("\\u200b");
+    let html: String = SECRET.chars().fold(String::new(), |mut out, c| {
+        let _ = write!(out, "&#{};", u32::from(c));
+        out
+    });
+    let hex_html = format!("&#x{:x};{}", u32::from(SECRET.as_bytes()[0]), &SECRET[1..]);
+    let middle = &SECRET[9..30];
+    for echo in [
+        tail.to_owned(),
+        zero_width,
+        html,
+        hex_html,
+        middle.to_owned(),
+    ] {
+        let body = format!(r#"{{"type":"Unauthorized","message":"token {echo} refused"}}"#);
+        let server = ScriptedServer::start(vec![Step::json(401, &body)]).await;
+        let error = secret_client(&server.url())
+            .get_event(&app(), &event())
+            .await
+            .unwrap_err();
+        let api = error.as_api().expect("an API error");
+        assert_eq!(api.message(), Some("token [REDACTED] refused"), "{echo}");
+        assert!(!api.body().contains(&echo), "{}", api.body());
         assert_scrubbed(&error);
     }
 }

@@ -173,7 +173,9 @@ async fn throttled_calls_do_not_hold_the_slots_others_need() {
         .unwrap();
     assert!(waiting.iter().all(|task| !task.is_finished()));
     assert_eq!(server.request_count(), 2);
-    waiting.into_iter().for_each(|task| task.abort());
+    for task in waiting {
+        task.abort();
+    }
 }
 
 #[tokio::test]
@@ -206,7 +208,9 @@ async fn a_burst_past_the_concurrency_limit_does_not_stall_the_client() {
         .expect("a read is not held up by creations waiting for their window")
         .unwrap();
     assert_eq!(server.request_count(), 16);
-    posts.into_iter().for_each(|task| task.abort());
+    for task in posts {
+        task.abort();
+    }
 }
 
 #[tokio::test]
