@@ -80,6 +80,7 @@ struct ObjectsOnly<T>(T);
 macro_rules! forward_deserialize {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
         $(
+            #[inline]
             fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
                 self.0.$method($($arg,)* ObjectsOnly(visitor))
             }
@@ -91,6 +92,7 @@ impl<'de, D: de::Deserializer<'de>> de::Deserializer<'de> for ObjectsOnly<D> {
     type Error = D::Error;
 
     /// The one change: a struct is read as a map, which refuses an array.
+    #[inline]
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
@@ -133,6 +135,8 @@ impl<'de, D: de::Deserializer<'de>> de::Deserializer<'de> for ObjectsOnly<D> {
         deserialize_ignored_any();
     }
 
+    #[inline]
+
     fn is_human_readable(&self) -> bool {
         self.0.is_human_readable()
     }
@@ -141,6 +145,7 @@ impl<'de, D: de::Deserializer<'de>> de::Deserializer<'de> for ObjectsOnly<D> {
 macro_rules! forward_visit {
     ($($method:ident($ty:ty);)*) => {
         $(
+            #[inline]
             fn $method<E: de::Error>(self, value: $ty) -> Result<V::Value, E> {
                 self.0.$method(value)
             }
@@ -150,6 +155,8 @@ macro_rules! forward_visit {
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for ObjectsOnly<V> {
     type Value = V::Value;
+
+    #[inline]
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.expecting(f)
@@ -178,17 +185,25 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ObjectsOnly<V> {
         visit_byte_buf(Vec<u8>);
     }
 
+    #[inline]
+
     fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
         self.0.visit_none()
     }
+
+    #[inline]
 
     fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
         self.0.visit_unit()
     }
 
+    #[inline]
+
     fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
         self.0.visit_some(ObjectsOnly(deserializer))
     }
+
+    #[inline]
 
     fn visit_newtype_struct<D: de::Deserializer<'de>>(
         self,
@@ -197,13 +212,19 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ObjectsOnly<V> {
         self.0.visit_newtype_struct(ObjectsOnly(deserializer))
     }
 
+    #[inline]
+
     fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
         self.0.visit_seq(ObjectsOnly(seq))
     }
 
+    #[inline]
+
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.0.visit_map(ObjectsOnly(map))
     }
+
+    #[inline]
 
     fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
         self.0.visit_enum(ObjectsOnly(data))
@@ -213,6 +234,8 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ObjectsOnly<V> {
 impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for ObjectsOnly<S> {
     type Value = S::Value;
 
+    #[inline]
+
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
         self.0.deserialize(ObjectsOnly(deserializer))
     }
@@ -221,12 +244,16 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for ObjectsOnly<S> {
 impl<'de, A: de::SeqAccess<'de>> de::SeqAccess<'de> for ObjectsOnly<A> {
     type Error = A::Error;
 
+    #[inline]
+
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, A::Error> {
         self.0.next_element_seed(ObjectsOnly(seed))
     }
+
+    #[inline]
 
     fn size_hint(&self) -> Option<usize> {
         self.0.size_hint()
@@ -237,6 +264,7 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for ObjectsOnly<A> {
     type Error = A::Error;
 
     /// Keys are names, not structs: they go through as they are.
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
@@ -244,9 +272,13 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for ObjectsOnly<A> {
         self.0.next_key_seed(seed)
     }
 
+    #[inline]
+
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
         self.0.next_value_seed(ObjectsOnly(seed))
     }
+
+    #[inline]
 
     fn size_hint(&self) -> Option<usize> {
         self.0.size_hint()
@@ -256,6 +288,8 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for ObjectsOnly<A> {
 impl<'de, A: de::EnumAccess<'de>> de::EnumAccess<'de> for ObjectsOnly<A> {
     type Error = A::Error;
     type Variant = ObjectsOnly<A::Variant>;
+
+    #[inline]
 
     fn variant_seed<T: DeserializeSeed<'de>>(
         self,
@@ -269,17 +303,25 @@ impl<'de, A: de::EnumAccess<'de>> de::EnumAccess<'de> for ObjectsOnly<A> {
 impl<'de, A: de::VariantAccess<'de>> de::VariantAccess<'de> for ObjectsOnly<A> {
     type Error = A::Error;
 
+    #[inline]
+
     fn unit_variant(self) -> Result<(), A::Error> {
         self.0.unit_variant()
     }
+
+    #[inline]
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, A::Error> {
         self.0.newtype_variant_seed(ObjectsOnly(seed))
     }
 
+    #[inline]
+
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
         self.0.tuple_variant(len, ObjectsOnly(visitor))
     }
+
+    #[inline]
 
     fn struct_variant<V: Visitor<'de>>(
         self,
