@@ -136,7 +136,6 @@ impl<'de, D: de::Deserializer<'de>> de::Deserializer<'de> for ObjectsOnly<D> {
     }
 
     #[inline]
-
     fn is_human_readable(&self) -> bool {
         self.0.is_human_readable()
     }
@@ -157,7 +156,6 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ObjectsOnly<V> {
     type Value = V::Value;
 
     #[inline]
-
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.expecting(f)
     }
@@ -186,25 +184,21 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ObjectsOnly<V> {
     }
 
     #[inline]
-
     fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
         self.0.visit_none()
     }
 
     #[inline]
-
     fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
         self.0.visit_unit()
     }
 
     #[inline]
-
     fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
         self.0.visit_some(ObjectsOnly(deserializer))
     }
 
     #[inline]
-
     fn visit_newtype_struct<D: de::Deserializer<'de>>(
         self,
         deserializer: D,
@@ -213,19 +207,16 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ObjectsOnly<V> {
     }
 
     #[inline]
-
     fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
         self.0.visit_seq(ObjectsOnly(seq))
     }
 
     #[inline]
-
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.0.visit_map(ObjectsOnly(map))
     }
 
     #[inline]
-
     fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
         self.0.visit_enum(ObjectsOnly(data))
     }
@@ -235,7 +226,6 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for ObjectsOnly<S> {
     type Value = S::Value;
 
     #[inline]
-
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
         self.0.deserialize(ObjectsOnly(deserializer))
     }
@@ -245,7 +235,6 @@ impl<'de, A: de::SeqAccess<'de>> de::SeqAccess<'de> for ObjectsOnly<A> {
     type Error = A::Error;
 
     #[inline]
-
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
@@ -254,7 +243,6 @@ impl<'de, A: de::SeqAccess<'de>> de::SeqAccess<'de> for ObjectsOnly<A> {
     }
 
     #[inline]
-
     fn size_hint(&self) -> Option<usize> {
         self.0.size_hint()
     }
@@ -273,13 +261,11 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for ObjectsOnly<A> {
     }
 
     #[inline]
-
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
         self.0.next_value_seed(ObjectsOnly(seed))
     }
 
     #[inline]
-
     fn size_hint(&self) -> Option<usize> {
         self.0.size_hint()
     }
@@ -290,7 +276,6 @@ impl<'de, A: de::EnumAccess<'de>> de::EnumAccess<'de> for ObjectsOnly<A> {
     type Variant = ObjectsOnly<A::Variant>;
 
     #[inline]
-
     fn variant_seed<T: DeserializeSeed<'de>>(
         self,
         seed: T,
@@ -304,25 +289,21 @@ impl<'de, A: de::VariantAccess<'de>> de::VariantAccess<'de> for ObjectsOnly<A> {
     type Error = A::Error;
 
     #[inline]
-
     fn unit_variant(self) -> Result<(), A::Error> {
         self.0.unit_variant()
     }
 
     #[inline]
-
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, A::Error> {
         self.0.newtype_variant_seed(ObjectsOnly(seed))
     }
 
     #[inline]
-
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
         self.0.tuple_variant(len, ObjectsOnly(visitor))
     }
 
     #[inline]
-
     fn struct_variant<V: Visitor<'de>>(
         self,
         fields: &'static [&'static str],

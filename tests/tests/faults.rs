@@ -308,6 +308,40 @@ async fn a_retry_after_too_long_to_reckon_ends_the_call_without_a_panic() {
 }
 
 #[tokio::test]
+async fn waiting_for_a_slot_counts_against_the_overall_timeout() {
+    let server = ScriptedServer::always(Step::NeverAnswer).await;
+    let client = support::client_builder(server.url())
+        .max_concurrent_requests(1)
+        .attempt_timeout(Duration::from_secs(3600))
+        .overall_timeout(Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    let holder = tokio::spawn({
+        let client = client.clone();
+        async move { client.get_event(&app(), &event()).await }
+    });
+    while server.request_count() == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // The one slot is held by a call that never ends: the next waits within its
+    // deadline, and nothing of it is sent.
+    let (app, id) = (app(), event());
+    let quick = client.with_timeout(Duration::from_millis(200));
+    let waiting = tokio::time::timeout(Duration::from_secs(60), quick.get_event(&app, &id));
+    let error = waiting
+        .await
+        .expect("the wait for a slot ends at the overall timeout")
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Timeout(t) if t.kind() == TimeoutKind::Overall),
+        "{error:?}"
+    );
+    assert_eq!(error.attempts(), 0);
+    assert_eq!(server.request_count(), 1);
+    holder.abort();
+}
+
+#[tokio::test]
 async fn the_overall_timeout_ends_the_call_and_says_so() {
     let server = ScriptedServer::always(Step::NeverAnswer).await;
     let client = support::client_builder(server.url())
