@@ -37,12 +37,7 @@ async fn a_burst_of_creations_waits_for_the_limit_instead_of_failing() {
     let token = sandbox.add_token("ci", ["events.post"]);
 
     // Without a limiter: the calls past the limit are refused with 429.
-    let client = Client::builder()
-        .token(&token)
-        .base_url(sandbox.base_url())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = sandbox_client(&token, sandbox.base_url(), None);
     let unthrottled = burst(&client, &app, 12).await;
     assert_eq!(unthrottled.iter().filter(|ok| **ok).count(), LIMIT.0);
 
@@ -51,13 +46,7 @@ async fn a_burst_of_creations_waits_for_the_limit_instead_of_failing() {
     let limit = RateLimit::new(LIMIT.0, LIMIT.1).scopes(["events.post"]);
     for (name, delays) in latencies() {
         let proxy = DelayingProxy::start(sandbox.base_url(), delays).await;
-        let client = Client::builder()
-            .token(&token)
-            .base_url(proxy.url())
-            .retry(RetryPolicy::none())
-            .rate_limit(limit.clone())
-            .build()
-            .unwrap();
+        let client = sandbox_client(&token, &proxy.url(), Some(limit.clone()));
         let started = Instant::now();
         let throttled = burst(&client, &app, 12).await;
         assert!(throttled.iter().all(|ok| *ok), "{name}: {throttled:?}");
@@ -65,6 +54,18 @@ async fn a_burst_of_creations_waits_for_the_limit_instead_of_failing() {
         assert!(started.elapsed() >= LIMIT.1 * 2, "{:?}", started.elapsed());
         tokio::time::sleep(LIMIT.1).await;
     }
+}
+
+/// A client of `url` with `token`, no retries, and `limit` when given.
+fn sandbox_client(token: &str, url: &str, limit: Option<RateLimit>) -> Client {
+    let mut builder = Client::builder()
+        .token(token)
+        .base_url(url)
+        .retry(RetryPolicy::none());
+    if let Some(limit) = limit {
+        builder = builder.rate_limit(limit);
+    }
+    builder.build().unwrap()
 }
 
 /// The latencies the proxy adds, 50 to 150 ms a request: the first five slow and
@@ -97,17 +98,10 @@ async fn a_limit_per_application_spreads_each_applications_burst() {
     let token = sandbox.add_token("ci", ["events.post"]);
     for (name, delays) in latencies() {
         let proxy = DelayingProxy::start(sandbox.base_url(), delays).await;
-        let client = Client::builder()
-            .token(&token)
-            .base_url(proxy.url())
-            .retry(RetryPolicy::none())
-            .rate_limit(
-                RateLimit::new(LIMIT.0, LIMIT.1)
-                    .scopes(["events.post"])
-                    .per_application(),
-            )
-            .build()
-            .unwrap();
+        let limit = RateLimit::new(LIMIT.0, LIMIT.1)
+            .scopes(["events.post"])
+            .per_application();
+        let client = sandbox_client(&token, &proxy.url(), Some(limit));
         let bursts = apps.map(|app| {
             let client = client.clone();
             tokio::spawn(async move { burst(&client, &app, 12).await })
