@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::builder::ClientBuilder;
 use crate::endpoint::Auth;
@@ -217,6 +217,15 @@ impl Client {
         places
     }
 
+    /// A free slot under the concurrency limit, if one is free now (`None` without a
+    /// limit); else the limiter to wait on.
+    fn try_slot(&self) -> Result<Option<SemaphorePermit<'_>>, &Semaphore> {
+        match &self.inner.limiter {
+            None => Ok(None),
+            Some(limiter) => limiter.try_acquire().map(Some).map_err(|_| limiter),
+        }
+    }
+
     /// One attempt within `timeout`; `clamped`: the timeout was cut to the overall
     /// deadline, so its firing ends the call.
     async fn attempt(
@@ -326,23 +335,11 @@ impl Client {
             };
             // Most calls find a free slot: it is taken without a waiting future or
             // a look at the clock.
-            let mut waited = throttled;
-            let permit = match &self.inner.limiter {
-                None => None,
-                Some(limiter) => match limiter.try_acquire() {
-                    Ok(permit) => Some(permit),
-                    Err(_) => {
-                        waited = true;
-                        match within(deadline, limiter.acquire()).await {
-                            Some(Ok(permit)) => Some(permit),
-                            Some(Err(_)) => {
-                                return Err(ConfigError::error(
-                                    "the client's request limiter is closed",
-                                ));
-                            }
-                            None => return Err(overall_error(attempt - 1)),
-                        }
-                    }
+            let (permit, waited) = match self.try_slot() {
+                Ok(permit) => (permit, throttled),
+                Err(limiter) => match within(deadline, limiter.acquire()).await {
+                    None => return Err(overall_error(attempt - 1)),
+                    Some(permit) => (Some(permit.map_err(|_| limiter_closed())?), true),
                 },
             };
             let now = if attempt == 1 && !waited {
@@ -451,6 +448,11 @@ impl Client {
         }
         .await
     }
+}
+
+/// The error of a limiter closed under a waiting call (it is never closed).
+fn limiter_closed() -> Error {
+    ConfigError::error("the client's request limiter is closed")
 }
 
 /// `future`, or `None` when `deadline` passes first; the wait is the time left on

@@ -235,28 +235,34 @@ pub(crate) fn classify(
     origin: HttpOrigin,
 ) -> Failure {
     let call = Call::new(Some(endpoint), 1);
-    let connect = error.is_connect();
-    let timeout = error.is_timeout();
-    if timeout && (connect || matches!(origin, HttpOrigin::Given)) {
-        let (kind, after, retry) = match origin {
-            HttpOrigin::Built { connect_timeout } if connect => {
-                (TimeoutKind::Connect, connect_timeout, Retry::Always)
-            }
-            _ if connect => (TimeoutKind::Connect, None, Retry::Always),
-            _ => (TimeoutKind::HttpClient, None, Retry::IfIdempotent),
-        };
+    let (connect, timed_out) = (error.is_connect(), error.is_timeout());
+    let retry = if connect {
+        Retry::Always
+    } else {
+        Retry::IfIdempotent
+    };
+    // The timeouts a timed-out failure can be: the connect timeout, or (only a given
+    // client has them) that client's own after connecting. Reqwest built here has no
+    // other: its timeout after connecting is the operating system's, a transport error.
+    let timeout = match origin {
+        _ if !timed_out => None,
+        HttpOrigin::Built { connect_timeout } if connect => {
+            Some((TimeoutKind::Connect, connect_timeout))
+        }
+        HttpOrigin::Given if connect => Some((TimeoutKind::Connect, None)),
+        HttpOrigin::Given => Some((TimeoutKind::HttpClient, None)),
+        HttpOrigin::Built { .. } => None,
+    };
+    if let Some((kind, after)) = timeout {
         let error = Error::Timeout(Box::new(TimeoutError { call, kind, after }));
         return Failure { error, retry };
     }
-    let (message, retry) = if connect {
-        ("could not connect (nothing was sent)", Retry::Always)
-    } else if timeout {
-        (
-            "the connection timed out after the request was sent",
-            Retry::IfIdempotent,
-        )
+    let message = if connect {
+        "could not connect (nothing was sent)"
+    } else if timed_out {
+        "the connection timed out after the request was sent"
     } else {
-        ("the request failed", Retry::IfIdempotent)
+        "the request failed"
     };
     let mut error = TransportError::new(message).with_source(error);
     error.call = call;

@@ -72,6 +72,14 @@ fn an_array_of_states_is_many_and_goes_back_as_it_came() {
     assert!(losant::json::from_slice::<DeviceTag>(br#"["k","v"]"#).is_err());
 }
 
+/// The argument a call refused, or a panic with what it did instead.
+fn refused<T: std::fmt::Debug>(result: losant::Result<T>) -> losant::InvalidArgument {
+    match result {
+        Err(Error::InvalidArgument(invalid)) => *invalid,
+        other => panic!("not refused: {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn a_number_that_is_not_finite_is_refused_with_nothing_sent() {
     let server = MockServer::start_async().await;
@@ -86,13 +94,7 @@ async fn a_number_that_is_not_finite_is_refused_with_nothing_sent() {
     // A field with a range check.
     let mut dashboard = ApplicationDashboardPost::new("Floor 2");
     dashboard.refresh_rate = Some(f64::NAN);
-    let error = client
-        .post_application_dashboards(&APP, &dashboard)
-        .await
-        .unwrap_err();
-    let Error::InvalidArgument(invalid) = &error else {
-        panic!("{error:?}")
-    };
+    let invalid = refused(client.post_application_dashboards(&APP, &dashboard).await);
     assert_eq!(invalid.argument(), "dashboard.refreshRate");
     assert_eq!(invalid.reason(), "must be a finite number, got NaN");
 
@@ -115,13 +117,7 @@ async fn a_number_that_is_not_finite_is_refused_with_nothing_sent() {
             "-inf",
         ),
     ] {
-        let error = client
-            .time_series_query_data(&APP, &query)
-            .await
-            .unwrap_err();
-        let Error::InvalidArgument(invalid) = &error else {
-            panic!("{error:?}")
-        };
+        let invalid = refused(client.time_series_query_data(&APP, &query).await);
         assert_eq!(invalid.argument(), field);
         assert_eq!(
             invalid.reason(),

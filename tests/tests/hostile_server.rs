@@ -86,6 +86,16 @@ fn secret_client(url: &str) -> Client {
         .unwrap()
 }
 
+/// The error of a `get_event` with `SECRET` that the server answers with `status`
+/// and the JSON `body`.
+async fn get_event_answered(status: u16, body: &str) -> Error {
+    let server = ScriptedServer::start(vec![Step::json(status, body)]).await;
+    secret_client(&server.url())
+        .get_event(&app(), &event())
+        .await
+        .unwrap_err()
+}
+
 /// `SECRET` with its first character as a JSON `\u` escape.
 fn json_escaped_first() -> String {
     format!("\\u{:04X}{}", u32::from(SECRET.as_bytes()[0]), &SECRET[1..])
@@ -136,11 +146,7 @@ async fn an_escaped_token_in_an_api_error_is_scrubbed_from_every_field() {
         let body = format!(
             r#"{{"type":"{escaped}","message":"your token {escaped} is not allowed here","echo":"{escaped}"}}"#
         );
-        let server = ScriptedServer::start(vec![Step::json(400, &body)]).await;
-        let error = secret_client(&server.url())
-            .get_event(&app(), &event())
-            .await
-            .unwrap_err();
+        let error = get_event_answered(400, &body).await;
         let api = error.as_api().expect("an API error");
         assert!(api.error_type().unwrap().contains("[REDACTED]"), "{api:?}");
         assert!(
@@ -174,11 +180,7 @@ async fn a_token_echoed_in_part_or_in_disguise_is_scrubbed() {
         middle.to_owned(),
     ] {
         let body = format!(r#"{{"type":"Unauthorized","message":"token {echo} refused"}}"#);
-        let server = ScriptedServer::start(vec![Step::json(401, &body)]).await;
-        let error = secret_client(&server.url())
-            .get_event(&app(), &event())
-            .await
-            .unwrap_err();
+        let error = get_event_answered(401, &body).await;
         let api = error.as_api().expect("an API error");
         assert_eq!(api.message(), Some("token [REDACTED] refused"), "{echo}");
         assert!(!api.body().contains(&echo), "{}", api.body());
