@@ -105,6 +105,9 @@ pub struct ResourceApi {
 pub struct ActionApi {
     /// `resource.action`.
     pub official: String,
+    /// The API reference's example of the body and of the answer, as
+    /// `(what, schema name, pretty JSON)`, where it has one short enough to read.
+    pub examples: Vec<(&'static str, String, String)>,
     /// The Rust method.
     pub method_name: String,
     /// `GET`, `POST`, ...
@@ -129,8 +132,6 @@ pub struct ActionApi {
     pub args: Vec<Arg>,
     /// The answer.
     pub returns: Returns,
-    /// The options struct of its optional query parameters.
-    pub options: Option<OptionsDef>,
     /// Walks every page (`<method>_stream`).
     pub paginate: bool,
     /// The statuses outside 2xx the API documents, with when.
@@ -146,6 +147,8 @@ pub struct Arg {
     pub wire: String,
     /// The official description.
     pub description: Option<String>,
+    /// The server's default, when documented.
+    pub default: Option<Value>,
     /// What it is.
     pub kind: ArgKind,
 }
@@ -164,8 +167,6 @@ pub enum ArgKind {
         /// Sent as one JSON-encoded value.
         json: bool,
     },
-    /// The optional query parameters, as one struct.
-    Options,
     /// The page number of a paged collection.
     Page,
     /// The JSON body.
@@ -175,28 +176,6 @@ pub enum ArgKind {
         /// Needed by the call.
         required: bool,
     },
-}
-
-/// The optional query parameters of one action.
-#[derive(Debug)]
-pub struct OptionsDef {
-    /// The struct's name (`GetDevicesOptions`).
-    pub name: String,
-    /// Its fields: wire name, shape, description, default.
-    pub fields: Vec<OptionField>,
-}
-
-/// One optional query parameter.
-#[derive(Debug)]
-pub struct OptionField {
-    /// The name on the wire.
-    pub wire: String,
-    /// Its shape.
-    pub shape: Shape,
-    /// The official description.
-    pub description: Option<String>,
-    /// The server's default, when documented.
-    pub default: Option<Value>,
 }
 
 /// What a call answers.
@@ -524,41 +503,7 @@ impl ActionBuilder<'_> {
             && matches!(&returns, Returns::Body(Shape { ty: Ty::Struct(id), .. })
                 if self.types.structs[*id].fields.iter().any(|f| f.json == "items"));
 
-        let options = self.params(&official, &method_name, &params, &mut args)?;
-        let options = (!options.is_empty()).then(|| OptionsDef {
-            name: format!("{}Options", pascal(&method_name)),
-            fields: options,
-        });
-        if let Some(options) = &options {
-            for field in &options.fields {
-                self.types.mark_request(&field.shape);
-            }
-            let taken = |name: &str| args.iter().any(|a| a.ident == name);
-            let ident = if taken("options") {
-                "query_options"
-            } else {
-                "options"
-            };
-            // The options go right after the path, before the page and the body.
-            let at = args
-                .iter()
-                .take_while(|a| matches!(a.kind, ArgKind::Path(_)))
-                .count();
-            args.insert(
-                at,
-                Arg {
-                    ident: ident.to_owned(),
-                    wire: String::new(),
-                    description: None,
-                    kind: ArgKind::Options,
-                },
-            );
-        }
-        // The page is the last argument, as `get_events` has it.
-        if let Some(at) = args.iter().position(|a| matches!(a.kind, ArgKind::Page)) {
-            let page = args.remove(at);
-            args.push(page);
-        }
+        self.params(&method_name, &params, &mut args)?;
 
         let errors = self
             .action
@@ -567,7 +512,9 @@ impl ActionBuilder<'_> {
             .filter(|(status, _)| !status.starts_with('2'))
             .map(|(status, response)| (status.clone(), response.description.clone()))
             .collect();
+        let examples = self.examples();
         Ok(ActionApi {
+            examples,
             official,
             method_name,
             method,
@@ -581,52 +528,45 @@ impl ActionBuilder<'_> {
             idempotent,
             args,
             returns,
-            options,
             paginate,
             errors,
         })
     }
 
-    /// The query and body arguments; the optional query parameters are returned,
-    /// for the options struct.
+    /// The query and body arguments, in the description's order (the order the
+    /// official clients write the query in).
     fn params(
         &mut self,
-        official: &str,
         method_name: &str,
         params: &[&Param],
         args: &mut Vec<Arg>,
-    ) -> Result<Vec<OptionField>, Error> {
-        let mut options = Vec::new();
+    ) -> Result<(), Error> {
         for param in params {
             match param.location.as_str() {
                 "query" if param.name == "page" => args.push(Arg {
                     ident: "page".to_owned(),
                     wire: "page".to_owned(),
                     description: param.description.clone(),
+                    default: None,
                     kind: ArgKind::Page,
                 }),
                 "query" => {
                     let json = param.ty.as_deref() == Some("object");
                     let shape = self.param_shape(param, method_name)?;
-                    if param.required || json {
-                        args.push(Arg {
-                            ident: crate::names::field_ident(&param.name),
-                            wire: param.name.clone(),
-                            description: param.description.clone(),
-                            kind: ArgKind::Query {
-                                shape,
-                                required: param.required,
-                                json,
-                            },
-                        });
-                    } else {
-                        options.push(OptionField {
-                            wire: param.name.clone(),
-                            shape,
-                            description: param.description.clone(),
-                            default: param.default.clone(),
-                        });
+                    if !param.required {
+                        self.types.mark_request(&shape);
                     }
+                    args.push(Arg {
+                        ident: crate::names::field_ident(&param.name),
+                        wire: param.name.clone(),
+                        description: param.description.clone(),
+                        default: param.default.clone(),
+                        kind: ArgKind::Query {
+                            shape,
+                            required: param.required,
+                            json,
+                        },
+                    });
                 }
                 "body" => {
                     let mut shape = self.param_shape(param, method_name)?;
@@ -640,6 +580,7 @@ impl ActionBuilder<'_> {
                         ident: crate::names::field_ident(&param.name),
                         wire: param.name.clone(),
                         description: param.description.clone(),
+                        default: None,
                         kind: ArgKind::Body {
                             shape,
                             required: param.required,
@@ -647,11 +588,13 @@ impl ActionBuilder<'_> {
                     });
                 }
                 other => {
-                    return Err(Error::spec(format!("{official}: a parameter in `{other}`")));
+                    return Err(Error::spec(format!(
+                        "{method_name}: a parameter in `{other}`"
+                    )));
                 }
             }
         }
-        Ok(options)
+        Ok(())
     }
 
     /// The path arguments, in template order, and the template with `<argument>`
@@ -680,6 +623,7 @@ impl ActionBuilder<'_> {
                 ident,
                 wire: name.to_owned(),
                 description,
+                default: None,
                 kind: ArgKind::Path(path_kind(name)),
             });
             rest = &rest[close + 1..];
@@ -713,6 +657,34 @@ impl ActionBuilder<'_> {
             fallback: None,
         };
         self.types.shape(&self.spec.schemas, &schema, &context)
+    }
+
+    /// The reference's examples of the body and of the first 2xx answer, when it
+    /// has them and they fit in a screen (at most 40 lines).
+    fn examples(&self) -> Vec<(&'static str, String, String)> {
+        let body = self
+            .action
+            .params
+            .iter()
+            .find(|p| p.location == "body")
+            .and_then(|p| p.schema.as_ref())
+            .and_then(schema_ref);
+        let answer = self
+            .action
+            .responses
+            .iter()
+            .find(|(status, _)| status.starts_with('2'))
+            .and_then(|(_, response)| response.schema.as_ref())
+            .and_then(schema_ref);
+        [("body", body), ("answer", answer)]
+            .into_iter()
+            .filter_map(|(what, name)| {
+                let name = name?;
+                let example = self.spec.examples.get(name)?;
+                let text = serde_json::to_string_pretty(example).ok()?;
+                (text.lines().count() <= 40).then(|| (what, name.to_owned(), text))
+            })
+            .collect()
     }
 
     fn returns(&mut self, method_name: &str) -> Result<Returns, Error> {
@@ -767,9 +739,6 @@ impl ActionApi {
                 ArgKind::Query { shape, .. } | ArgKind::Body { shape, .. } => shapes.push(shape),
                 _ => {}
             }
-        }
-        if let Some(options) = &self.options {
-            shapes.extend(options.fields.iter().map(|f| &f.shape));
         }
         match &self.returns {
             Returns::Body(shape) | Returns::MaybeJob(shape) => shapes.push(shape),

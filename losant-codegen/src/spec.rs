@@ -21,6 +21,8 @@ pub struct Spec {
     pub schemas: BTreeMap<String, Value>,
     /// Per `resource.action`: what `all-endpoints.json` adds.
     pub extras: BTreeMap<String, Extra>,
+    /// An example document per schema name, from `apiExamples.json`.
+    pub examples: BTreeMap<String, Value>,
 }
 
 /// A resource of `apiInfo.json`.
@@ -145,6 +147,7 @@ impl Spec {
             resources,
             schemas,
             extras,
+            examples: read_json(&dir.join("apiExamples.json"))?,
         };
         spec.check()?;
         Ok(spec)

@@ -69,6 +69,8 @@ pub enum Ty {
     String,
     /// `losant_core::Timestamp`
     Timestamp,
+    /// `losant_core::Time`: a date or epoch milliseconds, sent as milliseconds.
+    Time,
     /// A typed ID, by its Rust name (`DeviceId`, `ResourceId`).
     Id(&'static str),
     /// `serde_json::Value`.
@@ -585,6 +587,7 @@ impl Types {
                 return Ok(Shape::value(ValueWhy::Polymorphic));
             }
             [single] => self.shape(schemas, single, context)?,
+            _ if is_date_or_epoch(&non_null) => Shape::new(Ty::Time),
             _ if non_null
                 .iter()
                 .all(|v| v.get("type").and_then(Value::as_str) == Some("string")) =>
@@ -882,7 +885,11 @@ impl Types {
                 },
                 ..field_context
             };
-            let shape = self.shape(schemas, schema, &field_context)?;
+            let mut shape = self.shape(schemas, schema, &field_context)?;
+            // The `start` and `end` of a query or an export are epoch milliseconds.
+            if matches!(json.as_str(), "start" | "end") && shape.ty == Ty::Number {
+                shape.ty = Ty::Time;
+            }
             fields.push(Field {
                 json: json.clone(),
                 shape,
@@ -1085,6 +1092,20 @@ impl<'a> Context<'a> {
     fn origin_is_item(&self) -> bool {
         matches!(self.origin, Origin::Field { item: true, .. })
     }
+}
+
+/// `oneOf: [string, number, {"$date": string}]`: how Losant takes a date or epoch
+/// milliseconds (a device state's `time`).
+fn is_date_or_epoch(alternatives: &[&Value]) -> bool {
+    let ty = |v: &Value| v.get("type").and_then(Value::as_str).map(str::to_owned);
+    let mut kinds: Vec<String> = alternatives.iter().filter_map(|v| ty(v)).collect();
+    kinds.sort();
+    let date_object = alternatives.iter().any(|v| {
+        v.get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| p.len() == 1 && p.contains_key("$date"))
+    });
+    kinds == ["number", "object", "string"] && date_object
 }
 
 /// The first free name of `names`, or the first with the smallest free number.

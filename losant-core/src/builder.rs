@@ -6,6 +6,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Semaphore;
 
+use crate::call::GlobalParams;
 use crate::client::{
     Client, DEFAULT_ACCEPT_VERSION, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_RESPONSE_BYTES,
@@ -42,6 +43,8 @@ pub struct ClientBuilder {
     max_concurrent_requests: Option<usize>,
     user_agent: Option<String>,
     accept_version: String,
+    losant_domain: Option<String>,
+    global_params: GlobalParams,
     granted_scopes: Option<Vec<String>>,
     max_response_bytes: usize,
     allow_insecure_http: bool,
@@ -70,6 +73,8 @@ impl Default for ClientBuilder {
             max_concurrent_requests: Some(DEFAULT_MAX_CONCURRENT_REQUESTS),
             user_agent: None,
             accept_version: DEFAULT_ACCEPT_VERSION.to_owned(),
+            losant_domain: None,
+            global_params: GlobalParams::OFFICIAL,
             granted_scopes: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
@@ -180,6 +185,24 @@ impl ClientBuilder {
     /// The `Accept-Version` header (default `^1.30.0`).
     pub fn accept_version(mut self, version: impl Into<String>) -> Self {
         self.accept_version = version.into();
+        self
+    }
+
+    /// Losant's `losantdomain` header (the domain scope of requests, rarely needed),
+    /// sent on every call; a call sets its own with
+    /// [`CallSettings::losant_domain`](crate::CallSettings::losant_domain).
+    pub fn losant_domain(mut self, domain: impl Into<String>) -> Self {
+        self.losant_domain = Some(domain.into());
+        self
+    }
+
+    /// The global query parameters sent on every call (default
+    /// [`GlobalParams::OFFICIAL`], `_actions=false&_links=true&_embedded=true`, as the
+    /// official clients send them; [`GlobalParams::NONE`] sends none). A call
+    /// overrides each one ([`CallSettings::embedded`](crate::CallSettings::embedded),
+    /// ...).
+    pub fn global_params(mut self, params: GlobalParams) -> Self {
+        self.global_params = params;
         self
     }
 
@@ -310,6 +333,7 @@ impl ClientBuilder {
         let settings = HttpSettings {
             accept_version: &self.accept_version,
             user_agent: self.user_agent.as_deref(),
+            losant_domain: self.losant_domain.as_deref(),
             connect_timeout: self.connect_timeout,
             proxies: &self.proxies,
             #[cfg(any(
@@ -349,6 +373,7 @@ impl ClientBuilder {
                     .map(|n| Semaphore::new(n.max(1))),
                 throttles: self.rate_limits.into_iter().map(Throttle::new).collect(),
                 request_headers,
+                global_params: self.global_params,
             }),
             local: None,
         })

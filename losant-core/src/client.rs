@@ -13,6 +13,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::builder::ClientBuilder;
+use crate::call::GlobalParams;
 use crate::endpoint::Auth;
 use crate::error::{
     BodyTooLarge, Call, ConfigError, Error, Result, ScopeError, TimeoutError, TimeoutKind,
@@ -108,6 +109,8 @@ pub(crate) struct Inner {
     /// The headers every request carries, when the HTTP client was brought by the
     /// user (this crate's own client carries them as its default headers).
     pub(crate) request_headers: Option<HeaderMap>,
+    /// The global parameters every call sends, unless it sets its own.
+    pub(crate) global_params: GlobalParams,
 }
 
 impl Client {
@@ -197,8 +200,13 @@ impl Client {
         }
     }
 
+    /// The overall timeout of `request`'s call: its own, else this handle's.
+    fn overall_timeout(&self, request: &Request) -> Option<Duration> {
+        request.timeout().or_else(|| self.handle_timeout())
+    }
+
     /// The overall timeout of this handle's calls.
-    fn overall_timeout(&self) -> Option<Duration> {
+    fn handle_timeout(&self) -> Option<Duration> {
         self.local
             .as_ref()
             .and_then(|local| local.overall_timeout)
@@ -248,7 +256,11 @@ impl Client {
         .await
         else {
             let (kind, after, retry) = if clamped {
-                (TimeoutKind::Overall, self.overall_timeout(), Retry::Never)
+                (
+                    TimeoutKind::Overall,
+                    self.overall_timeout(request),
+                    Retry::Never,
+                )
             } else {
                 (TimeoutKind::Attempt, Some(limit), Retry::IfIdempotent)
             };
@@ -271,6 +283,7 @@ impl Client {
             &inner.http,
             &inner.base_url,
             inner.authorization.as_ref(),
+            inner.global_params,
             request,
         )
         .map_err(Failure::fatal)?;
@@ -309,7 +322,7 @@ impl Client {
         let policy = &self.inner.retry;
         let span = tracing::Span::current();
         let timing = tracing::enabled!(tracing::Level::DEBUG);
-        let overall = self.overall_timeout();
+        let overall = self.overall_timeout(request);
         let deadline = Deadline::start(started, overall);
         let overall_error = |attempts: u32| {
             Error::Timeout(Box::new(TimeoutError {
@@ -513,7 +526,7 @@ impl fmt::Debug for Client {
             .field("granted_scopes", &self.inner.granted_scopes)
             .field("http", &self.inner.origin)
             .field("attempt_timeout", &self.inner.attempt_timeout)
-            .field("overall_timeout", &self.overall_timeout())
+            .field("overall_timeout", &self.handle_timeout())
             .field(
                 "rate_limits",
                 &self

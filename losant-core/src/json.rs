@@ -5,7 +5,9 @@
 //! would be a model with every field `None`, and `[{"data":{}}]` a device state whose
 //! `data` is the first element. [`to_vec`] and [`to_value`] encode as `serde_json`
 //! does, but refuse a number that is not finite (NaN, ±infinity), which `serde_json`
-//! writes as `null`, naming the field where it was found.
+//! writes as `null`, naming the field where it was found, and write a whole number
+//! held as a float as JavaScript writes it (`600000`, where `serde_json` writes
+//! `600000.0`).
 //!
 //! The client decodes every answer and encodes every body and query argument with
 //! them.
@@ -27,6 +29,17 @@
 //! ```
 
 use std::cell::RefCell;
+
+/// `value` as an integer when it is a whole number, which JavaScript's
+/// `JSON.stringify` writes without a fraction (`600000`, not `600000.0`), and within
+/// the range of `i64` (JavaScript writes larger ones in full up to 10²¹; these are
+/// left to `serde_json`, which writes `1e20`). `-0` is written `0`, as JavaScript
+/// writes it.
+// A whole number of magnitude below 2^63 converts to i64 exactly.
+#[allow(clippy::cast_possible_truncation)]
+fn integral(value: f64) -> Option<i64> {
+    (value.fract() == 0.0 && value.abs() < 9_223_372_036_854_775_808.0).then_some(value as i64)
+}
 use std::fmt;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Visitor};
@@ -429,12 +442,18 @@ impl<'a, S: ser::Serializer> ser::Serializer for Finite<'a, S> {
 
     fn serialize_f32(self, value: f32) -> Result<S::Ok, S::Error> {
         self.float(f64::from(value))?;
-        self.inner.serialize_f32(value)
+        match integral(f64::from(value)) {
+            Some(integer) => self.inner.serialize_i64(integer),
+            None => self.inner.serialize_f32(value),
+        }
     }
 
     fn serialize_f64(self, value: f64) -> Result<S::Ok, S::Error> {
         self.float(value)?;
-        self.inner.serialize_f64(value)
+        match integral(value) {
+            Some(integer) => self.inner.serialize_i64(integer),
+            None => self.inner.serialize_f64(value),
+        }
     }
 
     fn serialize_none(self) -> Result<S::Ok, S::Error> {
@@ -724,6 +743,28 @@ mod tests {
     }
 
     #[test]
+    fn whole_numbers_are_written_as_javascript_writes_them() {
+        let reading = Reading {
+            refresh_rate: Some(600_000.0),
+            values: vec![1.5, 2.0, -0.0, 0.1],
+            by_name: BTreeMap::from([
+                ("big".into(), 1e300),
+                ("edge".into(), 9_007_199_254_740_992.0),
+            ]),
+            ..Reading::default()
+        };
+        let text = String::from_utf8(to_vec(&reading).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            r#"{"refreshRate":600000,"values":[1.5,2,0,0.1],"byName":{"big":1e+300,"edge":9007199254740992},"nested":null,"pair":null}"#
+        );
+        let value = to_value(&reading).unwrap();
+        assert_eq!(value["refreshRate"], serde_json::json!(600_000));
+        assert!(value["refreshRate"].is_i64());
+        assert_eq!(value["values"][0], serde_json::json!(1.5));
+    }
+
+    #[test]
     fn a_non_finite_number_is_refused_where_it_is() {
         let cases: [(Reading, &str, &str); 5] = [
             (
@@ -790,9 +831,9 @@ mod tests {
     #[test]
     fn finite_values_are_written_as_serde_json_writes_them() {
         let reading = Reading {
-            refresh_rate: Some(600_000.0),
+            refresh_rate: Some(600_000.25),
             values: vec![0.5],
-            by_name: BTreeMap::from([("a".into(), -1.0)]),
+            by_name: BTreeMap::from([("a".into(), -1.5)]),
             nested: None,
             pair: Some((3, 1e300)),
         };

@@ -51,17 +51,61 @@
 //!
 //! ## `#[api]` on the trait
 //!
-//! `#[api]` goes on a trait whose methods are endpoints (or have a default body). The
-//! trait stays a plain, object-safe async trait (`Arc<dyn DeviceApi>` works; implement
-//! it by hand for a test double with [`macro@async_trait`]), and gains `Send + Sync`
-//! as supertraits. Next to it the macro generates:
+//! `#[api]` goes on a trait whose methods are endpoints (or have a default body), and
+//! each endpoint method becomes a **call**: the method takes the required arguments
+//! (those whose type is not an `Option`) and returns the endpoint's call type, named
+//! after the method in `PascalCase` (`get_device` gives `GetDevice<'a>`). An optional
+//! argument is set by name on the call (`.include_data(true)`), per-call settings come
+//! from [`CallSettings`] (`.timeout(..)`, `.header(..)`, Losant's global parameters),
+//! and `.await` sends it (the call implements [`IntoFuture`](std::future::IntoFuture),
+//! as the `MongoDB` driver's calls do). A call with nothing optional is its required
+//! arguments and nothing else:
 //!
-//! - an implementation for every [`Transport`], so [`Client`] (and any transport, a
-//!   test double or a middleware wrapper) has the methods;
+//! ```
+//! # use losant_core::{async_trait, api, ApplicationId, DeviceId, Request, Response, Result, Transport};
+//! # use std::sync::Mutex;
+//! # #[derive(Default)] struct Recorder(Mutex<Vec<String>>);
+//! # #[async_trait] impl Transport for Recorder {
+//! #     async fn send(&self, request: Request) -> Result<Response> {
+//! #         self.0.lock().unwrap().push(format!("{} {}", request.method(), request.path_and_query()));
+//! #         Ok(Response::new(200, "{}"))
+//! #     }
+//! # }
+//! # #[api]
+//! # pub trait DeviceApi {
+//! #     #[endpoint(method = "GET", path = "/applications/<app>/devices/<device>", scope = "device.get")]
+//! #     async fn get_device(&self, app: &ApplicationId, device: &DeviceId) -> Result<serde_json::Value>;
+//! #     #[endpoint(method = "DELETE", path = "/applications/<app>/devices/<device>", scope = "device.delete")]
+//! #     async fn delete_device(&self, app: &ApplicationId, device: &DeviceId, #[query] include_data: Option<bool>) -> Result<()>;
+//! # }
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! # let recorder = Recorder::default();
+//! let app: ApplicationId = "575ec8687ae143cd83dc4a97".parse()?;
+//! let device: DeviceId = "575ecf887ae143cd83dc4aa2".parse()?;
+//! recorder.get_device(&app, &device).await?;
+//! recorder.delete_device(&app, &device).include_data(true).await?;
+//! assert_eq!(
+//!     recorder.0.lock().unwrap()[1],
+//!     "DELETE /applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2?includeData=true"
+//! );
+//! # Ok::<(), losant_core::Error>(()) }).unwrap();
+//! ```
+//!
+//! The trait stays object-safe (`Arc<dyn DeviceApi>` works) and gains `Send + Sync`
+//! and `As<Trait>` (which gives any implementation as `&dyn Trait`, implemented for
+//! every sized one) as supertraits. Next to it the macro generates:
+//!
+//! - the call type of each endpoint: every argument as a public field, a setter for
+//!   each optional one, and `.stream()` for an endpoint declared with `paginate`;
+//! - `run_<method>` in the trait, which a call runs through, and an implementation of
+//!   the trait for every [`Transport`], so [`Client`] (and any transport: a recording
+//!   one, a middleware wrapper) has the methods. A hand-written implementation (a test
+//!   double) writes the `run_<method>` methods, answering each call with a [`Reply`]:
+//!   `fn run_get_device<'a>(&'a self, call: GetDevice<'a>) -> Reply<'a, Device> {
+//!   Reply::new(async move { ... }) }`;
 //! - `<Trait>Endpoints`, an uninhabited type holding an [`Endpoint`] constant per
 //!   method, named after it in capitals (`DeviceApiEndpoints::GET_DEVICE`), and
-//!   `ALL`, every endpoint in declaration order;
-//! - `<method>_stream` for each endpoint declared with `paginate` (below).
+//!   `ALL`, every endpoint in declaration order.
 //!
 //! `#[api(crate = path)]` names the runtime in the generated code when a crate
 //! re-exports it under another path (as `#[serde(crate = "...")]` does):
@@ -102,9 +146,9 @@
 //!   retry policy retry it after the request may have reached the server (default:
 //!   GET, PUT and DELETE).
 //! - `paginate = "page"`: names the `#[query]` argument holding the page number of a
-//!   paged collection whose return type implements [`Page`]; the macro adds
-//!   `<method>_stream`, which walks every page lazily (one page in memory at a time),
-//!   taking the method's other arguments.
+//!   paged collection whose return type implements [`Page`]; the call gains
+//!   `.stream()`, which walks every page lazily (one page in memory at a time) from
+//!   the page set on the call (else 0), with the call's other arguments.
 //!
 //! ```
 //! # use losant_core::{async_trait, Request, Response, Result, Transport};
@@ -158,7 +202,7 @@
 //!
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 //! let recorder = Recorder::default();
-//! let all: Vec<serde_json::Value> = recorder.get_devices_stream("app").try_collect().await?;
+//! let all: Vec<serde_json::Value> = recorder.get_devices("app").stream().try_collect().await?;
 //! assert_eq!(all.len(), 1);
 //! assert_eq!(recorder.0.lock().unwrap()[0], "GET /applications/app/devices?page=0");
 //! # Ok::<(), losant_core::Error>(()) }).unwrap();
@@ -166,7 +210,8 @@
 //!
 //! ## Argument roles
 //!
-//! Every argument but `&self` takes exactly one role:
+//! Every argument but `&self` takes exactly one role; an argument whose type is
+//! `Option<T>` is optional, set by name on the call and left out otherwise:
 //!
 //! - a path placeholder: the argument named like a `<name>` of the path;
 //! - `#[body]`: the JSON body (at most one; not on GET or DELETE); `None` sends none.
@@ -226,7 +271,10 @@
 //! let recorder = Recorder::default();
 //! let sort = Sort { sort_field: "name", sort_direction: "asc" };
 //! recorder
-//!     .patch_device("a/b", "d1", &serde_json::json!({"name": "Pump"}), Some(10), "zone", &sort, Some(&serde_json::json!({"$eq": 1})), Some("r-1"))
+//!     .patch_device("a/b", "d1", &serde_json::json!({"name": "Pump"}), "zone", &sort)
+//!     .per_page(10)
+//!     .query(&serde_json::json!({"$eq": 1}))
+//!     .request_id("r-1")
 //!     .await?;
 //! assert_eq!(
 //!     recorder.0.lock().unwrap()[0],
@@ -244,9 +292,13 @@
 //!
 //! [Losant]: https://www.losant.com
 
+// docs.rs: every item shows the cargo features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 extern crate self as losant_core;
 
 mod builder;
+mod call;
 mod client;
 mod endpoint;
 mod error;
@@ -254,6 +306,7 @@ mod id;
 mod job;
 pub mod json;
 mod json_path;
+mod keyed;
 mod one_or_many;
 mod paging;
 mod param;
@@ -265,6 +318,7 @@ mod retry;
 mod service;
 mod string_enum;
 mod throttle;
+mod time;
 mod timestamp;
 mod transport;
 pub mod validate;
@@ -275,6 +329,7 @@ mod wire;
 pub mod __private;
 
 pub use builder::ClientBuilder;
+pub use call::{CallSettings, GlobalParams, Reply, Settings};
 pub use client::{
     Client, DEFAULT_ACCEPT_VERSION, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_RESPONSE_BYTES,
@@ -305,6 +360,7 @@ pub use retry::{RetryPolicy, SleepFuture};
 #[cfg(feature = "tower")]
 pub use service::ServiceTransport;
 pub use throttle::RateLimit;
+pub use time::Time;
 pub use timestamp::{Timestamp, TimestampError};
 pub use transport::Transport;
 pub use validate::Validate;

@@ -37,7 +37,7 @@ struct State<F, I> {
 /// in memory. The stream ends after `totalCount` items or at an empty page; an error
 /// is yielded once and ends it.
 ///
-/// Endpoints declared with `paginate = "page"` get a `<method>_stream` method built on
+/// The call of an endpoint declared with `paginate = "page"` has a `.stream()` built on
 /// this; use it directly for anything else:
 ///
 /// ```

@@ -2,12 +2,14 @@
 //! arguments of a generated call and sends it.
 
 use std::borrow::Cow;
+use std::time::Duration;
 
 use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::call::{GlobalParams, Settings};
 use crate::endpoint::{Endpoint, Method, PathPart};
 use crate::error::{InvalidArgument, Result};
 use crate::param::{Segment, SegmentText};
@@ -29,6 +31,10 @@ pub struct Request {
     pub(crate) query_start: Option<usize>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<Bytes>,
+    /// The call's own overall timeout, replacing the client's.
+    pub(crate) timeout: Option<Duration>,
+    /// The call's own global parameters, over the client's.
+    pub(crate) globals: GlobalParams,
 }
 
 impl Request {
@@ -165,6 +171,26 @@ impl Request {
     pub fn take_body(&mut self) -> Option<Bytes> {
         self.body.take()
     }
+
+    /// The call's own overall timeout ([`Call::timeout`](crate::CallSettings::timeout)), which
+    /// replaces the client's when set.
+    #[must_use]
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// Sets the overall timeout of this request's call, replacing the client's.
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+
+    /// The global parameters this call sets over the client's
+    /// ([`Call::actions`](crate::CallSettings::actions), ...); the client adds its own for
+    /// the others.
+    #[must_use]
+    pub fn global_params(&self) -> GlobalParams {
+        self.globals
+    }
 }
 
 /// What is wrong with `value` as the value of the header `name`, if anything: header
@@ -271,6 +297,8 @@ impl RequestBuilder {
                 query_start: None,
                 headers: Vec::new(),
                 body: None,
+                timeout: None,
+                globals: GlobalParams::NONE,
             },
             refused,
         }
@@ -417,6 +445,29 @@ impl RequestBuilder {
             return;
         }
         self.json_body(argument, value);
+    }
+
+    /// Applies the settings a caller gave the call ([`CallSettings`](crate::CallSettings)): its
+    /// timeout, its global parameters and its headers, each header checked as
+    /// [`Request::set_header`] checks one (a refusal fails the call, naming the
+    /// header).
+    #[inline]
+    pub fn settings(&mut self, settings: Settings) {
+        if settings.is_empty() {
+            return;
+        }
+        self.settings_slow(settings);
+    }
+
+    #[inline(never)]
+    fn settings_slow(&mut self, settings: Settings) {
+        self.request.timeout = settings.timeout;
+        self.request.globals = settings.globals;
+        for (name, value) in settings.headers {
+            if let Err(refused) = self.request.set_header(name, &value) {
+                self.refused.get_or_insert(refused);
+            }
+        }
     }
 
     /// The finished request, or the first argument refused on the way.

@@ -8,6 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 
+use crate::call::GlobalParams;
 use crate::endpoint::{Auth, Endpoint, Method};
 use crate::error::{
     Call, ConfigError, Error, InvalidArgument, Result, TimeoutError, TimeoutKind, TransportError,
@@ -32,6 +33,7 @@ pub(crate) fn authorization(token: &str) -> Result<HeaderValue> {
 pub(crate) struct HttpSettings<'a> {
     pub(crate) accept_version: &'a str,
     pub(crate) user_agent: Option<&'a str>,
+    pub(crate) losant_domain: Option<&'a str>,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) proxies: &'a [reqwest::Proxy],
     #[cfg(any(
@@ -42,7 +44,8 @@ pub(crate) struct HttpSettings<'a> {
     pub(crate) root_certificates: &'a [reqwest::Certificate],
 }
 
-/// The headers every request carries: `Accept`, `Accept-Version`, `User-Agent`.
+/// The headers every request carries: `Accept`, `Accept-Version`, `User-Agent`, and
+/// `losantdomain` when the builder set one.
 pub(crate) fn client_headers(settings: &HttpSettings<'_>) -> Result<HeaderMap> {
     let accept_version = HeaderValue::try_from(settings.accept_version).map_err(|_| {
         ConfigError::error("the Accept-Version value is not a valid HTTP header value")
@@ -58,6 +61,12 @@ pub(crate) fn client_headers(settings: &HttpSettings<'_>) -> Result<HeaderMap> {
     headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(HeaderName::from_static("accept-version"), accept_version);
     headers.insert(header::USER_AGENT, user_agent);
+    if let Some(domain) = settings.losant_domain {
+        let domain = HeaderValue::try_from(domain).map_err(|_| {
+            ConfigError::error("the losantdomain value is not a valid HTTP header value")
+        })?;
+        headers.insert(HeaderName::from_static("losantdomain"), domain);
+    }
     Ok(headers)
 }
 
@@ -108,15 +117,29 @@ impl BaseUrl {
         &self.text
     }
 
-    /// The URL of `request`.
-    fn join(&self, request: &Request) -> reqwest::Url {
+    /// The URL of `request`, with the global parameters `globals` (the client's,
+    /// under those the call set) before the request's own query, as the official
+    /// clients write them.
+    fn join(&self, request: &Request, globals: GlobalParams) -> reqwest::Url {
         let mut url = self.url.clone();
         if self.prefix.is_empty() {
             url.set_path(request.path());
         } else {
             url.set_path(&format!("{}{}", self.prefix, request.path()));
         }
-        url.set_query(request.query());
+        let globals = globals.overridden_by(request.global_params());
+        if globals == GlobalParams::NONE {
+            url.set_query(request.query());
+        } else {
+            let own = request.query().unwrap_or_default();
+            let mut query = String::with_capacity(48 + own.len());
+            globals.write(&mut query);
+            if !own.is_empty() {
+                query.push('&');
+                query.push_str(own);
+            }
+            url.set_query(Some(&query));
+        }
         url
     }
 }
@@ -127,10 +150,14 @@ pub(crate) fn to_reqwest(
     http: &reqwest::Client,
     base: &BaseUrl,
     authorization: Option<&HeaderValue>,
+    globals: GlobalParams,
     request: &Request,
 ) -> Result<reqwest::RequestBuilder, InvalidArgument> {
     let endpoint = request.endpoint();
-    let mut builder = http.request(reqwest_method(endpoint.method()), base.join(request));
+    let mut builder = http.request(
+        reqwest_method(endpoint.method()),
+        base.join(request, globals),
+    );
     if let Some(authorization) = authorization
         && endpoint.auth() != Auth::None
     {
@@ -370,7 +397,7 @@ mod tests {
             ),
         ] {
             let base = check_base_url(base, false).unwrap();
-            assert_eq!(base.join(&request).as_str(), expected);
+            assert_eq!(base.join(&request, GlobalParams::NONE).as_str(), expected);
         }
     }
 

@@ -20,6 +20,9 @@
 //! # Ok(()) }
 //! ```
 
+// docs.rs: every item shows the cargo features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod collection;
 mod export;
 mod model;
@@ -138,7 +141,11 @@ pub trait EventApi {
 ///
 /// let critical = EventQuery::from(EventQuery::field(EventField::Level).eq(EventLevel::Critical));
 /// let options = EventsQuery::new().per_page(100);
-/// let mut events = client.get_events_stream(&app, &options, Some(&critical));
+/// let mut events = client
+///     .get_events(&app)
+///     .options(&options)
+///     .query(&critical)
+///     .stream();
 /// while let Some(event) = events.try_next().await? {
 ///     println!("{:?}", event.subject);
 /// }
@@ -147,8 +154,8 @@ pub trait EventApi {
 #[api]
 pub trait EventsApi {
     /// Returns the events of an application: one page, filtered, sorted, and
-    /// narrowed by an advanced query (sent JSON-encoded). `get_events_stream` walks
-    /// every page.
+    /// narrowed by an advanced query (sent JSON-encoded). The call's `stream()`
+    /// walks every page.
     #[endpoint(
         method = "GET",
         path = "/applications/<app>/events",
@@ -171,7 +178,7 @@ pub trait EventsApi {
     async fn get_events(
         &self,
         app: &ApplicationId,
-        #[query] options: &EventsQuery,
+        #[query] options: Option<&EventsQuery>,
         #[query(json)] query: Option<&EventQuery>,
         #[query] page: Option<u32>,
     ) -> Result<Events>;
@@ -215,7 +222,7 @@ pub trait EventsApi {
     async fn patch_events(
         &self,
         app: &ApplicationId,
-        #[query] filter: &EventsFilter,
+        #[query] filter: Option<&EventsFilter>,
         #[query(json)] query: Option<&EventQuery>,
         #[query] email: Option<&str>,
         #[query] callback_url: Option<&str>,

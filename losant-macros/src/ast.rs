@@ -25,6 +25,8 @@ pub(crate) struct Endpoint {
     pub(crate) idempotent: bool,
     pub(crate) args: Vec<Arg>,
     pub(crate) returns: Returns,
+    /// The return type as written (`Result<Event>`): the call's output.
+    pub(crate) result: Box<Type>,
     /// `paginate = "page"`: the page argument, for the generated `<name>_stream`.
     pub(crate) paginate: Option<Ident>,
 }

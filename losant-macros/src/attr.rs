@@ -63,9 +63,17 @@ pub(crate) fn parse_api_args(cx: &mut Ctxt, args: TokenStream) -> Option<syn::Pa
     let mut krate: Attr<syn::Path> = Attr::key("`#[api]` option", CRATE);
     let parser = syn::meta::parser(|meta| {
         if meta.path == CRATE {
-            let path: syn::Path = match meta.value()?.parse::<LitStr>() {
-                Ok(lit) => lit.parse()?,
-                Err(_) => meta.input.parse()?,
+            let usage = "`crate` takes the path of the runtime: `#[api(crate = my_sdk::losant)]`";
+            let value = meta.value().map_err(|e| syn::Error::new(e.span(), usage))?;
+            if value.is_empty() {
+                return Err(syn::Error::new(meta.path.span(), usage));
+            }
+            let path: syn::Path = if value.peek(LitStr) {
+                value.parse::<LitStr>()?.parse()?
+            } else if value.peek(Ident::peek_any) || value.peek(Token![::]) {
+                value.parse()?
+            } else {
+                return Err(value.error(usage));
             };
             krate.set(cx, meta.path.span(), path);
             Ok(())
@@ -285,7 +293,21 @@ pub(crate) fn parse_role(cx: &mut Ctxt, attr: &Attribute) -> Option<Result<RoleA
         match &attr.meta {
             Meta::Path(_) => Ok(RoleAttr::Body { validate: false }),
             Meta::List(list) if is_validate(list) => Ok(RoleAttr::Body { validate: true }),
-            _ => {
+            Meta::List(list) => {
+                let hint = match list.parse_args::<syn::Ident>() {
+                    Ok(word) => {
+                        let word = unraw(&word);
+                        did_you_mean(&word, [VALIDATE.as_str()])
+                    }
+                    Err(_) => String::new(),
+                };
+                cx.error_spanned(
+                    &list.tokens,
+                    format!("`#[body(...)]` takes one option, `validate`: the body is then checked with `losant_core::Validate` before sending{hint}"),
+                );
+                Err(())
+            }
+            Meta::NameValue(_) => {
                 cx.error_spanned(
                     &attr.meta,
                     "expected `#[body]` or `#[body(validate)]`: the argument is sent as the JSON body, checked first with `losant_core::Validate` when `validate` is given",
@@ -349,11 +371,19 @@ fn parse_query_list(cx: &mut Ctxt, list: &syn::MetaList) -> Result<RoleAttr, ()>
             json.set(cx, meta.path.span(), ());
             Ok(())
         } else if meta.path == NAME {
-            let key: LitStr = meta.value()?.parse()?;
+            let usage = "`name` takes the query key as a string literal: `name = \"perPage\"`";
+            let value = meta.value().map_err(|e| syn::Error::new(e.span(), usage))?;
+            let key: LitStr = value
+                .parse()
+                .map_err(|e| syn::Error::new(e.span(), usage))?;
             name.set(cx, meta.path.span(), key);
             Ok(())
         } else {
-            Err(meta.error("unknown `#[query(...)]` key: expected `json` or `name = \"...\"`"))
+            let word = meta.path.get_ident().map(unraw).unwrap_or_default();
+            Err(meta.error(format!(
+                "unknown `#[query(...)]` key: expected `json` or `name = \"...\"`{}",
+                did_you_mean(&word, [JSON.as_str(), NAME.as_str()])
+            )))
         }
     });
     match parsed {

@@ -1,15 +1,14 @@
 //! Code generation: the trait, its endpoint metadata and the blanket implementation.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
+use quote::{format_ident, quote};
 use syn::{Attribute, FnArg, ItemTrait, TraitItem, TraitItemFn, parse_quote};
 
-use crate::ast::{ApiOptions, Auth, Endpoint, HttpMethod, Part, Returns, Role};
+use crate::ast::{ApiOptions, Auth, Endpoint, HttpMethod, Part};
 use crate::attr;
-use crate::boxed::boxed_signature;
+use crate::call::{self, TraitNames};
 use crate::ctxt::Ctxt;
-use crate::names::{const_ident, unraw};
+use crate::names::{as_dyn_method, call_ident, const_ident, run_ident, unraw};
 use crate::symbol::ENDPOINT;
 use crate::valid;
 
@@ -44,96 +43,15 @@ fn expand(mut cx: Ctxt, options: &ApiOptions, mut item: ItemTrait) -> TokenStrea
     let krate = &options.krate;
     valid::check_trait(&mut cx, &item);
     let (endpoints, signatures_ok) = analyze(&mut cx, &mut item);
+    let meta_ident = format_ident!("{}Endpoints", item.ident);
 
-    let trait_ident = item.ident.clone();
-    let meta_ident = format_ident!("{}Endpoints", trait_ident);
-    // The methods the blanket implementation writes: every one without a body.
-    let methods: Vec<TraitItemFn> = item
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            TraitItem::Fn(f) if f.default.is_none() => Some(f.clone()),
-            _ => None,
-        })
-        .collect();
-
-    let ok = cx.is_ok();
-    let metadata = if ok {
-        let requests: Vec<TokenStream> = methods
-            .iter()
-            .filter_map(|method| {
-                let endpoint = endpoints.iter().find(|e| e.ident == method.sig.ident)?;
-                Some(request_fn(krate, &meta_ident, method, endpoint))
-            })
-            .collect();
-        metadata(
-            krate,
-            &item.vis,
-            &trait_ident,
-            &meta_ident,
-            &endpoints,
-            &requests,
-        )
+    let generated = if cx.is_ok() {
+        generate(krate, &mut item, &meta_ident, &endpoints)
+    } else if signatures_ok {
+        fallback(krate, &mut item)
     } else {
         TokenStream::new()
     };
-
-    // The blanket implementation is emitted even beside errors, so that callers do
-    // not drown in "no method" errors, unless the signatures themselves are broken.
-    // Each method returns the boxed future of its request function, which takes the
-    // transport as `&dyn Transport`: no async block, and the request code is not
-    // generic, so it is checked and compiled once, in this crate.
-    let blanket = if signatures_ok {
-        let impls = methods.iter().map(|method| {
-            let sig = boxed_signature(&method.sig);
-            let body = if ok {
-                delegate(&meta_ident, &method.sig)
-            } else {
-                quote!({ ::core::unreachable!() })
-            };
-            quote! {
-                #[allow(clippy::type_complexity, clippy::type_repetition_in_bounds)]
-                #sig #body
-            }
-        });
-        quote! {
-            #[automatically_derived]
-            impl<__LosantTransport> #trait_ident for __LosantTransport
-            where
-                __LosantTransport: #krate::Transport,
-            {
-                #(#impls)*
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
-
-    if signatures_ok {
-        // The endpoint methods as `async-trait` would write them; `#[async_trait]`
-        // still applies to the trait for async methods with a default body.
-        for trait_item in &mut item.items {
-            if let TraitItem::Fn(method) = trait_item
-                && method.default.is_none()
-            {
-                method.sig = boxed_signature(&method.sig);
-                method.attrs.push(parse_quote!(
-                    #[allow(clippy::type_complexity, clippy::type_repetition_in_bounds)]
-                ));
-            }
-        }
-    }
-    if ok {
-        let streams: Vec<TraitItem> = endpoints
-            .iter()
-            .filter_map(|endpoint| {
-                let page = endpoint.paginate.as_ref()?;
-                let method = methods.iter().find(|m| m.sig.ident == endpoint.ident)?;
-                stream_method(krate, method, endpoint, page)
-            })
-            .collect();
-        item.items.extend(streams);
-    }
 
     item.colon_token.get_or_insert_with(Default::default);
     item.supertraits.push(parse_quote!(::core::marker::Send));
@@ -149,58 +67,117 @@ fn expand(mut cx: Ctxt, options: &ApiOptions, mut item: ItemTrait) -> TokenStrea
         #errors
         #async_trait
         #item
-        #metadata
-        #blanket
+        #generated
     }
 }
 
-/// The body of a blanket method: the request function of the same name, with the
-/// transport as `&dyn Transport`.
-fn delegate(meta_ident: &syn::Ident, sig: &syn::Signature) -> TokenStream {
-    let name = &sig.ident;
-    let args = sig.inputs.iter().filter_map(|input| match input {
-        FnArg::Typed(pat_type) => match &*pat_type.pat {
-            syn::Pat::Ident(pat) => Some(&pat.ident),
+/// Everything beside a trait without mistakes: each endpoint method becomes its entry
+/// method and its run method, and beside the trait come the call types, the
+/// upcasting supertrait, the metadata with the request functions, and the
+/// implementation for every transport.
+fn generate(
+    krate: &syn::Path,
+    item: &mut ItemTrait,
+    meta_ident: &syn::Ident,
+    endpoints: &[Endpoint],
+) -> TokenStream {
+    let trait_ident = item.ident.clone();
+    let vis = item.vis.clone();
+    let as_dyn = as_dyn_method(&trait_ident);
+    let as_dyn_trait = format_ident!("As{}", trait_ident);
+    let names = TraitNames {
+        krate,
+        vis: &vis,
+        trait_ident: &trait_ident,
+        as_dyn: &as_dyn,
+    };
+    let mut runs = Vec::new();
+    let mut call_types = Vec::new();
+    let mut requests = Vec::new();
+    let mut items = Vec::new();
+    for trait_item in std::mem::take(&mut item.items) {
+        let endpoint = match &trait_item {
+            TraitItem::Fn(f) if f.default.is_none() => {
+                endpoints.iter().find(|e| e.ident == f.sig.ident)
+            }
             _ => None,
-        },
-        FnArg::Receiver(_) => None,
-    });
-    quote! {{
-        #meta_ident::#name(self, #(#args),*)
-    }}
+        };
+        let (Some(endpoint), TraitItem::Fn(method)) = (endpoint, &trait_item) else {
+            items.push(trait_item);
+            continue;
+        };
+        let (entry, run, call_type) = call::endpoint_items(&names, endpoint, &method.attrs);
+        items.push(parse_quote!(#entry));
+        items.push(parse_quote!(#run));
+        let name = &endpoint.ident;
+        let run_ident = run_ident(name);
+        let call_ident = call_ident(name);
+        let output = call::output(&endpoint.returns);
+        runs.push(quote! {
+            #[inline]
+            fn #run_ident<'a>(&'a self, call: #call_ident<'a>) -> #krate::Reply<'a, #output> {
+                #meta_ident::#name(self, call)
+            }
+        });
+        call_types.push(call_type);
+        requests.push(call::request_fn(krate, meta_ident, endpoint));
+    }
+    item.items = items;
+    item.colon_token.get_or_insert_with(Default::default);
+    item.supertraits.push(parse_quote!(#as_dyn_trait));
+
+    let metadata = metadata(krate, &vis, &trait_ident, meta_ident, endpoints, &requests);
+    let as_dyn_doc = format!(
+        "Gives an implementation of [`{trait_ident}`] as `&dyn {trait_ident}`, which its call \
+         types hold: implemented for every sized implementation, nothing to write."
+    );
+    let as_dyn_method_doc = format!("`self` as `&dyn {trait_ident}`.");
+    quote! {
+        #[doc = #as_dyn_doc]
+        #vis trait #as_dyn_trait {
+            #[doc = #as_dyn_method_doc]
+            fn #as_dyn(&self) -> &dyn #trait_ident;
+        }
+
+        #[automatically_derived]
+        impl<T: #trait_ident> #as_dyn_trait for T {
+            #[inline]
+            fn #as_dyn(&self) -> &dyn #trait_ident {
+                self
+            }
+        }
+
+        #(#call_types)*
+
+        #metadata
+
+        #[automatically_derived]
+        impl<T> #trait_ident for T
+        where
+            T: #krate::Transport,
+        {
+            #(#runs)*
+        }
+    }
 }
 
-/// The request function of one endpoint, on the metadata type: builds the request
-/// from the method's arguments and returns its boxed call through `transport`.
-fn request_fn(
-    krate: &syn::Path,
-    meta_ident: &syn::Ident,
-    method: &TraitItemFn,
-    endpoint: &Endpoint,
-) -> TokenStream {
-    let name = &method.sig.ident;
-    let lifetimes = &method.sig.generics.params;
-    let where_clause = &method.sig.generics.where_clause;
-    let transport = syn::Ident::new("__losant_transport", Span::mixed_site());
-    let params = method.sig.inputs.iter().filter_map(|input| match input {
-        FnArg::Typed(pat_type) => {
-            let pat = &pat_type.pat;
-            let ty = &pat_type.ty;
-            Some(quote!(#pat: #ty))
+/// Beside a trait with mistakes (already reported) whose signatures are sound: the
+/// endpoint methods keep their declared signatures with a body that is never run,
+/// and every transport implements the trait, so that callers do not drown in "no
+/// method" errors.
+fn fallback(krate: &syn::Path, item: &mut ItemTrait) -> TokenStream {
+    for trait_item in &mut item.items {
+        if let TraitItem::Fn(method) = trait_item
+            && method.default.is_none()
+        {
+            method.default = Some(parse_quote!({ ::core::unreachable!() }));
+            method.attrs.push(parse_quote!(#[allow(unused_variables)]));
         }
-        FnArg::Receiver(_) => None,
-    });
-    let output = match &endpoint.returns {
-        Returns::Json(ty) => quote!(#ty),
-        Returns::Empty => quote!(()),
-    };
-    let body = method_body(krate, meta_ident, endpoint, &transport);
+    }
+    let trait_ident = &item.ident;
     quote! {
-        #[doc(hidden)]
-        pub fn #name<'__losant, #lifetimes>(
-            #transport: &'__losant dyn #krate::Transport,
-            #(#params),*
-        ) -> #krate::__private::BoxFuture<'__losant, #krate::Result<#output>> #where_clause #body
+        #[automatically_derived]
+        impl<T> #trait_ident for T where T: #krate::Transport {}
     }
 }
 
@@ -363,167 +340,6 @@ fn metadata_const(krate: &syn::Path, trait_ident: &syn::Ident, endpoint: &Endpoi
     }
 }
 
-fn method_body(
-    krate: &syn::Path,
-    meta_ident: &syn::Ident,
-    endpoint: &Endpoint,
-    transport: &syn::Ident,
-) -> TokenStream {
-    let path_var = syn::Ident::new("__losant_path", Span::mixed_site());
-    let request = syn::Ident::new("__losant_request", Span::mixed_site());
-    let const_ident = const_ident(&endpoint.ident);
-
-    // Path values in placeholder order, which is what the runtime expects.
-    let path_values = endpoint.template.placeholders().filter_map(|placeholder| {
-        let arg = endpoint
-            .args
-            .iter()
-            .find(|a| matches!(a.role, Role::Path) && unraw(&a.ident) == placeholder.name)?;
-        let ident = &arg.ident;
-        let span = arg.ty.span();
-        let krate = respan(krate, span);
-        Some(quote_spanned! {span=>
-            #krate::__private::PathValue::to_segment(&#ident)
-        })
-    });
-    let statements: Vec<TokenStream> = endpoint
-        .args
-        .iter()
-        .filter_map(|arg| {
-            let ident = &arg.ident;
-            let arg_name = unraw(ident);
-            Some(match &arg.role {
-                Role::Path => return None,
-                Role::Body { validate: false } => quote_spanned! {arg.ty.span()=>
-                    #request.json_body(#arg_name, &#ident);
-                },
-                Role::Body { validate: true } => quote_spanned! {arg.ty.span()=>
-                    #request.valid_json_body(#arg_name, &#ident);
-                },
-                Role::Query { key, json: false } => quote_spanned! {arg.ty.span()=>
-                    #request.query(#arg_name, #key, &#ident);
-                },
-                Role::Query { key, json: true } => quote_spanned! {arg.ty.span()=>
-                    #request.query_json(#arg_name, #key, &#ident);
-                },
-                Role::Header(name) => {
-                    let span = arg.ty.span();
-                    let krate = respan(krate, span);
-                    quote_spanned! {span=>
-                        #request.header(#arg_name, #name, #krate::__private::HeaderArg::to_header_value(&#ident));
-                    }
-                }
-            })
-        })
-        .collect();
-    let binding = if statements.is_empty() {
-        quote!(let #request)
-    } else {
-        quote!(let mut #request)
-    };
-    let call = match &endpoint.returns {
-        Returns::Json(ty) => quote_spanned! {ty.span()=>
-            #request.send::<#ty, _>(#transport)
-        },
-        Returns::Empty => quote! {
-            #request.send_empty(#transport)
-        },
-    };
-    quote! {{
-        let #path_var = [#(#path_values),*];
-        #binding = #krate::__private::RequestBuilder::new(&#meta_ident::#const_ident, &#path_var);
-        #(#statements)*
-        #call
-    }}
-}
-
-/// The runtime's path with every token spanned on `span`, so that a trait bound it
-/// names is reported on the user's argument.
-fn respan(krate: &syn::Path, span: Span) -> TokenStream {
-    krate
-        .to_token_stream()
-        .into_iter()
-        .map(|mut token| {
-            token.set_span(span);
-            token
-        })
-        .collect()
-}
-
-/// Names every elided lifetime (`&T`, `'_`) of a type, so that the stream of a
-/// paginated endpoint can borrow its arguments.
-struct NameElided(syn::Lifetime);
-
-impl syn::visit_mut::VisitMut for NameElided {
-    fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
-        if reference.lifetime.is_none() {
-            reference.lifetime = Some(self.0.clone());
-        }
-        syn::visit_mut::visit_type_reference_mut(self, reference);
-    }
-
-    fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
-        if lifetime.ident == "_" {
-            *lifetime = self.0.clone();
-        }
-    }
-}
-
-/// `<name>_stream`: every item of a paginated endpoint, page after page.
-fn stream_method(
-    krate: &syn::Path,
-    method: &TraitItemFn,
-    endpoint: &Endpoint,
-    page: &syn::Ident,
-) -> Option<TraitItem> {
-    use syn::visit_mut::VisitMut;
-
-    let Returns::Json(page_type) = &endpoint.returns else {
-        return None;
-    };
-    let name = &method.sig.ident;
-    let stream_name = format_ident!("{}_stream", unraw(name));
-    let lifetime: syn::Lifetime = parse_quote!('__losant);
-    let page_var = syn::Ident::new("__losant_page", Span::mixed_site());
-    let mut params = Vec::new();
-    let mut call_args = Vec::new();
-    for input in &method.sig.inputs {
-        let FnArg::Typed(pat_type) = input else {
-            continue;
-        };
-        let syn::Pat::Ident(pat) = &*pat_type.pat else {
-            return None;
-        };
-        let ident = &pat.ident;
-        if ident == page {
-            call_args.push(if valid::is_option(&pat_type.ty) {
-                quote!(::core::option::Option::Some(#page_var))
-            } else {
-                quote!(#page_var)
-            });
-            continue;
-        }
-        let mut ty = (*pat_type.ty).clone();
-        NameElided(lifetime.clone()).visit_type_mut(&mut ty);
-        params.push(quote!(#ident: #ty));
-        call_args.push(quote!(#ident));
-    }
-    let doc = format!(
-        "Every item of [`Self::{name}`], fetched page after page (from page 0) as the stream is read: \
-         at most one page is held at a time, the stream ends after `totalCount` items or at an \
-         empty page, and an error ends it. The other arguments are passed to every page."
-    );
-    Some(parse_quote! {
-        #[doc = #doc]
-        fn #stream_name<'__losant>(
-            &'__losant self,
-            #(#params),*
-        ) -> #krate::PageStream<'__losant, <#page_type as #krate::Page>::Item> {
-            #krate::paginate(0, move |#page_var| self.#name(#(#call_args),*))
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use quote::quote;
@@ -566,16 +382,22 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains("impl < __LosantTransport > EventApi for __LosantTransport"),
+            out.contains("impl < T > EventApi for T where T : :: losant_core :: Transport"),
             "{out}"
         );
         assert!(out.contains(r#"json_body ("patch" , & patch)"#), "{out}");
-        // No statement mutates the GET's builder: it is not `mut`.
+        // The entry takes the required arguments and returns the call type.
         assert!(
-            out.contains("let __losant_request = :: losant_core"),
+            out.contains("fn get_event < 'a > (& 'a self , app : & 'a ApplicationId , event : & 'a EventId) -> GetEvent < 'a >"),
             "{out}"
         );
-        assert!(out.contains("let mut __losant_request"), "{out}");
+        assert!(
+            out.contains("fn run_patch_event < 'a > (& 'a self , call : PatchEvent < 'a >) -> :: losant_core :: Reply < 'a , Event >"),
+            "{out}"
+        );
+        assert!(out.contains("pub struct PatchEvent < 'a >"), "{out}");
+        assert!(out.contains("pub trait AsEventApi"), "{out}");
+        assert!(out.contains("type Output = Result < Event >"), "{out}");
         // The role attribute is gone from the trait.
         assert!(!out.contains("# [body]"), "{out}");
         assert!(
@@ -602,10 +424,7 @@ mod tests {
         );
         assert!(!out.contains("compile_error"), "{out}");
         assert!(!out.contains(":: losant_core"), "{out}");
-        assert!(
-            out.contains("my_sdk :: losant :: __private :: BoxFuture"),
-            "{out}"
-        );
+        assert!(out.contains("my_sdk :: losant :: Reply"), "{out}");
         assert!(
             out.contains("# [my_sdk :: losant :: __private :: async_trait]"),
             "{out}"
@@ -639,7 +458,10 @@ mod tests {
             out.contains("# [:: losant_core :: __private :: async_trait]"),
             "{out}"
         );
-        assert!(out.contains("fn ping < 'life0 , 'async_trait >"), "{out}");
+        assert!(
+            out.contains("fn ping < 'a > (& 'a self ,) -> Ping < 'a >"),
+            "{out}"
+        );
         assert!(out.contains("async fn ping_twice"), "{out}");
     }
 
@@ -660,6 +482,10 @@ mod tests {
         assert!(out.contains("pub trait EventApi"), "{out}");
         assert!(!out.contains("EventApiEndpoints"), "{out}");
         assert!(out.contains(":: core :: unreachable ! ()"), "{out}");
+        assert!(
+            out.contains("impl < T > EventApi for T where T : :: losant_core :: Transport { }"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 mod ast;
 mod attr;
 mod bind;
-mod boxed;
+mod call;
 mod ctxt;
 mod expand;
 mod names;

@@ -31,9 +31,52 @@ pub(crate) fn const_ident(method: &Ident) -> Ident {
     Ident::new(&unraw(method).to_ascii_uppercase(), method.span())
 }
 
+/// `get_event` → `GetEvent`, spanned on the method's name: the call type.
+pub(crate) fn call_ident(method: &Ident) -> Ident {
+    let mut out = String::new();
+    for word in unraw(method).split('_').filter(|w| !w.is_empty()) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    Ident::new(&out, method.span())
+}
+
+/// `get_event` → `run_get_event`: the trait method a call runs through.
+pub(crate) fn run_ident(method: &Ident) -> Ident {
+    Ident::new(&format!("run_{}", unraw(method)), method.span())
+}
+
+/// `EventApi` → `as_event_api`: the method of the trait's upcasting supertrait.
+pub(crate) fn as_dyn_method(trait_ident: &Ident) -> Ident {
+    let mut out = String::from("as");
+    for c in unraw(trait_ident).chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    Ident::new(&out, trait_ident.span())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn call_names() {
+        let name: Ident = syn::parse_str("send_state_device").unwrap();
+        assert_eq!(call_ident(&name).to_string(), "SendStateDevice");
+        assert_eq!(run_ident(&name).to_string(), "run_send_state_device");
+        let raw: Ident = syn::parse_str("r#move").unwrap();
+        assert_eq!(call_ident(&raw).to_string(), "Move");
+        let api: Ident = syn::parse_str("DevicesApi").unwrap();
+        assert_eq!(as_dyn_method(&api).to_string(), "as_devices_api");
+    }
 
     #[test]
     fn query_names_are_lower_camel_case() {

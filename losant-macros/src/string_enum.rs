@@ -132,10 +132,17 @@ fn known_variants<'a>(
                 Err(error) => errors.push(error),
             },
             Fields::Unnamed(fields) if ident == "Other" && fields.unnamed.len() == 1 => {
+                let ty = &fields.unnamed[0].ty;
+                if !is_string(ty) {
+                    errors.push(syn::Error::new_spanned(
+                        ty,
+                        "`Other` keeps a value this version does not know as text: write `Other(String)`",
+                    ));
+                }
                 other = Some(ident);
             }
-            _ => errors.push(syn::Error::new(
-                variant.span(),
+            fields => errors.push(syn::Error::new_spanned(
+                quote!(#ident #fields),
                 "a `StringEnum` variant is a unit variant with `#[value = \"...\"]`, or `Other(String)`",
             )),
         }
@@ -151,6 +158,12 @@ fn known_variants<'a>(
     } else {
         Err(errors)
     }
+}
+
+/// Whether a type is written `String` (or `std::string::String`).
+fn is_string(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path) if path.qself.is_none()
+        && path.path.segments.last().is_some_and(|s| s.ident == "String" && s.arguments.is_none()))
 }
 
 /// The variant's `#[value = "..."]`.

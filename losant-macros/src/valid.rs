@@ -95,12 +95,20 @@ pub(crate) fn check_signature(cx: &mut Ctxt, method: &TraitItemFn) -> bool {
         cx.error_spanned(variadic, "endpoint methods cannot be variadic");
     }
     for param in &sig.generics.params {
-        if !matches!(param, GenericParam::Lifetime(_)) {
+        if matches!(param, GenericParam::Lifetime(_)) {
+            cx.error_spanned(
+                param,
+                "endpoint methods cannot declare lifetimes: the call borrows every argument for one lifetime, so write `&T` (or `'_`)",
+            );
+        } else {
             cx.error_spanned(
                 param,
                 "endpoint methods cannot have type or const parameters: the trait must stay object-safe (usable as `dyn`)",
             );
         }
+    }
+    if let Some(where_clause) = &sig.generics.where_clause {
+        cx.error_spanned(where_clause, "endpoint methods cannot have a where clause");
     }
     match sig.receiver() {
         Some(receiver) => {
@@ -173,7 +181,10 @@ pub(crate) fn check_header_name(cx: &mut Ctxt, lit: &LitStr) -> Option<String> {
     let name = lit.value();
     let valid_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     if name.is_empty() || !name.chars().all(valid_char) {
-        cx.error_spanned(lit, format!("`{name}` is not a valid HTTP header name"));
+        cx.error_spanned(
+            lit,
+            format!("`{}` is not a valid HTTP header name", name.escape_debug()),
+        );
         return None;
     }
     let lower = name.to_ascii_lowercase();
@@ -452,6 +463,10 @@ pub(crate) fn endpoint(
         idempotent,
         args,
         returns: returns(&sig.output)?,
+        result: match &sig.output {
+            ReturnType::Type(_, ty) => ty.clone(),
+            ReturnType::Default => return None,
+        },
         paginate,
     })
 }

@@ -43,6 +43,9 @@
 //! The `losant-sandbox` binary serves the same API for tools in any language:
 //! `cargo run -p losant-sandbox -- --port 8080 [--seed FILE]`.
 
+// docs.rs: every item shows the cargo features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod auth;
 mod error;
 mod event;

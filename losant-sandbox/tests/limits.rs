@@ -82,10 +82,7 @@ async fn a_bulk_patch_that_would_overflow_the_application_changes_nothing() {
     assert_eq!(status, 413, "{body}");
     assert_eq!(body["type"], "LimitExceeded");
     assert_eq!(sandbox.application_bytes(&app), Some(before));
-    let listed = client(&sandbox, &token)
-        .get_events(&app, &EventsQuery::new(), None, None)
-        .await
-        .unwrap();
+    let listed = client(&sandbox, &token).get_events(&app).await.unwrap();
     let items = listed.items.unwrap();
     assert_eq!(items.len(), 20);
     assert!(items.iter().all(|e| e.updates.as_ref().unwrap().is_empty()));
@@ -139,7 +136,8 @@ async fn everything_an_application_holds_fits_one_answer_the_client_reads() {
         .build()
         .unwrap();
     let all = reader
-        .get_events(&app, &EventsQuery::new().per_page(1000), None, None)
+        .get_events(&app)
+        .options(&EventsQuery::new().per_page(1000))
         .await
         .unwrap();
     assert_eq!(all.items.unwrap().len(), created);

@@ -14,7 +14,7 @@
 //! let client = Client::from_env()?;
 //! let app: ApplicationId = "575ec8687ae143cd83dc4a97".parse()?;
 //! let device: DeviceId = "575ecf887ae143cd83dc4aa2".parse()?;
-//! let found = client.get_device(&app, &device, &Default::default()).await?;
+//! let found = client.get_device(&app, &device).await?;
 //! println!("{:?} is {:?}", found.name, found.connection_info);
 //! # Ok(()) }
 //! ```
@@ -36,12 +36,31 @@
 //!
 //! # Calls
 //!
-//! A method takes the path's IDs (typed: a [`DeviceId`] cannot be passed where an
-//! [`ApplicationId`] is expected), then the action's optional query parameters as
-//! one struct (`GetDevicesOptions`, `Default` leaves them all out), then the body,
-//! then the page number of a paged collection. A paged collection also gets a
-//! `<method>_stream` that walks every page. Request bodies are checked against their
-//! schema's limits before anything is sent.
+//! A method takes the action's required arguments: the path's IDs (typed: a
+//! [`DeviceId`] cannot be passed where an [`ApplicationId`] is expected) and a
+//! required body. It returns the action's call, on which the optional parameters are
+//! set by name and the per-call settings ([`CallSettings`]) given; `.await` sends it,
+//! and a paged collection's call has `.stream()`, which walks every page. Request
+//! bodies are checked against their schema's limits before anything is sent.
+//!
+//! ```no_run
+//! # use losant::prelude::*;
+//! # async fn run(client: losant::Client, app: losant::ApplicationId) -> losant::Result<()> {
+//! use std::time::Duration;
+//!
+//! let page = client
+//!     .get_devices(&app)
+//!     .filter("pump*")
+//!     .per_page(25)
+//!     .page(1)
+//!     .timeout(Duration::from_secs(5))
+//!     .await?;
+//! let mut all = client.get_devices(&app).per_page(100).stream();
+//! while let Some(device) = all.try_next().await? {
+//!     println!("{:?}", device.name);
+//! }
+//! # Ok(()) }
+//! ```
 
 //! # Binding more endpoints
 //!
@@ -62,6 +81,9 @@
 //! assert_eq!(OauthClientApiEndpoints::GET_USER_OAUTH_CLIENTS.scope(), "userOauthClients.get");
 //! ```
 
+// docs.rs: every item shows the cargo features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod generated;
 
 pub use generated::*;
@@ -75,9 +97,10 @@ pub use losant_core::{StringEnum, api, async_trait, endpoint};
 pub use losant_events as events;
 
 pub use losant_core::{
-    ApiError, Auth, Client, ClientBuilder, Endpoint, Error, FromResponse, IdError, InvalidArgument,
-    JobEnqueued, MaybeJob, Method, OneOrMany, Page, PageStream, PathValue, Request, Response,
-    Result, RetryPolicy, Timestamp, Transport, paginate,
+    ApiError, Auth, CallSettings, Client, ClientBuilder, Endpoint, Error, FromResponse,
+    GlobalParams, IdError, InvalidArgument, JobEnqueued, MaybeJob, Method, OneOrMany, Page,
+    PageStream, PathValue, Reply, Request, Response, Result, RetryPolicy, Settings, Time,
+    Timestamp, Transport, paginate,
 };
 pub use losant_core::{
     ApiTokenId, ApplicationCertificateAuthorityId, ApplicationCertificateId, ApplicationId,

@@ -9,7 +9,6 @@
 ))]
 
 use httpmock::prelude::*;
-use losant::device::GetDeviceOptions;
 use losant::models::{
     ApplicationDashboardPost, DeviceState, DeviceStateOrStates, DeviceTag, TimeSeriesQuery,
 };
@@ -37,10 +36,7 @@ async fn an_array_answer_is_not_a_model() {
             then.status(200).json_body(json!([]));
         })
         .await;
-    let error = client(&server)
-        .get_device(&APP, &DEVICE, &GetDeviceOptions::default())
-        .await
-        .unwrap_err();
+    let error = client(&server).get_device(&APP, &DEVICE).await.unwrap_err();
     let Error::Decode(decode) = &error else {
         panic!("{error:?}")
     };
@@ -102,10 +98,10 @@ async fn a_number_that_is_not_finite_is_refused_with_nothing_sent() {
     for (query, field, got) in [
         (
             TimeSeriesQuery {
-                start: Some(f64::INFINITY),
+                duration: Some(f64::INFINITY),
                 ..Default::default()
             },
-            "query.start",
+            "query.duration",
             "inf",
         ),
         (
@@ -125,4 +121,112 @@ async fn a_number_that_is_not_finite_is_refused_with_nothing_sent() {
         );
     }
     assert_eq!(any.calls_async().await, 0);
+}
+
+#[tokio::test]
+async fn tags_and_attributes_decode_in_both_forms_losant_answers() {
+    let server = MockServer::start_async().await;
+    let device = |tags: serde_json::Value, attributes: serde_json::Value| json!({"id": DEVICE.as_str(), "name": "Pump", "tags": tags, "attributes": attributes});
+    let listed = device(
+        json!([{"key": "floor", "value": "2"}, {"key": "floor", "value": "3"}]),
+        json!([{"name": "voltage", "dataType": "number"}]),
+    );
+    let keyed = device(
+        json!({"floor": ["2", "3"]}),
+        json!({"voltage": {"dataType": "number"}}),
+    );
+    server
+        .mock_async(|when, then| {
+            when.method(GET).query_param("tagsAsObject", "true");
+            then.status(200).json_body(keyed);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET);
+            then.status(200).json_body(listed);
+        })
+        .await;
+    let client = client(&server);
+    let as_list = client.get_device(&APP, &DEVICE).await.unwrap();
+    let as_object = client
+        .get_device(&APP, &DEVICE)
+        .tags_as_object(true)
+        .attributes_as_object(true)
+        .await
+        .unwrap();
+    for device in [&as_list, &as_object] {
+        let tags = device.tags.as_ref().unwrap();
+        assert_eq!(tags.len(), 2);
+        assert_eq!(
+            (tags[1].key.as_str(), tags[1].value.as_str()),
+            ("floor", "3")
+        );
+        let attributes = device.attributes.as_ref().unwrap();
+        assert_eq!(attributes[0].name, "voltage");
+    }
+}
+
+#[tokio::test]
+async fn a_state_is_sent_as_one_or_many_with_its_time_in_milliseconds() {
+    let server = MockServer::start_async().await;
+    let path = "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/state";
+    let one = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(path)
+                .body(r#"{"data":{"temp":21.5},"time":1465790400000}"#);
+            then.status(200).json_body(json!({"success": true}));
+        })
+        .await;
+    let many = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(path)
+                .body(r#"[{"data":{"temp":21}},{"data":{"temp":22}}]"#);
+            then.status(200).json_body(json!({"success": true}));
+        })
+        .await;
+    let client = client(&server);
+    let mut state = DeviceState::new([("temp", 21.5)]);
+    state.time = Some(
+        losant::Timestamp::from_millis(1_465_790_400_000)
+            .unwrap()
+            .into(),
+    );
+    client
+        .send_state_device(&APP, &DEVICE, &state.into())
+        .await
+        .unwrap();
+    let batch = vec![
+        DeviceState::new([("temp", 21)]),
+        DeviceState::new([("temp", 22)]),
+    ];
+    client
+        .send_state_device(&APP, &DEVICE, &batch.into())
+        .await
+        .unwrap();
+    one.assert_async().await;
+    many.assert_async().await;
+
+    // Losant's answers read back in each form it writes a time.
+    for time in [
+        r#"1465790400000"#,
+        r#""2016-06-13T04:00:00.000Z""#,
+        r#"{"$date":"2016-06-13T04:00:00.000Z"}"#,
+    ] {
+        let read: DeviceState =
+            losant::json::from_slice(format!(r#"{{"data":{{}},"time":{time}}}"#).as_bytes())
+                .unwrap();
+        assert_eq!(read.time.unwrap().as_millis(), 1_465_790_400_000, "{time}");
+    }
+}
+
+#[test]
+fn credentials_are_built_from_their_parts() {
+    let credentials = losant::models::DeviceCredentials::new(DEVICE, "key", "secret");
+    assert_eq!(
+        serde_json::to_value(&credentials).unwrap(),
+        json!({"deviceId": DEVICE.as_str(), "key": "key", "secret": "secret"})
+    );
 }

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use httpmock::prelude::*;
-use losant::device::{GetDeviceOptions, GetDevicesOptions, PatchDeviceOptions};
 use losant::models::DeviceCredentials;
 use losant::models::{
     DeviceClass, DevicePatch, DeviceState, DeviceStateOrStates, DeviceTag, DevicesPatch,
@@ -57,12 +56,9 @@ async fn get_device_decodes_the_typed_document() {
             then.status(200).json_body(device_json("Pump"));
         })
         .await;
-    let options = losant::device::GetDeviceOptions {
-        exclude_connection_info: Some(true),
-        ..Default::default()
-    };
     let device = client(&server)
-        .get_device(&APP, &DEVICE, &options)
+        .get_device(&APP, &DEVICE)
+        .exclude_connection_info(true)
         .await
         .unwrap();
     mock.assert_async().await;
@@ -99,7 +95,7 @@ async fn patch_device_sends_only_the_fields_set_and_null_to_clear() {
         ..Default::default()
     };
     let device = client(&server)
-        .patch_device(&APP, &DEVICE, &PatchDeviceOptions::default(), &patch)
+        .patch_device(&APP, &DEVICE, &patch)
         .await
         .unwrap();
     mock.assert_async().await;
@@ -121,9 +117,7 @@ async fn a_body_over_its_schema_limits_is_refused_with_nothing_sent() {
         name: Some("n".repeat(256)),
         ..Default::default()
     };
-    let Err(Error::InvalidArgument(error)) = client
-        .patch_device(&APP, &DEVICE, &PatchDeviceOptions::default(), &too_long)
-        .await
+    let Err(Error::InvalidArgument(error)) = client.patch_device(&APP, &DEVICE, &too_long).await
     else {
         panic!("a 256-character name was sent");
     };
@@ -135,9 +129,7 @@ async fn a_body_over_its_schema_limits_is_refused_with_nothing_sent() {
         ..Default::default()
     };
     assert!(bad_key.validate().is_err());
-    let Err(Error::InvalidArgument(error)) = client
-        .patch_device(&APP, &DEVICE, &PatchDeviceOptions::default(), &bad_key)
-        .await
+    let Err(Error::InvalidArgument(error)) = client.patch_device(&APP, &DEVICE, &bad_key).await
     else {
         panic!("a tag key with spaces was sent");
     };
@@ -219,22 +211,22 @@ async fn get_devices_sends_the_tag_filter_in_brackets_and_the_query_as_json() {
             }));
         })
         .await;
-    let options = GetDevicesOptions {
-        per_page: Some(25),
-        tag_filter: Some(vec![
-            DevicesTagFilter {
-                key: Some("floor".into()),
-                value: Some("2".into()),
-            },
-            DevicesTagFilter {
-                key: Some("zone".into()),
-                value: None,
-            },
-        ]),
-        ..Default::default()
-    };
+    let tags = [
+        DevicesTagFilter {
+            key: Some("floor".into()),
+            value: Some("2".into()),
+        },
+        DevicesTagFilter {
+            key: Some("zone".into()),
+            value: None,
+        },
+    ];
     let page = client(&server)
-        .get_devices(&APP, &options, Some(&query), Some(0))
+        .get_devices(&APP)
+        .per_page(25)
+        .tag_filter(&tags)
+        .query(&query)
+        .page(0)
         .await
         .unwrap();
     mock.assert_async().await;
@@ -246,11 +238,7 @@ async fn get_devices_stream_walks_three_pages() {
     let server = MockServer::start_async().await;
     let pages: Vec<_> = futures_pages(&server).await;
     let client = client(&server);
-    let options = GetDevicesOptions {
-        per_page: Some(2),
-        ..Default::default()
-    };
-    let mut stream = client.get_devices_stream(&APP, &options, None);
+    let mut stream = client.get_devices(&APP).per_page(2).stream();
     let mut names = Vec::new();
     while let Some(device) = stream.next().await {
         names.push(device.unwrap().name.unwrap());
@@ -293,12 +281,11 @@ async fn time_series_query_posts_the_query_and_decodes_the_series() {
         .mock_async(|when, then| {
             when.method(POST)
                 .path("/applications/575ec8687ae143cd83dc4a97/data/time-series-query")
-                .json_body(json!({
-                    "attributes": ["temperature"],
-                    "deviceIds": [DEVICE.as_str()],
-                    "duration": 3_600_000.0,
-                    "resolution": 60_000.0
-                }));
+                // Whole numbers of `number` fields as JavaScript writes them:
+                // `3600000`, not `3600000.0`.
+                .body(
+                    r#"{"attributes":["temperature"],"deviceIds":["575ecf887ae143cd83dc4aa2"],"duration":3600000,"resolution":60000}"#,
+                );
             then.status(200).json_body(json!({
                 "start": "2016-06-13T04:00:00.000Z",
                 "end": "2016-06-13T05:00:00.000Z",
@@ -350,11 +337,7 @@ async fn authenticate_device_sends_no_authorization_header() {
             }));
         })
         .await;
-    let credentials = DeviceCredentials {
-        key: Some("k".into()),
-        secret: Some("s".into()),
-        ..DeviceCredentials::new(DEVICE)
-    };
+    let credentials = DeviceCredentials::new(DEVICE, "k", "s");
     // A client with a token sends none to this action, and so does one without.
     let with_token = client(&server);
     let authed = with_token
@@ -375,10 +358,7 @@ async fn authenticate_device_sends_no_authorization_header() {
     assert_eq!(mock.calls_async().await, 2);
 
     // Without a token, an action that needs one fails before sending.
-    let Err(Error::Config(error)) = anonymous
-        .get_device(&APP, &DEVICE, &GetDeviceOptions::default())
-        .await
-    else {
+    let Err(Error::Config(error)) = anonymous.get_device(&APP, &DEVICE).await else {
         panic!("a call needing a token was sent without one");
     };
     assert!(

@@ -92,7 +92,8 @@ pub trait DeviceApi {
         #[header = "X-Trace"] trace: Option<String>,
     ) -> Result<Devices>;
 
-    /// The same list, declared paginated: `tagged_devices_stream` walks every page.
+    /// The same list, declared paginated: the call's `stream()` walks every page
+    /// from the page given.
     #[endpoint(
         method = "GET",
         path = "/applications/<app>/devices",
@@ -141,10 +142,7 @@ pub trait DeviceApi {
             filter: "*",
             tag_filter: None,
         };
-        Ok(self
-            .list_devices(app, None, None, 1, &filter, None)
-            .await?
-            .total_count)
+        Ok(self.list_devices(app, 1, &filter).await?.total_count)
     }
 }
 
@@ -210,7 +208,8 @@ async fn query_arguments_are_encoded_and_none_is_left_out() {
         tag_filter: Some(serde_json::json!([{"key": "floor", "value": "2"}])),
     };
     let devices = client(&server.base_url())
-        .list_devices(&app(), Some("name"), None, 25, &filter, None)
+        .list_devices(&app(), 25, &filter)
+        .sort_field("name")
         .await
         .unwrap();
     mock.assert_async().await;
@@ -248,7 +247,9 @@ async fn an_optional_header_is_sent_when_present_and_provided_methods_work() {
         tag_filter: None,
     };
     client
-        .list_devices(&app(), None, Some(2), 10, &filter, Some("abc".into()))
+        .list_devices(&app(), 10, &filter)
+        .page(2)
+        .trace("abc".into())
         .await
         .unwrap();
     traced.assert_async().await;
@@ -366,7 +367,8 @@ async fn a_paginated_binding_streams_every_page_without_a_loop() {
         );
     }
     let devices: Vec<Device> = client(&server.base_url())
-        .tagged_devices_stream(&app(), "pumps", 2)
+        .tagged_devices(&app(), "pumps", 0, 2)
+        .stream()
         .try_collect()
         .await
         .unwrap();

@@ -6,7 +6,7 @@
 mod support;
 
 use losant_events::{
-    EventApi, EventLevel, EventPatch, EventPost, EventState, EventsApi, EventsQuery, MAX_DATA_DEPTH,
+    EventApi, EventLevel, EventPatch, EventPost, EventState, EventsApi, MAX_DATA_DEPTH,
 };
 use losant_sandbox::Sandbox;
 use serde_json::{Value, json};
@@ -63,19 +63,13 @@ async fn data_at_the_bound_is_read_back_from_every_echo() {
     let fetched = client.get_event(&app, &id).await.unwrap();
     assert_eq!(fetched.data.as_ref(), Some(&deepest));
     // The deepest echo: a listed event's update record.
-    let listed = client
-        .get_events(&app, &EventsQuery::new(), None, None)
-        .await
-        .unwrap();
+    let listed = client.get_events(&app).await.unwrap();
     let item = &listed.items.unwrap()[0];
     assert_eq!(
         item.updates.as_ref().unwrap()[0].data.as_ref(),
         Some(&deepest)
     );
-    let top = client
-        .most_recent_by_severity(&app, None, None)
-        .await
-        .unwrap();
+    let top = client.most_recent_by_severity(&app).await.unwrap();
     assert_eq!(top.event.unwrap().id, Some(id));
 }
 

@@ -39,15 +39,15 @@ async fn get_events_sends_every_option_and_the_query_json_encoded() {
         .subject("Power*")
         .state(EventState::New);
     let page = client
-        .get_events(&app(), &options, Some(&critical()), Some(2))
+        .get_events(&app())
+        .options(&options)
+        .query(&critical())
+        .page(2)
         .await
         .unwrap();
     assert_eq!(page.total_count, Some(1));
     assert_eq!(page.items.unwrap()[0].level, Some(EventLevel::Critical));
-    client
-        .get_events(&app(), &EventsQuery::new(), None, None)
-        .await
-        .unwrap();
+    client.get_events(&app()).await.unwrap();
 
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(
@@ -70,7 +70,9 @@ async fn most_recent_by_severity_sends_filter_and_query() {
     ))
     .await;
     let answer = client(&server.url())
-        .most_recent_by_severity(&app(), Some("Power*"), Some(&critical()))
+        .most_recent_by_severity(&app())
+        .filter("Power*")
+        .query(&critical())
         .await
         .unwrap();
     assert_eq!(answer.new_count, Some(2));
@@ -139,7 +141,9 @@ async fn bulk_patch_answers_either_success_or_a_job() {
     let filter = EventsFilter::new().state(EventState::New);
     let patch = EventPatch::new().state(EventState::Acknowledged);
     let done = client
-        .patch_events(&app(), &filter, Some(&critical()), None, None, &patch)
+        .patch_events(&app(), &patch)
+        .filter(&filter)
+        .query(&critical())
         .await
         .unwrap();
     assert!(
@@ -147,14 +151,10 @@ async fn bulk_patch_answers_either_success_or_a_job() {
         "{done:?}"
     );
     let queued = client
-        .patch_events(
-            &app(),
-            &filter,
-            None,
-            Some("ops@example.com"),
-            Some("https://example.com/cb"),
-            &patch,
-        )
+        .patch_events(&app(), &patch)
+        .filter(&filter)
+        .email("ops@example.com")
+        .callback_url("https://example.com/cb")
         .await
         .unwrap();
     let MaybeJob::Queued(job) = queued else {
@@ -191,12 +191,14 @@ async fn delete_by_query_answers_either_a_count_or_a_job() {
     .await;
     let client = client(&server.url());
     let removed = client
-        .delete_events(&app(), Some(&critical()), None, None)
+        .delete_events(&app())
+        .query(&critical())
         .await
         .unwrap();
     assert_eq!(removed.done().unwrap().removed, Some(3));
     let queued = client
-        .delete_events(&app(), None, Some("ops@example.com"), None)
+        .delete_events(&app())
+        .email("ops@example.com")
         .await
         .unwrap();
     assert_eq!(queued.job().and_then(|j| j.job_id.as_deref()), Some("abc"));
@@ -345,7 +347,9 @@ async fn two_hundred_fifty_events_stream_back_in_order() {
     let before = sandbox.requests_seen();
     let options = oldest_first();
     let streamed: Vec<Event> = client
-        .get_events_stream(&app, &options, None)
+        .get_events(&app)
+        .options(&options)
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -358,7 +362,9 @@ async fn two_hundred_fifty_events_stream_back_in_order() {
     // Lazy: taking five events fetches one page.
     let before = sandbox.requests_seen();
     let first: Vec<_> = client
-        .get_events_stream(&app, &options, None)
+        .get_events(&app)
+        .options(&options)
+        .stream()
         .take(5)
         .collect()
         .await;
@@ -373,7 +379,10 @@ async fn two_hundred_fifty_events_stream_back_in_order() {
             .into(),
     ]);
     let matching: Vec<Event> = client
-        .get_events_stream(&app, &options, Some(&query))
+        .get_events(&app)
+        .options(&options)
+        .query(&query)
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -396,23 +405,16 @@ async fn bulk_acknowledge_then_delete_by_query() {
         .state(EventState::Acknowledged)
         .comment("on it");
     let done = client
-        .patch_events(
-            &app,
-            &EventsFilter::new().state(EventState::New),
-            Some(&critical()),
-            None,
-            None,
-            &patch,
-        )
+        .patch_events(&app, &patch)
+        .filter(&EventsFilter::new().state(EventState::New))
+        .query(&critical())
         .await
         .unwrap();
     assert!(matches!(done, MaybeJob::Done(_)));
     let acknowledged: Vec<Event> = client
-        .get_events_stream(
-            &app,
-            &EventsQuery::new().state(EventState::Acknowledged),
-            None,
-        )
+        .get_events(&app)
+        .options(&EventsQuery::new().state(EventState::Acknowledged))
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -422,28 +424,25 @@ async fn bulk_acknowledge_then_delete_by_query() {
             .iter()
             .all(|e| e.level == Some(EventLevel::Critical))
     );
-    let most_recent = client
-        .most_recent_by_severity(&app, None, None)
-        .await
-        .unwrap();
+    let most_recent = client.most_recent_by_severity(&app).await.unwrap();
     assert_eq!(most_recent.new_count, Some(250 - 62));
     assert_eq!(most_recent.event.unwrap().level, Some(EventLevel::Critical));
 
     let info: EventQuery = EventQuery::field(EventField::Level)
         .eq(EventLevel::Info)
         .into();
-    let removed = client
-        .delete_events(&app, Some(&info), None, None)
-        .await
-        .unwrap();
+    let removed = client.delete_events(&app).query(&info).await.unwrap();
     assert_eq!(removed.done().unwrap().removed, Some(63));
     let left = client
-        .get_events(&app, &EventsQuery::new().per_page(1), None, None)
+        .get_events(&app)
+        .options(&EventsQuery::new().per_page(1))
         .await
         .unwrap();
     assert_eq!(left.total_count, Some(250 - 63));
     let levels: HashSet<_> = client
-        .get_events_stream(&app, &oldest_first(), None)
+        .get_events(&app)
+        .options(&oldest_first())
+        .stream()
         .map_ok(|e| e.level.unwrap())
         .try_collect()
         .await
@@ -469,10 +468,7 @@ async fn the_sixteenth_create_within_fifteen_seconds_is_refused() {
         error.as_api().unwrap().message(),
         Some("Over rate limit, request throttled")
     );
-    let page = client
-        .get_events(&app, &EventsQuery::new(), None, None)
-        .await
-        .unwrap();
+    let page = client.get_events(&app).await.unwrap();
     assert_eq!(page.total_count, Some(15));
     drop(sandbox);
 }
@@ -513,10 +509,7 @@ async fn a_stream_yields_the_error_once_and_ends() {
         .build()
         .unwrap();
     let app = losant_sandbox::DEMO_APPLICATION.parse().unwrap();
-    let results: Vec<_> = client
-        .get_events_stream(&app, &EventsQuery::new(), None)
-        .collect()
-        .await;
+    let results: Vec<_> = client.get_events(&app).stream().collect().await;
     assert_eq!(results.len(), 1);
     let Err(error) = &results[0] else {
         panic!("{results:?}")

@@ -8,7 +8,7 @@ use std::error::Error as _;
 use std::fmt::Write as _;
 
 use losant_core::{Client, Error, RetryPolicy};
-use losant_events::{EventApi, EventsApi, EventsQuery};
+use losant_events::{EventApi, EventsApi};
 use support::{ScriptedServer, Step};
 use support::{app, event};
 
@@ -216,7 +216,7 @@ async fn a_token_quoted_back_by_a_decode_error_is_scrubbed() {
     for body in cases {
         let server = ScriptedServer::start(vec![Step::json(200, &body)]).await;
         let error = secret_client(&server.url())
-            .get_events(&app(), &EventsQuery::new(), None, None)
+            .get_events(&app())
             .await
             .unwrap_err();
         assert!(matches!(error, Error::Decode(_)), "{error:?}");

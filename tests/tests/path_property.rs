@@ -3,6 +3,7 @@
 
 mod support;
 
+use std::future::IntoFuture;
 use std::sync::LazyLock;
 
 use losant_core::{Client, Error, Result, RetryPolicy, api};
@@ -50,7 +51,9 @@ fn check(value: &str) -> std::result::Result<(), TestCaseError> {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let world = &*WORLD;
     let before = world.server.request_count();
-    let result = world.runtime.block_on(world.client.file_meta(value));
+    let result = world
+        .runtime
+        .block_on(world.client.file_meta(value).into_future());
     let requests = world.server.requests();
     match result {
         Err(Error::InvalidArgument(invalid)) => {

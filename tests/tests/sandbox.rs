@@ -424,12 +424,8 @@ async fn the_sandbox_refuses_dates_the_client_could_not_read_back() {
         assert_eq!(post(date).await.unwrap().status(), 201, "{date}");
     }
     let events = client(&setup)
-        .get_events(
-            &setup.app,
-            &losant_events::EventsQuery::default(),
-            None,
-            None,
-        )
+        .get_events(&setup.app)
+        .options(&losant_events::EventsQuery::default())
         .await
         .unwrap();
     let mut dates: Vec<String> = events

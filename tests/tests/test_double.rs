@@ -4,8 +4,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use losant_core::{ApplicationId, Error, EventId, Response, Result, Transport, async_trait};
-use losant_events::{Event, EventApi, EventPatch, EventState, Success};
+use losant_core::{ApplicationId, Error, EventId, Reply, Response, Result, Transport, async_trait};
+use losant_events::{
+    DeleteEvent, Event, EventApi, EventPatch, EventState, GetEvent, PatchEvent, Success,
+};
 
 /// An in-memory stand-in for the Event API.
 #[derive(Default)]
@@ -30,50 +32,53 @@ async fn not_found(app: &ApplicationId, id: &EventId) -> Error {
     NotFound.get_event(app, id).await.unwrap_err()
 }
 
-#[async_trait]
+/// The double answers each call from its fields, as a test double of any `#[api]`
+/// trait does: one `run_*` method per endpoint, each taking the whole call.
 impl EventApi for FakeEvents {
-    async fn get_event(&self, app: &ApplicationId, event: &EventId) -> Result<Event> {
-        let found = self.events.lock().unwrap().get(event).cloned();
-        match found {
-            Some(found) => Ok(found),
-            None => Err(not_found(app, event).await),
-        }
+    fn run_get_event<'a>(&'a self, call: GetEvent<'a>) -> Reply<'a, Event> {
+        Reply::new(async move {
+            let found = self.events.lock().unwrap().get(call.event).cloned();
+            match found {
+                Some(found) => Ok(found),
+                None => Err(not_found(call.app, call.event).await),
+            }
+        })
     }
 
-    async fn patch_event(
-        &self,
-        app: &ApplicationId,
-        event: &EventId,
-        patch: &EventPatch,
-    ) -> Result<Event> {
-        patch.validate()?;
-        let updated = {
-            let mut events = self.events.lock().unwrap();
-            events.get_mut(event).map(|stored| {
-                if let Some(state) = &patch.state {
-                    stored.state = Some(state.clone());
-                }
-                if let Some(subject) = &patch.subject {
-                    stored.subject = Some(subject.clone());
-                }
-                stored.clone()
-            })
-        };
-        match updated {
-            Some(updated) => Ok(updated),
-            None => Err(not_found(app, event).await),
-        }
+    fn run_patch_event<'a>(&'a self, call: PatchEvent<'a>) -> Reply<'a, Event> {
+        Reply::new(async move {
+            let PatchEvent {
+                app, event, patch, ..
+            } = call;
+            patch.validate()?;
+            let updated = {
+                let mut events = self.events.lock().unwrap();
+                events.get_mut(event).map(|stored| {
+                    if let Some(state) = &patch.state {
+                        stored.state = Some(state.clone());
+                    }
+                    if let Some(subject) = &patch.subject {
+                        stored.subject = Some(subject.clone());
+                    }
+                    stored.clone()
+                })
+            };
+            match updated {
+                Some(updated) => Ok(updated),
+                None => Err(not_found(app, event).await),
+            }
+        })
     }
 
-    async fn delete_event(&self, app: &ApplicationId, event: &EventId) -> Result<Success> {
-        let removed = self.events.lock().unwrap().remove(event);
+    fn run_delete_event<'a>(&'a self, call: DeleteEvent<'a>) -> Reply<'a, Success> {
+        let removed = self.events.lock().unwrap().remove(call.event);
         match removed {
             Some(_) => {
                 let mut success = Success::default();
                 success.success = Some(true);
-                Ok(success)
+                Reply::ready(Ok(success))
             }
-            None => Err(not_found(app, event).await),
+            None => Reply::new(async move { Err(not_found(call.app, call.event).await) }),
         }
     }
 }

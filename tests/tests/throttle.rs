@@ -8,7 +8,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use losant_core::{ApplicationId, Client, Error, RateLimit, RetryPolicy, TimeoutKind};
-use losant_events::{EventApi, EventLevel, EventPost, EventsApi, EventsQuery};
+use losant_events::{EventApi, EventLevel, EventPost, EventsApi};
 use losant_sandbox::Sandbox;
 use support::{DelayingProxy, EVENT_JSON, ScriptedServer, Step, app, event};
 
@@ -221,10 +221,7 @@ async fn a_limit_on_creations_leaves_other_calls_alone() {
     // Were the limit applied to reads, the second call would wait an hour.
     let reads = async {
         for _ in 0..5 {
-            client
-                .get_events(&app, &EventsQuery::default(), None, None)
-                .await
-                .unwrap();
+            client.get_events(&app).await.unwrap();
         }
     };
     tokio::time::timeout(Duration::from_secs(60), reads)

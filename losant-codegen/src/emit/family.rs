@@ -10,7 +10,7 @@ use quote::quote;
 use super::models::{Layout, inner_doc, needs_check};
 use super::{Uses, doc, ident, rust_type, sentence};
 use crate::Error;
-use crate::api::{ActionApi, Api, ArgKind, Auth, Family, OptionsDef, ResourceApi, Returns};
+use crate::api::{ActionApi, Api, ArgKind, Auth, Family, ResourceApi, Returns};
 use crate::names::camel;
 use crate::types::{Shape, Ty};
 
@@ -21,10 +21,6 @@ pub fn file(api: &Api, layout: &Layout, family: &Family) -> Result<TokenStream, 
     let mut items = Vec::new();
     for resource in &family.resources {
         for action in &resource.actions {
-            if let Some(options) = &action.options {
-                needs.serialize = true;
-                items.push(options_item(api, resource, action, options, &mut uses));
-            }
             if let Returns::Enum { name, variants } = &action.returns {
                 needs.from_response = true;
                 items.push(response_enum(
@@ -176,9 +172,16 @@ fn arguments(
     let mut arg_docs = Vec::new();
     for arg in &action.args {
         let name = ident(&arg.ident);
+        let default = arg.default.as_ref().map_or_else(String::new, |default| {
+            let default = match default {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            format!(" The API's default: `{default}`.")
+        });
         let described = |extra: &str| match &arg.description {
-            Some(d) => format!("- `{}`: {}{extra}", arg.ident, sentence(d)),
-            None => format!("- `{}`{extra}", arg.ident),
+            Some(d) => format!("- `{}`: {}{extra}{default}", arg.ident, sentence(d)),
+            None => format!("- `{}`{extra}{default}", arg.ident),
         };
         match &arg.kind {
             ArgKind::Path(kind) => {
@@ -193,26 +196,10 @@ fn arguments(
                 args.push(quote!(#name: #ty));
                 arg_docs.push(described(""));
             }
-            ArgKind::Options => {
-                let options = action
-                    .options
-                    .as_ref()
-                    .map(|o| o.name.as_str())
-                    .unwrap_or_default();
-                let ty = ident(options);
-                args.push(quote!(#[query] #name: &#ty));
-                arg_docs.push(format!(
-                    "- `{}`: the optional query parameters, [`{options}`].",
-                    arg.ident
-                ));
-            }
             ArgKind::Page => {
                 args.push(quote!(#[query] page: Option<u32>));
                 let walk = if action.paginate {
-                    format!(
-                        "; [`{0}_stream`](Self::{0}_stream) walks every page",
-                        action.method_name
-                    )
+                    "; the call's `stream()` walks every page".to_owned()
                 } else {
                     String::new()
                 };
@@ -323,7 +310,16 @@ fn method_doc(action: &ActionApi, arg_docs: &[String]) -> String {
             .collect();
         let _ = write!(text, "\n\nThe API answers {}.", errors.join(", "));
     }
-
+    if action.auth == Auth::Token && !action.accepts.is_empty() {
+        let scopes: Vec<String> = action.accepts.iter().map(|s| format!("`{s}`")).collect();
+        let _ = write!(text, "\n\nAccepted scopes: {}.", scopes.join(", "));
+    }
+    for (what, schema, example) in &action.examples {
+        let _ = write!(
+            text,
+            "\n\nAn example {what} (`{schema}`, from the API reference):\n\n```json\n{example}\n```"
+        );
+    }
     text
 }
 
@@ -365,9 +361,17 @@ fn argument_type(
     types: &crate::types::Types,
     uses: &mut Uses,
 ) -> TokenStream {
-    let by_value = matches!(shape.ty, Ty::Bool | Ty::Int | Ty::Number) && !shape.nullable;
+    // Scalars, enums, IDs and timestamps are taken by value; text and lists as
+    // slices; the rest by reference.
+    let by_value = matches!(
+        shape.ty,
+        Ty::Bool | Ty::Int | Ty::Number | Ty::Enum(_) | Ty::Id(_) | Ty::Timestamp | Ty::Time
+    ) && !shape.nullable;
     let ty = if matches!(shape.ty, Ty::String) && !shape.nullable {
         quote!(&str)
+    } else if let (Ty::List(item), false) = (&shape.ty, shape.nullable) {
+        let item = rust_type(item, types, uses);
+        quote!(&[#item])
     } else if by_value {
         rust_type(shape, types, uses)
     } else {
@@ -375,59 +379,6 @@ fn argument_type(
         quote!(&#ty)
     };
     if required { ty } else { quote!(Option<#ty>) }
-}
-
-fn options_item(
-    api: &Api,
-    resource: &ResourceApi,
-    action: &ActionApi,
-    options: &OptionsDef,
-    uses: &mut Uses,
-) -> TokenStream {
-    let name = ident(&options.name);
-    let fields = options.fields.iter().map(|field| {
-        let field_name = crate::names::field_ident(&field.wire);
-        let field_ident = ident(&field_name);
-        let ty = rust_type(&field.shape, &api.types, uses);
-        let ty = if field.shape.nullable {
-            ty
-        } else {
-            quote!(Option<#ty>)
-        };
-        let rename = (camel(&field_name) != field.wire).then(|| {
-            let wire = &field.wire;
-            quote!(rename = #wire,)
-        });
-        let mut text = match &field.description {
-            Some(d) => format!("`{}`: {}", field.wire, sentence(d)),
-            None => format!("`{}`.", field.wire),
-        };
-        if let Some(default) = &field.default {
-            let default = match default {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            let _ = write!(text, " The API's default: `{default}`.");
-        }
-        let text = doc(&text);
-        quote! {
-            #text
-            #[serde(#rename skip_serializing_if = "Option::is_none")]
-            pub #field_ident: #ty,
-        }
-    });
-    let text = doc(&format!(
-        "The optional query parameters of [`{}::{}`]: `None` leaves a parameter out.",
-        resource.trait_name, action.method_name
-    ));
-    quote! {
-        #text
-        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-        #[serde(rename_all = "camelCase")]
-        pub struct #name {
-            #(#fields)*
-        }
-    }
 }
 
 fn response_enum(

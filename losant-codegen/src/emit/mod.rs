@@ -112,6 +112,10 @@ pub fn rust_type(shape: &Shape, types: &Types, uses: &mut Uses) -> TokenStream {
             uses.core.insert("Timestamp");
             quote!(Timestamp)
         }
+        Ty::Time => {
+            uses.core.insert("Time");
+            quote!(Time)
+        }
         Ty::Id(kind) => {
             uses.core.insert(kind);
             let kind = ident(kind);
@@ -234,7 +238,7 @@ pub fn summary(api: &Api) -> String {
         .collect::<Vec<_>>();
     let _ = writeln!(
         out,
-        "paged actions with a _stream: {streams}; paged without one: {paged_without:?}"
+        "paged actions with a stream: {streams}; paged without one: {paged_without:?}"
     );
     let _ = writeln!(out, "families: {}", api.families.len());
     let _ = writeln!(

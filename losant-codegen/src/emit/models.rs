@@ -197,7 +197,7 @@ fn has_default(shape: &Shape, defaults: &BTreeSet<StructId>) -> bool {
             | Ty::List(_)
             | Ty::Map(_) => true,
             Ty::Struct(id) => defaults.contains(id),
-            Ty::Timestamp | Ty::Id(_) | Ty::Enum(_) | Ty::OneOrMany(_) => false,
+            Ty::Timestamp | Ty::Time | Ty::Id(_) | Ty::Enum(_) | Ty::OneOrMany(_) => false,
         }
 }
 
@@ -530,6 +530,27 @@ fn struct_item(
     }
 }
 
+/// The reader of a list Losant may also answer keyed by name (`tagsAsObject`,
+/// `attributesAsObject`): `tags` of `{key, value}` items and `attributes` of named
+/// items.
+fn keyed_form(field: &crate::types::Field, types: &crate::types::Types) -> Option<&'static str> {
+    let Ty::List(item) = &field.shape.ty else {
+        return None;
+    };
+    let Ty::Struct(id) = item.ty else {
+        return None;
+    };
+    if field.shape.nullable {
+        return None;
+    }
+    let has = |name: &str| types.structs[id].fields.iter().any(|f| f.json == name);
+    match field.json.as_str() {
+        "tags" if has("key") && has("value") => Some("losant_core::__private::keyed_tags"),
+        "attributes" if has("name") => Some("losant_core::__private::keyed_named"),
+        _ => None,
+    }
+}
+
 /// The fields of a struct, with their serde attributes and docs.
 fn field_items(api: &Api, id: StructId, idents: &[String], uses: &mut Uses) -> Vec<TokenStream> {
     let types = &api.types;
@@ -550,12 +571,15 @@ fn field_items(api: &Api, id: StructId, idents: &[String], uses: &mut Uses) -> V
                 } else {
                     quote!(Option<#ty>)
                 };
-                (
-                    ty,
-                    Some(
-                        quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]),
-                    ),
-                )
+                let attr = match keyed_form(field, types) {
+                    Some(with) => {
+                        quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = #with)])
+                    }
+                    None => {
+                        quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")])
+                    }
+                };
+                (ty, Some(attr))
             }
             Hold::DoubleOption => (
                 quote!(Option<#ty>),
@@ -643,6 +667,26 @@ fn newtype_item(
     }
     let text = doc(&description);
     let default = layout.defaults.contains(&id).then(|| quote!(Default,));
+    // One value or a list, each given as it is: `state.into()`, `vec![a, b].into()`.
+    let one_or_many = match &def.fields[0].shape.ty {
+        Ty::OneOrMany(item) if !def.fields[0].shape.nullable => {
+            let item = rust_type(item, types, uses);
+            Some(quote! {
+                impl From<#item> for #name {
+                    fn from(value: #item) -> Self {
+                        Self(OneOrMany::One(value))
+                    }
+                }
+
+                impl From<Vec<#item>> for #name {
+                    fn from(values: Vec<#item>) -> Self {
+                        Self(OneOrMany::Many(values))
+                    }
+                }
+            })
+        }
+        _ => None,
+    };
     let validate = layout.checked.contains(&id).then(|| {
         needs.add(Needs::VALIDATE);
         let check = check_value(&def.fields[0].shape, types, layout, needs);
@@ -667,33 +711,61 @@ fn newtype_item(
             }
         }
 
+        #one_or_many
+
         #validate
     }
 }
 
+/// Optional fields a constructor still takes, for the request models users build
+/// most: the struct's name and the JSON names of the fields, after the required ones.
+const CONSTRUCTOR_EXTRAS: &[(&str, &[&str])] = &[("DeviceCredentials", &["key", "secret"])];
+
 /// `new(required fields)` for a request struct that cannot derive `Default` or has
-/// required fields.
+/// required fields (and the fields [`CONSTRUCTOR_EXTRAS`] adds). Text takes
+/// `impl Into<String>`; a map of JSON values takes any pairs (`[("temp", 21.5)]`).
 fn constructor(api: &Api, id: StructId, idents: &[String], uses: &mut Uses) -> Option<TokenStream> {
     let types = &api.types;
     let def = &types.structs[id];
     if !def.fields.iter().any(|f| f.required) {
         return None;
     }
+    let extras = CONSTRUCTOR_EXTRAS
+        .iter()
+        .find(|(name, _)| *name == def.name)
+        .map_or(&[][..], |(_, fields)| *fields);
+    let mut generics = Vec::new();
     let mut params = Vec::new();
     let mut inits = Vec::new();
     for (field, name) in def.fields.iter().zip(idents) {
         let field_ident = ident(name);
-        if field.required {
-            let ty = rust_type(&field.shape, types, uses);
-            if matches!(field.shape.ty, Ty::String) && !field.shape.nullable {
-                params.push(quote!(#field_ident: impl Into<String>));
-                inits.push(quote!(#field_ident: #field_ident.into()));
-            } else {
-                params.push(quote!(#field_ident: #ty));
-                inits.push(quote!(#field_ident));
-            }
-        } else {
+        let extra = extras.contains(&field.json.as_str());
+        if !field.required && !extra {
             inits.push(quote!(#field_ident: None));
+            continue;
+        }
+        let wrap = |value: TokenStream| if extra { quote!(Some(#value)) } else { value };
+        match &field.shape.ty {
+            Ty::String if !field.shape.nullable => {
+                params.push(quote!(#field_ident: impl Into<String>));
+                let value = wrap(quote!(#field_ident.into()));
+                inits.push(quote!(#field_ident: #value));
+            }
+            Ty::Map(value) if matches!(value.ty, Ty::Value(_)) && !field.shape.nullable => {
+                uses.value = true;
+                generics.push(quote!(K: Into<String>, V: Into<Value>));
+                params.push(quote!(#field_ident: impl IntoIterator<Item = (K, V)>));
+                let value = wrap(
+                    quote!(#field_ident.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+                );
+                inits.push(quote!(#field_ident: #value));
+            }
+            _ => {
+                let ty = rust_type(&field.shape, types, uses);
+                params.push(quote!(#field_ident: #ty));
+                let value = wrap(quote!(#field_ident));
+                inits.push(quote!(#field_ident: #value));
+            }
         }
     }
     if def.open {
@@ -705,14 +777,21 @@ fn constructor(api: &Api, id: StructId, idents: &[String], uses: &mut Uses) -> O
         inits.push(quote!(#other: BTreeMap::new()));
     }
     let many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let text = doc("With the fields the schema requires; the others are left out.");
+    let text = if extras.is_empty() {
+        doc("With the fields the schema requires; the others are left out.")
+    } else {
+        doc(
+            "With the fields the schema requires and those a caller sets most; the others are left out.",
+        )
+    };
     let name = ident(&def.name);
+    let generics = (!generics.is_empty()).then(|| quote!(<#(#generics),*>));
     Some(quote! {
         impl #name {
             #text
             #many
             #[must_use]
-            pub fn new(#(#params),*) -> Self {
+            pub fn new #generics (#(#params),*) -> Self {
                 Self { #(#inits),* }
             }
         }
@@ -850,7 +929,7 @@ fn check_value(
                 None => quote!(at.entries(v, #min, #max, Pattern::#pattern, |_, _| {})),
             });
         }
-        Ty::Bool | Ty::Timestamp | Ty::Id(_) | Ty::Value(_) => {}
+        Ty::Bool | Ty::Timestamp | Ty::Time | Ty::Id(_) | Ty::Value(_) => {}
     }
     // A block of statements, so that a closure reads `|at, v| { at.chars(v, 1, 255); }`.
     (!calls.is_empty()).then(|| quote!({ #(#calls;)* }))

@@ -30,7 +30,6 @@ use losant_core::Endpoint;
 use losant_core::api;
 use losant_core::response::{FromResponse, Response, decode};
 use losant_core::{ApplicationId, JobEnqueued, MaybeJob, Result};
-use serde::Serialize;
 
 /// The actions of the `application` resource (`/applications/{applicationId}`).
 ///
@@ -47,6 +46,53 @@ pub trait ApplicationApi {
     /// Done at once ([`MaybeJob::Done`](losant_core::MaybeJob::Done)) or queued as a background job ([`MaybeJob::Queued`](losant_core::MaybeJob::Queued)).
     ///
     /// The API answers 400 (malformed request), 404 (application is not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `application.*`, `application.applyTemplate`.
+    ///
+    /// An example body (`applicationApplyTemplatePatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "email@example.com",
+    ///   "templateId": "575ec8687ae143cd83dc4a97"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`application`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "archiveConfig": {
+    ///     "deviceIds": [
+    ///       "575ec8687ae143cd83dc4a95",
+    ///       "575ec8687ae143cd83dc4a91"
+    ///     ],
+    ///     "mode": "all",
+    ///     "s3": {
+    ///       "accessKeyId": "awsAccessKey",
+    ///       "bucket": "bucketName",
+    ///       "region": "us-west-1",
+    ///       "secretAccessKey": "awsSecretKey"
+    ///     }
+    ///   },
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "The is the best application description",
+    ///   "id": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Application",
+    ///   "ownerId": "575ed70c7ae143cd83dc4aa9",
+    ///   "ownerType": "user",
+    ///   "summary": {
+    ///     "deviceCount": 5,
+    ///     "deviceRecipeCount": 0,
+    ///     "eventCount": 0,
+    ///     "flowCount": 2,
+    ///     "keyCount": 1,
+    ///     "webhookCount": 0
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/applyTemplate",
@@ -78,6 +124,18 @@ pub trait ApplicationApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `application.*`, `application.archiveData`.
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/archiveData",
@@ -109,6 +167,18 @@ pub trait ApplicationApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `application.*`, `application.backfillArchiveData`.
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/backfillArchiveData",
@@ -138,6 +208,28 @@ pub trait ApplicationApi {
     /// - `options`: Object containing optional clone fields. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application is not found), 422 (too many validation errors occurred on other resources).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `application.*`, `application.clone`.
+    ///
+    /// An example body (`applicationClonePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "includeDevices": true,
+    ///   "includeFiles": true,
+    ///   "ownerId": "575ec8687ae143cd83dc4a98",
+    ///   "ownerType": "organization"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`applicationCloneDryRunResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobRequired": false,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/clone",
@@ -166,6 +258,16 @@ pub trait ApplicationApi {
     /// - `application_id`: ID of the associated application.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `application.*`, `application.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>",
@@ -188,9 +290,29 @@ pub trait ApplicationApi {
     /// Losant API: `application.deviceCounts`, `GET /applications/{applicationId}/deviceCounts`.
     ///
     /// - `application_id`: ID of the associated application.
-    /// - `options`: the optional query parameters, [`DeviceCountsApplicationOptions`].
+    /// - `start`: Start of range for device count query (ms since epoch)
+    /// - `end`: End of range for device count query (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `application.*`, `application.deviceCounts`.
+    ///
+    /// An example answer (`deviceCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "created": 4,
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "deleted": 1,
+    ///       "total": 17
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/deviceCounts",
@@ -212,7 +334,8 @@ pub trait ApplicationApi {
     async fn device_counts_application(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &DeviceCountsApplicationOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<DeviceCounts>;
 
     /// Export an application and all of its resources.
@@ -225,6 +348,26 @@ pub trait ApplicationApi {
     /// Done at once ([`MaybeJob::Done`](losant_core::MaybeJob::Done)) or queued as a background job ([`MaybeJob::Queued`](losant_core::MaybeJob::Queued)).
     ///
     /// The API answers 400 (malformed request), 404 (application is not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `application.*`, `application.export`.
+    ///
+    /// An example body (`applicationExportPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "test@example.com",
+    ///   "includeDevices": true,
+    ///   "includeFiles": true
+    /// }
+    /// ```
+    ///
+    /// An example answer (`applicationExportResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "url": "https://example.com/applicationExport.zip"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/export",
@@ -255,6 +398,18 @@ pub trait ApplicationApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `application.*`, `application.fullDataTablesArchive`.
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/fullDataTablesArchive",
@@ -285,6 +440,18 @@ pub trait ApplicationApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `application.*`, `application.fullEventsArchive`.
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/fullEventsArchive",
@@ -311,9 +478,48 @@ pub trait ApplicationApi {
     /// Losant API: `application.get`, `GET /applications/{applicationId}`.
     ///
     /// - `application_id`: ID of the associated application.
-    /// - `options`: the optional query parameters, [`GetApplicationOptions`].
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from application summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in application summary.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `application.*`, `application.get`.
+    ///
+    /// An example answer (`application`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "archiveConfig": {
+    ///     "deviceIds": [
+    ///       "575ec8687ae143cd83dc4a95",
+    ///       "575ec8687ae143cd83dc4a91"
+    ///     ],
+    ///     "mode": "all",
+    ///     "s3": {
+    ///       "accessKeyId": "awsAccessKey",
+    ///       "bucket": "bucketName",
+    ///       "region": "us-west-1",
+    ///       "secretAccessKey": "awsSecretKey"
+    ///     }
+    ///   },
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "The is the best application description",
+    ///   "id": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Application",
+    ///   "ownerId": "575ed70c7ae143cd83dc4aa9",
+    ///   "ownerType": "user",
+    ///   "summary": {
+    ///     "deviceCount": 5,
+    ///     "deviceRecipeCount": 0,
+    ///     "eventCount": 0,
+    ///     "flowCount": 2,
+    ///     "keyCount": 1,
+    ///     "webhookCount": 0
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>",
@@ -337,7 +543,8 @@ pub trait ApplicationApi {
     async fn get_application(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetApplicationOptions,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Application>;
 
     /// Updates an application global at the given key.
@@ -348,6 +555,62 @@ pub trait ApplicationApi {
     /// - `globals`: Array of objects containing new application global information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `application.*`, `application.patch`.
+    ///
+    /// An example body (`applicationGlobalPatch`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "cloudOnly": true,
+    ///     "description": "Description of my application global",
+    ///     "json": "\"my json data here\"",
+    ///     "key": "keyHere"
+    ///   },
+    ///   {
+    ///     "cloudOnly": false,
+    ///     "json": "\"more json\"",
+    ///     "key": "anotherKey"
+    ///   }
+    /// ]
+    /// ```
+    ///
+    /// An example answer (`application`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "archiveConfig": {
+    ///     "deviceIds": [
+    ///       "575ec8687ae143cd83dc4a95",
+    ///       "575ec8687ae143cd83dc4a91"
+    ///     ],
+    ///     "mode": "all",
+    ///     "s3": {
+    ///       "accessKeyId": "awsAccessKey",
+    ///       "bucket": "bucketName",
+    ///       "region": "us-west-1",
+    ///       "secretAccessKey": "awsSecretKey"
+    ///     }
+    ///   },
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "The is the best application description",
+    ///   "id": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Application",
+    ///   "ownerId": "575ed70c7ae143cd83dc4aa9",
+    ///   "ownerType": "user",
+    ///   "summary": {
+    ///     "deviceCount": 5,
+    ///     "deviceRecipeCount": 0,
+    ///     "eventCount": 0,
+    ///     "flowCount": 2,
+    ///     "keyCount": 1,
+    ///     "webhookCount": 0
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/globals",
@@ -376,9 +639,41 @@ pub trait ApplicationApi {
     /// Losant API: `application.importLogs`, `GET /applications/{applicationId}/importLogs`.
     ///
     /// - `application_id`: ID of the associated application.
-    /// - `options`: the optional query parameters, [`ImportLogsApplicationOptions`].
+    /// - `limit`: Max log entries to return (ordered by time descending) The API's default: `1`.
+    /// - `since`: Look for log entries since this time (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `application.*`, `application.importLogs`.
+    ///
+    /// An example answer (`applicationImportExecutions`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "applicationId": "575ec8687ae143cd83dc4a97",
+    ///     "conflictBehavior": "create",
+    ///     "dryRun": false,
+    ///     "email": "email@example.com",
+    ///     "id": "575ec76c7ae143cd83dc4a96",
+    ///     "importExecutionId": "575ec76c7ae143cd83dc4a96",
+    ///     "importSourceType": "importBundle",
+    ///     "importedFileUrl": "https://example.com/my/filename.zip",
+    ///     "include": [
+    ///       "ExperienceUser",
+    ///       "ExperienceEndpoint",
+    ///       "ExperienceGroup",
+    ///       "ExperienceVersion",
+    ///       "ExperienceView"
+    ///     ],
+    ///     "runCompletedAt": "2016-06-13T04:00:00.000Z",
+    ///     "runStartedAt": "2016-06-13T04:00:00.000Z",
+    ///     "sourceId": "575ec8687ae143cd83dc4a96",
+    ///     "sourceType": "user",
+    ///     "status": "completed"
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/importLogs",
@@ -400,7 +695,8 @@ pub trait ApplicationApi {
     async fn import_logs_application(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &ImportLogsApplicationOptions,
+        #[query] limit: Option<i64>,
+        #[query] since: Option<i64>,
     ) -> Result<Vec<ApplicationImportExecutionsItem>>;
 
     /// Publishes the given message to the given MQTT topic.
@@ -411,6 +707,25 @@ pub trait ApplicationApi {
     /// - `payload`: Object containing topic and message. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `application.*`, `application.mqttPublishMessage`.
+    ///
+    /// An example body (`mqttPublishBody`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "message": "The MQTT message!",
+    ///   "topic": "an/mqtt/topic"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/mqttPublishMessage",
@@ -437,9 +752,31 @@ pub trait ApplicationApi {
     /// Losant API: `application.notebookMinuteCounts`, `GET /applications/{applicationId}/notebookMinuteCounts`.
     ///
     /// - `application_id`: ID of the associated application.
-    /// - `options`: the optional query parameters, [`NotebookMinuteCountsApplicationOptions`].
+    /// - `start`: Start of range for notebook execution query (ms since epoch)
+    /// - `end`: End of range for notebook execution query (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `application.*`, `application.notebookMinuteCounts`.
+    ///
+    /// An example answer (`notebookMinuteCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "canceled": 0,
+    ///       "completed": 4,
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "errored": 1,
+    ///       "minutes": 17,
+    ///       "timeout": 0
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/notebookMinuteCounts",
@@ -461,7 +798,8 @@ pub trait ApplicationApi {
     async fn notebook_minute_counts_application(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &NotebookMinuteCountsApplicationOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<NotebookMinuteCounts>;
 
     /// Updates information about an application.
@@ -469,10 +807,58 @@ pub trait ApplicationApi {
     /// Losant API: `application.patch`, `PATCH /applications/{applicationId}`.
     ///
     /// - `application_id`: ID of the associated application.
-    /// - `options`: the optional query parameters, [`PatchApplicationOptions`].
     /// - `application`: Object containing new application properties. (the JSON body)
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from application summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in application summary.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `application.*`, `application.patch`.
+    ///
+    /// An example body (`applicationPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "Description of my updated application",
+    ///   "name": "My Updated Application"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`application`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "archiveConfig": {
+    ///     "deviceIds": [
+    ///       "575ec8687ae143cd83dc4a95",
+    ///       "575ec8687ae143cd83dc4a91"
+    ///     ],
+    ///     "mode": "all",
+    ///     "s3": {
+    ///       "accessKeyId": "awsAccessKey",
+    ///       "bucket": "bucketName",
+    ///       "region": "us-west-1",
+    ///       "secretAccessKey": "awsSecretKey"
+    ///     }
+    ///   },
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "The is the best application description",
+    ///   "id": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Application",
+    ///   "ownerId": "575ed70c7ae143cd83dc4aa9",
+    ///   "ownerType": "user",
+    ///   "summary": {
+    ///     "deviceCount": 5,
+    ///     "deviceRecipeCount": 0,
+    ///     "eventCount": 0,
+    ///     "flowCount": 2,
+    ///     "keyCount": 1,
+    ///     "webhookCount": 0
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>",
@@ -493,8 +879,9 @@ pub trait ApplicationApi {
     async fn patch_application(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &PatchApplicationOptions,
         #[body(validate)] application: &ApplicationPatch,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Application>;
 
     /// Returns payload counts for the time range specified for this application.
@@ -502,9 +889,39 @@ pub trait ApplicationApi {
     /// Losant API: `application.payloadCounts`, `GET /applications/{applicationId}/payloadCounts`.
     ///
     /// - `application_id`: ID of the associated application.
-    /// - `options`: the optional query parameters, [`PayloadCountsApplicationOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch) The API's default: `-2592000000`.
+    /// - `end`: End of range for payload count query (ms since epoch) The API's default: `0`.
+    /// - `as_bytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `application.*`, `application.payloadCounts`.
+    ///
+    /// An example answer (`payloadStats`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceConnect": {
+    ///     "device.mqtt": 1016
+    ///   },
+    ///   "deviceDisconnect": {
+    ///     "device.mqtt": 1016
+    ///   },
+    ///   "deviceState": {
+    ///     "device.mqtt": 1244049,
+    ///     "flow.flow": 5215
+    ///   },
+    ///   "mqttOut": {
+    ///     "device.mqtt": 12
+    ///   },
+    ///   "timer": {
+    ///     "timer.flow": 19772
+    ///   },
+    ///   "webhook": {
+    ///     "public.rest": 1713284
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/payloadCounts",
@@ -526,7 +943,9 @@ pub trait ApplicationApi {
     async fn payload_counts_application(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &PayloadCountsApplicationOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] as_bytes: Option<bool>,
     ) -> Result<PayloadStats>;
 
     /// Returns payload counts per resolution in the time range specified for this application.
@@ -534,9 +953,30 @@ pub trait ApplicationApi {
     /// Losant API: `application.payloadCountsBreakdown`, `GET /applications/{applicationId}/payloadCountsBreakdown`.
     ///
     /// - `application_id`: ID of the associated application.
-    /// - `options`: the optional query parameters, [`PayloadCountsBreakdownApplicationOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch)
+    /// - `end`: End of range for payload count query (ms since epoch)
+    /// - `resolution`: Resolution in milliseconds. The API's default: `86400000`.
+    /// - `as_bytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
+    /// - `include_non_billable`: If non-billable payloads should be included in the result. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `application.*`, `application.payloadCountsBreakdown`.
+    ///
+    /// An example answer (`payloadCountsBreakdown`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "value": 17
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/payloadCountsBreakdown",
@@ -558,7 +998,11 @@ pub trait ApplicationApi {
     async fn payload_counts_breakdown_application(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &PayloadCountsBreakdownApplicationOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] resolution: Option<Resolution>,
+        #[query] as_bytes: Option<bool>,
+        #[query] include_non_billable: Option<bool>,
     ) -> Result<PayloadCountsBreakdown>;
 
     /// Get the current application readme information.
@@ -568,6 +1012,21 @@ pub trait ApplicationApi {
     /// - `application_id`: ID of the associated application.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `application.*`, `application.get`.
+    ///
+    /// An example answer (`applicationReadme`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "content": "The readme content",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "lastUpdatedById": "575ed70c7ae143cd83dc4aa9",
+    ///   "lastUpdatedByType": "user"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/readme",
@@ -599,6 +1058,29 @@ pub trait ApplicationApi {
     /// - `readme`: Object containing new readme information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `application.*`, `application.patch`.
+    ///
+    /// An example body (`applicationReadmePatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "content": "The new readme content"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`applicationReadme`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "content": "The readme content",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "lastUpdatedById": "575ed70c7ae143cd83dc4aa9",
+    ///   "lastUpdatedByType": "user"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/readme",
@@ -630,6 +1112,23 @@ pub trait ApplicationApi {
     /// - `filter`: The partial resource name being searched for.
     ///
     /// The API answers 400 (malformed request), 404 (application is not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `application.*`, `application.search`.
+    ///
+    /// An example answer (`applicationSearchResult`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "_type": "device",
+    ///     "id": "575ec8687ae143cd83dc4a97",
+    ///     "metadata": {
+    ///       "descriptor": "a basic description of device #1"
+    ///     },
+    ///     "name": "My Device #1"
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/search",
@@ -664,10 +1163,19 @@ pub trait ApplicationsApi {
     ///
     /// Losant API: `applications.get`, `GET /applications`.
     ///
-    /// - `options`: the optional query parameters, [`GetApplicationsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_applications_stream`](Self::get_applications_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `org_id`: If not provided, return all applications. If provided but blank, only return applications belonging to the current user. If provided and an id, only return applications belonging to the given organization id.
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from application summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in application summary.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `applications.*`, `applications.get`, `only.Organization`, `only.Organization.bounded`, `only.Organization.read`.
     #[endpoint(
         method = "GET",
         path = "/applications",
@@ -690,18 +1198,38 @@ pub trait ApplicationsApi {
     )]
     async fn get_applications(
         &self,
-        #[query] options: &GetApplicationsOptions,
+        #[query] sort_field: Option<GetApplicationsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] org_id: Option<&str>,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Applications>;
 
     /// Returns application usage summaries over a selected date range.
     ///
     /// Losant API: `applications.periodSummaries`, `GET /applications/periodSummaries`.
     ///
-    /// - `options`: the optional query parameters, [`PeriodSummariesApplicationsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`period_summaries_applications_stream`](Self::period_summaries_applications_stream) walks every page.
+    /// - `start`: Start of range for resource count queries (ms since epoch)
+    /// - `end`: End of range for resource count queries (ms since epoch)
+    /// - `as_bytes`: If the resulting payload counts should be returned as bytes. The API's default: `false`.
+    /// - `include_non_billable`: If non-billable payloads should be included in the result. The API's default: `false`.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `org_id`: If not provided, return all applications. If provided but blank, only return applications belonging to the current user. If provided and an id, only return applications belonging to the given organization id.
+    /// - `exclude`: Comma-separated list of resources to exclude from summary.
+    /// - `include`: Comma-separated list of summary fields to include in application summary.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applications.*`, `applications.periodSummaries`, `only.Organization`, `only.Organization.bounded`, `only.Organization.read`.
     #[endpoint(
         method = "GET",
         path = "/applications/periodSummaries",
@@ -723,18 +1251,77 @@ pub trait ApplicationsApi {
     )]
     async fn period_summaries_applications(
         &self,
-        #[query] options: &PeriodSummariesApplicationsOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] as_bytes: Option<bool>,
+        #[query] include_non_billable: Option<bool>,
+        #[query] sort_field: Option<GetApplicationsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] org_id: Option<&str>,
+        #[query] exclude: Option<&str>,
+        #[query] include: Option<&str>,
     ) -> Result<PeriodSummaries>;
 
     /// Create a new application.
     ///
     /// Losant API: `applications.post`, `POST /applications`.
     ///
-    /// - `options`: the optional query parameters, [`PostApplicationsOptions`].
     /// - `application`: New application information. (the JSON body)
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from application summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in application summary.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applications.*`, `applications.post`, `only.Organization`, `only.Organization.bounded`.
+    ///
+    /// An example body (`applicationPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "Description of my new application",
+    ///   "name": "My New Application"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`application`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "archiveConfig": {
+    ///     "deviceIds": [
+    ///       "575ec8687ae143cd83dc4a95",
+    ///       "575ec8687ae143cd83dc4a91"
+    ///     ],
+    ///     "mode": "all",
+    ///     "s3": {
+    ///       "accessKeyId": "awsAccessKey",
+    ///       "bucket": "bucketName",
+    ///       "region": "us-west-1",
+    ///       "secretAccessKey": "awsSecretKey"
+    ///     }
+    ///   },
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "The is the best application description",
+    ///   "id": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Application",
+    ///   "ownerId": "575ed70c7ae143cd83dc4aa9",
+    ///   "ownerType": "user",
+    ///   "summary": {
+    ///     "deviceCount": 5,
+    ///     "deviceRecipeCount": 0,
+    ///     "eventCount": 0,
+    ///     "flowCount": 2,
+    ///     "keyCount": 1,
+    ///     "webhookCount": 0
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications",
@@ -752,8 +1339,9 @@ pub trait ApplicationsApi {
     )]
     async fn post_applications(
         &self,
-        #[query] options: &PostApplicationsOptions,
         #[body(validate)] application: &ApplicationPost,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Application>;
 }
 
@@ -776,184 +1364,4 @@ impl FromResponse for CloneApplicationResponse {
             _ => decode(endpoint, response).map(Self::Ok),
         }
     }
-}
-
-/// The optional query parameters of [`ApplicationApi::device_counts_application`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceCountsApplicationOptions {
-    /// `start`: Start of range for device count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for device count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`ApplicationApi::get_application`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetApplicationOptions {
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from application summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in application summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`ApplicationApi::import_logs_application`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportLogsApplicationOptions {
-    /// `limit`: Max log entries to return (ordered by time descending) The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `since`: Look for log entries since this time (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<i64>,
-}
-
-/// The optional query parameters of [`ApplicationApi::notebook_minute_counts_application`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NotebookMinuteCountsApplicationOptions {
-    /// `start`: Start of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`ApplicationApi::patch_application`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PatchApplicationOptions {
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from application summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in application summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`ApplicationApi::payload_counts_application`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsApplicationOptions {
-    /// `start`: Start of range for payload count query (ms since epoch) The API's default: `-2592000000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch) The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `asBytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_bytes: Option<bool>,
-}
-
-/// The optional query parameters of [`ApplicationApi::payload_counts_breakdown_application`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsBreakdownApplicationOptions {
-    /// `start`: Start of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `resolution`: Resolution in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<Resolution>,
-    /// `asBytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_bytes: Option<bool>,
-    /// `includeNonBillable`: If non-billable payloads should be included in the result. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_non_billable: Option<bool>,
-}
-
-/// The optional query parameters of [`ApplicationsApi::get_applications`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetApplicationsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetApplicationsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `orgId`: If not provided, return all applications. If provided but blank, only return applications belonging to the current user. If provided and an id, only return applications belonging to the given organization id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from application summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in application summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`ApplicationsApi::period_summaries_applications`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PeriodSummariesApplicationsOptions {
-    /// `start`: Start of range for resource count queries (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for resource count queries (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `asBytes`: If the resulting payload counts should be returned as bytes. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_bytes: Option<bool>,
-    /// `includeNonBillable`: If non-billable payloads should be included in the result. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_non_billable: Option<bool>,
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetApplicationsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `orgId`: If not provided, return all applications. If provided but blank, only return applications belonging to the current user. If provided and an id, only return applications belonging to the given organization id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
-    /// `exclude`: Comma-separated list of resources to exclude from summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<String>,
-    /// `include`: Comma-separated list of summary fields to include in application summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include: Option<String>,
-}
-
-/// The optional query parameters of [`ApplicationsApi::post_applications`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PostApplicationsOptions {
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from application summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in application summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
 }

@@ -11,7 +11,6 @@ use crate::models::{
 pub use crate::models::{ApiTokens, ApiTokensItem};
 use losant_core::api;
 use losant_core::{ApiTokenId, ApplicationId, Result};
-use serde::Serialize;
 
 /// The actions of the `applicationApiToken` resource (`/applications/{applicationId}/tokens/{apiTokenId}`).
 ///
@@ -26,6 +25,16 @@ pub trait ApplicationApiTokenApi {
     /// - `api_token_id`: ID associated with the API token.
     ///
     /// The API answers 400 (malformed request), 404 (api token was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Organization`, `all.User`, `applicationApiToken.*`, `applicationApiToken.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/tokens/<api_token_id>",
@@ -52,6 +61,30 @@ pub trait ApplicationApiTokenApi {
     /// - `api_token_id`: ID associated with the API token.
     ///
     /// The API answers 400 (malformed request), 404 (api token was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applicationApiToken.*`, `applicationApiToken.get`.
+    ///
+    /// An example answer (`apiToken`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "apiTokenId": "575ec7417ae143cd83dc4a95",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "creatorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "creatorType": "user",
+    ///   "expirationDate": "2017-06-13T04:00:00.000Z",
+    ///   "id": "575ec7417ae143cd83dc4a95",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My API Token",
+    ///   "ownerId": "575ec8687ae143cd83dc4a97",
+    ///   "ownerType": "application",
+    ///   "scope": [
+    ///     "all.Application"
+    ///   ],
+    ///   "status": "active",
+    ///   "token": "the_actual_token_string"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/tokens/<api_token_id>",
@@ -85,6 +118,39 @@ pub trait ApplicationApiTokenApi {
     /// - `api_token`: Object containing new properties of the API token. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (api token was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Organization`, `all.User`, `applicationApiToken.*`, `applicationApiToken.patch`.
+    ///
+    /// An example body (`apiTokenPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "name": "My Updated API Token",
+    ///   "status": "inactive"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`apiToken`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "apiTokenId": "575ec7417ae143cd83dc4a95",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "creatorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "creatorType": "user",
+    ///   "expirationDate": "2017-06-13T04:00:00.000Z",
+    ///   "id": "575ec7417ae143cd83dc4a95",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My API Token",
+    ///   "ownerId": "575ec8687ae143cd83dc4a97",
+    ///   "ownerType": "application",
+    ///   "scope": [
+    ///     "all.Application"
+    ///   ],
+    ///   "status": "active",
+    ///   "token": "the_actual_token_string"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/tokens/<api_token_id>",
@@ -115,10 +181,50 @@ pub trait ApplicationApiTokensApi {
     /// Losant API: `applicationApiTokens.get`, `GET /applications/{applicationId}/tokens`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetApplicationApiTokensOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_application_api_tokens_stream`](Self::get_application_api_tokens_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applicationApiTokens.*`, `applicationApiTokens.get`.
+    ///
+    /// An example answer (`apiTokens`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "apiTokenId": "575ec7417ae143cd83dc4a95",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "creatorId": "575ed70c7ae143cd83dc4aa9",
+    ///       "creatorType": "user",
+    ///       "expirationDate": "2017-06-13T04:00:00.000Z",
+    ///       "id": "575ec7417ae143cd83dc4a95",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "name": "My API Token",
+    ///       "ownerId": "575ec8687ae143cd83dc4a97",
+    ///       "ownerType": "application",
+    ///       "scope": [
+    ///         "all.Application"
+    ///       ],
+    ///       "status": "active",
+    ///       "token": "the_actual_token_string"
+    ///     }
+    ///   ],
+    ///   "ownerId": "575ec8687ae143cd83dc4a97",
+    ///   "ownerType": "application",
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/tokens",
@@ -141,8 +247,12 @@ pub trait ApplicationApiTokensApi {
     async fn get_application_api_tokens(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetApplicationApiTokensOptions,
+        #[query] sort_field: Option<GetUserApiTokensSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetUserApiTokensFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<ApiTokens>;
 
     /// Create a new API token for an application.
@@ -153,6 +263,43 @@ pub trait ApplicationApiTokensApi {
     /// - `api_token`: API token information. (the JSON body)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Organization`, `all.User`, `applicationApiTokens.*`, `applicationApiTokens.post`.
+    ///
+    /// An example body (`apiTokenPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "expirationDate": "2017-06-13T04:00:00.000Z",
+    ///   "name": "My New API Token",
+    ///   "scope": [
+    ///     "all.Application"
+    ///   ],
+    ///   "status": "active"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`apiToken`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "apiTokenId": "575ec7417ae143cd83dc4a95",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "creatorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "creatorType": "user",
+    ///   "expirationDate": "2017-06-13T04:00:00.000Z",
+    ///   "id": "575ec7417ae143cd83dc4a95",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My API Token",
+    ///   "ownerId": "575ec8687ae143cd83dc4a97",
+    ///   "ownerType": "application",
+    ///   "scope": [
+    ///     "all.Application"
+    ///   ],
+    ///   "status": "active",
+    ///   "token": "the_actual_token_string"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/tokens",
@@ -170,25 +317,4 @@ pub trait ApplicationApiTokensApi {
         application_id: &ApplicationId,
         #[body(validate)] api_token: &ApiTokenPost,
     ) -> Result<ApiToken>;
-}
-
-/// The optional query parameters of [`ApplicationApiTokensApi::get_application_api_tokens`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetApplicationApiTokensOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetUserApiTokensSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetUserApiTokensFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -12,7 +12,6 @@ pub use crate::models::{
 use crate::models::{Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationCertificateId, ApplicationId, Result};
-use serde::Serialize;
 
 /// The actions of the `applicationCertificate` resource (`/applications/{applicationId}/certificates/{applicationCertificateId}`).
 ///
@@ -27,6 +26,16 @@ pub trait ApplicationCertificateApi {
     /// - `application_certificate_id`: ID associated with the application certificate.
     ///
     /// The API answers 400 (malformed request), 404 (application certificate was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applicationCertificate.*`, `applicationCertificate.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/certificates/<application_certificate_id>",
@@ -56,6 +65,33 @@ pub trait ApplicationCertificateApi {
     /// - `application_certificate_id`: ID associated with the application certificate.
     ///
     /// The API answers 400 (malformed request), 404 (application certificate was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applicationCertificate.*`, `applicationCertificate.get`.
+    ///
+    /// An example answer (`applicationCertificate`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationCertificateId": "5cd02a50df66feb0994c7196",
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "certificateInfo": {
+    ///     "commonName": "example.com",
+    ///     "fingerprint": "FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06",
+    ///     "issuerName": "Example Issuer",
+    ///     "notValidAfter": "2020-04-10T00:00:00.000Z",
+    ///     "notValidBefore": "2019-04-10T00:00:00.000Z",
+    ///     "serialNumber": "ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9"
+    ///   },
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "An example certificate description",
+    ///   "filterType": "all",
+    ///   "id": "5cd02a50df66feb0994c7196",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "pubTopics": [],
+    ///   "status": "active",
+    ///   "subTopics": []
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/certificates/<application_certificate_id>",
@@ -89,6 +125,42 @@ pub trait ApplicationCertificateApi {
     /// - `application_certificate`: Object containing new properties of the application certificate. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application certificate was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applicationCertificate.*`, `applicationCertificate.patch`.
+    ///
+    /// An example body (`applicationCertificatePatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "An example updated certificate description",
+    ///   "status": "active"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`applicationCertificate`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationCertificateId": "5cd02a50df66feb0994c7196",
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "certificateInfo": {
+    ///     "commonName": "example.com",
+    ///     "fingerprint": "FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06",
+    ///     "issuerName": "Example Issuer",
+    ///     "notValidAfter": "2020-04-10T00:00:00.000Z",
+    ///     "notValidBefore": "2019-04-10T00:00:00.000Z",
+    ///     "serialNumber": "ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9"
+    ///   },
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "An example certificate description",
+    ///   "filterType": "all",
+    ///   "id": "5cd02a50df66feb0994c7196",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "pubTopics": [],
+    ///   "status": "active",
+    ///   "subTopics": []
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/certificates/<application_certificate_id>",
@@ -122,10 +194,52 @@ pub trait ApplicationCertificatesApi {
     /// Losant API: `applicationCertificates.get`, `GET /applications/{applicationId}/certificates`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetApplicationCertificatesOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_application_certificates_stream`](Self::get_application_certificates_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `certificateInfo.commonName`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applicationCertificates.*`, `applicationCertificates.get`.
+    ///
+    /// An example answer (`applicationCertificates`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationCertificateId": "5cd02a50df66feb0994c7196",
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "certificateInfo": {
+    ///         "commonName": "example.com",
+    ///         "fingerprint": "FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06",
+    ///         "issuerName": "Example Issuer",
+    ///         "notValidAfter": "2020-04-10T00:00:00.000Z",
+    ///         "notValidBefore": "2019-04-10T00:00:00.000Z",
+    ///         "serialNumber": "ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9"
+    ///       },
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "description": "An example certificate description",
+    ///       "filterType": "all",
+    ///       "id": "5cd02a50df66feb0994c7196",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "pubTopics": [],
+    ///       "status": "active",
+    ///       "subTopics": []
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "key",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/certificates",
@@ -148,8 +262,12 @@ pub trait ApplicationCertificatesApi {
     async fn get_application_certificates(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetApplicationCertificatesOptions,
+        #[query] sort_field: Option<GetApplicationCertificatesSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetApplicationCertificatesFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<ApplicationCertificates>;
 
     /// Create a new application certificate for an application.
@@ -160,6 +278,45 @@ pub trait ApplicationCertificatesApi {
     /// - `application_certificate`: Application certificate information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applicationCertificates.*`, `applicationCertificates.post`.
+    ///
+    /// An example body (`applicationCertificatePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "certificate": "-----BEGIN CERTIFICATE-----\nMY_SSL_CERTIFICATE\n-----END CERTIFICATE-----",
+    ///   "description": "An example new certificate description",
+    ///   "filterType": "all",
+    ///   "pubTopics": [],
+    ///   "subTopics": []
+    /// }
+    /// ```
+    ///
+    /// An example answer (`applicationCertificate`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationCertificateId": "5cd02a50df66feb0994c7196",
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "certificateInfo": {
+    ///     "commonName": "example.com",
+    ///     "fingerprint": "FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06",
+    ///     "issuerName": "Example Issuer",
+    ///     "notValidAfter": "2020-04-10T00:00:00.000Z",
+    ///     "notValidBefore": "2019-04-10T00:00:00.000Z",
+    ///     "serialNumber": "ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9"
+    ///   },
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "An example certificate description",
+    ///   "filterType": "all",
+    ///   "id": "5cd02a50df66feb0994c7196",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "pubTopics": [],
+    ///   "status": "active",
+    ///   "subTopics": []
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/certificates",
@@ -180,25 +337,4 @@ pub trait ApplicationCertificatesApi {
         application_id: &ApplicationId,
         #[body(validate)] application_certificate: &ApplicationCertificatePost,
     ) -> Result<ApplicationCertificate>;
-}
-
-/// The optional query parameters of [`ApplicationCertificatesApi::get_application_certificates`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetApplicationCertificatesOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `certificateInfo.commonName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetApplicationCertificatesSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetApplicationCertificatesFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -12,7 +12,6 @@ pub use crate::models::{
 use crate::models::{GetUserApiTokensFilterField, GetUserOauthTokensSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationCertificateAuthorityId, ApplicationId, Result};
-use serde::Serialize;
 
 /// The actions of the `applicationCertificateAuthority` resource (`/applications/{applicationId}/certificate-authorities/{applicationCertificateAuthorityId}`).
 ///
@@ -27,6 +26,16 @@ pub trait ApplicationCertificateAuthorityApi {
     /// - `application_certificate_authority_id`: ID associated with the application certificate authority.
     ///
     /// The API answers 400 (malformed request), 404 (application certificate authority was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applicationCertificateAuthority.*`, `applicationCertificateAuthority.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/certificate-authorities/<application_certificate_authority_id>",
@@ -56,6 +65,34 @@ pub trait ApplicationCertificateAuthorityApi {
     /// - `application_certificate_authority_id`: ID associated with the application certificate authority.
     ///
     /// The API answers 400 (malformed request), 404 (application certificate authority was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applicationCertificateAuthority.*`, `applicationCertificateAuthority.get`.
+    ///
+    /// An example answer (`applicationCertificateAuthority`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationCertificateAuthorityId": "5cd02a7bdf66feb0994c7197",
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "caBundle": "-----BEGIN CERTIFICATE-----\nMY_SSL_CERTIFICATE\n-----END CERTIFICATE-----",
+    ///   "caInfo": [
+    ///     {
+    ///       "commonName": "example.com",
+    ///       "fingerprint": "FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06",
+    ///       "issuerName": "Example Issuer",
+    ///       "notValidAfter": "2020-04-10T00:00:00.000Z",
+    ///       "notValidBefore": "2019-04-10T00:00:00.000Z",
+    ///       "serialNumber": "ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "An example certificate authority description",
+    ///   "id": "5cd02a7bdf66feb0994c7197",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "my certificate authority",
+    ///   "status": "active"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/certificate-authorities/<application_certificate_authority_id>",
@@ -89,6 +126,43 @@ pub trait ApplicationCertificateAuthorityApi {
     /// - `application_certificate_authority`: Object containing new properties of the application certificate authority. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application certificate authority was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applicationCertificateAuthority.*`, `applicationCertificateAuthority.patch`.
+    ///
+    /// An example body (`applicationCertificateAuthorityPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "An example updated authority description",
+    ///   "status": "active"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`applicationCertificateAuthority`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationCertificateAuthorityId": "5cd02a7bdf66feb0994c7197",
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "caBundle": "-----BEGIN CERTIFICATE-----\nMY_SSL_CERTIFICATE\n-----END CERTIFICATE-----",
+    ///   "caInfo": [
+    ///     {
+    ///       "commonName": "example.com",
+    ///       "fingerprint": "FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06",
+    ///       "issuerName": "Example Issuer",
+    ///       "notValidAfter": "2020-04-10T00:00:00.000Z",
+    ///       "notValidBefore": "2019-04-10T00:00:00.000Z",
+    ///       "serialNumber": "ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "An example certificate authority description",
+    ///   "id": "5cd02a7bdf66feb0994c7197",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "my certificate authority",
+    ///   "status": "active"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/certificate-authorities/<application_certificate_authority_id>",
@@ -122,10 +196,53 @@ pub trait ApplicationCertificateAuthoritiesApi {
     /// Losant API: `applicationCertificateAuthorities.get`, `GET /applications/{applicationId}/certificate-authorities`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetApplicationCertificateAuthoritiesOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_application_certificate_authorities_stream`](Self::get_application_certificate_authorities_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applicationCertificateAuthorities.*`, `applicationCertificateAuthorities.get`.
+    ///
+    /// An example answer (`applicationCertificateAuthorities`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationCertificateAuthorityId": "5cd02a7bdf66feb0994c7197",
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "caBundle": "-----BEGIN CERTIFICATE-----\nMY_SSL_CERTIFICATE\n-----END CERTIFICATE-----",
+    ///       "caInfo": [
+    ///         {
+    ///           "commonName": "example.com",
+    ///           "fingerprint": "FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06",
+    ///           "issuerName": "Example Issuer",
+    ///           "notValidAfter": "2020-04-10T00:00:00.000Z",
+    ///           "notValidBefore": "2019-04-10T00:00:00.000Z",
+    ///           "serialNumber": "ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9"
+    ///         }
+    ///       ],
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "description": "An example certificate authority description",
+    ///       "id": "5cd02a7bdf66feb0994c7197",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "name": "my certificate authority",
+    ///       "status": "active"
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "key",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/certificate-authorities",
@@ -148,8 +265,12 @@ pub trait ApplicationCertificateAuthoritiesApi {
     async fn get_application_certificate_authorities(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetApplicationCertificateAuthoritiesOptions,
+        #[query] sort_field: Option<GetUserOauthTokensSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetUserApiTokensFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<ApplicationCertificateAuthorities>;
 
     /// Create a new application certificate authority for an application.
@@ -160,6 +281,44 @@ pub trait ApplicationCertificateAuthoritiesApi {
     /// - `application_certificate_authority`: Application certificate authority information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applicationCertificateAuthorities.*`, `applicationCertificateAuthorities.post`.
+    ///
+    /// An example body (`applicationCertificateAuthorityPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "caBundle": "-----BEGIN CERTIFICATE-----\nMY_SSL_CERTIFICATE\n-----END CERTIFICATE-----",
+    ///   "description": "An example new authority description",
+    ///   "name": "my certificate authority"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`applicationCertificateAuthority`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationCertificateAuthorityId": "5cd02a7bdf66feb0994c7197",
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "caBundle": "-----BEGIN CERTIFICATE-----\nMY_SSL_CERTIFICATE\n-----END CERTIFICATE-----",
+    ///   "caInfo": [
+    ///     {
+    ///       "commonName": "example.com",
+    ///       "fingerprint": "FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06",
+    ///       "issuerName": "Example Issuer",
+    ///       "notValidAfter": "2020-04-10T00:00:00.000Z",
+    ///       "notValidBefore": "2019-04-10T00:00:00.000Z",
+    ///       "serialNumber": "ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "An example certificate authority description",
+    ///   "id": "5cd02a7bdf66feb0994c7197",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "my certificate authority",
+    ///   "status": "active"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/certificate-authorities",
@@ -180,25 +339,4 @@ pub trait ApplicationCertificateAuthoritiesApi {
         application_id: &ApplicationId,
         #[body(validate)] application_certificate_authority: &ApplicationCertificateAuthorityPost,
     ) -> Result<ApplicationCertificateAuthority>;
-}
-
-/// The optional query parameters of [`ApplicationCertificateAuthoritiesApi::get_application_certificate_authorities`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetApplicationCertificateAuthoritiesOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetUserOauthTokensSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetUserApiTokensFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -10,7 +10,6 @@ use crate::models::{
 };
 use losant_core::api;
 use losant_core::{ApplicationId, DashboardId, JobEnqueued, Result};
-use serde::Serialize;
 use serde_json::Value;
 
 /// The actions of the `applicationDashboard` resource (`/applications/{applicationId}/dashboards/{dashboardId}`).
@@ -26,6 +25,16 @@ pub trait ApplicationDashboardApi {
     /// - `dashboard_id`: ID of the associated dashboard.
     ///
     /// The API answers 400 (malformed request), 404 (dashboard was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applicationDashboard.*`, `applicationDashboard.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/dashboards/<dashboard_id>",
@@ -55,6 +64,8 @@ pub trait ApplicationDashboardApi {
     /// - `dashboard_id`: ID of the associated dashboard.
     ///
     /// The API answers 400 (malformed request), 404 (dashboard was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applicationDashboard.*`, `applicationDashboard.get`.
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/dashboards/<dashboard_id>",
@@ -88,6 +99,19 @@ pub trait ApplicationDashboardApi {
     /// - `dashboard`: Object containing new dashboard properties. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (dashboard was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applicationDashboard.*`, `applicationDashboard.patch`.
+    ///
+    /// An example body (`dashboardPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "Description of my updated dashboard",
+    ///   "name": "My Updated Dashboard",
+    ///   "public": true,
+    ///   "refreshRate": 300
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/dashboards/<dashboard_id>",
@@ -121,6 +145,34 @@ pub trait ApplicationDashboardApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (dashboard was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applicationDashboard.*`, `applicationDashboard.sendReport`.
+    ///
+    /// An example body (`dashboardSendReport`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "locale": "en-us",
+    ///   "message": "Lookit",
+    ///   "subject": "Dashboard Report",
+    ///   "theme": "dark",
+    ///   "time": 1551887386704,
+    ///   "timezone": "America/New_York",
+    ///   "toEmail": [
+    ///     "email@example.com"
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/dashboards/<dashboard_id>",
@@ -159,10 +211,16 @@ pub trait ApplicationDashboardsApi {
     /// Losant API: `applicationDashboards.get`, `GET /applications/{applicationId}/dashboards`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetApplicationDashboardsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_application_dashboards_stream`](Self::get_application_dashboards_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applicationDashboards.*`, `applicationDashboards.get`.
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/dashboards",
@@ -185,8 +243,12 @@ pub trait ApplicationDashboardsApi {
     async fn get_application_dashboards(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetApplicationDashboardsOptions,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<Dashboards>;
 
     /// Create a new dashboard.
@@ -197,6 +259,17 @@ pub trait ApplicationDashboardsApi {
     /// - `dashboard`: New dashboard information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applicationDashboards.*`, `applicationDashboards.post`.
+    ///
+    /// An example body (`applicationDashboardPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "name": "My New Dashboard",
+    ///   "public": false
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/dashboards",
@@ -217,25 +290,4 @@ pub trait ApplicationDashboardsApi {
         application_id: &ApplicationId,
         #[body(validate)] dashboard: &ApplicationDashboardPost,
     ) -> Result<Dashboard>;
-}
-
-/// The optional query parameters of [`ApplicationDashboardsApi::get_application_dashboards`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetApplicationDashboardsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

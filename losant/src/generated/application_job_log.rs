@@ -12,7 +12,6 @@ pub use crate::models::{
 };
 use losant_core::api;
 use losant_core::{ApplicationId, JobId, Result};
-use serde::Serialize;
 use serde_json::Value;
 
 /// The actions of the `applicationJobLog` resource (`/applications/{applicationId}/jobLogs/{jobId}`).
@@ -28,6 +27,27 @@ pub trait ApplicationJobLogApi {
     /// - `job_id`: ID associated with the job execution.
     ///
     /// The API answers 400 (malformed request), 404 (application job log was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applicationJobLog.*`, `applicationJobLog.get`.
+    ///
+    /// An example answer (`applicationJobLog`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "id": "575ec76c7ae143cd83dc4a96",
+    ///   "jobId": "575ec76c7ae143cd83dc4a96",
+    ///   "name": "ArchiveData",
+    ///   "ownerId": "575ec8687ae143cd83dc4a97",
+    ///   "ownerType": "application",
+    ///   "progress": {
+    ///     "completed": 5,
+    ///     "total": 10
+    ///   },
+    ///   "runQueuedAt": "2025-06-10T04:00:00.000Z",
+    ///   "runStartedAt": "2025-06-10T04:00:01.000Z",
+    ///   "status": "inProgress"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/jobLogs/<job_id>",
@@ -63,11 +83,44 @@ pub trait ApplicationJobLogsApi {
     /// Losant API: `applicationJobLogs.get`, `GET /applications/{applicationId}/jobLogs`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetApplicationJobLogsOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `runQueuedAt`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
     /// - `query`: Filter application job logs by a query. (sent JSON-encoded)
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_application_job_logs_stream`](Self::get_application_job_logs_stream) walks every page.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applicationJobLogs.*`, `applicationJobLogs.get`.
+    ///
+    /// An example answer (`applicationJobLogs`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "id": "575ec76c7ae143cd83dc4a96",
+    ///       "jobId": "575ec76c7ae143cd83dc4a96",
+    ///       "name": "ArchiveData",
+    ///       "ownerId": "575ec8687ae143cd83dc4a97",
+    ///       "ownerType": "application",
+    ///       "progress": {
+    ///         "completed": 5,
+    ///         "total": 10
+    ///       },
+    ///       "runQueuedAt": "2025-06-10T04:00:00.000Z",
+    ///       "runStartedAt": "2025-06-10T04:00:01.000Z",
+    ///       "status": "inProgress"
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 8
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/jobLogs",
@@ -90,23 +143,10 @@ pub trait ApplicationJobLogsApi {
     async fn get_application_job_logs(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetApplicationJobLogsOptions,
-        #[query(json)] query: Option<&Value>,
+        #[query] sort_field: Option<GetApplicationJobLogsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query(json)] query: Option<&Value>,
     ) -> Result<ApplicationJobLogs>;
-}
-
-/// The optional query parameters of [`ApplicationJobLogsApi::get_application_job_logs`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetApplicationJobLogsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `runQueuedAt`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetApplicationJobLogsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
 }

@@ -12,7 +12,6 @@ pub use crate::models::{
 use crate::models::{Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ApplicationKeyId, Result};
-use serde::Serialize;
 use serde_json::Value;
 
 /// The actions of the `applicationKey` resource (`/applications/{applicationId}/keys/{applicationKeyId}`).
@@ -28,6 +27,16 @@ pub trait ApplicationKeyApi {
     /// - `application_key_id`: ID associated with the applicationKey.
     ///
     /// The API answers 400 (malformed request), 404 (applicationkey was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applicationKey.*`, `applicationKey.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/keys/<application_key_id>",
@@ -57,6 +66,26 @@ pub trait ApplicationKeyApi {
     /// - `application_key_id`: ID associated with the applicationKey.
     ///
     /// The API answers 400 (malformed request), 404 (applicationkey was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applicationKey.*`, `applicationKey.get`.
+    ///
+    /// An example answer (`applicationKey`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "applicationKeyId": "575ec76c7ae143cd83dc4a96",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "An example key description",
+    ///   "filterType": "all",
+    ///   "id": "575ec76c7ae143cd83dc4a96",
+    ///   "key": "this_would_be_the_key",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "pubTopics": [],
+    ///   "status": "active",
+    ///   "subTopics": []
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/keys/<application_key_id>",
@@ -90,6 +119,35 @@ pub trait ApplicationKeyApi {
     /// - `application_key`: Object containing new properties of the applicationKey. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (applicationkey was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applicationKey.*`, `applicationKey.patch`.
+    ///
+    /// An example body (`applicationKeyPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "An example updated key description",
+    ///   "status": "active"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`applicationKey`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "applicationKeyId": "575ec76c7ae143cd83dc4a96",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "An example key description",
+    ///   "filterType": "all",
+    ///   "id": "575ec76c7ae143cd83dc4a96",
+    ///   "key": "this_would_be_the_key",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "pubTopics": [],
+    ///   "status": "active",
+    ///   "subTopics": []
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/keys/<application_key_id>",
@@ -123,11 +181,46 @@ pub trait ApplicationKeysApi {
     /// Losant API: `applicationKeys.get`, `GET /applications/{applicationId}/keys`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetApplicationKeysOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `creationDate`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `desc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     /// - `query`: Application key filter JSON object which overrides the filterField and filter parameters. (sent JSON-encoded)
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_application_keys_stream`](Self::get_application_keys_stream) walks every page.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `applicationKeys.*`, `applicationKeys.get`.
+    ///
+    /// An example answer (`applicationKeys`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "applicationKeyId": "575ec76c7ae143cd83dc4a96",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "description": "An example key description",
+    ///       "filterType": "all",
+    ///       "id": "575ec76c7ae143cd83dc4a96",
+    ///       "key": "this_would_be_the_key",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "pubTopics": [],
+    ///       "status": "active",
+    ///       "subTopics": []
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "key",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/keys",
@@ -150,9 +243,13 @@ pub trait ApplicationKeysApi {
     async fn get_application_keys(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetApplicationKeysOptions,
-        #[query(json)] query: Option<&Value>,
+        #[query] sort_field: Option<GetApplicationKeysSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetApplicationKeysFilterField>,
+        #[query] filter: Option<&str>,
+        #[query(json)] query: Option<&Value>,
     ) -> Result<ApplicationKeys>;
 
     /// Create a new applicationKey for an application.
@@ -163,6 +260,38 @@ pub trait ApplicationKeysApi {
     /// - `application_key`: ApplicationKey information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applicationKeys.*`, `applicationKeys.post`.
+    ///
+    /// An example body (`applicationKeyPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "An example new key description",
+    ///   "filterType": "all",
+    ///   "pubTopics": [],
+    ///   "subTopics": []
+    /// }
+    /// ```
+    ///
+    /// An example answer (`applicationKeyPostResponse`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "applicationKeyId": "575ec76c7ae143cd83dc4a96",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "An example key description",
+    ///   "filterType": "all",
+    ///   "id": "575ec76c7ae143cd83dc4a96",
+    ///   "key": "this_would_be_the_key",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "pubTopics": [],
+    ///   "secret": "shhhSecret",
+    ///   "status": "active",
+    ///   "subTopics": []
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/keys",
@@ -183,25 +312,4 @@ pub trait ApplicationKeysApi {
         application_id: &ApplicationId,
         #[body(validate)] application_key: &ApplicationKeyPost,
     ) -> Result<ApplicationKeyPostResponse>;
-}
-
-/// The optional query parameters of [`ApplicationKeysApi::get_application_keys`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetApplicationKeysOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `creationDate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetApplicationKeysSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `desc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetApplicationKeysFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -13,7 +13,6 @@ pub use crate::models::{
 use crate::models::{GetOrgsSortField, Order};
 use losant_core::api;
 use losant_core::{ApplicationTemplateId, Result};
-use serde::Serialize;
 
 /// The actions of the `applicationTemplate` resource (`/applicationTemplates/{templateId}`).
 ///
@@ -27,6 +26,44 @@ pub trait ApplicationTemplateApi {
     /// - `template_id`: ID associated with the template.
     ///
     /// The API answers 400 (malformed request), 404 (template was not found).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `applicationTemplate.*`, `applicationTemplate.get`, `only.User`, `only.User.bounded`, `only.User.read`.
+    ///
+    /// An example answer (`applicationTemplate`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "authorName": "Example Author",
+    ///   "authorUrl": "https://example.com/theAuther",
+    ///   "creationDate": "2020-01-13T04:00:00.000Z",
+    ///   "description": "a smart env set up",
+    ///   "id": "586e9d5151265cb9d72f6ec6",
+    ///   "lastUpdated": "2020-01-13T04:00:00.000Z",
+    ///   "name": "smart environment",
+    ///   "public": true,
+    ///   "summary": {
+    ///     "applicationCertificateAuthorityCount": 0,
+    ///     "dashboardCount": 0,
+    ///     "dataTableCount": 2,
+    ///     "dataTableCsvSize": 4008,
+    ///     "deviceCount": 1,
+    ///     "deviceRecipeCount": 0,
+    ///     "experienceEndpointCount": 6,
+    ///     "experienceGroupCount": 1,
+    ///     "experienceUserCount": 1,
+    ///     "experienceVersionCount": 3,
+    ///     "experienceViewCount": 6,
+    ///     "fileCount": 0,
+    ///     "flowCount": 1,
+    ///     "integrationCount": 0,
+    ///     "notebookCount": 0,
+    ///     "privateFileCount": 0,
+    ///     "resourceJobCount": 0,
+    ///     "webhookCount": 0
+    ///   },
+    ///   "templateUrl": "https://example.com/theTemplate"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applicationTemplates/<template_id>",
@@ -57,10 +94,18 @@ pub trait ApplicationTemplatesApi {
     ///
     /// Losant API: `applicationTemplates.get`, `GET /applicationTemplates`.
     ///
-    /// - `options`: the optional query parameters, [`GetApplicationTemplatesOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_application_templates_stream`](Self::get_application_templates_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `keywords`: List of keywords to filter by. Matches all provided keywords.
+    /// - `category_id`: ID of a category to filter by.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `applicationTemplates.*`, `applicationTemplates.get`, `only.User`, `only.User.bounded`, `only.User.read`.
     #[endpoint(
         method = "GET",
         path = "/applicationTemplates",
@@ -79,17 +124,47 @@ pub trait ApplicationTemplatesApi {
     )]
     async fn get_application_templates(
         &self,
-        #[query] options: &GetApplicationTemplatesOptions,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetApplicationTemplatesFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] keywords: Option<&str>,
+        #[query] category_id: Option<&str>,
     ) -> Result<ApplicationTemplates>;
 
     /// Returns a category list, beginning at the specified category.
     ///
     /// Losant API: `applicationTemplates.getCategories`, `GET /applicationTemplates/categories`.
     ///
-    /// - `options`: the optional query parameters, [`GetCategoriesApplicationTemplatesOptions`].
+    /// - `base_id`: ID of the category to begin from.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `applicationTemplates.*`, `applicationTemplates.getCategories`, `only.User`, `only.User.bounded`, `only.User.read`.
+    ///
+    /// An example answer (`applicationTemplateCategories`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "baseId": "586e9d5151265cb9d72f6ec6",
+    ///   "count": 2,
+    ///   "items": [
+    ///     {
+    ///       "description": "Pre-built workflows for quick solution development",
+    ///       "id": "586e9d5151265cb9d72f6ec6",
+    ///       "name": "Workflows"
+    ///     },
+    ///     {
+    ///       "description": "Pre-configured device recipes",
+    ///       "id": "586e9d5151265cb9d72f6ec7",
+    ///       "name": "Device Recipes"
+    ///     }
+    ///   ],
+    ///   "totalCount": 2
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applicationTemplates/categories",
@@ -107,7 +182,7 @@ pub trait ApplicationTemplatesApi {
     )]
     async fn get_categories_application_templates(
         &self,
-        #[query] options: &GetCategoriesApplicationTemplatesOptions,
+        #[query] base_id: Option<&str>,
     ) -> Result<ApplicationTemplateCategories>;
 
     /// Returns an array of all unique keywords currently in use by templates.
@@ -115,6 +190,19 @@ pub trait ApplicationTemplatesApi {
     /// Losant API: `applicationTemplates.getUniqueKeywords`, `GET /applicationTemplates/keywords`.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `applicationTemplates.*`, `applicationTemplates.getUniqueKeywords`, `only.User`, `only.User.bounded`, `only.User.read`.
+    ///
+    /// An example answer (`templateKeywords`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "keywords": [
+    ///     "gps",
+    ///     "featured"
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applicationTemplates/keywords",
@@ -131,40 +219,4 @@ pub trait ApplicationTemplatesApi {
         ]
     )]
     async fn get_unique_keywords_application_templates(&self) -> Result<TemplateKeywords>;
-}
-
-/// The optional query parameters of [`ApplicationTemplatesApi::get_application_templates`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetApplicationTemplatesOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetApplicationTemplatesFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `keywords`: List of keywords to filter by. Matches all provided keywords.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keywords: Option<String>,
-    /// `categoryId`: ID of a category to filter by.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub category_id: Option<String>,
-}
-
-/// The optional query parameters of [`ApplicationTemplatesApi::get_categories_application_templates`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetCategoriesApplicationTemplatesOptions {
-    /// `baseId`: ID of the category to begin from.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base_id: Option<String>,
 }

@@ -12,7 +12,6 @@ pub use crate::models::{
 use crate::models::{GetAuditLogsSortField, Order};
 use losant_core::api;
 use losant_core::{AuditLogId, OrganizationId, Result};
-use serde::Serialize;
 
 /// The actions of the `auditLog` resource (`/orgs/{orgId}/audit-logs/{auditLogId}`).
 ///
@@ -27,6 +26,36 @@ pub trait AuditLogApi {
     /// - `audit_log_id`: ID associated with the audit log.
     ///
     /// The API answers 400 (malformed request), 404 (audit log was not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `auditLog.*`, `auditLog.get`, `only.Organization`, `only.Organization.bounded`, `only.Organization.read`.
+    ///
+    /// An example answer (`auditLog`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "actorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "actorName": "actor@example.com",
+    ///   "actorType": "User",
+    ///   "auditLogId": "586e9d5151265cb9d72f6ec6",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "id": "586e9d5151265cb9d72f6ec6",
+    ///   "orgId": "575ed6e87ae143cd83dc4aa8",
+    ///   "primaryTargetId": "575ec8687ae143cd83dc4a97",
+    ///   "primaryTargetName": "My Application",
+    ///   "primaryTargetType": "Application",
+    ///   "requestAction": "delete",
+    ///   "requestBody": {},
+    ///   "requestPathParams": {
+    ///     "applicationId": "575ec8687ae143cd83dc4a97"
+    ///   },
+    ///   "requestQueryParams": {},
+    ///   "requestResource": "application",
+    ///   "responseBody": {
+    ///     "success": true
+    ///   },
+    ///   "responseStatus": 200
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/orgs/<org_id>/audit-logs/<audit_log_id>",
@@ -62,10 +91,56 @@ pub trait AuditLogsApi {
     /// Losant API: `auditLogs.get`, `GET /orgs/{orgId}/audit-logs`.
     ///
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`GetAuditLogsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_audit_logs_stream`](Self::get_audit_logs_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `creationDate`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `desc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `start`: Start of time range for audit log query.
+    /// - `end`: End of time range for audit log query.
+    /// - `audit_log_filter`: Filters for the audit log query.
     ///
     /// The API answers 400 (malformed request), 404 (organization was not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `auditLogs.*`, `auditLogs.get`, `only.Organization`, `only.Organization.bounded`, `only.Organization.read`.
+    ///
+    /// An example answer (`auditLogs`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "actorId": "575ed70c7ae143cd83dc4aa9",
+    ///       "actorName": "actor@example.com",
+    ///       "actorType": "User",
+    ///       "auditLogId": "586e9d5151265cb9d72f6ec6",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "id": "586e9d5151265cb9d72f6ec6",
+    ///       "orgId": "575ed6e87ae143cd83dc4aa8",
+    ///       "primaryTargetId": "575ec8687ae143cd83dc4a97",
+    ///       "primaryTargetName": "My Application",
+    ///       "primaryTargetType": "Application",
+    ///       "requestAction": "delete",
+    ///       "requestBody": {},
+    ///       "requestPathParams": {
+    ///         "applicationId": "575ec8687ae143cd83dc4a97"
+    ///       },
+    ///       "requestQueryParams": {},
+    ///       "requestResource": "application",
+    ///       "responseBody": {
+    ///         "success": true
+    ///       },
+    ///       "responseStatus": 200
+    ///     }
+    ///   ],
+    ///   "orgId": "575ed6e87ae143cd83dc4aa8",
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "desc",
+    ///   "sortField": "creationDate",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/orgs/<org_id>/audit-logs",
@@ -88,31 +163,12 @@ pub trait AuditLogsApi {
     async fn get_audit_logs(
         &self,
         org_id: &OrganizationId,
-        #[query] options: &GetAuditLogsOptions,
+        #[query] sort_field: Option<GetAuditLogsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] audit_log_filter: Option<&AuditLogFilter>,
     ) -> Result<AuditLogs>;
-}
-
-/// The optional query parameters of [`AuditLogsApi::get_audit_logs`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetAuditLogsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `creationDate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetAuditLogsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `desc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `start`: Start of time range for audit log query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of time range for audit log query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `auditLogFilter`: Filters for the audit log query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audit_log_filter: Option<AuditLogFilter>,
 }

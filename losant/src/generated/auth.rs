@@ -26,6 +26,35 @@ pub trait AuthApi {
     /// - `credentials`: Device authentication credentials. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 401 (unauthorized error if authentication fails).
+    ///
+    /// An example body (`deviceCredentials`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceId": "575ecf887ae143cd83dc4aa2",
+    ///   "key": "this_would_be_the_key",
+    ///   "secret": "this_would_be_the_secret"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`authedDevice`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "deviceClass": "standalone",
+    ///   "deviceId": "575ecf887ae143cd83dc4aa2",
+    ///   "filterType": "whitelist",
+    ///   "ownerType": "organization",
+    ///   "pubTopics": [
+    ///     "#"
+    ///   ],
+    ///   "subTopics": [
+    ///     "#"
+    ///   ],
+    ///   "token": "token_to_use_for_authenticating_subsequent_requests"
+    /// }
+    /// ```
     #[endpoint(method = "POST", path = "/auth/device", auth = "none")]
     async fn authenticate_device_auth(
         &self,
@@ -39,6 +68,24 @@ pub trait AuthApi {
     /// - `credentials`: User authentication credentials. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 401 (unauthorized error if authentication fails).
+    ///
+    /// An example body (`userCredentials`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "email@example.com",
+    ///   "password": "this is the password"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`authedUser`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "token": "token_to_use_for_authenticating_subsequent_requests",
+    ///   "userId": "575ed70c7ae143cd83dc4aa9"
+    /// }
+    /// ```
     #[endpoint(method = "POST", path = "/auth/user", auth = "none")]
     async fn authenticate_user_auth(
         &self,
@@ -52,6 +99,23 @@ pub trait AuthApi {
     /// - `oauth`: User authentication credentials (access token) (the JSON body)
     ///
     /// The API answers 400 (malformed request), 401 (unauthorized error if authentication fails).
+    ///
+    /// An example body (`githubLogin`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "accessToken": "the github access token"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`authedUser`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "token": "token_to_use_for_authenticating_subsequent_requests",
+    ///   "userId": "575ed70c7ae143cd83dc4aa9"
+    /// }
+    /// ```
     #[endpoint(method = "POST", path = "/auth/user/github", auth = "none")]
     async fn authenticate_user_github_auth(
         &self,
@@ -65,6 +129,24 @@ pub trait AuthApi {
     /// - `saml`: Encoded SAML response from an IDP for a user. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 401 (unauthorized error if authentication fails).
+    ///
+    /// An example body (`samlResponse`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "SAMLDomain": "example.com",
+    ///   "SAMLResponse": "PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6bmFtZXM6dGM6U0FNTDoy..."
+    /// }
+    /// ```
+    ///
+    /// An example answer (`authedUser`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "token": "token_to_use_for_authenticating_subsequent_requests",
+    ///   "userId": "575ed70c7ae143cd83dc4aa9"
+    /// }
+    /// ```
     #[endpoint(method = "POST", path = "/auth/user/saml", auth = "none")]
     async fn authenticate_user_saml_auth(
         &self,
@@ -78,6 +160,15 @@ pub trait AuthApi {
     /// - `email`: The email address associated with the user login.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// An example answer (`ssoRequest`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "ssoRequest": "http://localhost:8080/simplesaml/saml2/idp/SSOService.php?SAMLRequest=fZJdT8MgFIb%2...",
+    ///   "ssoType": "SAML"
+    /// }
+    /// ```
     #[endpoint(method = "GET", path = "/auth/ssoDomain", auth = "none", read = false)]
     async fn sso_domain_auth(&self, #[query] email: &str) -> Result<SsoDomainAuthResponse>;
 }

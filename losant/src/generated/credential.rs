@@ -27,7 +27,6 @@ pub use crate::models::{
 use crate::models::{GetFilesSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, CredentialId, Result};
-use serde::Serialize;
 
 /// The actions of the `credential` resource (`/applications/{applicationId}/credentials/{credentialId}`).
 ///
@@ -42,6 +41,16 @@ pub trait CredentialApi {
     /// - `credential_id`: ID associated with the credential.
     ///
     /// The API answers 400 (malformed request), 404 (credential was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `credential.*`, `credential.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/credentials/<credential_id>",
@@ -71,6 +80,29 @@ pub trait CredentialApi {
     /// - `credential_id`: ID associated with the credential.
     ///
     /// The API answers 400 (malformed request), 404 (credential was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `credential.*`, `credential.get`.
+    ///
+    /// An example answer (`credential`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ece2b7ae143cd83dc4a9c",
+    ///   "azureConfig": {
+    ///     "account": "my account"
+    ///   },
+    ///   "createdById": "575ece2b7ae143cd83dc4a9d",
+    ///   "createdByType": "user",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "enabled": true,
+    ///   "id": "575ece2b7ae143cd83dc4a9b",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "lastUpdatedById": "575ece2b7ae143cd83dc4a9d",
+    ///   "lastUpdatedByType": "user",
+    ///   "name": "Dave",
+    ///   "type": "azure"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/credentials/<credential_id>",
@@ -101,9 +133,11 @@ pub trait CredentialApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `credential_id`: ID associated with the credential.
-    /// - `options`: the optional query parameters, [`LinkedResourcesCredentialOptions`].
+    /// - `include_custom_nodes`: If the result of the request should also include the details of any custom nodes referenced by returned workflows. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (credential was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `credential.*`, `credential.linkedResources`.
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/credentials/<credential_id>/linkedResources",
@@ -126,7 +160,7 @@ pub trait CredentialApi {
         &self,
         application_id: &ApplicationId,
         credential_id: &CredentialId,
-        #[query] options: &LinkedResourcesCredentialOptions,
+        #[query] include_custom_nodes: Option<bool>,
     ) -> Result<CredentialLinkedResources>;
 
     /// Updates information about a credential.
@@ -138,6 +172,41 @@ pub trait CredentialApi {
     /// - `credential`: Object containing new properties of the credential. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (credential was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `credential.*`, `credential.patch`.
+    ///
+    /// An example body (`credentialPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "azureConfig": {
+    ///     "account": "my account",
+    ///     "accountKey": "123abc"
+    ///   },
+    ///   "enabled": true
+    /// }
+    /// ```
+    ///
+    /// An example answer (`credential`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ece2b7ae143cd83dc4a9c",
+    ///   "azureConfig": {
+    ///     "account": "my account"
+    ///   },
+    ///   "createdById": "575ece2b7ae143cd83dc4a9d",
+    ///   "createdByType": "user",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "enabled": true,
+    ///   "id": "575ece2b7ae143cd83dc4a9b",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "lastUpdatedById": "575ece2b7ae143cd83dc4a9d",
+    ///   "lastUpdatedByType": "user",
+    ///   "name": "Dave",
+    ///   "type": "azure"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/credentials/<credential_id>",
@@ -171,10 +240,47 @@ pub trait CredentialsApi {
     /// Losant API: `credentials.get`, `GET /applications/{applicationId}/credentials`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetCredentialsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_credentials_stream`](Self::get_credentials_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `creationDate`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `desc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `credentials.*`, `credentials.get`.
+    ///
+    /// An example answer (`credentials`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ece2b7ae143cd83dc4a9c",
+    ///       "azureConfig": {
+    ///         "account": "my account"
+    ///       },
+    ///       "createdById": "575ece2b7ae143cd83dc4a9d",
+    ///       "createdByType": "user",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "enabled": true,
+    ///       "id": "575ece2b7ae143cd83dc4a9b",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "lastUpdatedById": "575ece2b7ae143cd83dc4a9d",
+    ///       "lastUpdatedByType": "user",
+    ///       "name": "Dave",
+    ///       "type": "azure"
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 5
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/credentials",
@@ -197,8 +303,12 @@ pub trait CredentialsApi {
     async fn get_credentials(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetCredentialsOptions,
+        #[query] sort_field: Option<GetFilesSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetCredentialsFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<Credentials>;
 
     /// Create a new credential for an application.
@@ -209,6 +319,43 @@ pub trait CredentialsApi {
     /// - `credential`: Credential information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `credentials.*`, `credentials.post`.
+    ///
+    /// An example body (`credentialPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "azureConfig": {
+    ///     "account": "my account",
+    ///     "accountKey": "123abc"
+    ///   },
+    ///   "enabled": true,
+    ///   "name": "locker",
+    ///   "type": "azure"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`credential`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ece2b7ae143cd83dc4a9c",
+    ///   "azureConfig": {
+    ///     "account": "my account"
+    ///   },
+    ///   "createdById": "575ece2b7ae143cd83dc4a9d",
+    ///   "createdByType": "user",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "enabled": true,
+    ///   "id": "575ece2b7ae143cd83dc4a9b",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "lastUpdatedById": "575ece2b7ae143cd83dc4a9d",
+    ///   "lastUpdatedByType": "user",
+    ///   "name": "Dave",
+    ///   "type": "azure"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/credentials",
@@ -229,34 +376,4 @@ pub trait CredentialsApi {
         application_id: &ApplicationId,
         #[body(validate)] credential: &CredentialPost,
     ) -> Result<Credential>;
-}
-
-/// The optional query parameters of [`CredentialApi::linked_resources_credential`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LinkedResourcesCredentialOptions {
-    /// `includeCustomNodes`: If the result of the request should also include the details of any custom nodes referenced by returned workflows. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_custom_nodes: Option<bool>,
-}
-
-/// The optional query parameters of [`CredentialsApi::get_credentials`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetCredentialsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `creationDate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetFilesSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `desc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetCredentialsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

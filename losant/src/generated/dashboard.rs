@@ -11,7 +11,6 @@ pub use crate::models::{
 use crate::models::{GetOrgsFilterField, Order, Success};
 use losant_core::api;
 use losant_core::{DashboardId, JobEnqueued, Result};
-use serde::Serialize;
 use serde_json::Value;
 
 /// The actions of the `dashboard` resource (`/dashboards/{dashboardId}`).
@@ -26,6 +25,16 @@ pub trait DashboardApi {
     /// - `dashboard_id`: ID of the associated dashboard.
     ///
     /// The API answers 400 (malformed request), 404 (dashboard was not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dashboard.*`, `dashboard.delete`, `only.Organization`, `only.Organization.bounded`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/dashboards/<dashboard_id>",
@@ -48,7 +57,7 @@ pub trait DashboardApi {
     /// Losant API: `dashboard.get`, `GET /dashboards/{dashboardId}`. Takes no token, and uses the client's when it has one (a private dashboard needs it).
     ///
     /// - `dashboard_id`: ID of the associated dashboard.
-    /// - `options`: the optional query parameters, [`GetDashboardOptions`].
+    /// - `password`: Password for password-protected dashboards.
     ///
     /// The API answers 400 (malformed request), 404 (dashboard was not found).
     #[endpoint(
@@ -60,7 +69,7 @@ pub trait DashboardApi {
     async fn get_dashboard(
         &self,
         dashboard_id: &DashboardId,
-        #[query] options: &GetDashboardOptions,
+        #[query] password: Option<&str>,
     ) -> Result<Dashboard>;
 
     /// Updates information about a dashboard.
@@ -71,6 +80,19 @@ pub trait DashboardApi {
     /// - `dashboard`: Object containing new dashboard properties. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (dashboard was not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dashboard.*`, `dashboard.patch`, `only.Organization`, `only.Organization.bounded`.
+    ///
+    /// An example body (`dashboardPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "Description of my updated dashboard",
+    ///   "name": "My Updated Dashboard",
+    ///   "public": true,
+    ///   "refreshRate": 300
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/dashboards/<dashboard_id>",
@@ -102,6 +124,34 @@ pub trait DashboardApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (dashboard was not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dashboard.*`, `dashboard.sendReport`, `only.Organization`, `only.Organization.bounded`.
+    ///
+    /// An example body (`dashboardSendReport`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "locale": "en-us",
+    ///   "message": "Lookit",
+    ///   "subject": "Dashboard Report",
+    ///   "theme": "dark",
+    ///   "time": 1551887386704,
+    ///   "timezone": "America/New_York",
+    ///   "toEmail": [
+    ///     "email@example.com"
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/dashboards/<dashboard_id>",
@@ -128,10 +178,22 @@ pub trait DashboardApi {
     /// Losant API: `dashboard.validateContext`, `POST /dashboards/{dashboardId}/validateContext`. Takes no token, and uses the client's when it has one (a private dashboard needs it).
     ///
     /// - `dashboard_id`: ID of the associated dashboard.
-    /// - `options`: the optional query parameters, [`ValidateContextDashboardOptions`].
     /// - `ctx`: The context object to validate. (the JSON body)
+    /// - `password`: Password for password-protected dashboards.
+    /// - `duration`: Duration of data to fetch in milliseconds.
+    /// - `resolution`: Resolution in milliseconds.
+    /// - `end`: End timestamp of the data, in ms since epoch.
     ///
     /// The API answers 400 (context is invalid), 404 (dashboard or application was not found).
+    ///
+    /// An example body (`dashboardContextInstance`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "myContextVariable": "myValue",
+    ///   "myOtherVariable": "575ecf887ae143cd83dc4aa2"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/dashboards/<dashboard_id>/validateContext",
@@ -140,8 +202,11 @@ pub trait DashboardApi {
     async fn validate_context_dashboard(
         &self,
         dashboard_id: &DashboardId,
-        #[query] options: &ValidateContextDashboardOptions,
         #[body(validate)] ctx: &DashboardContextInstance,
+        #[query] password: Option<&str>,
+        #[query] duration: Option<i64>,
+        #[query] resolution: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<ValidateContextSuccess>;
 }
 
@@ -154,10 +219,18 @@ pub trait DashboardsApi {
     ///
     /// Losant API: `dashboards.get`, `GET /dashboards`.
     ///
-    /// - `options`: the optional query parameters, [`GetDashboardsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_dashboards_stream`](Self::get_dashboards_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `application_id`: If not provided, return all dashboards. If provided but blank, only return dashboards that are not linked to applications. If provided and an id, only return dashboards linked to the given application id.
+    /// - `org_id`: If not provided, return all dashboards. If provided but blank, only return dashboards belonging to the current user. If provided and an id, only return dashboards belonging to the given organization id.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `dashboards.*`, `dashboards.get`, `only.Organization`, `only.Organization.bounded`, `only.Organization.read`.
     #[endpoint(
         method = "GET",
         path = "/dashboards",
@@ -179,8 +252,14 @@ pub trait DashboardsApi {
     )]
     async fn get_dashboards(
         &self,
-        #[query] options: &GetDashboardsOptions,
+        #[query] sort_field: Option<GetDashboardsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] application_id: Option<&str>,
+        #[query] org_id: Option<&str>,
     ) -> Result<Dashboards>;
 
     /// Create a new dashboard.
@@ -190,6 +269,17 @@ pub trait DashboardsApi {
     /// - `dashboard`: New dashboard information. (the JSON body)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dashboards.*`, `dashboards.post`, `only.Organization`, `only.Organization.bounded`.
+    ///
+    /// An example body (`dashboardPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "name": "My New Dashboard",
+    ///   "public": false
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/dashboards",
@@ -209,58 +299,4 @@ pub trait DashboardsApi {
         &self,
         #[body(validate)] dashboard: &DashboardPost,
     ) -> Result<Dashboard>;
-}
-
-/// The optional query parameters of [`DashboardApi::get_dashboard`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetDashboardOptions {
-    /// `password`: Password for password-protected dashboards.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
-}
-
-/// The optional query parameters of [`DashboardApi::validate_context_dashboard`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValidateContextDashboardOptions {
-    /// `password`: Password for password-protected dashboards.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
-    /// `duration`: Duration of data to fetch in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// `resolution`: Resolution in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<i64>,
-    /// `end`: End timestamp of the data, in ms since epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`DashboardsApi::get_dashboards`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetDashboardsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetDashboardsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `applicationId`: If not provided, return all dashboards. If provided but blank, only return dashboards that are not linked to applications. If provided and an id, only return dashboards linked to the given application id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<String>,
-    /// `orgId`: If not provided, return all dashboards. If provided but blank, only return dashboards belonging to the current user. If provided and an id, only return dashboards belonging to the given organization id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
 }

@@ -27,6 +27,38 @@ pub trait DataApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `data.*`, `data.export`.
+    ///
+    /// An example body (`devicesDataExport`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "attributes": [
+    ///     "voltage"
+    ///   ],
+    ///   "deviceIds": [
+    ///     "575ecf887ae143cd83dc4aa2",
+    ///     "575ef5c97ae143cd83dc4aac"
+    ///   ],
+    ///   "email": "export@example.com",
+    ///   "end": 0,
+    ///   "options": {
+    ///     "includeDate": false,
+    ///     "includeID": true
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/data/export",
@@ -63,6 +95,39 @@ pub trait DataApi {
     /// - `query`: The query parameters. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `data.*`, `data.lastValueQuery`.
+    ///
+    /// An example body (`lastValueQuery`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "attribute": "voltage",
+    ///   "deviceIds": [
+    ///     "575ecf887ae143cd83dc4aa2",
+    ///     "575ef5c97ae143cd83dc4aac"
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`lastValueData`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "575ecf887ae143cd83dc4aa2": {
+    ///     "data": {
+    ///       "voltage": 12
+    ///     },
+    ///     "time": "2016-06-13T04:00:00.000Z"
+    ///   },
+    ///   "575ef5c97ae143cd83dc4aac": {
+    ///     "data": {
+    ///       "voltage": 19
+    ///     },
+    ///     "time": "2016-06-12T08:30:00.000Z"
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/data/last-value-query",
@@ -99,6 +164,28 @@ pub trait DataApi {
     /// - `query`: The query parameters. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `data.*`, `data.timeSeriesQuery`.
+    ///
+    /// An example body (`timeSeriesQuery`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "aggregation": "MEAN",
+    ///   "attributes": [
+    ///     "voltage"
+    ///   ],
+    ///   "deviceTags": [
+    ///     {
+    ///       "key": "floor",
+    ///       "value": "8"
+    ///     }
+    ///   ],
+    ///   "duration": 600000,
+    ///   "end": 0,
+    ///   "resolution": 300000
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/data/time-series-query",

@@ -11,7 +11,6 @@ pub use crate::models::{
 use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, DataTableId, Result};
-use serde::Serialize;
 
 /// The actions of the `dataTable` resource (`/applications/{applicationId}/data-tables/{dataTableId}`).
 ///
@@ -27,6 +26,44 @@ pub trait DataTableApi {
     /// - `data_table_column`: Object containing the new column properties. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (data table was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dataTable.*`, `dataTable.addColumn`.
+    ///
+    /// An example body (`dataTableColumn`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "constraint": "optional",
+    ///   "dataType": "string",
+    ///   "defaultValue": "aDefault",
+    ///   "name": "myColumn3"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`dataTable`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "columns": [
+    ///     {
+    ///       "constraint": "unique",
+    ///       "dataType": "string",
+    ///       "name": "myColumn1"
+    ///     },
+    ///     {
+    ///       "constraint": "optional",
+    ///       "dataType": "number",
+    ///       "name": "myColumn2"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "dataTableId": "596e6ce831761df4231708f1",
+    ///   "id": "596e6ce831761df4231708f1",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Data Table"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/data-tables/<data_table_id>/column",
@@ -57,6 +94,16 @@ pub trait DataTableApi {
     /// - `data_table_id`: ID associated with the data table.
     ///
     /// The API answers 400 (malformed request), 404 (data table was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dataTable.*`, `dataTable.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/data-tables/<data_table_id>",
@@ -86,6 +133,33 @@ pub trait DataTableApi {
     /// - `data_table_id`: ID associated with the data table.
     ///
     /// The API answers 400 (malformed request), 404 (data table was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `dataTable.*`, `dataTable.get`.
+    ///
+    /// An example answer (`dataTable`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "columns": [
+    ///     {
+    ///       "constraint": "unique",
+    ///       "dataType": "string",
+    ///       "name": "myColumn1"
+    ///     },
+    ///     {
+    ///       "constraint": "optional",
+    ///       "dataType": "number",
+    ///       "name": "myColumn2"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "dataTableId": "596e6ce831761df4231708f1",
+    ///   "id": "596e6ce831761df4231708f1",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Data Table"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/data-tables/<data_table_id>",
@@ -121,6 +195,41 @@ pub trait DataTableApi {
     /// - `data_table`: Object containing updated properties of the data table. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (data table was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dataTable.*`, `dataTable.patch`.
+    ///
+    /// An example body (`dataTablePatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "name": "My Updated Data Table"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`dataTable`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "columns": [
+    ///     {
+    ///       "constraint": "unique",
+    ///       "dataType": "string",
+    ///       "name": "myColumn1"
+    ///     },
+    ///     {
+    ///       "constraint": "optional",
+    ///       "dataType": "number",
+    ///       "name": "myColumn2"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "dataTableId": "596e6ce831761df4231708f1",
+    ///   "id": "596e6ce831761df4231708f1",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Data Table"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/data-tables/<data_table_id>",
@@ -152,6 +261,33 @@ pub trait DataTableApi {
     /// - `column_name`: Name of the column to remove.
     ///
     /// The API answers 400 (malformed request), 404 (data table was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dataTable.*`, `dataTable.removeColumn`.
+    ///
+    /// An example answer (`dataTable`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "columns": [
+    ///     {
+    ///       "constraint": "unique",
+    ///       "dataType": "string",
+    ///       "name": "myColumn1"
+    ///     },
+    ///     {
+    ///       "constraint": "optional",
+    ///       "dataType": "number",
+    ///       "name": "myColumn2"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "dataTableId": "596e6ce831761df4231708f1",
+    ///   "id": "596e6ce831761df4231708f1",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Data Table"
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/data-tables/<data_table_id>/column",
@@ -185,10 +321,52 @@ pub trait DataTablesApi {
     /// Losant API: `dataTables.get`, `GET /applications/{applicationId}/data-tables`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetDataTablesOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_data_tables_stream`](Self::get_data_tables_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `dataTables.*`, `dataTables.get`.
+    ///
+    /// An example answer (`dataTables`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "columns": [
+    ///         {
+    ///           "constraint": "unique",
+    ///           "dataType": "string",
+    ///           "name": "myColumn1"
+    ///         },
+    ///         {
+    ///           "constraint": "optional",
+    ///           "dataType": "number",
+    ///           "name": "myColumn2"
+    ///         }
+    ///       ],
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "dataTableId": "596e6ce831761df4231708f1",
+    ///       "id": "596e6ce831761df4231708f1",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "name": "My Data Table"
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/data-tables",
@@ -213,8 +391,12 @@ pub trait DataTablesApi {
     async fn get_data_tables(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetDataTablesOptions,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<DataTables>;
 
     /// Create a new data table for an application.
@@ -225,6 +407,53 @@ pub trait DataTablesApi {
     /// - `data_table`: New data table information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dataTables.*`, `dataTables.post`.
+    ///
+    /// An example body (`dataTablePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "columns": [
+    ///     {
+    ///       "constraint": "unique",
+    ///       "dataType": "string",
+    ///       "name": "myColumn1"
+    ///     },
+    ///     {
+    ///       "constraint": "optional",
+    ///       "dataType": "number",
+    ///       "name": "myColumn2"
+    ///     }
+    ///   ],
+    ///   "name": "My Data Table"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`dataTable`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "columns": [
+    ///     {
+    ///       "constraint": "unique",
+    ///       "dataType": "string",
+    ///       "name": "myColumn1"
+    ///     },
+    ///     {
+    ///       "constraint": "optional",
+    ///       "dataType": "number",
+    ///       "name": "myColumn2"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "dataTableId": "596e6ce831761df4231708f1",
+    ///   "id": "596e6ce831761df4231708f1",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Data Table"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/data-tables",
@@ -245,25 +474,4 @@ pub trait DataTablesApi {
         application_id: &ApplicationId,
         #[body(validate)] data_table: &DataTablePost,
     ) -> Result<DataTable>;
-}
-
-/// The optional query parameters of [`DataTablesApi::get_data_tables`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetDataTablesOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

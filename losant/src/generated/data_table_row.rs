@@ -11,7 +11,6 @@ pub use crate::models::{
 use crate::models::{Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, DataTableId, DataTableRowId, JobEnqueued, Result};
-use serde::Serialize;
 use serde_json::Value;
 
 /// The actions of the `dataTableRow` resource (`/applications/{applicationId}/data-tables/{dataTableId}/rows/{rowId}`).
@@ -28,6 +27,16 @@ pub trait DataTableRowApi {
     /// - `row_id`: ID associated with the data table row.
     ///
     /// The API answers 400 (malformed request), 404 (data table row was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dataTableRow.*`, `dataTableRow.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/data-tables/<data_table_id>/rows/<row_id>",
@@ -59,6 +68,20 @@ pub trait DataTableRowApi {
     /// - `row_id`: ID associated with the data table row.
     ///
     /// The API answers 400 (malformed request), 404 (data table row was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `dataTableRow.*`, `dataTableRow.get`.
+    ///
+    /// An example answer (`dataTableRow`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "id": "596fbb703fc088453872e609",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "myColumn1": "myValue",
+    ///   "myColumn2": 5
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/data-tables/<data_table_id>/rows/<row_id>",
@@ -94,6 +117,28 @@ pub trait DataTableRowApi {
     /// - `data_table_row`: Object containing updated properties for the data table row. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (data table row was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dataTableRow.*`, `dataTableRow.patch`.
+    ///
+    /// An example body (`dataTableRowInsertUpdate`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "myColumn1": "myValue"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`dataTableRow`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "id": "596fbb703fc088453872e609",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "myColumn1": "myValue",
+    ///   "myColumn2": 5
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/data-tables/<data_table_id>/rows/<row_id>",
@@ -129,10 +174,37 @@ pub trait DataTableRowsApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `data_table_id`: ID associated with the data table.
-    /// - `options`: the optional query parameters, [`DeleteDataTableRowsOptions`].
     /// - `query`: Query to apply to filter the data table. (the JSON body)
+    /// - `limit`: Limit number of rows to delete from data table. The API's default: `1000`.
     ///
     /// The API answers 400 (malformed request), 404 (data table was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dataTableRows.*`, `dataTableRows.delete`.
+    ///
+    /// An example body (`advancedQuery`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "$or": [
+    ///     {
+    ///       "level": {
+    ///         "$ne": "myValue"
+    ///       }
+    ///     },
+    ///     {
+    ///       "level": 5
+    ///     }
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`dataTableRowsDelete`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "removed": 100
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/data-tables/<data_table_id>/rows/delete",
@@ -152,8 +224,8 @@ pub trait DataTableRowsApi {
         &self,
         application_id: &ApplicationId,
         data_table_id: &DataTableId,
-        #[query] options: &DeleteDataTableRowsOptions,
         #[body] query: Option<&Value>,
+        #[query] limit: Option<&str>,
     ) -> Result<DataTableRowsDelete>;
 
     /// Request an export of the data table's data.
@@ -167,6 +239,41 @@ pub trait DataTableRowsApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (data table was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `dataTableRows.*`, `dataTableRows.export`.
+    ///
+    /// An example body (`dataTableRowsExport`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "email@example.com",
+    ///   "query": {
+    ///     "$or": [
+    ///       {
+    ///         "myColumn1": {
+    ///           "$ne": "myValue"
+    ///         }
+    ///       },
+    ///       {
+    ///         "myColumn2": 5
+    ///       }
+    ///     ]
+    ///   },
+    ///   "queryOptions": {
+    ///     "limit": 10000
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/data-tables/<data_table_id>/rows/export",
@@ -200,9 +307,39 @@ pub trait DataTableRowsApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `data_table_id`: ID associated with the data table.
-    /// - `options`: the optional query parameters, [`GetDataTableRowsOptions`].
+    /// - `sort_column`: Column to sort the rows by.
+    /// - `sort_direction`: Direction to sort the rows by. The API's default: `asc`.
+    /// - `limit`: How many rows to return. The API's default: `1000`.
+    /// - `offset`: How many rows to skip. The API's default: `0`.
+    /// - `include_fields`: Comma-separated list of fields to include in resulting rows. When not provided, returns all fields.
     ///
     /// The API answers 400 (malformed request), 404 (data table was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `dataTableRows.*`, `dataTableRows.get`.
+    ///
+    /// An example answer (`dataTableRows`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "dataTableId": "596e6ce831761df4231708f1",
+    ///   "items": [
+    ///     {
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "id": "596fbb703fc088453872e609",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "myColumn1": "myValue",
+    ///       "myColumn2": 5
+    ///     }
+    ///   ],
+    ///   "limit": 1,
+    ///   "offset": 0,
+    ///   "sortColumn": "myColumn1",
+    ///   "sortDirection": "asc",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/data-tables/<data_table_id>/rows",
@@ -227,7 +364,11 @@ pub trait DataTableRowsApi {
         &self,
         application_id: &ApplicationId,
         data_table_id: &DataTableId,
-        #[query] options: &GetDataTableRowsOptions,
+        #[query] sort_column: Option<&str>,
+        #[query] sort_direction: Option<Order>,
+        #[query] limit: Option<i64>,
+        #[query] offset: Option<i64>,
+        #[query] include_fields: Option<&str>,
     ) -> Result<DataTableRows>;
 
     /// Inserts a new row(s) into a data table.
@@ -239,6 +380,28 @@ pub trait DataTableRowsApi {
     /// - `data_table_row`: The row(s) to insert. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (data table was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dataTableRows.*`, `dataTableRows.post`.
+    ///
+    /// An example body (`dataTableRowInsert`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "myColumn1": "myValue"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`dataTableRowInsertResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "createdAt": "2016-06-13T04:00:00.000Z",
+    ///   "id": "596fbb703fc088453872e609",
+    ///   "myColumn1": "myValue",
+    ///   "myColumn2": 5,
+    ///   "updatedAt": "2016-06-13T04:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/data-tables/<data_table_id>/rows",
@@ -267,10 +430,57 @@ pub trait DataTableRowsApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `data_table_id`: ID associated with the data table.
-    /// - `options`: the optional query parameters, [`QueryDataTableRowsOptions`].
+    /// - `sort_column`: Column to sort the rows by.
+    /// - `sort_direction`: Direction to sort the rows by. The API's default: `asc`.
+    /// - `limit`: How many rows to return. The API's default: `1000`.
+    /// - `offset`: How many rows to skip. The API's default: `0`.
+    /// - `include_fields`: Comma-separated list of fields to include in resulting rows. When not provided, returns all fields.
     /// - `query`: Query to apply to filter the data table. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (data table was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `dataTableRows.*`, `dataTableRows.query`.
+    ///
+    /// An example body (`advancedQuery`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "$or": [
+    ///     {
+    ///       "level": {
+    ///         "$ne": "myValue"
+    ///       }
+    ///     },
+    ///     {
+    ///       "level": 5
+    ///     }
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`dataTableRows`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "dataTableId": "596e6ce831761df4231708f1",
+    ///   "items": [
+    ///     {
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "id": "596fbb703fc088453872e609",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "myColumn1": "myValue",
+    ///       "myColumn2": 5
+    ///     }
+    ///   ],
+    ///   "limit": 1,
+    ///   "offset": 0,
+    ///   "sortColumn": "myColumn1",
+    ///   "sortDirection": "asc",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/data-tables/<data_table_id>/rows/query",
@@ -295,7 +505,11 @@ pub trait DataTableRowsApi {
         &self,
         application_id: &ApplicationId,
         data_table_id: &DataTableId,
-        #[query] options: &QueryDataTableRowsOptions,
+        #[query] sort_column: Option<&str>,
+        #[query] sort_direction: Option<Order>,
+        #[query] limit: Option<i64>,
+        #[query] offset: Option<i64>,
+        #[query] include_fields: Option<&str>,
         #[body] query: Option<&Value>,
     ) -> Result<DataTableRows>;
 
@@ -307,6 +521,16 @@ pub trait DataTableRowsApi {
     /// - `data_table_id`: ID associated with the data table.
     ///
     /// The API answers 400 (malformed request), 404 (data table was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `dataTableRows.*`, `dataTableRows.truncate`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/data-tables/<data_table_id>/rows/truncate",
@@ -327,55 +551,4 @@ pub trait DataTableRowsApi {
         application_id: &ApplicationId,
         data_table_id: &DataTableId,
     ) -> Result<Success>;
-}
-
-/// The optional query parameters of [`DataTableRowsApi::delete_data_table_rows`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeleteDataTableRowsOptions {
-    /// `limit`: Limit number of rows to delete from data table. The API's default: `1000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<String>,
-}
-
-/// The optional query parameters of [`DataTableRowsApi::get_data_table_rows`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetDataTableRowsOptions {
-    /// `sortColumn`: Column to sort the rows by.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_column: Option<String>,
-    /// `sortDirection`: Direction to sort the rows by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `limit`: How many rows to return. The API's default: `1000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `offset`: How many rows to skip. The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
-    /// `includeFields`: Comma-separated list of fields to include in resulting rows. When not provided, returns all fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_fields: Option<String>,
-}
-
-/// The optional query parameters of [`DataTableRowsApi::query_data_table_rows`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryDataTableRowsOptions {
-    /// `sortColumn`: Column to sort the rows by.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_column: Option<String>,
-    /// `sortDirection`: Direction to sort the rows by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `limit`: How many rows to return. The API's default: `1000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `offset`: How many rows to skip. The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
-    /// `includeFields`: Comma-separated list of fields to include in resulting rows. When not provided, returns all fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_fields: Option<String>,
 }

@@ -21,7 +21,6 @@ use crate::models::{
 };
 use losant_core::api;
 use losant_core::{ApplicationId, DeviceId, JobEnqueued, MaybeJob, OneOrMany, Result};
-use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -38,6 +37,16 @@ pub trait DeviceApi {
     /// - `device_id`: ID associated with the device.
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `device.*`, `device.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/devices/<device_id>",
@@ -65,12 +74,44 @@ pub trait DeviceApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `device_id`: ID associated with the device.
-    /// - `options`: the optional query parameters, [`ExportDeviceOptions`].
+    /// - `start`: Start time of export (ms since epoch - 0 means now, negative is relative to now) The API's default: `1`.
+    /// - `end`: End time of export (ms since epoch - 0 means now, negative is relative to now) The API's default: `0`.
+    /// - `email`: Email address to send export to. Defaults to current user's email.
+    /// - `callback_url`: Callback URL to call with export result.
+    /// - `include_blob_data`: If set will export any blob attributes in base64 form, otherwise they will be downloadable links which will expire.
     /// - `query`: The export parameters. When provided overrides any options provided as a query param. (the JSON body)
     ///
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `device.*`, `device.export`.
+    ///
+    /// An example body (`deviceDataExport`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "attributes": [
+    ///     "voltage"
+    ///   ],
+    ///   "email": "export@example.com",
+    ///   "end": 0,
+    ///   "options": {
+    ///     "includeDate": false,
+    ///     "includeID": true
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/devices/<device_id>/export",
@@ -95,7 +136,11 @@ pub trait DeviceApi {
         &self,
         application_id: &ApplicationId,
         device_id: &DeviceId,
-        #[query] options: &ExportDeviceOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] email: Option<&str>,
+        #[query] callback_url: Option<&str>,
+        #[query] include_blob_data: Option<&str>,
         #[body(validate)] query: Option<&DeviceDataExport>,
     ) -> Result<JobEnqueued>;
 
@@ -105,9 +150,49 @@ pub trait DeviceApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `device_id`: ID associated with the device.
-    /// - `options`: the optional query parameters, [`GetDeviceOptions`].
+    /// - `exclude_connection_info`: If set, do not return connection info.
+    /// - `tags_as_object`: Return tags as an object map instead of an array.
+    /// - `attributes_as_object`: Return attributes as an object map instead of an array.
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `device.*`, `device.get`.
+    ///
+    /// An example answer (`device`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "attributes": [
+    ///     {
+    ///       "dataType": "number",
+    ///       "name": "voltage"
+    ///     }
+    ///   ],
+    ///   "connectionInfo": {
+    ///     "connected": 1,
+    ///     "time": "2016-06-14T08:15:00.000Z"
+    ///   },
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "A device description",
+    ///   "deviceClass": "standalone",
+    ///   "deviceId": "575ecf887ae143cd83dc4aa2",
+    ///   "id": "575ecf887ae143cd83dc4aa2",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Device",
+    ///   "parentId": "5d8a0da7ce2f3d37c205d0c5",
+    ///   "tags": [
+    ///     {
+    ///       "key": "TagKey",
+    ///       "value": "TagValue"
+    ///     },
+    ///     {
+    ///       "key": "floor",
+    ///       "value": "8"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/<device_id>",
@@ -132,7 +217,9 @@ pub trait DeviceApi {
         &self,
         application_id: &ApplicationId,
         device_id: &DeviceId,
-        #[query] options: &GetDeviceOptions,
+        #[query] exclude_connection_info: Option<bool>,
+        #[query] tags_as_object: Option<bool>,
+        #[query] attributes_as_object: Option<bool>,
     ) -> Result<Device>;
 
     /// Retrieve the last known commands(s) sent to the device.
@@ -141,9 +228,45 @@ pub trait DeviceApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `device_id`: ID associated with the device.
-    /// - `options`: the optional query parameters, [`GetCommandDeviceOptions`].
+    /// - `limit`: Maximum number of command entries to return. The API's default: `1`.
+    /// - `since`: (deprecated) Look for command entries since this time (ms since epoch)
+    /// - `sort_direction`: Direction to sort the command entries (by time) The API's default: `desc`.
+    /// - `duration`: Duration of time range to query in milliseconds.
+    /// - `start`: Start of time range to query in milliseconds since epoch.
+    /// - `end`: End of time range to query in milliseconds since epoch.
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `device.*`, `device.getCommand`.
+    ///
+    /// An example answer (`deviceCommands`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "name": "myCommand",
+    ///     "payload": [
+    ///       1,
+    ///       1,
+    ///       2,
+    ///       3,
+    ///       5
+    ///     ],
+    ///     "time": "2016-06-13T04:00:00.000Z"
+    ///   },
+    ///   {
+    ///     "name": "myCommand",
+    ///     "payload": [
+    ///       1,
+    ///       1,
+    ///       2,
+    ///       3,
+    ///       5
+    ///     ],
+    ///     "time": "2016-06-13T04:00:00.000Z"
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/<device_id>/command",
@@ -168,7 +291,12 @@ pub trait DeviceApi {
         &self,
         application_id: &ApplicationId,
         device_id: &DeviceId,
-        #[query] options: &GetCommandDeviceOptions,
+        #[query] limit: Option<i64>,
+        #[query] since: Option<i64>,
+        #[query] sort_direction: Option<Order>,
+        #[query] duration: Option<i64>,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<Vec<DeviceCommand>>;
 
     /// Retrieve the composite last complete state of the device.
@@ -177,9 +305,28 @@ pub trait DeviceApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `device_id`: ID associated with the device.
-    /// - `options`: the optional query parameters, [`GetCompositeStateDeviceOptions`].
+    /// - `start`: Start of time range to look at to build composite state. The API's default: `1`.
+    /// - `end`: End of time range to look at to build composite state. The API's default: `0`.
+    /// - `attributes`: Comma-separated list of attributes to include. When not provided, returns all attributes.
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `device.*`, `device.getCompositeState`.
+    ///
+    /// An example answer (`compositeDeviceState`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "loaded": {
+    ///     "time": "2016-06-13T03:00:00.000Z",
+    ///     "value": false
+    ///   },
+    ///   "voltage": {
+    ///     "time": "2016-06-13T04:00:00.000Z",
+    ///     "value": 22.4
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/<device_id>/compositeState",
@@ -204,7 +351,9 @@ pub trait DeviceApi {
         &self,
         application_id: &ApplicationId,
         device_id: &DeviceId,
-        #[query] options: &GetCompositeStateDeviceOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] attributes: Option<&str>,
     ) -> Result<BTreeMap<String, CompositeDeviceStateItem>>;
 
     /// Retrieve the recent log entries about the device.
@@ -213,9 +362,49 @@ pub trait DeviceApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `device_id`: ID associated with the device.
-    /// - `options`: the optional query parameters, [`GetLogEntriesDeviceOptions`].
+    /// - `limit`: Maximum number of log entries to return. The API's default: `1`.
+    /// - `since`: (deprecated) Look for log entries since this time (ms since epoch)
+    /// - `sort_direction`: Direction to sort the log entries (by time) The API's default: `desc`.
+    /// - `duration`: Duration of time range to query in milliseconds.
+    /// - `start`: Start of time range to query in milliseconds since epoch.
+    /// - `end`: End of time range to query in milliseconds since epoch.
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `device.*`, `device.getLogEntries`.
+    ///
+    /// An example answer (`deviceLog`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "connected": 1,
+    ///     "time": "2016-06-03T00:56:22.447Z"
+    ///   },
+    ///   {
+    ///     "connected": 0,
+    ///     "disconnectReason": "Connection Lost",
+    ///     "messagesFromClient": 2548,
+    ///     "messagesToClient": 0,
+    ///     "time": "2016-06-03T00:56:21.028Z"
+    ///   },
+    ///   {
+    ///     "connected": 1,
+    ///     "time": "2016-06-01T06:24:39.190Z"
+    ///   },
+    ///   {
+    ///     "connected": 0,
+    ///     "disconnectReason": "Connection Lost",
+    ///     "messagesFromClient": 479,
+    ///     "messagesToClient": 0,
+    ///     "time": "2016-06-01T06:24:37.925Z"
+    ///   },
+    ///   {
+    ///     "connected": 1,
+    ///     "time": "2016-05-31T22:24:48.777Z"
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/<device_id>/logs",
@@ -240,7 +429,12 @@ pub trait DeviceApi {
         &self,
         application_id: &ApplicationId,
         device_id: &DeviceId,
-        #[query] options: &GetLogEntriesDeviceOptions,
+        #[query] limit: Option<i64>,
+        #[query] since: Option<i64>,
+        #[query] sort_direction: Option<Order>,
+        #[query] duration: Option<i64>,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<Vec<DeviceLogItem>>;
 
     /// Retrieve the last known state(s) of the device.
@@ -249,9 +443,35 @@ pub trait DeviceApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `device_id`: ID associated with the device.
-    /// - `options`: the optional query parameters, [`GetStateDeviceOptions`].
+    /// - `limit`: Maximum number of state entries to return. The API's default: `1`.
+    /// - `since`: (deprecated) Look for state entries since this time (ms since epoch)
+    /// - `sort_direction`: Direction to sort the state entries (by time) The API's default: `desc`.
+    /// - `duration`: Duration of time range to query in milliseconds.
+    /// - `start`: Start of time range to query in milliseconds since epoch.
+    /// - `end`: End of time range to query in milliseconds since epoch.
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `device.*`, `device.getState`.
+    ///
+    /// An example answer (`deviceStates`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "data": {
+    ///       "voltage": 22.4
+    ///     },
+    ///     "time": "2016-06-13T04:00:00.000Z"
+    ///   },
+    ///   {
+    ///     "data": {
+    ///       "voltage": 22.4
+    ///     },
+    ///     "time": "2016-06-13T04:00:00.000Z"
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/<device_id>/state",
@@ -276,7 +496,12 @@ pub trait DeviceApi {
         &self,
         application_id: &ApplicationId,
         device_id: &DeviceId,
-        #[query] options: &GetStateDeviceOptions,
+        #[query] limit: Option<i64>,
+        #[query] since: Option<i64>,
+        #[query] sort_direction: Option<Order>,
+        #[query] duration: Option<i64>,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<Vec<DeviceState>>;
 
     /// Updates information about a device.
@@ -285,10 +510,71 @@ pub trait DeviceApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `device_id`: ID associated with the device.
-    /// - `options`: the optional query parameters, [`PatchDeviceOptions`].
     /// - `device`: Object containing new properties of the device. (the JSON body)
+    /// - `tags_as_object`: Return tags as an object map instead of an array.
+    /// - `attributes_as_object`: Return attributes as an object map instead of an array.
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `device.*`, `device.patch`.
+    ///
+    /// An example body (`devicePatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "attributes": [
+    ///     {
+    ///       "dataType": "number",
+    ///       "name": "voltage"
+    ///     }
+    ///   ],
+    ///   "description": "Description of my updated device",
+    ///   "deviceClass": "standalone",
+    ///   "name": "My Updated Device",
+    ///   "tags": [
+    ///     {
+    ///       "key": "TagKey",
+    ///       "value": "TagValue"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`device`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "attributes": [
+    ///     {
+    ///       "dataType": "number",
+    ///       "name": "voltage"
+    ///     }
+    ///   ],
+    ///   "connectionInfo": {
+    ///     "connected": 1,
+    ///     "time": "2016-06-14T08:15:00.000Z"
+    ///   },
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "A device description",
+    ///   "deviceClass": "standalone",
+    ///   "deviceId": "575ecf887ae143cd83dc4aa2",
+    ///   "id": "575ecf887ae143cd83dc4aa2",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Device",
+    ///   "parentId": "5d8a0da7ce2f3d37c205d0c5",
+    ///   "tags": [
+    ///     {
+    ///       "key": "TagKey",
+    ///       "value": "TagValue"
+    ///     },
+    ///     {
+    ///       "key": "floor",
+    ///       "value": "8"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/devices/<device_id>",
@@ -308,8 +594,9 @@ pub trait DeviceApi {
         &self,
         application_id: &ApplicationId,
         device_id: &DeviceId,
-        #[query] options: &PatchDeviceOptions,
         #[body(validate)] device: &DevicePatch,
+        #[query] tags_as_object: Option<bool>,
+        #[query] attributes_as_object: Option<bool>,
     ) -> Result<Device>;
 
     /// Returns payload counts for the time range specified for this device.
@@ -318,9 +605,23 @@ pub trait DeviceApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `device_id`: ID associated with the device.
-    /// - `options`: the optional query parameters, [`PayloadCountsDeviceOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch) The API's default: `-2592000000`.
+    /// - `end`: End of range for payload count query (ms since epoch) The API's default: `0`.
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `device.*`, `device.payloadCounts`.
+    ///
+    /// An example answer (`devicePayloadCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceConnect": 1016,
+    ///   "deviceDisconnect": 1016,
+    ///   "deviceState": 1244049,
+    ///   "mqttOut": 12
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/<device_id>/payloadCounts",
@@ -343,7 +644,8 @@ pub trait DeviceApi {
         &self,
         application_id: &ApplicationId,
         device_id: &DeviceId,
-        #[query] options: &PayloadCountsDeviceOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<DevicePayloadCounts>;
 
     /// Returns payload counts per resolution in the time range specified for this device.
@@ -352,9 +654,28 @@ pub trait DeviceApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `device_id`: ID associated with the device.
-    /// - `options`: the optional query parameters, [`PayloadCountsBreakdownDeviceOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch) The API's default: `-2592000000`.
+    /// - `end`: End of range for payload count query (ms since epoch) The API's default: `0`.
+    /// - `resolution`: Resolution in milliseconds. The API's default: `86400000`.
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `device.*`, `device.payloadCountsBreakdown`.
+    ///
+    /// An example answer (`payloadCountsBreakdown`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "value": 17
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/<device_id>/payloadCountsBreakdown",
@@ -377,7 +698,9 @@ pub trait DeviceApi {
         &self,
         application_id: &ApplicationId,
         device_id: &DeviceId,
-        #[query] options: &PayloadCountsBreakdownDeviceOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] resolution: Option<Resolution>,
     ) -> Result<PayloadCountsBreakdown>;
 
     /// Removes all device data for the specified time range. Defaults to all data.
@@ -386,11 +709,24 @@ pub trait DeviceApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `device_id`: ID associated with the device.
-    /// - `options`: the optional query parameters, [`RemoveDataDeviceOptions`].
+    /// - `start`: Start time of export (ms since epoch - 0 means now, negative is relative to now) The API's default: `1`.
+    /// - `end`: End time of export (ms since epoch - 0 means now, negative is relative to now) The API's default: `0`.
     ///
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `device.*`, `device.removeData`.
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/devices/<device_id>/data",
@@ -410,7 +746,8 @@ pub trait DeviceApi {
         &self,
         application_id: &ApplicationId,
         device_id: &DeviceId,
-        #[query] options: &RemoveDataDeviceOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<JobEnqueued>;
 
     /// Send a command to a device.
@@ -422,6 +759,32 @@ pub trait DeviceApi {
     /// - `device_command`: Command to send to the device. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Device`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `device.*`, `device.sendCommand`.
+    ///
+    /// An example body (`deviceCommand`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "name": "myCommand",
+    ///   "payload": [
+    ///     1,
+    ///     1,
+    ///     2,
+    ///     3,
+    ///     5
+    ///   ],
+    ///   "time": "2016-06-13T04:00:00.000Z"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/devices/<device_id>/command",
@@ -454,6 +817,27 @@ pub trait DeviceApi {
     /// - `device_state`: A single device state object, or an array of device state objects. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Device`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `device.*`, `device.sendState`.
+    ///
+    /// An example body (`deviceStateOrStates`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "data": {
+    ///     "voltage": 22.4
+    ///   },
+    ///   "time": "2016-06-13T04:00:00.000Z"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/devices/<device_id>/state",
@@ -486,6 +870,24 @@ pub trait DeviceApi {
     /// - `connection_status`: The current connection status of the device. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Device`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `device.*`, `device.setConnectionStatus`.
+    ///
+    /// An example body (`deviceConnectionStatus`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "status": "connected"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/devices/<device_id>/setConnectionStatus",
@@ -520,10 +922,25 @@ pub trait DevicesApi {
     /// Losant API: `devices.attributeNames`, `GET /applications/{applicationId}/devices/attributeNames`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`AttributeNamesDevicesOptions`].
     /// - `query`: Device filter JSON object. (sent JSON-encoded)
+    /// - `data_type`: Filter the devices by the given attribute data type or types.
+    /// - `starts_with`: Filter attributes down to those that have names starting with the given string. Case insensitive.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `devices.*`, `devices.attributeNames`.
+    ///
+    /// An example answer (`attributeNamesResponse`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "attributeNames": [
+    ///     "voltage",
+    ///     "location",
+    ///     "rpm"
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/attributeNames",
@@ -545,8 +962,9 @@ pub trait DevicesApi {
     async fn attribute_names_devices(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &AttributeNamesDevicesOptions,
         #[query(json)] query: Option<&Value>,
+        #[query] data_type: Option<&OneOrMany<DeviceAttributeDataType>>,
+        #[query] starts_with: Option<&str>,
     ) -> Result<AttributeNamesResponse>;
 
     /// Delete devices.
@@ -559,6 +977,29 @@ pub trait DevicesApi {
     /// Done at once ([`MaybeJob::Done`](losant_core::MaybeJob::Done)) or queued as a background job ([`MaybeJob::Queued`](losant_core::MaybeJob::Queued)).
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `devices.*`, `devices.delete`.
+    ///
+    /// An example body (`devicesDeleteOrRestorePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "email@example.com",
+    ///   "query": {
+    ///     "name": {
+    ///       "$ne": "My Device"
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// An example answer (`bulkDeleteResponse`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "removed": 3
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/devices/delete",
@@ -585,10 +1026,26 @@ pub trait DevicesApi {
     /// Losant API: `devices.deviceNames`, `GET /applications/{applicationId}/devices/deviceNames`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`DeviceNamesDevicesOptions`].
     /// - `query`: Device filter JSON object. (sent JSON-encoded)
+    /// - `starts_with`: Filter devices down to those that have names starting with the given string. Case insensitive.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `devices.*`, `devices.deviceNames`.
+    ///
+    /// An example answer (`deviceNamesResponse`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceSummary": [
+    ///     {
+    ///       "deviceClass": "standalone",
+    ///       "id": "575ecf887ae143cd83dc4aa2",
+    ///       "name": "My Device"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/deviceNames",
@@ -610,8 +1067,8 @@ pub trait DevicesApi {
     async fn device_names_devices(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &DeviceNamesDevicesOptions,
         #[query(json)] query: Option<&Value>,
+        #[query] starts_with: Option<&str>,
     ) -> Result<DeviceNamesResponse>;
 
     /// Creates an export of all device metadata.
@@ -619,12 +1076,38 @@ pub trait DevicesApi {
     /// Losant API: `devices.export`, `POST /applications/{applicationId}/devices/export`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `query_options`: the optional query parameters, [`ExportDevicesOptions`].
+    /// - `email`: Email address to send export to. Defaults to current user's email.
+    /// - `callback_url`: Callback URL to call with export result.
     /// - `options`: Object containing device query and optionally email or callback. (the JSON body)
     ///
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `devices.*`, `devices.export`.
+    ///
+    /// An example body (`devicesExportPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "email@example.com",
+    ///   "query": {
+    ///     "name": {
+    ///       "$ne": "My Device"
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/devices/export",
@@ -648,7 +1131,8 @@ pub trait DevicesApi {
     async fn export_devices(
         &self,
         application_id: &ApplicationId,
-        #[query] query_options: &ExportDevicesOptions,
+        #[query] email: Option<&str>,
+        #[query] callback_url: Option<&str>,
         #[body(validate)] options: Option<&DevicesExportPost>,
     ) -> Result<JobEnqueued>;
 
@@ -657,11 +1141,24 @@ pub trait DevicesApi {
     /// Losant API: `devices.get`, `GET /applications/{applicationId}/devices`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetDevicesOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `device_class`: Filter the devices by the given device class or classes.
+    /// - `tag_filter`: Array of tag pairs to filter by.
+    /// - `exclude_connection_info`: If set, do not return connection info.
+    /// - `parent_id`: Filter devices as children of a given system id.
     /// - `query`: Device filter JSON object which overrides the filterField, filter, deviceClass, tagFilter, and parentId parameters. (sent JSON-encoded)
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_devices_stream`](Self::get_devices_stream) walks every page.
+    /// - `tags_as_object`: Return tags as an object map instead of an array.
+    /// - `attributes_as_object`: Return attributes as an object map instead of an array.
+    /// - `query_deleted`: If true, endpoint will return recently deleted devices instead.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `devices.*`, `devices.get`.
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices",
@@ -686,9 +1183,20 @@ pub trait DevicesApi {
     async fn get_devices(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetDevicesOptions,
-        #[query(json)] query: Option<&Value>,
+        #[query] sort_field: Option<GetDevicesSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] device_class: Option<&OneOrMany<DeviceClass>>,
+        #[query] tag_filter: Option<&[DevicesTagFilter]>,
+        #[query] exclude_connection_info: Option<bool>,
+        #[query] parent_id: Option<&str>,
+        #[query(json)] query: Option<&Value>,
+        #[query] tags_as_object: Option<bool>,
+        #[query] attributes_as_object: Option<bool>,
+        #[query] query_deleted: Option<bool>,
     ) -> Result<Devices>;
 
     /// Retrieve the composite last complete state of the matching devices.
@@ -696,11 +1204,48 @@ pub trait DevicesApi {
     /// Losant API: `devices.getCompositeState`, `GET /applications/{applicationId}/devices/compositeState`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetCompositeStateDevicesOptions`].
+    /// - `start`: Start of time range to look at to build composite state. The API's default: `1`.
+    /// - `end`: End of time range to look at to build composite state. The API's default: `0`.
+    /// - `attributes`: Comma-separated list of attributes to include. When not provided, returns all attributes.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
     /// - `query`: Device advanced query JSON object. (sent JSON-encoded)
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_composite_state_devices_stream`](Self::get_composite_state_devices_stream) walks every page.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `devices.*`, `devices.getCompositeState`.
+    ///
+    /// An example answer (`compositeDevicesState`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "compositeState": {
+    ///         "loaded": {
+    ///           "time": "2016-06-13T03:00:00.000Z",
+    ///           "value": false
+    ///         },
+    ///         "voltage": {
+    ///           "time": "2016-06-13T04:00:00.000Z",
+    ///           "value": 22.4
+    ///         }
+    ///       },
+    ///       "id": "575ecf887ae143cd83dc4aa2",
+    ///       "name": "My Device"
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/compositeState",
@@ -725,9 +1270,14 @@ pub trait DevicesApi {
     async fn get_composite_state_devices(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetCompositeStateDevicesOptions,
-        #[query(json)] query: Option<&Value>,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] attributes: Option<&str>,
+        #[query] sort_field: Option<GetCompositeStateDevicesSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query(json)] query: Option<&Value>,
     ) -> Result<CompositeDevicesState>;
 
     /// Update the fields of one or more devices.
@@ -740,6 +1290,49 @@ pub trait DevicesApi {
     /// Done at once ([`MaybeJob::Done`](losant_core::MaybeJob::Done)) or queued as a background job ([`MaybeJob::Queued`](losant_core::MaybeJob::Queued)).
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `devices.*`, `devices.patch`.
+    ///
+    /// An example body (`devicesPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceIds": [
+    ///     "575ecec57ae143cd83dc4a9f",
+    ///     "575ecec57ae143cd83dc4a9e",
+    ///     "575ecec57ae143cd83dc4a9a"
+    ///   ],
+    ///   "email": "email@example.com",
+    ///   "updateFields": {
+    ///     "attributes": [
+    ///       {
+    ///         "dataType": "number",
+    ///         "name": "voltage"
+    ///       }
+    ///     ],
+    ///     "description": "Description of my updated device",
+    ///     "deviceClass": "standalone",
+    ///     "name": "My Updated Device",
+    ///     "tags": [
+    ///       {
+    ///         "key": "TagKey",
+    ///         "value": "TagValue"
+    ///       }
+    ///     ]
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// An example answer (`devicesUpdated`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "failed": 0,
+    ///   "logLink": "https://example.com/log-link",
+    ///   "skipped": 2,
+    ///   "updated": 3
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/devices",
@@ -771,6 +1364,31 @@ pub trait DevicesApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `devices.*`, `devices.payloadCounts`.
+    ///
+    /// An example body (`devicesExportPayloadCountPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "email@example.com",
+    ///   "query": {
+    ///     "name": {
+    ///       "$ne": "My Device"
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/devices/payloadCounts",
@@ -802,10 +1420,71 @@ pub trait DevicesApi {
     /// Losant API: `devices.post`, `POST /applications/{applicationId}/devices`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`PostDevicesOptions`].
     /// - `device`: New device information. (the JSON body)
+    /// - `tags_as_object`: Return tags as an object map instead of an array.
+    /// - `attributes_as_object`: Return attributes as an object map instead of an array.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `devices.*`, `devices.post`.
+    ///
+    /// An example body (`devicePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "attributes": [
+    ///     {
+    ///       "dataType": "number",
+    ///       "name": "voltage"
+    ///     }
+    ///   ],
+    ///   "description": "Description of my new device",
+    ///   "deviceClass": "standalone",
+    ///   "name": "My New Device",
+    ///   "tags": [
+    ///     {
+    ///       "key": "TagKey",
+    ///       "value": "TagValue"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`device`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "attributes": [
+    ///     {
+    ///       "dataType": "number",
+    ///       "name": "voltage"
+    ///     }
+    ///   ],
+    ///   "connectionInfo": {
+    ///     "connected": 1,
+    ///     "time": "2016-06-14T08:15:00.000Z"
+    ///   },
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "A device description",
+    ///   "deviceClass": "standalone",
+    ///   "deviceId": "575ecf887ae143cd83dc4aa2",
+    ///   "id": "575ecf887ae143cd83dc4aa2",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Device",
+    ///   "parentId": "5d8a0da7ce2f3d37c205d0c5",
+    ///   "tags": [
+    ///     {
+    ///       "key": "TagKey",
+    ///       "value": "TagValue"
+    ///     },
+    ///     {
+    ///       "key": "floor",
+    ///       "value": "8"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/devices",
@@ -824,8 +1503,9 @@ pub trait DevicesApi {
     async fn post_devices(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &PostDevicesOptions,
         #[body(validate)] device: &DevicePost,
+        #[query] tags_as_object: Option<bool>,
+        #[query] attributes_as_object: Option<bool>,
     ) -> Result<Device>;
 
     /// Removes all device data for the specified time range. Defaults to all data.
@@ -838,6 +1518,37 @@ pub trait DevicesApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `devices.*`, `devices.removeData`.
+    ///
+    /// An example body (`devicesRemoveDataPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "attributes": [
+    ///     "deleteMyData",
+    ///     "mineToo"
+    ///   ],
+    ///   "callbackUrl": "https://example.com/cb",
+    ///   "end": 0,
+    ///   "query": {
+    ///     "name": {
+    ///       "$ne": "My Device"
+    ///     }
+    ///   },
+    ///   "start": 1
+    /// }
+    /// ```
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/devices/removeData",
@@ -869,6 +1580,29 @@ pub trait DevicesApi {
     /// Done at once ([`MaybeJob::Done`](losant_core::MaybeJob::Done)) or queued as a background job ([`MaybeJob::Queued`](losant_core::MaybeJob::Queued)).
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `devices.*`, `devices.restore`.
+    ///
+    /// An example body (`devicesDeleteOrRestorePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "email@example.com",
+    ///   "query": {
+    ///     "name": {
+    ///       "$ne": "My Device"
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// An example answer (`bulkRestoreResponse`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "restored": 3
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/devices/restore",
@@ -900,6 +1634,38 @@ pub trait DevicesApi {
     /// Done at once ([`MaybeJob::Done`](losant_core::MaybeJob::Done)) or queued as a background job ([`MaybeJob::Queued`](losant_core::MaybeJob::Queued)).
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Device`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `devices.*`, `devices.sendCommand`.
+    ///
+    /// An example body (`multiDeviceCommand`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceTags": [
+    ///     {
+    ///       "key": "floor",
+    ///       "value": "8"
+    ///     }
+    ///   ],
+    ///   "name": "myCommand",
+    ///   "payload": [
+    ///     1,
+    ///     1,
+    ///     2,
+    ///     3,
+    ///     5
+    ///   ],
+    ///   "time": "2016-06-13T04:00:00.000Z"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/devices/command",
@@ -927,10 +1693,24 @@ pub trait DevicesApi {
     /// Losant API: `devices.tagKeys`, `GET /applications/{applicationId}/devices/tagKeys`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`TagKeysDevicesOptions`].
     /// - `query`: Device filter JSON object. (sent JSON-encoded)
+    /// - `starts_with`: Filter keys down to those that start with the given string. Case insensitive.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `devices.*`, `devices.tagKeys`.
+    ///
+    /// An example answer (`tagKeysResponse`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "tagKeys": [
+    ///     "key1",
+    ///     "key2",
+    ///     "key3"
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/tagKeys",
@@ -952,8 +1732,8 @@ pub trait DevicesApi {
     async fn tag_keys_devices(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &TagKeysDevicesOptions,
         #[query(json)] query: Option<&Value>,
+        #[query] starts_with: Option<&str>,
     ) -> Result<TagKeysResponse>;
 
     /// Gets the unique tag values for the given key for devices that match the given query. Maximum 1K returned.
@@ -961,11 +1741,26 @@ pub trait DevicesApi {
     /// Losant API: `devices.tagValues`, `GET /applications/{applicationId}/devices/tagValues`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`TagValuesDevicesOptions`].
     /// - `query`: Device filter JSON object. (sent JSON-encoded)
     /// - `key`: The tag key to get the values for.
+    /// - `starts_with`: Filter values down to those that start with the given string. Case insensitive.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `devices.*`, `devices.tagValues`.
+    ///
+    /// An example answer (`tagValuesResponse`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "tagKey": "key1",
+    ///   "tagValues": [
+    ///     "value1",
+    ///     "value2",
+    ///     "value3"
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/tagValues",
@@ -987,311 +1782,8 @@ pub trait DevicesApi {
     async fn tag_values_devices(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &TagValuesDevicesOptions,
         #[query(json)] query: Option<&Value>,
         #[query] key: &str,
+        #[query] starts_with: Option<&str>,
     ) -> Result<TagValuesResponse>;
-}
-
-/// The optional query parameters of [`DeviceApi::export_device`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportDeviceOptions {
-    /// `start`: Start time of export (ms since epoch - 0 means now, negative is relative to now) The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End time of export (ms since epoch - 0 means now, negative is relative to now) The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `email`: Email address to send export to. Defaults to current user's email.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `callbackUrl`: Callback URL to call with export result.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub callback_url: Option<String>,
-    /// `includeBlobData`: If set will export any blob attributes in base64 form, otherwise they will be downloadable links which will expire.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_blob_data: Option<String>,
-}
-
-/// The optional query parameters of [`DeviceApi::get_device`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetDeviceOptions {
-    /// `excludeConnectionInfo`: If set, do not return connection info.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exclude_connection_info: Option<bool>,
-    /// `tagsAsObject`: Return tags as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags_as_object: Option<bool>,
-    /// `attributesAsObject`: Return attributes as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes_as_object: Option<bool>,
-}
-
-/// The optional query parameters of [`DeviceApi::get_command_device`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetCommandDeviceOptions {
-    /// `limit`: Maximum number of command entries to return. The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `since`: (deprecated) Look for command entries since this time (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<i64>,
-    /// `sortDirection`: Direction to sort the command entries (by time) The API's default: `desc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `duration`: Duration of time range to query in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// `start`: Start of time range to query in milliseconds since epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of time range to query in milliseconds since epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`DeviceApi::get_composite_state_device`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetCompositeStateDeviceOptions {
-    /// `start`: Start of time range to look at to build composite state. The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of time range to look at to build composite state. The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `attributes`: Comma-separated list of attributes to include. When not provided, returns all attributes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<String>,
-}
-
-/// The optional query parameters of [`DeviceApi::get_log_entries_device`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetLogEntriesDeviceOptions {
-    /// `limit`: Maximum number of log entries to return. The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `since`: (deprecated) Look for log entries since this time (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<i64>,
-    /// `sortDirection`: Direction to sort the log entries (by time) The API's default: `desc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `duration`: Duration of time range to query in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// `start`: Start of time range to query in milliseconds since epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of time range to query in milliseconds since epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`DeviceApi::get_state_device`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetStateDeviceOptions {
-    /// `limit`: Maximum number of state entries to return. The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `since`: (deprecated) Look for state entries since this time (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<i64>,
-    /// `sortDirection`: Direction to sort the state entries (by time) The API's default: `desc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `duration`: Duration of time range to query in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// `start`: Start of time range to query in milliseconds since epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of time range to query in milliseconds since epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`DeviceApi::patch_device`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PatchDeviceOptions {
-    /// `tagsAsObject`: Return tags as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags_as_object: Option<bool>,
-    /// `attributesAsObject`: Return attributes as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes_as_object: Option<bool>,
-}
-
-/// The optional query parameters of [`DeviceApi::payload_counts_device`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsDeviceOptions {
-    /// `start`: Start of range for payload count query (ms since epoch) The API's default: `-2592000000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch) The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`DeviceApi::payload_counts_breakdown_device`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsBreakdownDeviceOptions {
-    /// `start`: Start of range for payload count query (ms since epoch) The API's default: `-2592000000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch) The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `resolution`: Resolution in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<Resolution>,
-}
-
-/// The optional query parameters of [`DeviceApi::remove_data_device`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RemoveDataDeviceOptions {
-    /// `start`: Start time of export (ms since epoch - 0 means now, negative is relative to now) The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End time of export (ms since epoch - 0 means now, negative is relative to now) The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`DevicesApi::attribute_names_devices`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AttributeNamesDevicesOptions {
-    /// `dataType`: Filter the devices by the given attribute data type or types.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data_type: Option<OneOrMany<DeviceAttributeDataType>>,
-    /// `startsWith`: Filter attributes down to those that have names starting with the given string. Case insensitive.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starts_with: Option<String>,
-}
-
-/// The optional query parameters of [`DevicesApi::device_names_devices`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceNamesDevicesOptions {
-    /// `startsWith`: Filter devices down to those that have names starting with the given string. Case insensitive.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starts_with: Option<String>,
-}
-
-/// The optional query parameters of [`DevicesApi::export_devices`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportDevicesOptions {
-    /// `email`: Email address to send export to. Defaults to current user's email.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `callbackUrl`: Callback URL to call with export result.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub callback_url: Option<String>,
-}
-
-/// The optional query parameters of [`DevicesApi::get_devices`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetDevicesOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetDevicesSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `deviceClass`: Filter the devices by the given device class or classes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_class: Option<OneOrMany<DeviceClass>>,
-    /// `tagFilter`: Array of tag pairs to filter by.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tag_filter: Option<Vec<DevicesTagFilter>>,
-    /// `excludeConnectionInfo`: If set, do not return connection info.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exclude_connection_info: Option<bool>,
-    /// `parentId`: Filter devices as children of a given system id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
-    /// `tagsAsObject`: Return tags as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags_as_object: Option<bool>,
-    /// `attributesAsObject`: Return attributes as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes_as_object: Option<bool>,
-    /// `queryDeleted`: If true, endpoint will return recently deleted devices instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query_deleted: Option<bool>,
-}
-
-/// The optional query parameters of [`DevicesApi::get_composite_state_devices`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetCompositeStateDevicesOptions {
-    /// `start`: Start of time range to look at to build composite state. The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of time range to look at to build composite state. The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `attributes`: Comma-separated list of attributes to include. When not provided, returns all attributes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<String>,
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetCompositeStateDevicesSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-}
-
-/// The optional query parameters of [`DevicesApi::post_devices`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PostDevicesOptions {
-    /// `tagsAsObject`: Return tags as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags_as_object: Option<bool>,
-    /// `attributesAsObject`: Return attributes as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes_as_object: Option<bool>,
-}
-
-/// The optional query parameters of [`DevicesApi::tag_keys_devices`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TagKeysDevicesOptions {
-    /// `startsWith`: Filter keys down to those that start with the given string. Case insensitive.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starts_with: Option<String>,
-}
-
-/// The optional query parameters of [`DevicesApi::tag_values_devices`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TagValuesDevicesOptions {
-    /// `startsWith`: Filter values down to those that start with the given string. Case insensitive.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starts_with: Option<String>,
 }

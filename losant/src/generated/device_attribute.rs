@@ -12,7 +12,6 @@ pub use crate::models::{
 use crate::models::{Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, DeviceId, Result};
-use serde::Serialize;
 
 /// The actions of the `deviceAttribute` resource (`/applications/{applicationId}/devices/{deviceId}/attributes/{name}`).
 ///
@@ -28,6 +27,16 @@ pub trait DeviceAttributeApi {
     /// - `name`: Name of the attribute.
     ///
     /// The API answers 400 (malformed request), 404 (device attribute was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `deviceAttribute.*`, `deviceAttribute.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/devices/<device_id>/attributes/<name>",
@@ -59,6 +68,19 @@ pub trait DeviceAttributeApi {
     /// - `name`: Name of the attribute.
     ///
     /// The API answers 400 (malformed request), 404 (device attribute was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `deviceAttribute.*`, `deviceAttribute.get`.
+    ///
+    /// An example answer (`deviceAttribute`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "dataType": "number",
+    ///   "deviceId": "575ecf887ae143cd83dc4aa2",
+    ///   "name": "voltage"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/<device_id>/attributes/<name>",
@@ -96,6 +118,27 @@ pub trait DeviceAttributeApi {
     /// - `device_attribute`: Object containing new properties of the device attribute. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (device attribute was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `deviceAttribute.*`, `deviceAttribute.patch`.
+    ///
+    /// An example body (`deviceAttributePatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "my new attribute description"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`deviceAttribute`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "dataType": "number",
+    ///   "deviceId": "575ecf887ae143cd83dc4aa2",
+    ///   "name": "voltage"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/devices/<device_id>/attributes/<name>",
@@ -131,9 +174,32 @@ pub trait DeviceAttributesApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `device_id`: ID associated with the device.
-    /// - `options`: the optional query parameters, [`GetDeviceAttributesOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `deviceAttributes.*`, `deviceAttributes.get`.
+    ///
+    /// An example answer (`deviceAttributes`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "deviceId": "575ecf887ae143cd83dc4aa2",
+    ///   "items": [
+    ///     {
+    ///       "$ref": "#/examples/deviceAttributes"
+    ///     }
+    ///   ],
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 1
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/devices/<device_id>/attributes",
@@ -158,7 +224,10 @@ pub trait DeviceAttributesApi {
         &self,
         application_id: &ApplicationId,
         device_id: &DeviceId,
-        #[query] options: &GetDeviceAttributesOptions,
+        #[query] sort_field: Option<GetDeviceAttributesSortField>,
+        #[query] sort_direction: Option<Order>,
+        #[query] filter_field: Option<GetDeviceAttributesSortField>,
+        #[query] filter: Option<&str>,
     ) -> Result<DeviceAttributes>;
 
     /// Adds a new attribute to a device.
@@ -170,6 +239,28 @@ pub trait DeviceAttributesApi {
     /// - `device_attribute`: Device attribute information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `deviceAttributes.*`, `deviceAttributes.post`.
+    ///
+    /// An example body (`deviceAttributePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "dataType": "number",
+    ///   "name": "voltage"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`deviceAttribute`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "dataType": "number",
+    ///   "deviceId": "575ecf887ae143cd83dc4aa2",
+    ///   "name": "voltage"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/devices/<device_id>/attributes",
@@ -191,22 +282,4 @@ pub trait DeviceAttributesApi {
         device_id: &DeviceId,
         #[body(validate)] device_attribute: &DeviceAttributePost,
     ) -> Result<DeviceAttribute>;
-}
-
-/// The optional query parameters of [`DeviceAttributesApi::get_device_attributes`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetDeviceAttributesOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetDeviceAttributesSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetDeviceAttributesSortField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -11,7 +11,6 @@ pub use crate::models::{
 use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, DeviceRecipeId, MaybeJob, Result};
-use serde::Serialize;
 
 /// The actions of the `deviceRecipe` resource (`/applications/{applicationId}/device-recipes/{deviceRecipeId}`).
 ///
@@ -29,6 +28,28 @@ pub trait DeviceRecipeApi {
     /// Done at once ([`MaybeJob::Done`](losant_core::MaybeJob::Done)) or queued as a background job ([`MaybeJob::Queued`](losant_core::MaybeJob::Queued)).
     ///
     /// The API answers 400 (malformed request), 404 (device recipe was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `deviceRecipe.*`, `deviceRecipe.bulkCreate`.
+    ///
+    /// An example body (`deviceRecipeBulkCreatePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "csv": "a,comma,separated,string,of,input,data",
+    ///   "descriptionColumn": "column2",
+    ///   "nameColumn": "myNameColumn"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`deviceRecipeBulkCreate`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "created": 10,
+    ///   "csvResult": "a,comma,separated,string,of,results",
+    ///   "failed": 0
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/device-recipes/<device_recipe_id>/bulkCreate",
@@ -59,6 +80,16 @@ pub trait DeviceRecipeApi {
     /// - `device_recipe_id`: ID associated with the device recipe.
     ///
     /// The API answers 400 (malformed request), 404 (device recipe was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `deviceRecipe.*`, `deviceRecipe.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/device-recipes/<device_recipe_id>",
@@ -86,9 +117,41 @@ pub trait DeviceRecipeApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `device_recipe_id`: ID associated with the device recipe.
-    /// - `options`: the optional query parameters, [`GetDeviceRecipeOptions`].
+    /// - `tags_as_object`: Return tags as an object map instead of an array.
+    /// - `attributes_as_object`: Return attributes as an object map instead of an array.
     ///
     /// The API answers 400 (malformed request), 404 (device recipe was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `deviceRecipe.*`, `deviceRecipe.get`.
+    ///
+    /// An example answer (`deviceRecipe`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "attributes": [
+    ///     {
+    ///       "dataType": "number",
+    ///       "name": "voltage"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "My recipe description",
+    ///   "deviceClass": "standalone",
+    ///   "deviceDescription": "Future device description",
+    ///   "deviceName": "Future device name",
+    ///   "deviceRecipeId": "575ecec57ae143cd83dc4a9f",
+    ///   "id": "575ecec57ae143cd83dc4a9f",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "Actual recipe name",
+    ///   "tags": [
+    ///     {
+    ///       "key": "TagKey",
+    ///       "value": "TagValue"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/device-recipes/<device_recipe_id>",
@@ -111,7 +174,8 @@ pub trait DeviceRecipeApi {
         &self,
         application_id: &ApplicationId,
         device_recipe_id: &DeviceRecipeId,
-        #[query] options: &GetDeviceRecipeOptions,
+        #[query] tags_as_object: Option<bool>,
+        #[query] attributes_as_object: Option<bool>,
     ) -> Result<DeviceRecipe>;
 
     /// Updates information about a device recipe.
@@ -120,10 +184,66 @@ pub trait DeviceRecipeApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `device_recipe_id`: ID associated with the device recipe.
-    /// - `options`: the optional query parameters, [`PatchDeviceRecipeOptions`].
     /// - `device_recipe`: Object containing new properties of the device recipe. (the JSON body)
+    /// - `tags_as_object`: Return tags as an object map instead of an array.
+    /// - `attributes_as_object`: Return attributes as an object map instead of an array.
     ///
     /// The API answers 400 (malformed request), 404 (device recipe was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `deviceRecipe.*`, `deviceRecipe.patch`.
+    ///
+    /// An example body (`deviceRecipePatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "attributes": [
+    ///     {
+    ///       "dataType": "number",
+    ///       "name": "voltage"
+    ///     }
+    ///   ],
+    ///   "description": "Description of my updated device recipe",
+    ///   "deviceClass": "standalone",
+    ///   "deviceDescription": "Future device description",
+    ///   "deviceName": "Future device name",
+    ///   "name": "My Updated Device Recipe",
+    ///   "tags": [
+    ///     {
+    ///       "key": "TagKey",
+    ///       "value": "TagValue"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`deviceRecipe`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "attributes": [
+    ///     {
+    ///       "dataType": "number",
+    ///       "name": "voltage"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "My recipe description",
+    ///   "deviceClass": "standalone",
+    ///   "deviceDescription": "Future device description",
+    ///   "deviceName": "Future device name",
+    ///   "deviceRecipeId": "575ecec57ae143cd83dc4a9f",
+    ///   "id": "575ecec57ae143cd83dc4a9f",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "Actual recipe name",
+    ///   "tags": [
+    ///     {
+    ///       "key": "TagKey",
+    ///       "value": "TagValue"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/device-recipes/<device_recipe_id>",
@@ -143,8 +263,9 @@ pub trait DeviceRecipeApi {
         &self,
         application_id: &ApplicationId,
         device_recipe_id: &DeviceRecipeId,
-        #[query] options: &PatchDeviceRecipeOptions,
         #[body(validate)] device_recipe: &DeviceRecipePatch,
+        #[query] tags_as_object: Option<bool>,
+        #[query] attributes_as_object: Option<bool>,
     ) -> Result<DeviceRecipe>;
 }
 
@@ -158,10 +279,58 @@ pub trait DeviceRecipesApi {
     /// Losant API: `deviceRecipes.get`, `GET /applications/{applicationId}/device-recipes`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetDeviceRecipesOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_device_recipes_stream`](Self::get_device_recipes_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `tags_as_object`: Return tags as an object map instead of an array.
+    /// - `attributes_as_object`: Return attributes as an object map instead of an array.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `deviceRecipes.*`, `deviceRecipes.get`.
+    ///
+    /// An example answer (`deviceRecipes`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "attributes": [
+    ///         {
+    ///           "dataType": "number",
+    ///           "name": "voltage"
+    ///         }
+    ///       ],
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "description": "My recipe description",
+    ///       "deviceClass": "standalone",
+    ///       "deviceDescription": "Future device description",
+    ///       "deviceName": "Future device name",
+    ///       "deviceRecipeId": "575ecec57ae143cd83dc4a9f",
+    ///       "id": "575ecec57ae143cd83dc4a9f",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "name": "Actual recipe name",
+    ///       "tags": [
+    ///         {
+    ///           "key": "TagKey",
+    ///           "value": "TagValue"
+    ///         }
+    ///       ]
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/device-recipes",
@@ -184,8 +353,14 @@ pub trait DeviceRecipesApi {
     async fn get_device_recipes(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetDeviceRecipesOptions,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] tags_as_object: Option<bool>,
+        #[query] attributes_as_object: Option<bool>,
     ) -> Result<DeviceRecipes>;
 
     /// Create a new device recipe for an application.
@@ -193,10 +368,66 @@ pub trait DeviceRecipesApi {
     /// Losant API: `deviceRecipes.post`, `POST /applications/{applicationId}/device-recipes`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`PostDeviceRecipesOptions`].
     /// - `device_recipe`: New device recipe information. (the JSON body)
+    /// - `tags_as_object`: Return tags as an object map instead of an array.
+    /// - `attributes_as_object`: Return attributes as an object map instead of an array.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `deviceRecipes.*`, `deviceRecipes.post`.
+    ///
+    /// An example body (`deviceRecipePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "attributes": [
+    ///     {
+    ///       "dataType": "number",
+    ///       "name": "voltage"
+    ///     }
+    ///   ],
+    ///   "description": "Description of my new device recipe",
+    ///   "deviceClass": "standalone",
+    ///   "deviceDescription": "Future device description",
+    ///   "deviceName": "Future device name",
+    ///   "name": "My New Device Recipe",
+    ///   "tags": [
+    ///     {
+    ///       "key": "TagKey",
+    ///       "value": "TagValue"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`deviceRecipe`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "attributes": [
+    ///     {
+    ///       "dataType": "number",
+    ///       "name": "voltage"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "My recipe description",
+    ///   "deviceClass": "standalone",
+    ///   "deviceDescription": "Future device description",
+    ///   "deviceName": "Future device name",
+    ///   "deviceRecipeId": "575ecec57ae143cd83dc4a9f",
+    ///   "id": "575ecec57ae143cd83dc4a9f",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "Actual recipe name",
+    ///   "tags": [
+    ///     {
+    ///       "key": "TagKey",
+    ///       "value": "TagValue"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/device-recipes",
@@ -215,70 +446,8 @@ pub trait DeviceRecipesApi {
     async fn post_device_recipes(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &PostDeviceRecipesOptions,
         #[body(validate)] device_recipe: &DeviceRecipePost,
+        #[query] tags_as_object: Option<bool>,
+        #[query] attributes_as_object: Option<bool>,
     ) -> Result<DeviceRecipe>;
-}
-
-/// The optional query parameters of [`DeviceRecipeApi::get_device_recipe`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetDeviceRecipeOptions {
-    /// `tagsAsObject`: Return tags as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags_as_object: Option<bool>,
-    /// `attributesAsObject`: Return attributes as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes_as_object: Option<bool>,
-}
-
-/// The optional query parameters of [`DeviceRecipeApi::patch_device_recipe`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PatchDeviceRecipeOptions {
-    /// `tagsAsObject`: Return tags as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags_as_object: Option<bool>,
-    /// `attributesAsObject`: Return attributes as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes_as_object: Option<bool>,
-}
-
-/// The optional query parameters of [`DeviceRecipesApi::get_device_recipes`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetDeviceRecipesOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `tagsAsObject`: Return tags as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags_as_object: Option<bool>,
-    /// `attributesAsObject`: Return attributes as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes_as_object: Option<bool>,
-}
-
-/// The optional query parameters of [`DeviceRecipesApi::post_device_recipes`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PostDeviceRecipesOptions {
-    /// `tagsAsObject`: Return tags as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags_as_object: Option<bool>,
-    /// `attributesAsObject`: Return attributes as an object map instead of an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes_as_object: Option<bool>,
 }

@@ -12,7 +12,6 @@ pub use crate::models::{
 use crate::models::{Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, EdgeDeploymentId, Result};
-use serde::Serialize;
 
 /// The actions of the `edgeDeployment` resource (`/applications/{applicationId}/edge/deployments/{edgeDeploymentId}`).
 ///
@@ -27,6 +26,34 @@ pub trait EdgeDeploymentApi {
     /// - `edge_deployment_id`: ID associated with the edge deployment.
     ///
     /// The API answers 400 (malformed request), 404 (edge deployment was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `edgeDeployment.*`, `edgeDeployment.get`.
+    ///
+    /// An example answer (`edgeDeployment`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "currentVersion": null,
+    ///   "desiredVersion": "v1.4.0",
+    ///   "deviceId": "575ecf887ae143cd83dc4aa2",
+    ///   "edgeDeploymentId": "5a591be186b70d7b9f9b0954",
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///   "id": "5a591be186b70d7b9f9b0954",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "logs": [
+    ///     {
+    ///       "changeType": "desired",
+    ///       "date": "2016-06-13T04:00:00.000Z",
+    ///       "newValue": "v1.4.0",
+    ///       "previousValue": null,
+    ///       "sourceId": "575ed70c7ae143cd83dc4aa9",
+    ///       "sourceType": "user"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/edge/deployments/<edge_deployment_id>",
@@ -62,10 +89,55 @@ pub trait EdgeDeploymentsApi {
     /// Losant API: `edgeDeployments.get`, `GET /applications/{applicationId}/edge/deployments`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetEdgeDeploymentsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_edge_deployments_stream`](Self::get_edge_deployments_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `lastUpdated`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `device_id`: Filter deployments to the given Device ID.
+    /// - `version`: Filter deployments to the given Workflow Version (matches against both current and desired)
+    /// - `filter_empty`: Filter out deployments where both the current and desired version are null.
+    /// - `flow_id`: Filter deployments to the given Workflow ID.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `edgeDeployments.*`, `edgeDeployments.get`.
+    ///
+    /// An example answer (`edgeDeployments`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "currentVersion": null,
+    ///       "desiredVersion": "v1.4.0",
+    ///       "deviceId": "575ecf887ae143cd83dc4aa2",
+    ///       "edgeDeploymentId": "5a591be186b70d7b9f9b0954",
+    ///       "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///       "id": "5a591be186b70d7b9f9b0954",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "logs": [
+    ///         {
+    ///           "changeType": "desired",
+    ///           "date": "2016-06-13T04:00:00.000Z",
+    ///           "newValue": "v1.4.0",
+    ///           "previousValue": null,
+    ///           "sourceId": "575ed70c7ae143cd83dc4aa9",
+    ///           "sourceType": "user"
+    ///         }
+    ///       ]
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "id",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/edge/deployments",
@@ -88,8 +160,14 @@ pub trait EdgeDeploymentsApi {
     async fn get_edge_deployments(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetEdgeDeploymentsOptions,
+        #[query] sort_field: Option<GetEdgeDeploymentsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] device_id: Option<&str>,
+        #[query] version: Option<&str>,
+        #[query] filter_empty: Option<bool>,
+        #[query] flow_id: Option<&str>,
     ) -> Result<EdgeDeployments>;
 
     /// Deploy an edge workflow version to one or more edge devices. Version can be blank, if removal is desired.
@@ -100,6 +178,28 @@ pub trait EdgeDeploymentsApi {
     /// - `deployment`: Deployment release information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `edgeDeployments.*`, `edgeDeployments.release`.
+    ///
+    /// An example body (`edgeDeploymentRelease`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceIds": [
+    ///     "575ecf887ae143cd83dc4aa2"
+    ///   ],
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///   "version": "v1.2.3"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/edge/deployments/release",
@@ -129,6 +229,25 @@ pub trait EdgeDeploymentsApi {
     /// - `deployment`: Deployment removal information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `edgeDeployments.*`, `edgeDeployments.remove`.
+    ///
+    /// An example body (`edgeDeploymentRemove`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceId": null,
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/edge/deployments/remove",
@@ -158,6 +277,26 @@ pub trait EdgeDeploymentsApi {
     /// - `deployment`: Deployment replacement information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `edgeDeployments.*`, `edgeDeployments.replace`.
+    ///
+    /// An example body (`edgeDeploymentReplace`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///   "newVersion": "v1.2.4",
+    ///   "oldVersion": "v1.2.3"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/edge/deployments/replace",
@@ -178,31 +317,4 @@ pub trait EdgeDeploymentsApi {
         application_id: &ApplicationId,
         #[body(validate)] deployment: &EdgeDeploymentReplace,
     ) -> Result<Success>;
-}
-
-/// The optional query parameters of [`EdgeDeploymentsApi::get_edge_deployments`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetEdgeDeploymentsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `lastUpdated`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetEdgeDeploymentsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `deviceId`: Filter deployments to the given Device ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-    /// `version`: Filter deployments to the given Workflow Version (matches against both current and desired)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `filterEmpty`: Filter out deployments where both the current and desired version are null.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_empty: Option<bool>,
-    /// `flowId`: Filter deployments to the given Workflow ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<String>,
 }

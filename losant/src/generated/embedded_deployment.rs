@@ -12,7 +12,6 @@ pub use crate::models::{
 };
 use losant_core::api;
 use losant_core::{ApplicationId, EmbeddedDeploymentId, JobEnqueued, Result};
-use serde::Serialize;
 
 /// The actions of the `embeddedDeployment` resource (`/applications/{applicationId}/embedded/deployments/{embeddedDeploymentId}`).
 ///
@@ -27,6 +26,42 @@ pub trait EmbeddedDeploymentApi {
     /// - `embedded_deployment_id`: ID associated with the embedded deployment.
     ///
     /// The API answers 400 (malformed request), 404 (embedded deployment was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `embeddedDeployment.*`, `embeddedDeployment.get`.
+    ///
+    /// An example answer (`embeddedDeployment`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "currentBundleVersion": "nullVersion",
+    ///   "desiredBundleVersion": "1615500683",
+    ///   "embeddedDeploymentId": "5a591be186b70d7b9f9b0954",
+    ///   "flows": {
+    ///     "575ed18f7ae143cd83dc4aa6": {
+    ///       "currentVersion": null,
+    ///       "desiredVersion": "v1.4.0",
+    ///       "flowName": "my flow"
+    ///     }
+    ///   },
+    ///   "id": "5a591be186b70d7b9f9b0954",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "logs": [
+    ///     {
+    ///       "changeType": "desired",
+    ///       "date": "2016-06-13T04:00:00.000Z",
+    ///       "desiredVersion": "v1.4.1",
+    ///       "newBundle": "v1.4.0",
+    ///       "sourceId": "575ed70c7ae143cd83dc4aa9",
+    ///       "sourceType": "user",
+    ///       "updateFlowId": "575ed18f7ae143cd83dc4aa6",
+    ///       "updateType": "newFlow"
+    ///     }
+    ///   ],
+    ///   "unknownBundle": false
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/embedded/deployments/<embedded_deployment_id>",
@@ -67,6 +102,27 @@ pub trait EmbeddedDeploymentsApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (deployment was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `embeddedDeployments.*`, `embeddedDeployments.export`.
+    ///
+    /// An example body (`embeddedDeploymentExport`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceId": "575ecf887ae143cd83dc4aa2",
+    ///   "email": "email@example.com"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/embedded/deployments/export",
@@ -98,10 +154,62 @@ pub trait EmbeddedDeploymentsApi {
     /// Losant API: `embeddedDeployments.get`, `GET /applications/{applicationId}/embedded/deployments`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetEmbeddedDeploymentsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_embedded_deployments_stream`](Self::get_embedded_deployments_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `lastUpdated`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `desc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `1000`.
+    /// - `device_id`: Filter deployments to the given Device ID.
+    /// - `version`: Filter deployments to the given Workflow Version (matches against both current and desired)
+    /// - `flow_id`: Filter deployments to the given Workflow ID.
     ///
     /// The API answers 400 (malformed request), 404 (application or device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `embeddedDeployments.*`, `embeddedDeployments.get`.
+    ///
+    /// An example answer (`embeddedDeployments`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "currentBundleVersion": "nullVersion",
+    ///       "desiredBundleVersion": "1615500683",
+    ///       "embeddedDeploymentId": "5a591be186b70d7b9f9b0954",
+    ///       "flows": {
+    ///         "575ed18f7ae143cd83dc4aa6": {
+    ///           "currentVersion": null,
+    ///           "desiredVersion": "v1.4.0",
+    ///           "flowName": "my flow"
+    ///         }
+    ///       },
+    ///       "id": "5a591be186b70d7b9f9b0954",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "logs": [
+    ///         {
+    ///           "changeType": "desired",
+    ///           "date": "2016-06-13T04:00:00.000Z",
+    ///           "desiredVersion": "v1.4.1",
+    ///           "newBundle": "v1.4.0",
+    ///           "sourceId": "575ed70c7ae143cd83dc4aa9",
+    ///           "sourceType": "user",
+    ///           "updateFlowId": "575ed18f7ae143cd83dc4aa6",
+    ///           "updateType": "newFlow"
+    ///         }
+    ///       ],
+    ///       "unknownBundle": false
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "id",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/embedded/deployments",
@@ -124,8 +232,13 @@ pub trait EmbeddedDeploymentsApi {
     async fn get_embedded_deployments(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetEmbeddedDeploymentsOptions,
+        #[query] sort_field: Option<GetEmbeddedDeploymentsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] device_id: Option<&str>,
+        #[query] version: Option<&str>,
+        #[query] flow_id: Option<&str>,
     ) -> Result<EmbeddedDeployments>;
 
     /// Deploy an embedded workflow version to one or more embedded devices. Version can be blank, if removal is desired.
@@ -136,6 +249,28 @@ pub trait EmbeddedDeploymentsApi {
     /// - `deployment`: Deployment release information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `embeddedDeployments.*`, `embeddedDeployments.release`.
+    ///
+    /// An example body (`embeddedDeploymentRelease`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceIds": [
+    ///     "575ecf887ae143cd83dc4aa2"
+    ///   ],
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///   "version": "v1.2.3"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/embedded/deployments/release",
@@ -165,6 +300,25 @@ pub trait EmbeddedDeploymentsApi {
     /// - `deployment`: Deployment removal information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `embeddedDeployments.*`, `embeddedDeployments.remove`.
+    ///
+    /// An example body (`embeddedDeploymentRemove`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceId": null,
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/embedded/deployments/remove",
@@ -194,6 +348,26 @@ pub trait EmbeddedDeploymentsApi {
     /// - `deployment`: Deployment replacement information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `embeddedDeployments.*`, `embeddedDeployments.replace`.
+    ///
+    /// An example body (`embeddedDeploymentReplace`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///   "newVersion": "v1.2.4",
+    ///   "oldVersion": "v1.2.3"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/embedded/deployments/replace",
@@ -214,28 +388,4 @@ pub trait EmbeddedDeploymentsApi {
         application_id: &ApplicationId,
         #[body(validate)] deployment: &EdgeDeploymentReplace,
     ) -> Result<Success>;
-}
-
-/// The optional query parameters of [`EmbeddedDeploymentsApi::get_embedded_deployments`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetEmbeddedDeploymentsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `lastUpdated`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetEmbeddedDeploymentsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `desc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `1000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `deviceId`: Filter deployments to the given Device ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-    /// `version`: Filter deployments to the given Workflow Version (matches against both current and desired)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `flowId`: Filter deployments to the given Workflow ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<String>,
 }

@@ -8,7 +8,6 @@ use crate::models::Success;
 pub use crate::models::{ExperienceBootstrapOptions, ExperienceBootstrapResult};
 use losant_core::api;
 use losant_core::{ApplicationId, Result};
-use serde::Serialize;
 
 /// The actions of the `experience` resource (`/applications/{applicationId}/experience`).
 ///
@@ -23,6 +22,26 @@ pub trait ExperienceApi {
     /// - `options`: Bootstrap options. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `experience.*`, `experience.bootstrap`.
+    ///
+    /// An example body (`experienceBootstrapOptions`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "replaceExisting": true
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceBootstrapResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "example.user@example.com",
+    ///   "password": "examplePass",
+    ///   "resourceSuffix": ""
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/experience/bootstrap",
@@ -51,9 +70,26 @@ pub trait ExperienceApi {
     /// Losant API: `experience.delete`, `DELETE /applications/{applicationId}/experience`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`DeleteExperienceOptions`].
+    /// - `keep_users`: If this is set, Experience Users will not be removed.
+    /// - `keep_groups`: If this is set, Experience Groups will not be removed.
+    /// - `keep_slugs`: If this is set, Experience Slugs will not be removed.
+    /// - `keep_domains`: If this is set, Experience Domains will not be removed.
+    /// - `remove_versions`: If this is set, all Experience Versions and their contents will be removed (except for develop).
+    /// - `keep_views`: If this is set, Experience Views (in the develop version) will not be removed.
+    /// - `keep_endpoints`: If this is set, Experience Endpoints (in the develop version) will not be removed.
+    /// - `remove_workflows`: If this is set, all Experience Workflows (in the develop version) will ve removed.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experience.*`, `experience.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/experience",
@@ -72,36 +108,13 @@ pub trait ExperienceApi {
     async fn delete_experience(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &DeleteExperienceOptions,
+        #[query] keep_users: Option<&str>,
+        #[query] keep_groups: Option<&str>,
+        #[query] keep_slugs: Option<&str>,
+        #[query] keep_domains: Option<&str>,
+        #[query] remove_versions: Option<&str>,
+        #[query] keep_views: Option<&str>,
+        #[query] keep_endpoints: Option<&str>,
+        #[query] remove_workflows: Option<&str>,
     ) -> Result<Success>;
-}
-
-/// The optional query parameters of [`ExperienceApi::delete_experience`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeleteExperienceOptions {
-    /// `keepUsers`: If this is set, Experience Users will not be removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keep_users: Option<String>,
-    /// `keepGroups`: If this is set, Experience Groups will not be removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keep_groups: Option<String>,
-    /// `keepSlugs`: If this is set, Experience Slugs will not be removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keep_slugs: Option<String>,
-    /// `keepDomains`: If this is set, Experience Domains will not be removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keep_domains: Option<String>,
-    /// `removeVersions`: If this is set, all Experience Versions and their contents will be removed (except for develop).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove_versions: Option<String>,
-    /// `keepViews`: If this is set, Experience Views (in the develop version) will not be removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keep_views: Option<String>,
-    /// `keepEndpoints`: If this is set, Experience Endpoints (in the develop version) will not be removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keep_endpoints: Option<String>,
-    /// `removeWorkflows`: If this is set, all Experience Workflows (in the develop version) will ve removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove_workflows: Option<String>,
 }

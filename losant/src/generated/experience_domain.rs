@@ -25,6 +25,16 @@ pub trait ExperienceDomainApi {
     /// - `experience_domain_id`: ID associated with the experience domain.
     ///
     /// The API answers 400 (malformed request), 404 (experience domain was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceDomain.*`, `experienceDomain.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/experience/domains/<experience_domain_id>",
@@ -54,6 +64,22 @@ pub trait ExperienceDomainApi {
     /// - `experience_domain_id`: ID associated with the experience domain.
     ///
     /// The API answers 400 (malformed request), 404 (experience domain was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `experienceDomain.*`, `experienceDomain.get`.
+    ///
+    /// An example answer (`experienceDomain`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "domainName": "my.domain.example.com",
+    ///   "experienceDomainId": "58c1de6c8f812590d8e82980",
+    ///   "id": "58c1de6c8f812590d8e82980",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "version": "develop"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/domains/<experience_domain_id>",
@@ -87,6 +113,33 @@ pub trait ExperienceDomainApi {
     /// - `experience_domain`: Object containing new properties of the experience domain. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (experience domain was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceDomain.*`, `experienceDomain.patch`.
+    ///
+    /// An example body (`experienceDomainPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "domainName": "my.domain.example.com",
+    ///   "sslCert": "-----BEGIN CERTIFICATE-----\nMY_SSL_CERTIFICATE\n-----END CERTIFICATE-----",
+    ///   "sslKey": "-----BEGIN PRIVATE KEY-----\nMY_SSL_KEY\n-----END PRIVATE KEY-----",
+    ///   "version": "develop"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceDomain`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "domainName": "my.domain.example.com",
+    ///   "experienceDomainId": "58c1de6c8f812590d8e82980",
+    ///   "id": "58c1de6c8f812590d8e82980",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "version": "develop"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/experience/domains/<experience_domain_id>",
@@ -122,6 +175,29 @@ pub trait ExperienceDomainsApi {
     /// - `application_id`: ID associated with the application.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `experienceDomains.*`, `experienceDomains.get`.
+    ///
+    /// An example answer (`experienceDomains`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "domainName": "my.domain.example.com",
+    ///       "experienceDomainId": "58c1de6c8f812590d8e82980",
+    ///       "id": "58c1de6c8f812590d8e82980",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "version": "develop"
+    ///     }
+    ///   ],
+    ///   "totalCount": 1
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/domains",
@@ -155,6 +231,33 @@ pub trait ExperienceDomainsApi {
     /// - `experience_domain`: New experience domain information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceDomains.*`, `experienceDomains.post`.
+    ///
+    /// An example body (`experienceDomainPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "domainName": "my.domain.example.com",
+    ///   "sslCert": "-----BEGIN CERTIFICATE-----\nMY_SSL_CERTIFICATE\n-----END CERTIFICATE-----",
+    ///   "sslKey": "-----BEGIN PRIVATE KEY-----\nMY_SSL_KEY\n-----END PRIVATE KEY-----",
+    ///   "version": "develop"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceDomain`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "domainName": "my.domain.example.com",
+    ///   "experienceDomainId": "58c1de6c8f812590d8e82980",
+    ///   "id": "58c1de6c8f812590d8e82980",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "version": "develop"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/experience/domains",

@@ -13,7 +13,6 @@ pub use crate::models::{
 use crate::models::{ExperienceLinkedResources, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ExperienceEndpointId, Result};
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The actions of the `experienceEndpoint` resource (`/applications/{applicationId}/experience/endpoints/{experienceEndpointId}`).
@@ -27,9 +26,19 @@ pub trait ExperienceEndpointApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `experience_endpoint_id`: ID associated with the experience endpoint.
-    /// - `options`: the optional query parameters, [`DeleteExperienceEndpointOptions`].
+    /// - `include_workflows`: If the workflows that utilize this experience endpoint should also be deleted.
     ///
     /// The API answers 400 (malformed request), 404 (experience endpoint was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceEndpoint.*`, `experienceEndpoint.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/experience/endpoints/<experience_endpoint_id>",
@@ -49,7 +58,7 @@ pub trait ExperienceEndpointApi {
         &self,
         application_id: &ApplicationId,
         experience_endpoint_id: &ExperienceEndpointId,
-        #[query] options: &DeleteExperienceEndpointOptions,
+        #[query] include_workflows: Option<bool>,
     ) -> Result<Success>;
 
     /// Retrieves information on an experience endpoint.
@@ -58,9 +67,33 @@ pub trait ExperienceEndpointApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `experience_endpoint_id`: ID associated with the experience endpoint.
-    /// - `options`: the optional query parameters, [`GetExperienceEndpointOptions`].
+    /// - `version`: Version of this experience endpoint to return. The API's default: `develop`.
     ///
     /// The API answers 400 (malformed request), 404 (experience endpoint was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `experienceEndpoint.*`, `experienceEndpoint.get`.
+    ///
+    /// An example answer (`experienceEndpoint`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "access": "group",
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "enabled": true,
+    ///   "experienceEndpointId": "58c1de6c8f812590d8e82980",
+    ///   "experienceGroups": [
+    ///     {
+    ///       "id": "58b9d794cbfafe1be675744f",
+    ///       "name": "myGroup"
+    ///     }
+    ///   ],
+    ///   "id": "58c1de6c8f812590d8e82980",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "method": "get",
+    ///   "route": "/my/route/{id}"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/endpoints/<experience_endpoint_id>",
@@ -83,7 +116,7 @@ pub trait ExperienceEndpointApi {
         &self,
         application_id: &ApplicationId,
         experience_endpoint_id: &ExperienceEndpointId,
-        #[query] options: &GetExperienceEndpointOptions,
+        #[query] version: Option<&str>,
     ) -> Result<ExperienceEndpoint>;
 
     /// Retrieves information on resources linked to an experience endpoint.
@@ -92,9 +125,12 @@ pub trait ExperienceEndpointApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `experience_endpoint_id`: ID associated with the experience endpoint.
-    /// - `options`: the optional query parameters, [`LinkedResourcesExperienceEndpointOptions`].
+    /// - `version`: Version of this experience endpoint to query. The API's default: `develop`.
+    /// - `include_custom_nodes`: If the result of the request should also include the details of any custom nodes referenced by returned workflows. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (experience endpoint was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `experienceEndpoint.*`, `experienceEndpoint.linkedResources`.
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/endpoints/<experience_endpoint_id>/linkedResources",
@@ -117,7 +153,8 @@ pub trait ExperienceEndpointApi {
         &self,
         application_id: &ApplicationId,
         experience_endpoint_id: &ExperienceEndpointId,
-        #[query] options: &LinkedResourcesExperienceEndpointOptions,
+        #[query] version: Option<&str>,
+        #[query] include_custom_nodes: Option<bool>,
     ) -> Result<ExperienceLinkedResources>;
 
     /// Updates information about an experience endpoint.
@@ -129,6 +166,41 @@ pub trait ExperienceEndpointApi {
     /// - `experience_endpoint`: Object containing new properties of the experience endpoint. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (experience endpoint was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceEndpoint.*`, `experienceEndpoint.patch`.
+    ///
+    /// An example body (`experienceEndpointPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "access": "group",
+    ///   "experienceGroupIds": [
+    ///     "58c1de6f8f812590d8e82983"
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceEndpoint`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "access": "group",
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "enabled": true,
+    ///   "experienceEndpointId": "58c1de6c8f812590d8e82980",
+    ///   "experienceGroups": [
+    ///     {
+    ///       "id": "58b9d794cbfafe1be675744f",
+    ///       "name": "myGroup"
+    ///     }
+    ///   ],
+    ///   "id": "58c1de6c8f812590d8e82980",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "method": "get",
+    ///   "route": "/my/route/{id}"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/experience/endpoints/<experience_endpoint_id>",
@@ -162,9 +234,50 @@ pub trait ExperienceEndpointsApi {
     /// Losant API: `experienceEndpoints.get`, `GET /applications/{applicationId}/experience/endpoints`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetExperienceEndpointsOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `order`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `experience_group_id`: Filter endpoints to those only in the specified group.
+    /// - `request_count_duration`: If set, a count of recent requests is included on each endpoint for the duration requested (milliseconds)
+    /// - `version`: Return the experience endpoints belonging to this version. The API's default: `develop`.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `experienceEndpoints.*`, `experienceEndpoints.get`.
+    ///
+    /// An example answer (`experienceEndpoints`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "access": "group",
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "enabled": true,
+    ///       "experienceEndpointId": "58c1de6c8f812590d8e82980",
+    ///       "experienceGroups": [
+    ///         {
+    ///           "id": "58b9d794cbfafe1be675744f",
+    ///           "name": "myGroup"
+    ///         }
+    ///       ],
+    ///       "id": "58c1de6c8f812590d8e82980",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "method": "get",
+    ///       "route": "/my/route/{id}"
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/endpoints",
@@ -186,7 +299,13 @@ pub trait ExperienceEndpointsApi {
     async fn get_experience_endpoints(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetExperienceEndpointsOptions,
+        #[query] sort_field: Option<GetExperienceEndpointsSortField>,
+        #[query] sort_direction: Option<Order>,
+        #[query] filter_field: Option<GetExperienceEndpointsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] experience_group_id: Option<&str>,
+        #[query] request_count_duration: Option<i64>,
+        #[query] version: Option<&str>,
     ) -> Result<ExperienceEndpoints>;
 
     /// Create a new experience endpoint for an application.
@@ -197,6 +316,40 @@ pub trait ExperienceEndpointsApi {
     /// - `experience_endpoint`: New experience endpoint information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceEndpoints.*`, `experienceEndpoints.post`.
+    ///
+    /// An example body (`experienceEndpointPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "access": "public",
+    ///   "method": "get",
+    ///   "route": "/my/route/{id}"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceEndpoint`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "access": "group",
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "enabled": true,
+    ///   "experienceEndpointId": "58c1de6c8f812590d8e82980",
+    ///   "experienceGroups": [
+    ///     {
+    ///       "id": "58b9d794cbfafe1be675744f",
+    ///       "name": "myGroup"
+    ///     }
+    ///   ],
+    ///   "id": "58c1de6c8f812590d8e82980",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "method": "get",
+    ///   "route": "/my/route/{id}"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/experience/endpoints",
@@ -223,9 +376,45 @@ pub trait ExperienceEndpointsApi {
     /// Losant API: `experienceEndpoints.stats`, `GET /applications/{applicationId}/experience/endpoints/stats`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`StatsExperienceEndpointsOptions`].
+    /// - `stat_grouping`: Field to group the statistics by. The API's default: `statusCode`.
+    /// - `duration`: Duration in milliseconds. The API's default: `86400000`.
+    /// - `end`: End of time range in milliseconds since epoch. The API's default: `0`.
+    /// - `resolution`: Resolution in milliseconds. The API's default: `3600000`.
+    /// - `version_filter`: Filters the stats to a particular experience version.
+    /// - `domain_filter`: Filters the stats to a particular experience domain or slug.
+    /// - `status_code_filter`: Filters the stats to a particular status code.
+    /// - `endpoint_id_filter`: Filters the stats to a particular endpoint.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `experienceEndpoints.*`, `experienceEndpoints.stats`.
+    ///
+    /// An example answer (`experienceEndpointStats`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "58cae95a0f5fcd000138ed0d": [
+    ///     {
+    ///       "count": 10,
+    ///       "time": "2017-03-21T20:00:00.000Z"
+    ///     },
+    ///     {
+    ///       "count": 1,
+    ///       "time": "2017-03-21T21:00:00.000Z"
+    ///     }
+    ///   ],
+    ///   "NotFound": [
+    ///     {
+    ///       "count": 1,
+    ///       "time": "2017-03-21T20:00:00.000Z"
+    ///     },
+    ///     {
+    ///       "count": 4,
+    ///       "time": "2017-03-21T21:00:00.000Z"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/endpoints/stats",
@@ -247,93 +436,13 @@ pub trait ExperienceEndpointsApi {
     async fn stats_experience_endpoints(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &StatsExperienceEndpointsOptions,
+        #[query] stat_grouping: Option<StatGrouping>,
+        #[query] duration: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] resolution: Option<i64>,
+        #[query] version_filter: Option<&str>,
+        #[query] domain_filter: Option<&str>,
+        #[query] status_code_filter: Option<i64>,
+        #[query] endpoint_id_filter: Option<&str>,
     ) -> Result<BTreeMap<String, Vec<ExperienceEndpointStatsItemItem>>>;
-}
-
-/// The optional query parameters of [`ExperienceEndpointApi::delete_experience_endpoint`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeleteExperienceEndpointOptions {
-    /// `includeWorkflows`: If the workflows that utilize this experience endpoint should also be deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_workflows: Option<bool>,
-}
-
-/// The optional query parameters of [`ExperienceEndpointApi::get_experience_endpoint`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetExperienceEndpointOptions {
-    /// `version`: Version of this experience endpoint to return. The API's default: `develop`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-}
-
-/// The optional query parameters of [`ExperienceEndpointApi::linked_resources_experience_endpoint`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LinkedResourcesExperienceEndpointOptions {
-    /// `version`: Version of this experience endpoint to query. The API's default: `develop`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `includeCustomNodes`: If the result of the request should also include the details of any custom nodes referenced by returned workflows. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_custom_nodes: Option<bool>,
-}
-
-/// The optional query parameters of [`ExperienceEndpointsApi::get_experience_endpoints`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetExperienceEndpointsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `order`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetExperienceEndpointsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetExperienceEndpointsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `experienceGroupId`: Filter endpoints to those only in the specified group.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub experience_group_id: Option<String>,
-    /// `requestCountDuration`: If set, a count of recent requests is included on each endpoint for the duration requested (milliseconds)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_count_duration: Option<i64>,
-    /// `version`: Return the experience endpoints belonging to this version. The API's default: `develop`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-}
-
-/// The optional query parameters of [`ExperienceEndpointsApi::stats_experience_endpoints`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatsExperienceEndpointsOptions {
-    /// `statGrouping`: Field to group the statistics by. The API's default: `statusCode`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stat_grouping: Option<StatGrouping>,
-    /// `duration`: Duration in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// `end`: End of time range in milliseconds since epoch. The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `resolution`: Resolution in milliseconds. The API's default: `3600000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<i64>,
-    /// `versionFilter`: Filters the stats to a particular experience version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version_filter: Option<String>,
-    /// `domainFilter`: Filters the stats to a particular experience domain or slug.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain_filter: Option<String>,
-    /// `statusCodeFilter`: Filters the stats to a particular status code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_code_filter: Option<i64>,
-    /// `endpointIdFilter`: Filters the stats to a particular endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub endpoint_id_filter: Option<String>,
 }

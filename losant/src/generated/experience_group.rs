@@ -11,7 +11,6 @@ pub use crate::models::{
 use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ExperienceGroupId, Result};
-use serde::Serialize;
 use serde_json::Value;
 
 /// The actions of the `experienceGroup` resource (`/applications/{applicationId}/experience/groups/{experienceGroupId}`).
@@ -27,6 +26,16 @@ pub trait ExperienceGroupApi {
     /// - `experience_group_id`: ID associated with the experience group.
     ///
     /// The API answers 400 (malformed request), 404 (experience group was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceGroup.*`, `experienceGroup.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/experience/groups/<experience_group_id>",
@@ -54,9 +63,33 @@ pub trait ExperienceGroupApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `experience_group_id`: ID associated with the experience group.
-    /// - `options`: the optional query parameters, [`GetExperienceGroupOptions`].
+    /// - `include_direct_device_count`: Whether or not to return count of devices associated directly with this group. The API's default: `false`.
+    /// - `include_total_device_count`: Whether or not to return count of devices associated with this group or any of its descendants. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (experience group was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `experienceGroup.*`, `experienceGroup.get`.
+    ///
+    /// An example answer (`experienceGroup`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "experienceEndpointIds": [
+    ///     "58b9d743cbfafe1be675744b",
+    ///     "58b9d743cbfafe1be675744c"
+    ///   ],
+    ///   "experienceGroupId": "58b9d794cbfafe1be675744f",
+    ///   "experienceUserIds": [
+    ///     "58b9d782cbfafe1be675744d",
+    ///     "58b9d787cbfafe1be675744e"
+    ///   ],
+    ///   "id": "58b9d794cbfafe1be675744f",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Group"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/groups/<experience_group_id>",
@@ -79,7 +112,8 @@ pub trait ExperienceGroupApi {
         &self,
         application_id: &ApplicationId,
         experience_group_id: &ExperienceGroupId,
-        #[query] options: &GetExperienceGroupOptions,
+        #[query] include_direct_device_count: Option<&str>,
+        #[query] include_total_device_count: Option<&str>,
     ) -> Result<ExperienceGroup>;
 
     /// Updates information about an experience group.
@@ -91,6 +125,55 @@ pub trait ExperienceGroupApi {
     /// - `experience_group`: Object containing new properties of the experience group. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (experience group was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceGroup.*`, `experienceGroup.patch`.
+    ///
+    /// An example body (`experienceGroupPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceIds": [
+    ///     "58b9d743cbfafe1be675744d"
+    ///   ],
+    ///   "deviceTags": [
+    ///     {
+    ///       "key": "myKey",
+    ///       "value": "foo"
+    ///     }
+    ///   ],
+    ///   "experienceEndpointIds": [
+    ///     "58b9d743cbfafe1be675744b",
+    ///     "58b9d743cbfafe1be675744c"
+    ///   ],
+    ///   "experienceUserIds": [
+    ///     "575ed70c7ae143cd83dc4aa9",
+    ///     "675ed70c7ae143cd83dc4aa9"
+    ///   ],
+    ///   "name": "My New Group Name",
+    ///   "parentId": "775ed70c7ae143cd83dc4aa9"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceGroup`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "experienceEndpointIds": [
+    ///     "58b9d743cbfafe1be675744b",
+    ///     "58b9d743cbfafe1be675744c"
+    ///   ],
+    ///   "experienceGroupId": "58b9d794cbfafe1be675744f",
+    ///   "experienceUserIds": [
+    ///     "58b9d782cbfafe1be675744d",
+    ///     "58b9d787cbfafe1be675744e"
+    ///   ],
+    ///   "id": "58b9d794cbfafe1be675744f",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Group"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/experience/groups/<experience_group_id>",
@@ -124,11 +207,49 @@ pub trait ExperienceGroupsApi {
     /// Losant API: `experienceGroups.get`, `GET /applications/{applicationId}/experience/groups`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetExperienceGroupsOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     /// - `query`: Experience group filter JSON object which overrides the filter and filterField fields. (sent JSON-encoded)
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_experience_groups_stream`](Self::get_experience_groups_stream) walks every page.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `experienceGroups.*`, `experienceGroups.get`.
+    ///
+    /// An example answer (`experienceGroups`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "experienceEndpointIds": [
+    ///         "58b9d743cbfafe1be675744b",
+    ///         "58b9d743cbfafe1be675744c"
+    ///       ],
+    ///       "experienceGroupId": "58b9d794cbfafe1be675744f",
+    ///       "experienceUserIds": [
+    ///         "58b9d782cbfafe1be675744d",
+    ///         "58b9d787cbfafe1be675744e"
+    ///       ],
+    ///       "id": "58b9d794cbfafe1be675744f",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "name": "My Group"
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/groups",
@@ -151,9 +272,13 @@ pub trait ExperienceGroupsApi {
     async fn get_experience_groups(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetExperienceGroupsOptions,
-        #[query(json)] query: Option<&Value>,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query(json)] query: Option<&Value>,
     ) -> Result<ExperienceGroups>;
 
     /// Create a new experience group for an application.
@@ -164,6 +289,55 @@ pub trait ExperienceGroupsApi {
     /// - `experience_group`: New experience group information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceGroups.*`, `experienceGroups.post`.
+    ///
+    /// An example body (`experienceGroupPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceIds": [
+    ///     "58b9d743cbfafe1be675744d"
+    ///   ],
+    ///   "deviceTags": [
+    ///     {
+    ///       "key": "floor",
+    ///       "value": "8"
+    ///     }
+    ///   ],
+    ///   "experienceEndpointIds": [
+    ///     "58b9d743cbfafe1be675744b",
+    ///     "58b9d743cbfafe1be675744c"
+    ///   ],
+    ///   "experienceUserIds": [
+    ///     "575ed70c7ae143cd83dc4aa9",
+    ///     "675ed70c7ae143cd83dc4aa9"
+    ///   ],
+    ///   "name": "My Group",
+    ///   "parentId": "58b9d743cbfafe1be675744e"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceGroup`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "experienceEndpointIds": [
+    ///     "58b9d743cbfafe1be675744b",
+    ///     "58b9d743cbfafe1be675744c"
+    ///   ],
+    ///   "experienceGroupId": "58b9d794cbfafe1be675744f",
+    ///   "experienceUserIds": [
+    ///     "58b9d782cbfafe1be675744d",
+    ///     "58b9d787cbfafe1be675744e"
+    ///   ],
+    ///   "id": "58b9d794cbfafe1be675744f",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Group"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/experience/groups",
@@ -184,37 +358,4 @@ pub trait ExperienceGroupsApi {
         application_id: &ApplicationId,
         #[body(validate)] experience_group: &ExperienceGroupPost,
     ) -> Result<ExperienceGroup>;
-}
-
-/// The optional query parameters of [`ExperienceGroupApi::get_experience_group`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetExperienceGroupOptions {
-    /// `includeDirectDeviceCount`: Whether or not to return count of devices associated directly with this group. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_direct_device_count: Option<String>,
-    /// `includeTotalDeviceCount`: Whether or not to return count of devices associated with this group or any of its descendants. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_total_device_count: Option<String>,
-}
-
-/// The optional query parameters of [`ExperienceGroupsApi::get_experience_groups`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetExperienceGroupsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

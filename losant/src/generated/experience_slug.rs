@@ -24,6 +24,16 @@ pub trait ExperienceSlugApi {
     /// - `experience_slug_id`: ID associated with the experience slug.
     ///
     /// The API answers 400 (malformed request), 404 (experience slug was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceSlug.*`, `experienceSlug.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/experience/slugs/<experience_slug_id>",
@@ -53,6 +63,22 @@ pub trait ExperienceSlugApi {
     /// - `experience_slug_id`: ID associated with the experience slug.
     ///
     /// The API answers 400 (malformed request), 404 (experience slug was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `experienceSlug.*`, `experienceSlug.get`.
+    ///
+    /// An example answer (`experienceSlug`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "experienceSlugId": "5b995e51ea9994b50d745284",
+    ///   "id": "5b995e51ea9994b50d745284",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "slug": "my-custom-slug",
+    ///   "version": "develop"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/slugs/<experience_slug_id>",
@@ -86,6 +112,31 @@ pub trait ExperienceSlugApi {
     /// - `experience_slug`: Object containing new properties of the experience slug. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (experience slug was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceSlug.*`, `experienceSlug.patch`.
+    ///
+    /// An example body (`experienceSlugPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "slug": "my-new-slug",
+    ///   "version": null
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceSlug`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "experienceSlugId": "5b995e51ea9994b50d745284",
+    ///   "id": "5b995e51ea9994b50d745284",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "slug": "my-custom-slug",
+    ///   "version": "develop"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/experience/slugs/<experience_slug_id>",
@@ -121,6 +172,29 @@ pub trait ExperienceSlugsApi {
     /// - `application_id`: ID associated with the application.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `experienceSlugs.*`, `experienceSlugs.get`.
+    ///
+    /// An example answer (`experienceSlugs`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "experienceSlugId": "5b995e51ea9994b50d745284",
+    ///       "id": "5b995e51ea9994b50d745284",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "slug": "my-custom-slug",
+    ///       "version": "develop"
+    ///     }
+    ///   ],
+    ///   "totalCount": 1
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/slugs",
@@ -152,6 +226,31 @@ pub trait ExperienceSlugsApi {
     /// - `experience_slug`: New experience slug information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceSlugs.*`, `experienceSlugs.post`.
+    ///
+    /// An example body (`experienceSlugPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "slug": "my-custom-slug",
+    ///   "version": "develop"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceSlug`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "experienceSlugId": "5b995e51ea9994b50d745284",
+    ///   "id": "5b995e51ea9994b50d745284",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "slug": "my-custom-slug",
+    ///   "version": "develop"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/experience/slugs",

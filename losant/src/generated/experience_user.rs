@@ -11,7 +11,6 @@ pub use crate::models::{
 use crate::models::{GetExperienceUsersFilterField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ExperienceUserId, Result};
-use serde::Serialize;
 use serde_json::Value;
 
 /// The actions of the `experienceUser` resource (`/applications/{applicationId}/experience/users/{experienceUserId}`).
@@ -27,6 +26,16 @@ pub trait ExperienceUserApi {
     /// - `experience_user_id`: ID associated with the experience user.
     ///
     /// The API answers 400 (malformed request), 404 (experience user was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceUser.*`, `experienceUser.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/experience/users/<experience_user_id>",
@@ -56,6 +65,29 @@ pub trait ExperienceUserApi {
     /// - `experience_user_id`: ID associated with the experience user.
     ///
     /// The API answers 400 (malformed request), 404 (experience user was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `experienceUser.*`, `experienceUser.get`.
+    ///
+    /// An example answer (`experienceUser`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "avatarUrl": "https://example.avatar.url/is_here.png",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "email": "experienceuser@example.com",
+    ///   "experienceUserId": "58b9d782cbfafe1be675744d",
+    ///   "firstName": "Example",
+    ///   "id": "58b9d782cbfafe1be675744d",
+    ///   "lastLogin": "2016-06-13T04:00:00.000Z",
+    ///   "lastName": "Name",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "passwordLastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "userTags": {
+    ///     "customKey": "customValue"
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/users/<experience_user_id>",
@@ -89,6 +121,40 @@ pub trait ExperienceUserApi {
     /// - `experience_user`: Object containing new properties of the experience user. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (experience user was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceUser.*`, `experienceUser.patch`.
+    ///
+    /// An example body (`experienceUserPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "password": "aNewPassword",
+    ///   "userTags": {
+    ///     "customKey": "newCustomValue"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceUser`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "avatarUrl": "https://example.avatar.url/is_here.png",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "email": "experienceuser@example.com",
+    ///   "experienceUserId": "58b9d782cbfafe1be675744d",
+    ///   "firstName": "Example",
+    ///   "id": "58b9d782cbfafe1be675744d",
+    ///   "lastLogin": "2016-06-13T04:00:00.000Z",
+    ///   "lastName": "Name",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "passwordLastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "userTags": {
+    ///     "customKey": "customValue"
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/experience/users/<experience_user_id>",
@@ -122,11 +188,51 @@ pub trait ExperienceUsersApi {
     /// Losant API: `experienceUsers.get`, `GET /applications/{applicationId}/experience/users`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetExperienceUsersOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `email`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `experience_group_id`: Filter users to those only in the specified group, special experienceGroupIds of 'any' which will give users who are in at least one group and 'none' will give you users who are not in any groups.
+    /// - `include_ancestor_groups`: If set will include members from ancestors of the specified experienceGroupId.
     /// - `query`: Experience user filter JSON object which overrides all other filter params. (sent JSON-encoded)
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_experience_users_stream`](Self::get_experience_users_stream) walks every page.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `experienceUsers.*`, `experienceUsers.get`.
+    ///
+    /// An example answer (`experienceUsers`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "avatarUrl": "https://example.avatar.url/is_here.png",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "email": "experienceuser@example.com",
+    ///       "experienceUserId": "58b9d782cbfafe1be675744d",
+    ///       "firstName": "Example",
+    ///       "id": "58b9d782cbfafe1be675744d",
+    ///       "lastLogin": "2016-06-13T04:00:00.000Z",
+    ///       "lastName": "Name",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "passwordLastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "userTags": {
+    ///         "customKey": "customValue"
+    ///       }
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/users",
@@ -149,9 +255,15 @@ pub trait ExperienceUsersApi {
     async fn get_experience_users(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetExperienceUsersOptions,
-        #[query(json)] query: Option<&Value>,
+        #[query] sort_field: Option<GetExperienceUsersSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetExperienceUsersFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] experience_group_id: Option<&str>,
+        #[query] include_ancestor_groups: Option<&str>,
+        #[query(json)] query: Option<&Value>,
     ) -> Result<ExperienceUsers>;
 
     /// Create a new experience user for an application.
@@ -162,6 +274,43 @@ pub trait ExperienceUsersApi {
     /// - `experience_user`: New experience user information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `experienceUsers.*`, `experienceUsers.post`.
+    ///
+    /// An example body (`experienceUserPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "experienceuser@example.com",
+    ///   "firstName": "Example",
+    ///   "lastName": "Name",
+    ///   "password": "aUserPassword",
+    ///   "userTags": {
+    ///     "customKey": "customValue"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceUser`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "avatarUrl": "https://example.avatar.url/is_here.png",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "email": "experienceuser@example.com",
+    ///   "experienceUserId": "58b9d782cbfafe1be675744d",
+    ///   "firstName": "Example",
+    ///   "id": "58b9d782cbfafe1be675744d",
+    ///   "lastLogin": "2016-06-13T04:00:00.000Z",
+    ///   "lastName": "Name",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "passwordLastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "userTags": {
+    ///     "customKey": "customValue"
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/experience/users",
@@ -182,31 +331,4 @@ pub trait ExperienceUsersApi {
         application_id: &ApplicationId,
         #[body(validate)] experience_user: &ExperienceUserPost,
     ) -> Result<ExperienceUser>;
-}
-
-/// The optional query parameters of [`ExperienceUsersApi::get_experience_users`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetExperienceUsersOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `email`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetExperienceUsersSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetExperienceUsersFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `experienceGroupId`: Filter users to those only in the specified group, special experienceGroupIds of 'any' which will give users who are in at least one group and 'none' will give you users who are not in any groups.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub experience_group_id: Option<String>,
-    /// `includeAncestorGroups`: If set will include members from ancestors of the specified experienceGroupId.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_ancestor_groups: Option<String>,
 }

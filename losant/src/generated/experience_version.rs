@@ -12,7 +12,6 @@ pub use crate::models::{
 use crate::models::{GetFlowVersionsFilterField, GetFlowVersionsSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, Result};
-use serde::Serialize;
 
 /// The actions of the `experienceVersion` resource (`/applications/{applicationId}/experience/versions/{experienceVersionIdOrName}`).
 ///
@@ -27,6 +26,16 @@ pub trait ExperienceVersionApi {
     /// - `experience_version_id_or_name`: Version ID or version name associated with the experience version.
     ///
     /// The API answers 400 (malformed request), 404 (experience version was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `experienceVersion.*`, `experienceVersion.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/experience/versions/<experience_version_id_or_name>",
@@ -58,6 +67,34 @@ pub trait ExperienceVersionApi {
     /// - `experience_version_id_or_name`: Version ID or version name associated with the experience version.
     ///
     /// The API answers 400 (malformed request), 404 (experience version was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `experienceVersion.*`, `experienceVersion.get`.
+    ///
+    /// An example answer (`experienceVersion`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "attachedDomains": [
+    ///     {
+    ///       "domainName": "my.domain.example.com",
+    ///       "id": "58c1de6c8f812590d8e82980"
+    ///     }
+    ///   ],
+    ///   "attachedSlugs": [
+    ///     {
+    ///       "id": "5b995e51ea9994b50d745284",
+    ///       "slug": "my-custom-slug"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "endpointDefaultCors": true,
+    ///   "experienceVersionId": "5b995ec6ea9994b50d745285",
+    ///   "id": "5b995ec6ea9994b50d745285",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "version": "myVersionName"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/versions/<experience_version_id_or_name>",
@@ -93,6 +130,42 @@ pub trait ExperienceVersionApi {
     /// - `experience_version`: Object containing new properties of the experience version. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (experience version was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `experienceVersion.*`, `experienceVersion.patch`.
+    ///
+    /// An example body (`experienceVersionPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "endpointDefaultCors": false
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceVersion`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "attachedDomains": [
+    ///     {
+    ///       "domainName": "my.domain.example.com",
+    ///       "id": "58c1de6c8f812590d8e82980"
+    ///     }
+    ///   ],
+    ///   "attachedSlugs": [
+    ///     {
+    ///       "id": "5b995e51ea9994b50d745284",
+    ///       "slug": "my-custom-slug"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "endpointDefaultCors": true,
+    ///   "experienceVersionId": "5b995ec6ea9994b50d745285",
+    ///   "id": "5b995ec6ea9994b50d745285",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "version": "myVersionName"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/experience/versions/<experience_version_id_or_name>",
@@ -128,10 +201,49 @@ pub trait ExperienceVersionsApi {
     /// Losant API: `experienceVersions.get`, `GET /applications/{applicationId}/experience/versions`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetExperienceVersionsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_experience_versions_stream`](Self::get_experience_versions_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `version`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `experienceVersions.*`, `experienceVersions.get`.
+    ///
+    /// An example answer (`experienceVersions`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "attachedDomains": [
+    ///         {
+    ///           "domainName": "my.domain.example.com",
+    ///           "id": "58c1de6c8f812590d8e82980"
+    ///         }
+    ///       ],
+    ///       "attachedSlugs": [
+    ///         {
+    ///           "id": "5b995e51ea9994b50d745284",
+    ///           "slug": "my-custom-slug"
+    ///         }
+    ///       ],
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "endpointDefaultCors": true,
+    ///       "experienceVersionId": "5b995ec6ea9994b50d745285",
+    ///       "id": "5b995ec6ea9994b50d745285",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "version": "myVersionName"
+    ///     }
+    ///   ],
+    ///   "totalCount": 1
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/versions",
@@ -156,8 +268,12 @@ pub trait ExperienceVersionsApi {
     async fn get_experience_versions(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetExperienceVersionsOptions,
+        #[query] sort_field: Option<GetFlowVersionsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetFlowVersionsFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<ExperienceVersions>;
 
     /// Create a new experience version for an application.
@@ -168,6 +284,49 @@ pub trait ExperienceVersionsApi {
     /// - `experience_version`: New experience version information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `experienceVersions.*`, `experienceVersions.post`.
+    ///
+    /// An example body (`experienceVersionPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "my version description",
+    ///   "domainIds": [
+    ///     "58c1de6c8f812590d8e82980"
+    ///   ],
+    ///   "slugIds": [
+    ///     "5b995e51ea9994b50d745284"
+    ///   ],
+    ///   "version": "myNewVersion"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceVersion`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "attachedDomains": [
+    ///     {
+    ///       "domainName": "my.domain.example.com",
+    ///       "id": "58c1de6c8f812590d8e82980"
+    ///     }
+    ///   ],
+    ///   "attachedSlugs": [
+    ///     {
+    ///       "id": "5b995e51ea9994b50d745284",
+    ///       "slug": "my-custom-slug"
+    ///     }
+    ///   ],
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "endpointDefaultCors": true,
+    ///   "experienceVersionId": "5b995ec6ea9994b50d745285",
+    ///   "id": "5b995ec6ea9994b50d745285",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "version": "myVersionName"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/experience/versions",
@@ -190,25 +349,4 @@ pub trait ExperienceVersionsApi {
         application_id: &ApplicationId,
         #[body(validate)] experience_version: &ExperienceVersionPost,
     ) -> Result<ExperienceVersion>;
-}
-
-/// The optional query parameters of [`ExperienceVersionsApi::get_experience_versions`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetExperienceVersionsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `version`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetFlowVersionsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetFlowVersionsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -12,7 +12,6 @@ pub use crate::models::{
 };
 use losant_core::api;
 use losant_core::{ApplicationId, ExperienceViewId, Result};
-use serde::Serialize;
 
 /// The actions of the `experienceView` resource (`/applications/{applicationId}/experience/views/{experienceViewId}`).
 ///
@@ -27,6 +26,16 @@ pub trait ExperienceViewApi {
     /// - `experience_view_id`: ID associated with the experience view.
     ///
     /// The API answers 400 (malformed request), 404 (experience view was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `experienceView.*`, `experienceView.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/experience/views/<experience_view_id>",
@@ -56,9 +65,30 @@ pub trait ExperienceViewApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `experience_view_id`: ID associated with the experience view.
-    /// - `options`: the optional query parameters, [`GetExperienceViewOptions`].
+    /// - `version`: Version of this experience view to return. The API's default: `develop`.
     ///
     /// The API answers 400 (malformed request), 404 (experience view was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `experienceView.*`, `experienceView.get`.
+    ///
+    /// An example answer (`experienceView`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "body": "<p>{{data}}</p>",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "experienceViewId": "59cc5c628246c6caed4b16c1",
+    ///   "id": "59cc5c628246c6caed4b16c1",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "layoutId": "59cc5cad8246c6caed4b16c2",
+    ///   "name": "My Page View",
+    ///   "viewTags": {
+    ///     "customKey": "customValue"
+    ///   },
+    ///   "viewType": "page"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/views/<experience_view_id>",
@@ -83,7 +113,7 @@ pub trait ExperienceViewApi {
         &self,
         application_id: &ApplicationId,
         experience_view_id: &ExperienceViewId,
-        #[query] options: &GetExperienceViewOptions,
+        #[query] version: Option<&str>,
     ) -> Result<ExperienceView>;
 
     /// Retrieves information on resources linked to an experience view.
@@ -92,9 +122,12 @@ pub trait ExperienceViewApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `experience_view_id`: ID associated with the experience view.
-    /// - `options`: the optional query parameters, [`LinkedResourcesExperienceViewOptions`].
+    /// - `version`: Version of this experience view to query. The API's default: `develop`.
+    /// - `include_custom_nodes`: If the result of the request should also include the details of any custom nodes referenced by returned workflows. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (experience view was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `experienceView.*`, `experienceView.linkedResources`.
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/views/<experience_view_id>/linkedResources",
@@ -119,7 +152,8 @@ pub trait ExperienceViewApi {
         &self,
         application_id: &ApplicationId,
         experience_view_id: &ExperienceViewId,
-        #[query] options: &LinkedResourcesExperienceViewOptions,
+        #[query] version: Option<&str>,
+        #[query] include_custom_nodes: Option<bool>,
     ) -> Result<ExperienceLinkedResources>;
 
     /// Updates information about an experience view.
@@ -131,6 +165,38 @@ pub trait ExperienceViewApi {
     /// - `experience_view`: Object containing new properties of the experience view. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (experience view was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `experienceView.*`, `experienceView.patch`.
+    ///
+    /// An example body (`experienceViewPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "body": "New Content! <p>{{newData}}</p>",
+    ///   "viewTags": {
+    ///     "customKey": "newCustomValue"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceView`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "body": "<p>{{data}}</p>",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "experienceViewId": "59cc5c628246c6caed4b16c1",
+    ///   "id": "59cc5c628246c6caed4b16c1",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "layoutId": "59cc5cad8246c6caed4b16c2",
+    ///   "name": "My Page View",
+    ///   "viewTags": {
+    ///     "customKey": "customValue"
+    ///   },
+    ///   "viewType": "page"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/experience/views/<experience_view_id>",
@@ -166,10 +232,48 @@ pub trait ExperienceViewsApi {
     /// Losant API: `experienceViews.get`, `GET /applications/{applicationId}/experience/views`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetExperienceViewsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_experience_views_stream`](Self::get_experience_views_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `view_type`: Filter views to those only of the given type.
+    /// - `version`: Return the experience views belonging to this version. The API's default: `develop`.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `experienceViews.*`, `experienceViews.get`.
+    ///
+    /// An example answer (`experienceViews`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "body": "<p>{{data}}</p>",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "experienceViewId": "59cc5c628246c6caed4b16c1",
+    ///       "id": "59cc5c628246c6caed4b16c1",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "layoutId": "59cc5cad8246c6caed4b16c2",
+    ///       "name": "My Page View",
+    ///       "viewTags": {
+    ///         "customKey": "customValue"
+    ///       },
+    ///       "viewType": "page"
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/experience/views",
@@ -194,8 +298,14 @@ pub trait ExperienceViewsApi {
     async fn get_experience_views(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetExperienceViewsOptions,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] view_type: Option<ViewType>,
+        #[query] version: Option<&str>,
     ) -> Result<ExperienceViews>;
 
     /// Create a new experience view for an application.
@@ -206,6 +316,41 @@ pub trait ExperienceViewsApi {
     /// - `experience_view`: New experience view information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `experienceViews.*`, `experienceViews.post`.
+    ///
+    /// An example body (`experienceViewPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "body": "<p>{{data}}</p>",
+    ///   "layoutId": "59cc5cad8246c6caed4b16c2",
+    ///   "name": "My Page View",
+    ///   "viewTags": {
+    ///     "customKey": "customValue"
+    ///   },
+    ///   "viewType": "page"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`experienceView`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "body": "<p>{{data}}</p>",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "experienceViewId": "59cc5c628246c6caed4b16c1",
+    ///   "id": "59cc5c628246c6caed4b16c1",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "layoutId": "59cc5cad8246c6caed4b16c2",
+    ///   "name": "My Page View",
+    ///   "viewTags": {
+    ///     "customKey": "customValue"
+    ///   },
+    ///   "viewType": "page"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/experience/views",
@@ -228,52 +373,4 @@ pub trait ExperienceViewsApi {
         application_id: &ApplicationId,
         #[body(validate)] experience_view: &ExperienceViewPost,
     ) -> Result<ExperienceView>;
-}
-
-/// The optional query parameters of [`ExperienceViewApi::get_experience_view`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetExperienceViewOptions {
-    /// `version`: Version of this experience view to return. The API's default: `develop`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-}
-
-/// The optional query parameters of [`ExperienceViewApi::linked_resources_experience_view`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LinkedResourcesExperienceViewOptions {
-    /// `version`: Version of this experience view to query. The API's default: `develop`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `includeCustomNodes`: If the result of the request should also include the details of any custom nodes referenced by returned workflows. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_custom_nodes: Option<bool>,
-}
-
-/// The optional query parameters of [`ExperienceViewsApi::get_experience_views`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetExperienceViewsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `viewType`: Filter views to those only of the given type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub view_type: Option<ViewType>,
-    /// `version`: Return the experience views belonging to this version. The API's default: `develop`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
 }

@@ -11,7 +11,6 @@ pub use crate::models::{
 use crate::models::{GetFilesSortField, GetFilesStatus, GetOrgsFilterField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, FileId, Result};
-use serde::Serialize;
 use serde_json::Value;
 
 /// The actions of the `file` resource (`/applications/{applicationId}/file/{fileId}`).
@@ -27,6 +26,16 @@ pub trait FileApi {
     /// - `file_id`: ID associated with the file.
     ///
     /// The API answers 400 (malformed request), 404 (file was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `file.*`, `file.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/file/<file_id>",
@@ -58,6 +67,27 @@ pub trait FileApi {
     /// - `file_id`: ID associated with the file.
     ///
     /// The API answers 400 (malformed request), 404 (file was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `file.*`, `file.get`.
+    ///
+    /// An example answer (`file`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "authorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "authorType": "user",
+    ///   "contentType": "text/csv",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "fileSize": 500,
+    ///   "id": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "file.csv",
+    ///   "parentDirectory": "/",
+    ///   "status": "pending",
+    ///   "type": "file"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/file/<file_id>",
@@ -86,9 +116,31 @@ pub trait FileApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `file_id`: ID associated with the file.
-    /// - `options`: the optional query parameters, [`MoveFileOptions`].
+    /// - `name`: The new name of the file or directory.
+    /// - `parent_directory`: The new parent directory for the file or directory to move into.
     ///
     /// The API answers 400 (malformed request), 404 (file was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `file.*`, `file.move`.
+    ///
+    /// An example answer (`file`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "authorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "authorType": "user",
+    ///   "contentType": "text/csv",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "fileSize": 500,
+    ///   "id": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "file.csv",
+    ///   "parentDirectory": "/",
+    ///   "status": "pending",
+    ///   "type": "file"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/file/<file_id>/move",
@@ -110,7 +162,8 @@ pub trait FileApi {
         &self,
         application_id: &ApplicationId,
         file_id: &FileId,
-        #[query] options: &MoveFileOptions,
+        #[query] name: Option<&str>,
+        #[query] parent_directory: Option<&str>,
     ) -> Result<File>;
 
     /// Reupload a file.
@@ -122,6 +175,52 @@ pub trait FileApi {
     /// - `updates`: Updated information about the file. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (file was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `file.*`, `file.patch`.
+    ///
+    /// An example body (`filePatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "contentType": "image",
+    ///   "fileDimensions": {
+    ///     "height": 200,
+    ///     "width": 200
+    ///   },
+    ///   "fileSize": 500
+    /// }
+    /// ```
+    ///
+    /// An example answer (`fileUploadPostResponse`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "authorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "authorType": "user",
+    ///   "contentType": "text/csv",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "fileSize": 500,
+    ///   "id": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "file.csv",
+    ///   "parentDirectory": "/",
+    ///   "status": "pending",
+    ///   "type": "file",
+    ///   "upload": {
+    ///     "fields": {
+    ///       "Policy": "wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19",
+    ///       "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+    ///       "X-Amz-Credential": "AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request",
+    ///       "X-Amz-Date": "20180416T142402Z",
+    ///       "X-Amz-Signature": "a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370",
+    ///       "bucket": "the-bucket-name",
+    ///       "key": "5630dcbe1035c9d0011/file.js"
+    ///     },
+    ///     "url": "https://example.com/the-bucket-name"
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/file/<file_id>",
@@ -157,10 +256,57 @@ pub trait FilesApi {
     /// Losant API: `files.get`, `GET /applications/{applicationId}/files`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetFilesOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_files_stream`](Self::get_files_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `lastUpdated`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `r#type`: Limit by the type (file or directory) of the file.
+    /// - `status`: Limit the result to only files of this status.
+    /// - `directory`: Get files that are inside of this directory.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.cli`, `all.User.read`, `files.*`, `files.get`.
+    ///
+    /// An example answer (`files`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "count": 2,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "authorId": "575ed70c7ae143cd83dc4aa9",
+    ///       "authorType": "user",
+    ///       "contentType": "text/csv",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "fileSize": 500,
+    ///       "id": "575ec8687ae143cd83dc4a97",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "name": "file.csv",
+    ///       "parentDirectory": "/",
+    ///       "status": "pending",
+    ///       "type": "file"
+    ///     },
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "authorId": "575ed70c7ae143cd83dc4aa9",
+    ///       "authorType": "user",
+    ///       "contentType": "text/csv",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "fileSize": 500,
+    ///       "id": "575ec8687ae143cd83dc4a96",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "name": "b",
+    ///       "parentDirectory": "/a/",
+    ///       "status": "completed",
+    ///       "type": "directory"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/files",
@@ -185,8 +331,15 @@ pub trait FilesApi {
     async fn get_files(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetFilesOptions,
+        #[query] sort_field: Option<GetFilesSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] r#type: Option<&str>,
+        #[query] status: Option<GetFilesStatus>,
+        #[query] directory: Option<&str>,
     ) -> Result<Files>;
 
     /// Create a new file for an application.
@@ -197,6 +350,51 @@ pub trait FilesApi {
     /// - `file`: New file information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `files.*`, `files.post`.
+    ///
+    /// An example body (`filePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "contentType": "text/csv",
+    ///   "fileSize": 500,
+    ///   "name": "file.csv",
+    ///   "parentDirectory": "/",
+    ///   "type": "file"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`fileUploadPostResponse`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "authorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "authorType": "user",
+    ///   "contentType": "text/csv",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "fileSize": 500,
+    ///   "id": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "file.csv",
+    ///   "parentDirectory": "/",
+    ///   "status": "pending",
+    ///   "type": "file",
+    ///   "upload": {
+    ///     "fields": {
+    ///       "Policy": "wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19",
+    ///       "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+    ///       "X-Amz-Credential": "AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request",
+    ///       "X-Amz-Date": "20180416T142402Z",
+    ///       "X-Amz-Signature": "a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370",
+    ///       "bucket": "the-bucket-name",
+    ///       "key": "5630dcbe1035c9d0011/file.js"
+    ///     },
+    ///     "url": "https://example.com/the-bucket-name"
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/files",
@@ -219,46 +417,4 @@ pub trait FilesApi {
         application_id: &ApplicationId,
         #[body(validate)] file: &FilePost,
     ) -> Result<Value>;
-}
-
-/// The optional query parameters of [`FileApi::move_file`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MoveFileOptions {
-    /// `name`: The new name of the file or directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `parentDirectory`: The new parent directory for the file or directory to move into.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_directory: Option<String>,
-}
-
-/// The optional query parameters of [`FilesApi::get_files`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetFilesOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `lastUpdated`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetFilesSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `type`: Limit by the type (file or directory) of the file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `status`: Limit the result to only files of this status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<GetFilesStatus>,
-    /// `directory`: Get files that are inside of this directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub directory: Option<String>,
 }

@@ -15,7 +15,6 @@ pub use crate::models::{
 use crate::models::{FlowVersions, GetOrgsFilterField, GetOrgsSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, FlowId, Result};
-use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -32,6 +31,21 @@ pub trait FlowApi {
     /// - `flow_id`: ID associated with the flow.
     ///
     /// The API answers 400 (malformed request), 404 (flow was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `flow.*`, `flow.clearStorageEntries`.
+    ///
+    /// An example answer (`flowStorageEntries`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "myStorageKey": "hello",
+    ///   "other key": [
+    ///     13,
+    ///     21,
+    ///     34
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/flows/<flow_id>/storage",
@@ -61,6 +75,16 @@ pub trait FlowApi {
     /// - `flow_id`: ID associated with the flow.
     ///
     /// The API answers 400 (malformed request), 404 (flow was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `flow.*`, `flow.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/flows/<flow_id>",
@@ -88,9 +112,37 @@ pub trait FlowApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `flow_id`: ID associated with the flow.
-    /// - `options`: the optional query parameters, [`ErrorsFlowOptions`].
+    /// - `duration`: Duration of time range in milliseconds. The API's default: `86400000`.
+    /// - `end`: End of time range in milliseconds since epoch. The API's default: `0`.
+    /// - `limit`: Maximum number of errors to return. The API's default: `25`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `desc`.
+    /// - `flow_version`: Flow version name or ID. When not included, will be errors for all versions. Pass develop for just the develop version.
+    /// - `device_id`: For edge or embedded workflows, the Device ID for which to return workflow errors. When not included, will be errors for all device IDs.
     ///
     /// The API answers 400 (malformed request), 404 (flow was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flow.*`, `flow.errors`.
+    ///
+    /// An example answer (`flowErrors`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "end": "2016-06-04T00:00:00.000Z",
+    ///   "errors": [
+    ///     {
+    ///       "error": {
+    ///         "message": "Result path is required",
+    ///         "name": "Validation"
+    ///       },
+    ///       "nodeId": "dji4r",
+    ///       "time": "2016-06-03T00:00:00.000Z"
+    ///     }
+    ///   ],
+    ///   "limit": 25,
+    ///   "sortDirection": "desc",
+    ///   "start": "2016-06-03T00:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows/<flow_id>/errors",
@@ -113,7 +165,12 @@ pub trait FlowApi {
         &self,
         application_id: &ApplicationId,
         flow_id: &FlowId,
-        #[query] options: &ErrorsFlowOptions,
+        #[query] duration: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] limit: Option<i64>,
+        #[query] sort_direction: Option<Order>,
+        #[query] flow_version: Option<&str>,
+        #[query] device_id: Option<&str>,
     ) -> Result<FlowErrors>;
 
     /// Retrieves information on a flow.
@@ -122,9 +179,33 @@ pub trait FlowApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `flow_id`: ID associated with the flow.
-    /// - `options`: the optional query parameters, [`GetFlowOptions`].
+    /// - `include_custom_nodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (flow was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flow.*`, `flow.get`.
+    ///
+    /// An example answer (`flow`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "Description of my empty workflow",
+    ///   "enabled": true,
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///   "globals": [],
+    ///   "id": "575ed18f7ae143cd83dc4aa6",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Workflow",
+    ///   "nodes": [],
+    ///   "stats": {
+    ///     "errorCount": 0,
+    ///     "runCount": 0
+    ///   },
+    ///   "triggers": []
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows/<flow_id>",
@@ -147,7 +228,7 @@ pub trait FlowApi {
         &self,
         application_id: &ApplicationId,
         flow_id: &FlowId,
-        #[query] options: &GetFlowOptions,
+        #[query] include_custom_nodes: Option<bool>,
     ) -> Result<Flow>;
 
     /// Retrieve the recent log entries about runs of this workflow.
@@ -156,9 +237,37 @@ pub trait FlowApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `flow_id`: ID associated with the flow.
-    /// - `options`: the optional query parameters, [`GetLogEntriesFlowOptions`].
+    /// - `limit`: Max log entries to return (ordered by time descending) The API's default: `1`.
+    /// - `since`: Look for log entries since this time (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (flow was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flow.*`, `flow.log`.
+    ///
+    /// An example answer (`flowLog`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "errors": [],
+    ///     "flowVersionId": "develop",
+    ///     "pathsCompleted": 1,
+    ///     "pathsFailed": 0,
+    ///     "runCount": 1,
+    ///     "time": "2016-06-03T00:56:22.447Z",
+    ///     "wallTime": 450
+    ///   },
+    ///   {
+    ///     "errors": [],
+    ///     "flowVersionId": "develop",
+    ///     "pathsCompleted": 1,
+    ///     "pathsFailed": 0,
+    ///     "runCount": 3,
+    ///     "time": "2016-06-03T00:56:22.447Z",
+    ///     "wallTime": 152
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows/<flow_id>/logs",
@@ -181,7 +290,8 @@ pub trait FlowApi {
         &self,
         application_id: &ApplicationId,
         flow_id: &FlowId,
-        #[query] options: &GetLogEntriesFlowOptions,
+        #[query] limit: Option<i64>,
+        #[query] since: Option<i64>,
     ) -> Result<Vec<FlowLogItem>>;
 
     /// Gets the current values in persistent storage.
@@ -192,6 +302,21 @@ pub trait FlowApi {
     /// - `flow_id`: ID associated with the flow.
     ///
     /// The API answers 400 (malformed request), 404 (flow was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flow.*`, `flow.getStorageEntries`.
+    ///
+    /// An example answer (`flowStorageEntries`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "myStorageKey": "hello",
+    ///   "other key": [
+    ///     13,
+    ///     21,
+    ///     34
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows/<flow_id>/storage",
@@ -224,6 +349,17 @@ pub trait FlowApi {
     /// - `flow_id`: ID associated with the flow.
     ///
     /// The API answers 400 (malformed request), 404 (flow was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flow.*`, `flow.getStorageEntriesMetadata`.
+    ///
+    /// An example answer (`flowStorageMetadata`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "keysCount": 2,
+    ///   "memoryUsed": 610
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows/<flow_id>/storage-metadata",
@@ -254,10 +390,44 @@ pub trait FlowApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `flow_id`: ID associated with the flow.
-    /// - `options`: the optional query parameters, [`PatchFlowOptions`].
+    /// - `include_custom_nodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
     /// - `flow`: Object containing new properties of the flow. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (flow is not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `flow.*`, `flow.patch`.
+    ///
+    /// An example body (`flowPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "Description of my updated workflow",
+    ///   "enabled": false,
+    ///   "name": "My Updated Workflow"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`flow`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "Description of my empty workflow",
+    ///   "enabled": true,
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///   "globals": [],
+    ///   "id": "575ed18f7ae143cd83dc4aa6",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Workflow",
+    ///   "nodes": [],
+    ///   "stats": {
+    ///     "errorCount": 0,
+    ///     "runCount": 0
+    ///   },
+    ///   "triggers": []
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/flows/<flow_id>",
@@ -277,7 +447,7 @@ pub trait FlowApi {
         &self,
         application_id: &ApplicationId,
         flow_id: &FlowId,
-        #[query] options: &PatchFlowOptions,
+        #[query] include_custom_nodes: Option<bool>,
         #[body(validate)] flow: &FlowPatch,
     ) -> Result<Flow>;
 
@@ -290,6 +460,27 @@ pub trait FlowApi {
     /// - `button`: Object containing button key and payload. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (flow was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `flow.*`, `flow.pressVirtualButton`.
+    ///
+    /// An example body (`virtualButtonPress`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "key": "575ed18f7ae143cd83dc4aa6-SJaEw_dV",
+    ///   "payload": {
+    ///     "some": "data"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/flows/<flow_id>/virtualButton",
@@ -321,6 +512,25 @@ pub trait FlowApi {
     /// - `entry`: Object containing storage entry. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (flow was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `flow.*`, `flow.setStorageEntry`.
+    ///
+    /// An example body (`flowStorageEntry`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "key": "myStorageKey",
+    ///   "value": 12
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/flows/<flow_id>/storage",
@@ -349,9 +559,34 @@ pub trait FlowApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `flow_id`: ID associated with the flow.
-    /// - `options`: the optional query parameters, [`StatsFlowOptions`].
+    /// - `duration`: Duration of time range in milliseconds. The API's default: `86400000`.
+    /// - `end`: End of time range in milliseconds since epoch. The API's default: `0`.
+    /// - `resolution`: Resolution in milliseconds. The API's default: `3600000`.
+    /// - `flow_version`: Flow version name or ID. When not included, will be aggregate for all versions. Pass develop for just the develop version.
+    /// - `device_id`: For edge or embedded workflows, the device ID to return workflow stats for. When not included, will be aggregate for all device IDs.
     ///
     /// The API answers 400 (malformed request), 404 (flow was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flow.*`, `flow.stats`.
+    ///
+    /// An example answer (`flowStats`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "end": "2016-06-04T00:00:00.000Z",
+    ///   "metrics": [
+    ///     {
+    ///       "pathsCompleted": 1,
+    ///       "pathsFailed": 0,
+    ///       "runCount": 1,
+    ///       "time": "2016-06-03T00:00:00.000Z",
+    ///       "wallTime": 450
+    ///     }
+    ///   ],
+    ///   "resolution": 86400000,
+    ///   "start": "2016-06-03T00:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows/<flow_id>/stats",
@@ -374,7 +609,11 @@ pub trait FlowApi {
         &self,
         application_id: &ApplicationId,
         flow_id: &FlowId,
-        #[query] options: &StatsFlowOptions,
+        #[query] duration: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] resolution: Option<i64>,
+        #[query] flow_version: Option<&str>,
+        #[query] device_id: Option<&str>,
     ) -> Result<FlowStats>;
 }
 
@@ -388,11 +627,54 @@ pub trait FlowsApi {
     /// Losant API: `flows.get`, `GET /applications/{applicationId}/flows`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetFlowsOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `flow_class`: Filter the workflows by the given flow class. The API's default: `cloud`.
+    /// - `trigger_filter`: Array of triggers to filter by - always filters against default flow version.
+    /// - `include_custom_nodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
     /// - `query`: Workflow filter JSON object which overrides the filterField, filter, triggerFilter, and flowClass parameters. (sent JSON-encoded)
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_flows_stream`](Self::get_flows_stream) walks every page.
+    /// - `all_versions`: If the request should also return flows with matching versions. Only applicable for requests with an advanced query. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flows.*`, `flows.get`.
+    ///
+    /// An example answer (`flows`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "description": "Description of my empty workflow",
+    ///       "enabled": true,
+    ///       "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///       "globals": [],
+    ///       "id": "575ed18f7ae143cd83dc4aa6",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "name": "My Workflow",
+    ///       "nodes": [],
+    ///       "stats": {
+    ///         "errorCount": 0,
+    ///         "runCount": 0
+    ///       },
+    ///       "triggers": []
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows",
@@ -415,9 +697,17 @@ pub trait FlowsApi {
     async fn get_flows(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetFlowsOptions,
-        #[query(json)] query: Option<&Value>,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] flow_class: Option<FlowClass>,
+        #[query] trigger_filter: Option<&[FlowTriggerFilterItem]>,
+        #[query] include_custom_nodes: Option<bool>,
+        #[query(json)] query: Option<&Value>,
+        #[query] all_versions: Option<bool>,
     ) -> Result<Flows>;
 
     /// Returns the flows by version for an application.
@@ -425,12 +715,55 @@ pub trait FlowsApi {
     /// Losant API: `flows.getByVersion`, `GET /applications/{applicationId}/flows/version`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetByVersionFlowsOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `flow_class`: Filter the workflows by the given flow class. The API's default: `cloud`.
     /// - `version`: Return the workflow versions for the given version.
+    /// - `trigger_filter`: Array of triggers to filter by - always filters against default flow version.
+    /// - `include_custom_nodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
     /// - `query`: Workflow filter JSON object which overrides the filterField, filter, triggerFilter, and flowClass parameters. (sent JSON-encoded)
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_by_version_flows_stream`](Self::get_by_version_flows_stream) walks every page.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flows.*`, `flows.getByVersion`.
+    ///
+    /// An example answer (`flowVersions`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "description": "Description of my workflow version",
+    ///       "enabled": true,
+    ///       "flowClass": "experience",
+    ///       "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///       "flowVersionId": "675ed18f7ae143cd83dc4bb7",
+    ///       "globals": [],
+    ///       "id": "675ed18f7ae143cd83dc4bb7",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "nodes": [],
+    ///       "triggers": [],
+    ///       "versions": [
+    ///         "v1.2.3"
+    ///       ]
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "version",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows/version",
@@ -453,10 +786,17 @@ pub trait FlowsApi {
     async fn get_by_version_flows(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetByVersionFlowsOptions,
-        #[query] version: &str,
-        #[query(json)] query: Option<&Value>,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] flow_class: Option<FlowClass>,
+        #[query] version: &str,
+        #[query] trigger_filter: Option<&[FlowTriggerFilterItem]>,
+        #[query] include_custom_nodes: Option<bool>,
+        #[query(json)] query: Option<&Value>,
     ) -> Result<FlowVersions>;
 
     /// Import a set of flows and flow versions.
@@ -467,6 +807,53 @@ pub trait FlowsApi {
     /// - `import_data`: New flow and flow version information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `flows.*`, `flows.import`.
+    ///
+    /// An example body (`flowsImportPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "flowVersions": [],
+    ///   "flows": [
+    ///     {
+    ///       "description": "Description of my new workflow",
+    ///       "name": "My New Workflow"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`flowsImportResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "flowVersions": [],
+    ///   "flows": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "description": "Description of my empty workflow",
+    ///       "enabled": true,
+    ///       "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///       "globals": [],
+    ///       "id": "575ed18f7ae143cd83dc4aa6",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "name": "My Workflow",
+    ///       "nodes": [],
+    ///       "stats": {
+    ///         "errorCount": 0,
+    ///         "runCount": 0
+    ///       },
+    ///       "triggers": []
+    ///     }
+    ///   ],
+    ///   "importedFlowIdMap": {
+    ///     "575ed18f7ae143cd83dc4aa6": "575efbcc7ae143cd83dc4aae"
+    ///   },
+    ///   "importedVersionIdMap": {}
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/flows/import",
@@ -495,6 +882,47 @@ pub trait FlowsApi {
     /// - `application_id`: ID associated with the application.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flows.*`, `flows.palette`.
+    ///
+    /// An example answer (`paletteResponse`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "61f407b56dd9921e15f2b02b",
+    ///   "customNodes": [
+    ///     {
+    ///       "category": "logic",
+    ///       "compatibleFlowClasses": {
+    ///         "cloud": true
+    ///       },
+    ///       "customNodeConfig": {
+    ///         "fields": [],
+    ///         "outputCount": 1,
+    ///         "resultMode": "optional"
+    ///       },
+    ///       "id": "61f407b56dd9921e15f2b02e",
+    ///       "name": "Custom Node A",
+    ///       "version": "develop"
+    ///     },
+    ///     {
+    ///       "compatibleFlowClasses": {
+    ///         "cloud": true
+    ///       },
+    ///       "customNodeConfig": {
+    ///         "fields": [],
+    ///         "outputCount": 2,
+    ///         "resultMode": "required"
+    ///       },
+    ///       "flowVersionId": "61f407b56dd9921e15f2b031",
+    ///       "id": "61f407b56dd9921e15f2b02f",
+    ///       "name": "Custom Node B",
+    ///       "shortDescription": "what",
+    ///       "version": "Version 2"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows/palette",
@@ -520,10 +948,43 @@ pub trait FlowsApi {
     /// Losant API: `flows.post`, `POST /applications/{applicationId}/flows`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`PostFlowsOptions`].
     /// - `flow`: New flow information. (the JSON body)
+    /// - `include_custom_nodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `flows.*`, `flows.post`.
+    ///
+    /// An example body (`flowPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "Description of my new workflow",
+    ///   "name": "My New Workflow"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`flow`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "Description of my empty workflow",
+    ///   "enabled": true,
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///   "globals": [],
+    ///   "id": "575ed18f7ae143cd83dc4aa6",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Workflow",
+    ///   "nodes": [],
+    ///   "stats": {
+    ///     "errorCount": 0,
+    ///     "runCount": 0
+    ///   },
+    ///   "triggers": []
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/flows",
@@ -542,154 +1003,7 @@ pub trait FlowsApi {
     async fn post_flows(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &PostFlowsOptions,
         #[body(validate)] flow: &FlowPost,
+        #[query] include_custom_nodes: Option<bool>,
     ) -> Result<Flow>;
-}
-
-/// The optional query parameters of [`FlowApi::errors_flow`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ErrorsFlowOptions {
-    /// `duration`: Duration of time range in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// `end`: End of time range in milliseconds since epoch. The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `limit`: Maximum number of errors to return. The API's default: `25`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `desc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `flowVersion`: Flow version name or ID. When not included, will be errors for all versions. Pass develop for just the develop version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flow_version: Option<String>,
-    /// `deviceId`: For edge or embedded workflows, the Device ID for which to return workflow errors. When not included, will be errors for all device IDs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-}
-
-/// The optional query parameters of [`FlowApi::get_flow`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetFlowOptions {
-    /// `includeCustomNodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_custom_nodes: Option<bool>,
-}
-
-/// The optional query parameters of [`FlowApi::get_log_entries_flow`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetLogEntriesFlowOptions {
-    /// `limit`: Max log entries to return (ordered by time descending) The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `since`: Look for log entries since this time (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<i64>,
-}
-
-/// The optional query parameters of [`FlowApi::patch_flow`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PatchFlowOptions {
-    /// `includeCustomNodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_custom_nodes: Option<bool>,
-}
-
-/// The optional query parameters of [`FlowApi::stats_flow`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatsFlowOptions {
-    /// `duration`: Duration of time range in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// `end`: End of time range in milliseconds since epoch. The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `resolution`: Resolution in milliseconds. The API's default: `3600000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<i64>,
-    /// `flowVersion`: Flow version name or ID. When not included, will be aggregate for all versions. Pass develop for just the develop version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flow_version: Option<String>,
-    /// `deviceId`: For edge or embedded workflows, the device ID to return workflow stats for. When not included, will be aggregate for all device IDs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-}
-
-/// The optional query parameters of [`FlowsApi::get_flows`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetFlowsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `flowClass`: Filter the workflows by the given flow class. The API's default: `cloud`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flow_class: Option<FlowClass>,
-    /// `triggerFilter`: Array of triggers to filter by - always filters against default flow version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trigger_filter: Option<Vec<FlowTriggerFilterItem>>,
-    /// `includeCustomNodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_custom_nodes: Option<bool>,
-    /// `allVersions`: If the request should also return flows with matching versions. Only applicable for requests with an advanced query. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub all_versions: Option<bool>,
-}
-
-/// The optional query parameters of [`FlowsApi::get_by_version_flows`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetByVersionFlowsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `flowClass`: Filter the workflows by the given flow class. The API's default: `cloud`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flow_class: Option<FlowClass>,
-    /// `triggerFilter`: Array of triggers to filter by - always filters against default flow version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trigger_filter: Option<Vec<FlowTriggerFilterItem>>,
-    /// `includeCustomNodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_custom_nodes: Option<bool>,
-}
-
-/// The optional query parameters of [`FlowsApi::post_flows`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PostFlowsOptions {
-    /// `includeCustomNodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_custom_nodes: Option<bool>,
 }

@@ -14,7 +14,6 @@ use crate::models::{
 };
 use losant_core::api;
 use losant_core::{ApplicationId, FlowId, MaybeJob, Result};
-use serde::Serialize;
 use serde_json::Value;
 
 /// The actions of the `flowVersion` resource (`/applications/{applicationId}/flows/{flowId}/versions/{flowVersionId}`).
@@ -31,6 +30,16 @@ pub trait FlowVersionApi {
     /// - `flow_version_id`: Version ID or version name associated with the flow version.
     ///
     /// The API answers 400 (malformed request), 404 (flow version was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `flowVersion.*`, `flowVersion.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/flows/<flow_id>/versions/<flow_version_id>",
@@ -60,9 +69,36 @@ pub trait FlowVersionApi {
     /// - `application_id`: ID associated with the application.
     /// - `flow_id`: ID associated with the flow.
     /// - `flow_version_id`: Version ID or version name associated with the flow version.
-    /// - `options`: the optional query parameters, [`ErrorsFlowVersionOptions`].
+    /// - `duration`: Duration of time range in milliseconds. The API's default: `86400000`.
+    /// - `end`: End of time range in milliseconds since epoch. The API's default: `0`.
+    /// - `limit`: Maximum number of errors to return. The API's default: `25`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `desc`.
+    /// - `device_id`: For edge workflows, the Device ID to return workflow errors for. When not included, will be errors for all device IDs.
     ///
     /// The API answers 400 (malformed request), 404 (flow version was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flowVersion.*`, `flowVersion.errors`.
+    ///
+    /// An example answer (`flowErrors`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "end": "2016-06-04T00:00:00.000Z",
+    ///   "errors": [
+    ///     {
+    ///       "error": {
+    ///         "message": "Result path is required",
+    ///         "name": "Validation"
+    ///       },
+    ///       "nodeId": "dji4r",
+    ///       "time": "2016-06-03T00:00:00.000Z"
+    ///     }
+    ///   ],
+    ///   "limit": 25,
+    ///   "sortDirection": "desc",
+    ///   "start": "2016-06-03T00:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows/<flow_id>/versions/<flow_version_id>/errors",
@@ -86,7 +122,11 @@ pub trait FlowVersionApi {
         application_id: &ApplicationId,
         flow_id: &FlowId,
         flow_version_id: &str,
-        #[query] options: &ErrorsFlowVersionOptions,
+        #[query] duration: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] limit: Option<i64>,
+        #[query] sort_direction: Option<Order>,
+        #[query] device_id: Option<&str>,
     ) -> Result<FlowErrors>;
 
     /// Retrieves information on a flow version.
@@ -96,9 +136,33 @@ pub trait FlowVersionApi {
     /// - `application_id`: ID associated with the application.
     /// - `flow_id`: ID associated with the flow.
     /// - `flow_version_id`: Version ID or version name associated with the flow version.
-    /// - `options`: the optional query parameters, [`GetFlowVersionOptions`].
+    /// - `include_custom_nodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (flow version was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flowVersion.*`, `flowVersion.get`.
+    ///
+    /// An example answer (`flowVersion`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "Description of my workflow version",
+    ///   "enabled": true,
+    ///   "flowClass": "experience",
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///   "flowVersionId": "675ed18f7ae143cd83dc4bb7",
+    ///   "globals": [],
+    ///   "id": "675ed18f7ae143cd83dc4bb7",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "nodes": [],
+    ///   "triggers": [],
+    ///   "versions": [
+    ///     "v1.2.3"
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows/<flow_id>/versions/<flow_version_id>",
@@ -122,7 +186,7 @@ pub trait FlowVersionApi {
         application_id: &ApplicationId,
         flow_id: &FlowId,
         flow_version_id: &str,
-        #[query] options: &GetFlowVersionOptions,
+        #[query] include_custom_nodes: Option<bool>,
     ) -> Result<Value>;
 
     /// Retrieve the recent log entries about runs of this workflow version.
@@ -132,9 +196,37 @@ pub trait FlowVersionApi {
     /// - `application_id`: ID associated with the application.
     /// - `flow_id`: ID associated with the flow.
     /// - `flow_version_id`: Version ID or version name associated with the flow version.
-    /// - `options`: the optional query parameters, [`GetLogEntriesFlowVersionOptions`].
+    /// - `limit`: Max log entries to return (ordered by time descending) The API's default: `1`.
+    /// - `since`: Look for log entries since this time (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (flow version was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flowVersion.*`, `flowVersion.log`.
+    ///
+    /// An example answer (`flowLog`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "errors": [],
+    ///     "flowVersionId": "develop",
+    ///     "pathsCompleted": 1,
+    ///     "pathsFailed": 0,
+    ///     "runCount": 1,
+    ///     "time": "2016-06-03T00:56:22.447Z",
+    ///     "wallTime": 450
+    ///   },
+    ///   {
+    ///     "errors": [],
+    ///     "flowVersionId": "develop",
+    ///     "pathsCompleted": 1,
+    ///     "pathsFailed": 0,
+    ///     "runCount": 3,
+    ///     "time": "2016-06-03T00:56:22.447Z",
+    ///     "wallTime": 152
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows/<flow_id>/versions/<flow_version_id>/logs",
@@ -158,7 +250,8 @@ pub trait FlowVersionApi {
         application_id: &ApplicationId,
         flow_id: &FlowId,
         flow_version_id: &str,
-        #[query] options: &GetLogEntriesFlowVersionOptions,
+        #[query] limit: Option<i64>,
+        #[query] since: Option<i64>,
     ) -> Result<Vec<FlowLogItem>>;
 
     /// Updates information about a flow version.
@@ -168,10 +261,43 @@ pub trait FlowVersionApi {
     /// - `application_id`: ID associated with the application.
     /// - `flow_id`: ID associated with the flow.
     /// - `flow_version_id`: Version ID or version name associated with the flow version.
-    /// - `options`: the optional query parameters, [`PatchFlowVersionOptions`].
+    /// - `include_custom_nodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
     /// - `flow_version`: Object containing new properties of the flow version. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (flow version was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `flowVersion.*`, `flowVersion.patch`.
+    ///
+    /// An example body (`flowVersionPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "enabled": false,
+    ///   "notes": "Updated workflow version notes"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`flowVersion`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "Description of my workflow version",
+    ///   "enabled": true,
+    ///   "flowClass": "experience",
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///   "flowVersionId": "675ed18f7ae143cd83dc4bb7",
+    ///   "globals": [],
+    ///   "id": "675ed18f7ae143cd83dc4bb7",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "nodes": [],
+    ///   "triggers": [],
+    ///   "versions": [
+    ///     "v1.2.3"
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/flows/<flow_id>/versions/<flow_version_id>",
@@ -192,7 +318,7 @@ pub trait FlowVersionApi {
         application_id: &ApplicationId,
         flow_id: &FlowId,
         flow_version_id: &str,
-        #[query] options: &PatchFlowVersionOptions,
+        #[query] include_custom_nodes: Option<bool>,
         #[body(validate)] flow_version: &FlowVersionPatch,
     ) -> Result<Value>;
 
@@ -203,9 +329,33 @@ pub trait FlowVersionApi {
     /// - `application_id`: ID associated with the application.
     /// - `flow_id`: ID associated with the flow.
     /// - `flow_version_id`: Version ID or version name associated with the flow version.
-    /// - `options`: the optional query parameters, [`StatsFlowVersionOptions`].
+    /// - `duration`: Duration of time range in milliseconds. The API's default: `86400000`.
+    /// - `end`: End of time range in milliseconds since epoch. The API's default: `0`.
+    /// - `resolution`: Resolution in milliseconds. The API's default: `3600000`.
+    /// - `device_id`: For edge workflows, the device ID to return workflow stats for. When not included, will be aggregate for all device IDs.
     ///
     /// The API answers 400 (malformed request), 404 (flow version was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flowVersion.*`, `flowVersion.stats`.
+    ///
+    /// An example answer (`flowStats`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "end": "2016-06-04T00:00:00.000Z",
+    ///   "metrics": [
+    ///     {
+    ///       "pathsCompleted": 1,
+    ///       "pathsFailed": 0,
+    ///       "runCount": 1,
+    ///       "time": "2016-06-03T00:00:00.000Z",
+    ///       "wallTime": 450
+    ///     }
+    ///   ],
+    ///   "resolution": 86400000,
+    ///   "start": "2016-06-03T00:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows/<flow_id>/versions/<flow_version_id>/stats",
@@ -229,7 +379,10 @@ pub trait FlowVersionApi {
         application_id: &ApplicationId,
         flow_id: &FlowId,
         flow_version_id: &str,
-        #[query] options: &StatsFlowVersionOptions,
+        #[query] duration: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] resolution: Option<i64>,
+        #[query] device_id: Option<&str>,
     ) -> Result<FlowStats>;
 }
 
@@ -249,6 +402,29 @@ pub trait FlowVersionsApi {
     /// Done at once ([`MaybeJob::Done`](losant_core::MaybeJob::Done)) or queued as a background job ([`MaybeJob::Queued`](losant_core::MaybeJob::Queued)).
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `flowVersions.*`, `flowVersions.delete`.
+    ///
+    /// An example body (`flowVersionsDeletePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "email@example.com",
+    ///   "query": {
+    ///     "version": {
+    ///       "$ne": "versionToKeep"
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// An example answer (`bulkDeleteResponse`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "removed": 3
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/flows/<flow_id>/versions/delete",
@@ -277,11 +453,52 @@ pub trait FlowVersionsApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `flow_id`: ID associated with the flow.
-    /// - `options`: the optional query parameters, [`GetFlowVersionsOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `version`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `include_custom_nodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
     /// - `query`: Workflow filter JSON object which overrides the filterField and filter parameters. (sent JSON-encoded)
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_flow_versions_stream`](Self::get_flow_versions_stream) walks every page.
     ///
     /// The API answers 400 (malformed request), 404 (flow was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `flowVersions.*`, `flowVersions.get`.
+    ///
+    /// An example answer (`flowVersions`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "description": "Description of my workflow version",
+    ///       "enabled": true,
+    ///       "flowClass": "experience",
+    ///       "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///       "flowVersionId": "675ed18f7ae143cd83dc4bb7",
+    ///       "globals": [],
+    ///       "id": "675ed18f7ae143cd83dc4bb7",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "nodes": [],
+    ///       "triggers": [],
+    ///       "versions": [
+    ///         "v1.2.3"
+    ///       ]
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "version",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/flows/<flow_id>/versions",
@@ -305,9 +522,14 @@ pub trait FlowVersionsApi {
         &self,
         application_id: &ApplicationId,
         flow_id: &FlowId,
-        #[query] options: &GetFlowVersionsOptions,
-        #[query(json)] query: Option<&Value>,
+        #[query] sort_field: Option<GetFlowVersionsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetFlowVersionsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] include_custom_nodes: Option<bool>,
+        #[query(json)] query: Option<&Value>,
     ) -> Result<FlowVersions>;
 
     /// Create or replace a flow version for a flow.
@@ -316,10 +538,45 @@ pub trait FlowVersionsApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `flow_id`: ID associated with the flow.
-    /// - `options`: the optional query parameters, [`PostFlowVersionsOptions`].
     /// - `flow_version`: New flow version information. (the JSON body)
+    /// - `include_custom_nodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
+    /// - `allow_replacement`: Allow replacement of an existing flow version with same version name. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (flow was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `flowVersions.*`, `flowVersions.post`.
+    ///
+    /// An example body (`flowVersionPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "enabled": false,
+    ///   "notes": "Notes about my new workflow version",
+    ///   "version": "v1.2.3"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`flowVersion`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "Description of my workflow version",
+    ///   "enabled": true,
+    ///   "flowClass": "experience",
+    ///   "flowId": "575ed18f7ae143cd83dc4aa6",
+    ///   "flowVersionId": "675ed18f7ae143cd83dc4bb7",
+    ///   "globals": [],
+    ///   "id": "675ed18f7ae143cd83dc4bb7",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "nodes": [],
+    ///   "triggers": [],
+    ///   "versions": [
+    ///     "v1.2.3"
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/flows/<flow_id>/versions",
@@ -339,112 +596,8 @@ pub trait FlowVersionsApi {
         &self,
         application_id: &ApplicationId,
         flow_id: &FlowId,
-        #[query] options: &PostFlowVersionsOptions,
         #[body(validate)] flow_version: &FlowVersionPost,
+        #[query] include_custom_nodes: Option<bool>,
+        #[query] allow_replacement: Option<bool>,
     ) -> Result<Value>;
-}
-
-/// The optional query parameters of [`FlowVersionApi::errors_flow_version`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ErrorsFlowVersionOptions {
-    /// `duration`: Duration of time range in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// `end`: End of time range in milliseconds since epoch. The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `limit`: Maximum number of errors to return. The API's default: `25`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `desc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `deviceId`: For edge workflows, the Device ID to return workflow errors for. When not included, will be errors for all device IDs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-}
-
-/// The optional query parameters of [`FlowVersionApi::get_flow_version`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetFlowVersionOptions {
-    /// `includeCustomNodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_custom_nodes: Option<bool>,
-}
-
-/// The optional query parameters of [`FlowVersionApi::get_log_entries_flow_version`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetLogEntriesFlowVersionOptions {
-    /// `limit`: Max log entries to return (ordered by time descending) The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `since`: Look for log entries since this time (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<i64>,
-}
-
-/// The optional query parameters of [`FlowVersionApi::patch_flow_version`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PatchFlowVersionOptions {
-    /// `includeCustomNodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_custom_nodes: Option<bool>,
-}
-
-/// The optional query parameters of [`FlowVersionApi::stats_flow_version`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatsFlowVersionOptions {
-    /// `duration`: Duration of time range in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// `end`: End of time range in milliseconds since epoch. The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `resolution`: Resolution in milliseconds. The API's default: `3600000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<i64>,
-    /// `deviceId`: For edge workflows, the device ID to return workflow stats for. When not included, will be aggregate for all device IDs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-}
-
-/// The optional query parameters of [`FlowVersionsApi::get_flow_versions`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetFlowVersionsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `version`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetFlowVersionsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetFlowVersionsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `includeCustomNodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_custom_nodes: Option<bool>,
-}
-
-/// The optional query parameters of [`FlowVersionsApi::post_flow_versions`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PostFlowVersionsOptions {
-    /// `includeCustomNodes`: If the result of the request should also include the details of any custom nodes referenced by the returned workflows. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_custom_nodes: Option<bool>,
-    /// `allowReplacement`: Allow replacement of an existing flow version with same version name. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_replacement: Option<bool>,
 }

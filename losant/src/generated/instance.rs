@@ -16,7 +16,6 @@ use crate::models::{
 };
 use losant_core::api;
 use losant_core::{InstanceId, JobEnqueued, Result};
-use serde::Serialize;
 
 /// The actions of the `instance` resource (`/instances/{instanceId}`).
 ///
@@ -28,9 +27,29 @@ pub trait InstanceApi {
     /// Losant API: `instance.deviceCounts`, `GET /instances/{instanceId}/deviceCounts`.
     ///
     /// - `instance_id`: ID associated with the instance.
-    /// - `options`: the optional query parameters, [`DeviceCountsInstanceOptions`].
+    /// - `start`: Start of range for device count query (ms since epoch)
+    /// - `end`: End of range for device count query (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instance.*`, `instance.deviceCounts`.
+    ///
+    /// An example answer (`deviceCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "created": 4,
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "deleted": 1,
+    ///       "total": 17
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/deviceCounts",
@@ -49,7 +68,8 @@ pub trait InstanceApi {
     async fn device_counts_instance(
         &self,
         instance_id: &InstanceId,
-        #[query] options: &DeviceCountsInstanceOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<DeviceCounts>;
 
     /// Generates a CSV report on instance stats.
@@ -62,6 +82,32 @@ pub trait InstanceApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instance.*`, `instance.generateReport`.
+    ///
+    /// An example body (`instanceReportOptionsPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "callbackUrl": "https://example.com/callback",
+    ///   "dateGroupBy": "month",
+    ///   "email": "email@example.com",
+    ///   "end": "2020-01-31T11:59:59.999Z",
+    ///   "includeSandbox": false,
+    ///   "resourceGroupBy": "organization",
+    ///   "start": "2020-01-01T00:00:00.000Z"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/instances/<instance_id>/generateReport",
@@ -92,6 +138,8 @@ pub trait InstanceApi {
     /// - `instance_id`: ID associated with the instance.
     ///
     /// The API answers 400 (malformed request), 404 (instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instance.*`, `instance.get`.
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>",
@@ -114,10 +162,17 @@ pub trait InstanceApi {
     /// Losant API: `instance.historicalSummaries`, `GET /instances/{instanceId}/historicalSummaries`.
     ///
     /// - `instance_id`: ID associated with the instance.
-    /// - `options`: the optional query parameters, [`HistoricalSummariesInstanceOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`historical_summaries_instance_stream`](Self::historical_summaries_instance_stream) walks every page.
+    /// - `month`: Timestamp within the month to report a summary for. The API's default: `now`.
+    /// - `sort_field`: Field to sort the results by. The API's default: `currentPeriodStart`.
+    /// - `sort_direction`: Direction to sort the results in. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instance.*`, `instance.historicalSummaries`.
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/historicalSummaries",
@@ -137,8 +192,13 @@ pub trait InstanceApi {
     async fn historical_summaries_instance(
         &self,
         instance_id: &InstanceId,
-        #[query] options: &HistoricalSummariesInstanceOptions,
+        #[query] month: Option<&str>,
+        #[query] sort_field: Option<HistoricalSummariesInstanceSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<HistoricalSummariesInstanceFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<HistoricalSummaries>;
 
     /// Returns notebook execution usage by day for the time range specified for this instance.
@@ -146,9 +206,31 @@ pub trait InstanceApi {
     /// Losant API: `instance.notebookMinuteCounts`, `GET /instances/{instanceId}/notebookMinuteCounts`.
     ///
     /// - `instance_id`: ID associated with the instance.
-    /// - `options`: the optional query parameters, [`NotebookMinuteCountsInstanceOptions`].
+    /// - `start`: Start of range for notebook execution query (ms since epoch)
+    /// - `end`: End of range for notebook execution query (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instance.*`, `instance.notebookMinuteCounts`.
+    ///
+    /// An example answer (`notebookMinuteCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "canceled": 0,
+    ///       "completed": 4,
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "errored": 1,
+    ///       "minutes": 17,
+    ///       "timeout": 0
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/notebookMinuteCounts",
@@ -167,7 +249,8 @@ pub trait InstanceApi {
     async fn notebook_minute_counts_instance(
         &self,
         instance_id: &InstanceId,
-        #[query] options: &NotebookMinuteCountsInstanceOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<NotebookMinuteCounts>;
 
     /// Updates information about an instance.
@@ -178,6 +261,38 @@ pub trait InstanceApi {
     /// - `instance`: Updated instance information. (the JSON body)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instance.*`, `instance.patch`.
+    ///
+    /// An example body (`instancePatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "reportConfigs": [
+    ///     {
+    ///       "callbackUrl": "https://example.com/callback",
+    ///       "cron": "0 4 1 * *",
+    ///       "dateGroupBy": "month",
+    ///       "emails": [
+    ///         "email@example.com"
+    ///       ],
+    ///       "includeSandbox": false,
+    ///       "periods": 3,
+    ///       "resourceGroupBy": "organization"
+    ///     },
+    ///     {
+    ///       "cron": "0 4 1 * *",
+    ///       "dateGroupBy": "month",
+    ///       "emails": [
+    ///         "email@example.com",
+    ///         "anotheremail@example.com"
+    ///       ],
+    ///       "includeSandbox": true,
+    ///       "resourceGroupBy": "application"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/instances/<instance_id>",
@@ -202,9 +317,39 @@ pub trait InstanceApi {
     /// Losant API: `instance.payloadCounts`, `GET /instances/{instanceId}/payloadCounts`.
     ///
     /// - `instance_id`: ID associated with the instance.
-    /// - `options`: the optional query parameters, [`PayloadCountsInstanceOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch)
+    /// - `end`: End of range for payload count query (ms since epoch)
+    /// - `as_bytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instance.*`, `instance.payloadCounts`.
+    ///
+    /// An example answer (`payloadStats`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceConnect": {
+    ///     "device.mqtt": 1016
+    ///   },
+    ///   "deviceDisconnect": {
+    ///     "device.mqtt": 1016
+    ///   },
+    ///   "deviceState": {
+    ///     "device.mqtt": 1244049,
+    ///     "flow.flow": 5215
+    ///   },
+    ///   "mqttOut": {
+    ///     "device.mqtt": 12
+    ///   },
+    ///   "timer": {
+    ///     "timer.flow": 19772
+    ///   },
+    ///   "webhook": {
+    ///     "public.rest": 1713284
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/payloadCounts",
@@ -223,7 +368,9 @@ pub trait InstanceApi {
     async fn payload_counts_instance(
         &self,
         instance_id: &InstanceId,
-        #[query] options: &PayloadCountsInstanceOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] as_bytes: Option<bool>,
     ) -> Result<PayloadStats>;
 
     /// Returns payload counts per resolution in the time range specified for this instance.
@@ -231,9 +378,30 @@ pub trait InstanceApi {
     /// Losant API: `instance.payloadCountsBreakdown`, `GET /instances/{instanceId}/payloadCountsBreakdown`.
     ///
     /// - `instance_id`: ID associated with the instance.
-    /// - `options`: the optional query parameters, [`PayloadCountsBreakdownInstanceOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch)
+    /// - `end`: End of range for payload count query (ms since epoch)
+    /// - `resolution`: Resolution in milliseconds. The API's default: `86400000`.
+    /// - `as_bytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
+    /// - `include_non_billable`: If non-billable payloads should be included in the result. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instance.*`, `instance.payloadCountsBreakdown`.
+    ///
+    /// An example answer (`payloadCountsBreakdown`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "value": 17
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/payloadCountsBreakdown",
@@ -252,7 +420,11 @@ pub trait InstanceApi {
     async fn payload_counts_breakdown_instance(
         &self,
         instance_id: &InstanceId,
-        #[query] options: &PayloadCountsBreakdownInstanceOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] resolution: Option<Resolution>,
+        #[query] as_bytes: Option<bool>,
+        #[query] include_non_billable: Option<bool>,
     ) -> Result<PayloadCountsBreakdown>;
 }
 
@@ -265,10 +437,16 @@ pub trait InstancesApi {
     ///
     /// Losant API: `instances.get`, `GET /instances`.
     ///
-    /// - `options`: the optional query parameters, [`GetInstancesOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_instances_stream`](Self::get_instances_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `instances.*`, `instances.get`, `only.User`, `only.User.bounded`, `only.User.read`.
     #[endpoint(
         method = "GET",
         path = "/instances",
@@ -287,112 +465,11 @@ pub trait InstancesApi {
     )]
     async fn get_instances(
         &self,
-        #[query] options: &GetInstancesOptions,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<Instances>;
-}
-
-/// The optional query parameters of [`InstanceApi::device_counts_instance`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceCountsInstanceOptions {
-    /// `start`: Start of range for device count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for device count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`InstanceApi::historical_summaries_instance`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoricalSummariesInstanceOptions {
-    /// `month`: Timestamp within the month to report a summary for. The API's default: `now`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub month: Option<String>,
-    /// `sortField`: Field to sort the results by. The API's default: `currentPeriodStart`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<HistoricalSummariesInstanceSortField>,
-    /// `sortDirection`: Direction to sort the results in. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<HistoricalSummariesInstanceFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-}
-
-/// The optional query parameters of [`InstanceApi::notebook_minute_counts_instance`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NotebookMinuteCountsInstanceOptions {
-    /// `start`: Start of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`InstanceApi::payload_counts_instance`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsInstanceOptions {
-    /// `start`: Start of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `asBytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_bytes: Option<bool>,
-}
-
-/// The optional query parameters of [`InstanceApi::payload_counts_breakdown_instance`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsBreakdownInstanceOptions {
-    /// `start`: Start of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `resolution`: Resolution in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<Resolution>,
-    /// `asBytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_bytes: Option<bool>,
-    /// `includeNonBillable`: If non-billable payloads should be included in the result. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_non_billable: Option<bool>,
-}
-
-/// The optional query parameters of [`InstancesApi::get_instances`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetInstancesOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -13,7 +13,6 @@ pub use crate::models::{
 };
 use losant_core::api;
 use losant_core::{InstanceAuditLogId, InstanceId, Result};
-use serde::Serialize;
 
 /// The actions of the `instanceAuditLog` resource (`/instance/{instanceId}/audit-logs/{instanceAuditLogId}`).
 ///
@@ -28,6 +27,36 @@ pub trait InstanceAuditLogApi {
     /// - `instance_audit_log_id`: ID associated with the instance audit log.
     ///
     /// The API answers 400 (malformed request), 404 (instance audit log was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceAuditLog.*`, `instanceAuditLog.get`.
+    ///
+    /// An example answer (`instanceAuditLog`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "actorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "actorName": "actor@example.com",
+    ///   "actorType": "User",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "id": "586e9d5151265cb9d72f6ec6",
+    ///   "instanceAuditLogId": "586e9d5151265cb9d72f6ec6",
+    ///   "instanceId": "575ed6e87ae143cd83dc4aa8",
+    ///   "primaryTargetId": "575ec8687ae143cd83dc4a97",
+    ///   "primaryTargetName": "My Org",
+    ///   "primaryTargetType": "Organization",
+    ///   "requestAction": "delete",
+    ///   "requestBody": {},
+    ///   "requestPathParams": {
+    ///     "organizationId": "575ec8687ae143cd83dc4a97"
+    ///   },
+    ///   "requestQueryParams": {},
+    ///   "requestResource": "organization",
+    ///   "responseBody": {
+    ///     "success": true
+    ///   },
+    ///   "responseStatus": 200
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instance/<instance_id>/audit-logs/<instance_audit_log_id>",
@@ -60,10 +89,56 @@ pub trait InstanceAuditLogsApi {
     /// Losant API: `instanceAuditLogs.get`, `GET /instance/{instanceId}/audit-logs`.
     ///
     /// - `instance_id`: ID associated with the instance.
-    /// - `options`: the optional query parameters, [`GetInstanceAuditLogsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_instance_audit_logs_stream`](Self::get_instance_audit_logs_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `creationDate`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `desc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `start`: Start of time range for audit log query.
+    /// - `end`: End of time range for audit log query.
+    /// - `audit_log_filter`: Filters for the audit log query.
     ///
     /// The API answers 400 (malformed request), 404 (instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceAuditLogs.*`, `instanceAuditLogs.get`.
+    ///
+    /// An example answer (`instanceAuditLogs`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "count": 1,
+    ///   "instanceId": "575ed6e87ae143cd83dc4aa8",
+    ///   "items": [
+    ///     {
+    ///       "actorId": "575ed70c7ae143cd83dc4aa9",
+    ///       "actorName": "actor@example.com",
+    ///       "actorType": "User",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "id": "586e9d5151265cb9d72f6ec6",
+    ///       "instanceAuditLogId": "586e9d5151265cb9d72f6ec6",
+    ///       "instanceId": "575ed6e87ae143cd83dc4aa8",
+    ///       "primaryTargetId": "575ec8687ae143cd83dc4a97",
+    ///       "primaryTargetName": "My Org",
+    ///       "primaryTargetType": "Organization",
+    ///       "requestAction": "delete",
+    ///       "requestBody": {},
+    ///       "requestPathParams": {
+    ///         "organizationId": "575ec8687ae143cd83dc4a97"
+    ///       },
+    ///       "requestQueryParams": {},
+    ///       "requestResource": "organization",
+    ///       "responseBody": {
+    ///         "success": true
+    ///       },
+    ///       "responseStatus": 200
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "desc",
+    ///   "sortField": "creationDate",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instance/<instance_id>/audit-logs",
@@ -83,31 +158,12 @@ pub trait InstanceAuditLogsApi {
     async fn get_instance_audit_logs(
         &self,
         instance_id: &InstanceId,
-        #[query] options: &GetInstanceAuditLogsOptions,
+        #[query] sort_field: Option<GetAuditLogsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] audit_log_filter: Option<&InstanceAuditLogFilter>,
     ) -> Result<InstanceAuditLogs>;
-}
-
-/// The optional query parameters of [`InstanceAuditLogsApi::get_instance_audit_logs`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetInstanceAuditLogsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `creationDate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetAuditLogsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `desc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `start`: Start of time range for audit log query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of time range for audit log query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `auditLogFilter`: Filters for the audit log query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audit_log_filter: Option<InstanceAuditLogFilter>,
 }

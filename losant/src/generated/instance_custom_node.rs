@@ -13,7 +13,6 @@ pub use crate::models::{
 };
 use losant_core::api;
 use losant_core::{InstanceCustomNodeId, InstanceId, Result};
-use serde::Serialize;
 
 /// The actions of the `instanceCustomNode` resource (`/instances/{instanceId}/nodes/{instanceCustomNodeId}`).
 ///
@@ -28,6 +27,16 @@ pub trait InstanceCustomNodeApi {
     /// - `instance_custom_node_id`: ID associated with the Custom Node.
     ///
     /// The API answers 400 (malformed request), 404 (custom node was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instanceCustomNode.*`, `instanceCustomNode.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/instances/<instance_id>/nodes/<instance_custom_node_id>",
@@ -53,9 +62,35 @@ pub trait InstanceCustomNodeApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `instance_custom_node_id`: ID associated with the Custom Node.
-    /// - `options`: the optional query parameters, [`ErrorsInstanceCustomNodeOptions`].
+    /// - `duration`: Duration of time range in milliseconds. The API's default: `86400000`.
+    /// - `end`: End of time range in milliseconds since epoch. The API's default: `0`.
+    /// - `limit`: Maximum number of errors to return. The API's default: `25`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `desc`.
     ///
     /// The API answers 400 (malformed request), 404 (custom node was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceCustomNode.*`, `instanceCustomNode.errors`.
+    ///
+    /// An example answer (`flowErrors`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "end": "2016-06-04T00:00:00.000Z",
+    ///   "errors": [
+    ///     {
+    ///       "error": {
+    ///         "message": "Result path is required",
+    ///         "name": "Validation"
+    ///       },
+    ///       "nodeId": "dji4r",
+    ///       "time": "2016-06-03T00:00:00.000Z"
+    ///     }
+    ///   ],
+    ///   "limit": 25,
+    ///   "sortDirection": "desc",
+    ///   "start": "2016-06-03T00:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/nodes/<instance_custom_node_id>/errors",
@@ -75,7 +110,10 @@ pub trait InstanceCustomNodeApi {
         &self,
         instance_id: &InstanceId,
         instance_custom_node_id: &InstanceCustomNodeId,
-        #[query] options: &ErrorsInstanceCustomNodeOptions,
+        #[query] duration: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] limit: Option<i64>,
+        #[query] sort_direction: Option<Order>,
     ) -> Result<FlowErrors>;
 
     /// Retrieves information on a Custom Node.
@@ -86,6 +124,42 @@ pub trait InstanceCustomNodeApi {
     /// - `instance_custom_node_id`: ID associated with the Custom Node.
     ///
     /// The API answers 400 (malformed request), 404 (custom node was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceCustomNode.*`, `instanceCustomNode.get`.
+    ///
+    /// An example answer (`instanceCustomNode`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "Description of my instance custom node",
+    ///   "id": "575ed18f7ae143cd83dc4aa6",
+    ///   "instanceCustomNodeId": "575ed18f7ae143cd83dc4aa6",
+    ///   "instanceId": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Instance Custom Node",
+    ///   "nodes": [
+    ///     {
+    ///       "type": "CustomNodeCapNode"
+    ///     }
+    ///   ],
+    ///   "stats": {
+    ///     "errorCount": 12,
+    ///     "runCount": 123
+    ///   },
+    ///   "triggers": [
+    ///     {
+    ///       "type": "customNodeStart"
+    ///     }
+    ///   ],
+    ///   "usage": {
+    ///     "575ed6e87ae143cd83dc4aa8": {
+    ///       "appCount": 1,
+    ///       "flowCount": 2
+    ///     }
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/nodes/<instance_custom_node_id>",
@@ -116,6 +190,51 @@ pub trait InstanceCustomNodeApi {
     /// - `instance_custom_node`: Object containing new properties of the Custom Node. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (custom node was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instanceCustomNode.*`, `instanceCustomNode.patch`.
+    ///
+    /// An example body (`instanceCustomNodePatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "category": "logic",
+    ///   "name": "My Updated Instance Custom Node"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`instanceCustomNode`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "Description of my instance custom node",
+    ///   "id": "575ed18f7ae143cd83dc4aa6",
+    ///   "instanceCustomNodeId": "575ed18f7ae143cd83dc4aa6",
+    ///   "instanceId": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Instance Custom Node",
+    ///   "nodes": [
+    ///     {
+    ///       "type": "CustomNodeCapNode"
+    ///     }
+    ///   ],
+    ///   "stats": {
+    ///     "errorCount": 12,
+    ///     "runCount": 123
+    ///   },
+    ///   "triggers": [
+    ///     {
+    ///       "type": "customNodeStart"
+    ///     }
+    ///   ],
+    ///   "usage": {
+    ///     "575ed6e87ae143cd83dc4aa8": {
+    ///       "appCount": 1,
+    ///       "flowCount": 2
+    ///     }
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/instances/<instance_id>/nodes/<instance_custom_node_id>",
@@ -142,9 +261,32 @@ pub trait InstanceCustomNodeApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `instance_custom_node_id`: ID associated with the Custom Node.
-    /// - `options`: the optional query parameters, [`StatsInstanceCustomNodeOptions`].
+    /// - `duration`: Duration of time range in milliseconds. The API's default: `86400000`.
+    /// - `end`: End of time range in milliseconds since epoch. The API's default: `0`.
+    /// - `resolution`: Resolution in milliseconds. The API's default: `3600000`.
     ///
     /// The API answers 400 (malformed request), 404 (custom node was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceCustomNode.*`, `instanceCustomNode.stats`.
+    ///
+    /// An example answer (`flowStats`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "end": "2016-06-04T00:00:00.000Z",
+    ///   "metrics": [
+    ///     {
+    ///       "pathsCompleted": 1,
+    ///       "pathsFailed": 0,
+    ///       "runCount": 1,
+    ///       "time": "2016-06-03T00:00:00.000Z",
+    ///       "wallTime": 450
+    ///     }
+    ///   ],
+    ///   "resolution": 86400000,
+    ///   "start": "2016-06-03T00:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/nodes/<instance_custom_node_id>/stats",
@@ -164,7 +306,9 @@ pub trait InstanceCustomNodeApi {
         &self,
         instance_id: &InstanceId,
         instance_custom_node_id: &InstanceCustomNodeId,
-        #[query] options: &StatsInstanceCustomNodeOptions,
+        #[query] duration: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] resolution: Option<i64>,
     ) -> Result<FlowStats>;
 }
 
@@ -178,10 +322,61 @@ pub trait InstanceCustomNodesApi {
     /// Losant API: `instanceCustomNodes.get`, `GET /instances/{instanceId}/nodes`.
     ///
     /// - `instance_id`: ID associated with the instance.
-    /// - `options`: the optional query parameters, [`GetInstanceCustomNodesOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_instance_custom_nodes_stream`](Self::get_instance_custom_nodes_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceCustomNodes.*`, `instanceCustomNodes.get`.
+    ///
+    /// An example answer (`instanceCustomNodes`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "count": 1,
+    ///   "instanceId": "575ec8687ae143cd83dc4a97",
+    ///   "items": [
+    ///     {
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "description": "Description of my instance custom node",
+    ///       "id": "575ed18f7ae143cd83dc4aa6",
+    ///       "instanceCustomNodeId": "575ed18f7ae143cd83dc4aa6",
+    ///       "instanceId": "575ec8687ae143cd83dc4a97",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "name": "My Instance Custom Node",
+    ///       "nodes": [
+    ///         {
+    ///           "type": "CustomNodeCapNode"
+    ///         }
+    ///       ],
+    ///       "stats": {
+    ///         "errorCount": 12,
+    ///         "runCount": 123
+    ///       },
+    ///       "triggers": [
+    ///         {
+    ///           "type": "customNodeStart"
+    ///         }
+    ///       ],
+    ///       "usage": {
+    ///         "575ed6e87ae143cd83dc4aa8": {
+    ///           "appCount": 1,
+    ///           "flowCount": 2
+    ///         }
+    ///       }
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/nodes",
@@ -201,8 +396,12 @@ pub trait InstanceCustomNodesApi {
     async fn get_instance_custom_nodes(
         &self,
         instance_id: &InstanceId,
-        #[query] options: &GetInstanceCustomNodesOptions,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<InstanceCustomNodes>;
 
     /// Create a new Custom Node for an instance.
@@ -213,6 +412,61 @@ pub trait InstanceCustomNodesApi {
     /// - `instance_custom_node`: Custom Node information. (the JSON body)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instanceCustomNodes.*`, `instanceCustomNodes.post`.
+    ///
+    /// An example body (`instanceCustomNodePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "Description of my new instance custom node",
+    ///   "name": "My New Instance Custom Node",
+    ///   "nodes": [
+    ///     {
+    ///       "type": "CustomNodeCapNode"
+    ///     }
+    ///   ],
+    ///   "triggers": [
+    ///     {
+    ///       "type": "customNodeStart"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`instanceCustomNode`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "Description of my instance custom node",
+    ///   "id": "575ed18f7ae143cd83dc4aa6",
+    ///   "instanceCustomNodeId": "575ed18f7ae143cd83dc4aa6",
+    ///   "instanceId": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Instance Custom Node",
+    ///   "nodes": [
+    ///     {
+    ///       "type": "CustomNodeCapNode"
+    ///     }
+    ///   ],
+    ///   "stats": {
+    ///     "errorCount": 12,
+    ///     "runCount": 123
+    ///   },
+    ///   "triggers": [
+    ///     {
+    ///       "type": "customNodeStart"
+    ///     }
+    ///   ],
+    ///   "usage": {
+    ///     "575ed6e87ae143cd83dc4aa8": {
+    ///       "appCount": 1,
+    ///       "flowCount": 2
+    ///     }
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/instances/<instance_id>/nodes",
@@ -231,58 +485,4 @@ pub trait InstanceCustomNodesApi {
         instance_id: &InstanceId,
         #[body(validate)] instance_custom_node: &InstanceCustomNodePost,
     ) -> Result<InstanceCustomNode>;
-}
-
-/// The optional query parameters of [`InstanceCustomNodeApi::errors_instance_custom_node`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ErrorsInstanceCustomNodeOptions {
-    /// `duration`: Duration of time range in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// `end`: End of time range in milliseconds since epoch. The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `limit`: Maximum number of errors to return. The API's default: `25`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `desc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-}
-
-/// The optional query parameters of [`InstanceCustomNodeApi::stats_instance_custom_node`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatsInstanceCustomNodeOptions {
-    /// `duration`: Duration of time range in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// `end`: End of time range in milliseconds since epoch. The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `resolution`: Resolution in milliseconds. The API's default: `3600000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<i64>,
-}
-
-/// The optional query parameters of [`InstanceCustomNodesApi::get_instance_custom_nodes`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetInstanceCustomNodesOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

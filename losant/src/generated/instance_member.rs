@@ -8,7 +8,6 @@ use crate::models::{GetInstanceMembersSortField, Order, Success};
 pub use crate::models::{InstanceMember, InstanceMemberPatch, InstanceMemberRole, InstanceMembers};
 use losant_core::api;
 use losant_core::{InstanceId, Result, UserId};
-use serde::Serialize;
 use serde_json::Value;
 
 /// The actions of the `instanceMember` resource (`/instances/{instanceId}/members/{userId}`).
@@ -24,6 +23,16 @@ pub trait InstanceMemberApi {
     /// - `user_id`: ID associated with the instance member.
     ///
     /// The API answers 400 (malformed request), 404 (instance or member was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.User`, `instanceMember.*`, `instanceMember.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/instances/<instance_id>/members/<user_id>",
@@ -49,6 +58,17 @@ pub trait InstanceMemberApi {
     /// - `user_id`: ID associated with the instance member.
     ///
     /// The API answers 400 (malformed request), 404 (instance or member was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceMember.*`, `instanceMember.get`.
+    ///
+    /// An example answer (`instanceMember`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "role": "view",
+    ///   "userId": "575ef90f7ae143cd83dc4aad"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/members/<user_id>",
@@ -79,6 +99,24 @@ pub trait InstanceMemberApi {
     /// - `member`: Object containing new member info. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (instance or member was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.User`, `instanceMember.*`, `instanceMember.patch`.
+    ///
+    /// An example body (`instanceMemberPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "role": "view"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`instanceMemberPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "role": "view"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/instances/<instance_id>/members/<user_id>",
@@ -108,9 +146,30 @@ pub trait InstanceMembersApi {
     /// Losant API: `instanceMembers.get`, `GET /instances/{instanceId}/members`.
     ///
     /// - `instance_id`: ID associated with the instance.
-    /// - `options`: the optional query parameters, [`GetInstanceMembersOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `email`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceMembers.*`, `instanceMembers.get`.
+    ///
+    /// An example answer (`instanceMembers`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "count": 4,
+    ///   "items": [
+    ///     {
+    ///       "role": "view",
+    ///       "userId": "575ef90f7ae143cd83dc4aad"
+    ///     }
+    ///   ],
+    ///   "sortDirection": "asc",
+    ///   "sortField": "email"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/members",
@@ -129,7 +188,10 @@ pub trait InstanceMembersApi {
     async fn get_instance_members(
         &self,
         instance_id: &InstanceId,
-        #[query] options: &GetInstanceMembersOptions,
+        #[query] sort_field: Option<GetInstanceMembersSortField>,
+        #[query] sort_direction: Option<Order>,
+        #[query] filter_field: Option<GetInstanceMembersSortField>,
+        #[query] filter: Option<&str>,
     ) -> Result<InstanceMembers>;
 
     /// Creates a new instance member.
@@ -140,6 +202,26 @@ pub trait InstanceMembersApi {
     /// - `member`: Object containing new member info. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.User`, `instanceMembers.*`, `instanceMembers.post`.
+    ///
+    /// An example body (`instanceMemberPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "role": "view",
+    ///   "userId": "675ed18f7ae143cd83dc4bb7"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`instanceMember`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "role": "view",
+    ///   "userId": "575ef90f7ae143cd83dc4aad"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/instances/<instance_id>/members",
@@ -156,22 +238,4 @@ pub trait InstanceMembersApi {
         instance_id: &InstanceId,
         #[body] member: &Value,
     ) -> Result<InstanceMember>;
-}
-
-/// The optional query parameters of [`InstanceMembersApi::get_instance_members`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetInstanceMembersOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `email`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetInstanceMembersSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetInstanceMembersSortField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -17,7 +17,6 @@ pub use crate::models::{
 };
 use losant_core::api;
 use losant_core::{InstanceId, JobEnqueued, NotificationRuleId, Result};
-use serde::Serialize;
 
 /// The actions of the `instanceNotificationRule` resource (`/instances/{instanceId}/notification-rules/{notificationRuleId}`).
 ///
@@ -32,6 +31,16 @@ pub trait InstanceNotificationRuleApi {
     /// - `notification_rule_id`: ID associated with the notification rule.
     ///
     /// The API answers 400 (malformed request), 404 (notification rule was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instanceNotificationRule.*`, `instanceNotificationRule.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/instances/<instance_id>/notification-rules/<notification_rule_id>",
@@ -62,6 +71,26 @@ pub trait InstanceNotificationRuleApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (notification rule was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instanceNotificationRule.*`, `instanceNotificationRule.evaluate`.
+    ///
+    /// An example body (`notificationRuleEvaluationOptions`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "ignoreFrequencyCheck": true
+    /// }
+    /// ```
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/instances/<instance_id>/notification-rules/<notification_rule_id>/evaluate",
@@ -90,6 +119,42 @@ pub trait InstanceNotificationRuleApi {
     /// - `notification_rule_id`: ID associated with the notification rule.
     ///
     /// The API answers 400 (malformed request), 404 (notification rule was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceNotificationRule.*`, `instanceNotificationRule.get`.
+    ///
+    /// An example answer (`notificationRule`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "createdById": "575ed70c7ae143cd83dc4aa9",
+    ///   "createdByType": "user",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "emailConfig": {
+    ///     "bodyTemplate": "Org has exceeded its payload limit",
+    ///     "sendToAddresses": [],
+    ///     "sendToOwner": "none",
+    ///     "sendToTarget": "admins",
+    ///     "subjectTemplate": "Limit Exceeded"
+    ///   },
+    ///   "enabled": true,
+    ///   "id": "585ec7417ae143cd83dc4a95",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "lastUpdatedById": "575ed70c7ae143cd83dc4aa9",
+    ///   "lastUpdatedByType": "user",
+    ///   "name": "My Notification Rule",
+    ///   "notificationRuleId": "585ec7417ae143cd83dc4a95",
+    ///   "ownerId": "60106426dc03c6aad06560ba",
+    ///   "ownerType": "instance",
+    ///   "ruleConfig": {
+    ///     "maxFrequency": "billingCycle",
+    ///     "ruleType": "payloadUsage",
+    ///     "threshold": 100,
+    ///     "thresholdType": "percentOfLimit"
+    ///   },
+    ///   "targetQueryJson": "{}",
+    ///   "targetType": "organization"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/notification-rules/<notification_rule_id>",
@@ -117,9 +182,47 @@ pub trait InstanceNotificationRuleApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `notification_rule_id`: ID associated with the notification rule.
-    /// - `options`: the optional query parameters, [`LogsInstanceNotificationRuleOptions`].
+    /// - `limit`: Max log entries to return (ordered by time descending) The API's default: `1`.
+    /// - `since`: Look for log entries since this time (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (notification rule was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instanceNotificationRule.*`, `instanceNotificationRule.logs`.
+    ///
+    /// An example answer (`notificationRuleDeliveryLogs`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "email": {
+    ///       "addresses": [
+    ///         "alice@example.com"
+    ///       ],
+    ///       "body": "Org has exceeded its payload limit",
+    ///       "subject": "Limit Exceeded"
+    ///     },
+    ///     "evaluation": {
+    ///       "limit": 1000000,
+    ///       "maxFrequency": "billingCycle",
+    ///       "ruleType": "payloadUsage",
+    ///       "threshold": 100,
+    ///       "thresholdType": "percentOfLimit",
+    ///       "value": 1001040
+    ///     },
+    ///     "id": "585ec7417ae143cd83dc4a85",
+    ///     "notificationRuleDeliveryId": "585ec7417ae143cd83dc4a85",
+    ///     "notificationRuleId": "585ec7417ae143cd83dc4a95",
+    ///     "ownerId": "60106426dc03c6aad06560ba",
+    ///     "ownerType": "instance",
+    ///     "requestedById": "000000000000000000000000",
+    ///     "requestedByType": "system",
+    ///     "sentAt": "2016-06-13T04:00:00.000Z",
+    ///     "targetId": "585ec7417ae143cd83dc4a75",
+    ///     "targetName": "My Org",
+    ///     "targetType": "organization"
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/notification-rules/<notification_rule_id>/logs",
@@ -138,7 +241,8 @@ pub trait InstanceNotificationRuleApi {
         &self,
         instance_id: &InstanceId,
         notification_rule_id: &NotificationRuleId,
-        #[query] options: &LogsInstanceNotificationRuleOptions,
+        #[query] limit: Option<i64>,
+        #[query] since: Option<i64>,
     ) -> Result<Vec<NotificationRuleDeliveryLogsItem>>;
 
     /// Updates information about a notification rule.
@@ -150,6 +254,51 @@ pub trait InstanceNotificationRuleApi {
     /// - `notification_rule`: Object containing new properties of the notification rule. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (notification rule was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instanceNotificationRule.*`, `instanceNotificationRule.patch`.
+    ///
+    /// An example body (`notificationRulePatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "enabled": false,
+    ///   "name": "My Updated Notification Rule"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`notificationRule`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "createdById": "575ed70c7ae143cd83dc4aa9",
+    ///   "createdByType": "user",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "emailConfig": {
+    ///     "bodyTemplate": "Org has exceeded its payload limit",
+    ///     "sendToAddresses": [],
+    ///     "sendToOwner": "none",
+    ///     "sendToTarget": "admins",
+    ///     "subjectTemplate": "Limit Exceeded"
+    ///   },
+    ///   "enabled": true,
+    ///   "id": "585ec7417ae143cd83dc4a95",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "lastUpdatedById": "575ed70c7ae143cd83dc4aa9",
+    ///   "lastUpdatedByType": "user",
+    ///   "name": "My Notification Rule",
+    ///   "notificationRuleId": "585ec7417ae143cd83dc4a95",
+    ///   "ownerId": "60106426dc03c6aad06560ba",
+    ///   "ownerType": "instance",
+    ///   "ruleConfig": {
+    ///     "maxFrequency": "billingCycle",
+    ///     "ruleType": "payloadUsage",
+    ///     "threshold": 100,
+    ///     "thresholdType": "percentOfLimit"
+    ///   },
+    ///   "targetQueryJson": "{}",
+    ///   "targetType": "organization"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/instances/<instance_id>/notification-rules/<notification_rule_id>",
@@ -181,10 +330,16 @@ pub trait InstanceNotificationRulesApi {
     /// Losant API: `instanceNotificationRules.get`, `GET /instances/{instanceId}/notification-rules`.
     ///
     /// - `instance_id`: ID associated with the instance.
-    /// - `options`: the optional query parameters, [`GetInstanceNotificationRulesOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_instance_notification_rules_stream`](Self::get_instance_notification_rules_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceNotificationRules.*`, `instanceNotificationRules.get`.
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/notification-rules",
@@ -204,8 +359,12 @@ pub trait InstanceNotificationRulesApi {
     async fn get_instance_notification_rules(
         &self,
         instance_id: &InstanceId,
-        #[query] options: &GetInstanceNotificationRulesOptions,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<NotificationRules>;
 
     /// Create a new notification rule for an instance.
@@ -216,6 +375,62 @@ pub trait InstanceNotificationRulesApi {
     /// - `notification_rule`: Notification rule information. (the JSON body)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instanceNotificationRules.*`, `instanceNotificationRules.post`.
+    ///
+    /// An example body (`notificationRulePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "emailConfig": {
+    ///     "bodyTemplate": "Org has exceeded its payload limit",
+    ///     "sendToTarget": "admins",
+    ///     "subjectTemplate": "Limit Exceeded"
+    ///   },
+    ///   "name": "My New Notification Rule",
+    ///   "ruleConfig": {
+    ///     "ruleType": "payloadUsage",
+    ///     "threshold": 100,
+    ///     "thresholdType": "percentOfLimit"
+    ///   },
+    ///   "targetQueryJson": "{}",
+    ///   "targetType": "organization"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`notificationRule`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "createdById": "575ed70c7ae143cd83dc4aa9",
+    ///   "createdByType": "user",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "emailConfig": {
+    ///     "bodyTemplate": "Org has exceeded its payload limit",
+    ///     "sendToAddresses": [],
+    ///     "sendToOwner": "none",
+    ///     "sendToTarget": "admins",
+    ///     "subjectTemplate": "Limit Exceeded"
+    ///   },
+    ///   "enabled": true,
+    ///   "id": "585ec7417ae143cd83dc4a95",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "lastUpdatedById": "575ed70c7ae143cd83dc4aa9",
+    ///   "lastUpdatedByType": "user",
+    ///   "name": "My Notification Rule",
+    ///   "notificationRuleId": "585ec7417ae143cd83dc4a95",
+    ///   "ownerId": "60106426dc03c6aad06560ba",
+    ///   "ownerType": "instance",
+    ///   "ruleConfig": {
+    ///     "maxFrequency": "billingCycle",
+    ///     "ruleType": "payloadUsage",
+    ///     "threshold": 100,
+    ///     "thresholdType": "percentOfLimit"
+    ///   },
+    ///   "targetQueryJson": "{}",
+    ///   "targetType": "organization"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/instances/<instance_id>/notification-rules",
@@ -234,37 +449,4 @@ pub trait InstanceNotificationRulesApi {
         instance_id: &InstanceId,
         #[body(validate)] notification_rule: &NotificationRulePost,
     ) -> Result<NotificationRule>;
-}
-
-/// The optional query parameters of [`InstanceNotificationRuleApi::logs_instance_notification_rule`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogsInstanceNotificationRuleOptions {
-    /// `limit`: Max log entries to return (ordered by time descending) The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `since`: Look for log entries since this time (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<i64>,
-}
-
-/// The optional query parameters of [`InstanceNotificationRulesApi::get_instance_notification_rules`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetInstanceNotificationRulesOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

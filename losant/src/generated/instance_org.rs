@@ -13,7 +13,6 @@ pub use crate::models::{
 };
 use losant_core::api;
 use losant_core::{InstanceId, OrganizationId, Result};
-use serde::Serialize;
 use serde_json::Value;
 
 /// The actions of the `instanceOrg` resource (`/instances/{instanceId}/orgs/{orgId}`).
@@ -29,6 +28,16 @@ pub trait InstanceOrgApi {
     /// - `org_id`: ID associated with the organization.
     ///
     /// The API answers 400 (malformed request), 404 (instance or organization was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instanceOrg.*`, `instanceOrg.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/instances/<instance_id>/orgs/<org_id>",
@@ -54,9 +63,29 @@ pub trait InstanceOrgApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`DeviceCountsInstanceOrgOptions`].
+    /// - `start`: Start of range for device count query (ms since epoch)
+    /// - `end`: End of range for device count query (ms since epoch) The API's default: `0`.
     ///
     /// The API answers 400 (malformed request), 404 (instance or organization was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceOrg.*`, `instanceOrg.deviceCounts`.
+    ///
+    /// An example answer (`deviceCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "created": 4,
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "deleted": 1,
+    ///       "total": 17
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/orgs/<org_id>/deviceCounts",
@@ -76,7 +105,8 @@ pub trait InstanceOrgApi {
         &self,
         instance_id: &InstanceId,
         org_id: &OrganizationId,
-        #[query] options: &DeviceCountsInstanceOrgOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<DeviceCounts>;
 
     /// Retrieves information on an organization.
@@ -85,9 +115,11 @@ pub trait InstanceOrgApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`GetInstanceOrgOptions`].
+    /// - `summary_include`: Comma-separated list of summary fields to include in org summary.
     ///
     /// The API answers 400 (malformed request), 404 (instance or organization was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceOrg.*`, `instanceOrg.get`.
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/orgs/<org_id>",
@@ -107,7 +139,7 @@ pub trait InstanceOrgApi {
         &self,
         instance_id: &InstanceId,
         org_id: &OrganizationId,
-        #[query] options: &GetInstanceOrgOptions,
+        #[query] summary_include: Option<&str>,
     ) -> Result<InstanceOrg>;
 
     /// Returns notebook execution usage by day for the time range specified for this organization.
@@ -116,9 +148,31 @@ pub trait InstanceOrgApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`NotebookMinuteCountsInstanceOrgOptions`].
+    /// - `start`: Start of range for notebook execution query (ms since epoch)
+    /// - `end`: End of range for notebook execution query (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (instance or organization was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceOrg.*`, `instanceOrg.notebookMinuteCounts`.
+    ///
+    /// An example answer (`notebookMinuteCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "canceled": 0,
+    ///       "completed": 4,
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "errored": 1,
+    ///       "minutes": 17,
+    ///       "timeout": 0
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/orgs/<org_id>/notebookMinuteCounts",
@@ -138,7 +192,8 @@ pub trait InstanceOrgApi {
         &self,
         instance_id: &InstanceId,
         org_id: &OrganizationId,
-        #[query] options: &NotebookMinuteCountsInstanceOrgOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<NotebookMinuteCounts>;
 
     /// Updates information about an organization.
@@ -147,10 +202,24 @@ pub trait InstanceOrgApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`PatchInstanceOrgOptions`].
+    /// - `summary_include`: Comma-separated list of summary fields to include in org summary.
     /// - `organization`: Object containing new organization properties. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (instance or organization was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instanceOrg.*`, `instanceOrg.patch`.
+    ///
+    /// An example body (`instanceOrgPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "auditLogEnabled": true,
+    ///   "limits": {
+    ///     "member": 500
+    ///   },
+    ///   "name": "My Org"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/instances/<instance_id>/orgs/<org_id>",
@@ -168,7 +237,7 @@ pub trait InstanceOrgApi {
         &self,
         instance_id: &InstanceId,
         org_id: &OrganizationId,
-        #[query] options: &PatchInstanceOrgOptions,
+        #[query] summary_include: Option<&str>,
         #[body(validate)] organization: &InstanceOrgPatch,
     ) -> Result<InstanceOrg>;
 
@@ -178,9 +247,39 @@ pub trait InstanceOrgApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`PayloadCountsInstanceOrgOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch)
+    /// - `end`: End of range for payload count query (ms since epoch)
+    /// - `as_bytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (instance or organization was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceOrg.*`, `instanceOrg.payloadCounts`.
+    ///
+    /// An example answer (`payloadStats`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceConnect": {
+    ///     "device.mqtt": 1016
+    ///   },
+    ///   "deviceDisconnect": {
+    ///     "device.mqtt": 1016
+    ///   },
+    ///   "deviceState": {
+    ///     "device.mqtt": 1244049,
+    ///     "flow.flow": 5215
+    ///   },
+    ///   "mqttOut": {
+    ///     "device.mqtt": 12
+    ///   },
+    ///   "timer": {
+    ///     "timer.flow": 19772
+    ///   },
+    ///   "webhook": {
+    ///     "public.rest": 1713284
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/orgs/<org_id>/payloadCounts",
@@ -200,7 +299,9 @@ pub trait InstanceOrgApi {
         &self,
         instance_id: &InstanceId,
         org_id: &OrganizationId,
-        #[query] options: &PayloadCountsInstanceOrgOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] as_bytes: Option<bool>,
     ) -> Result<PayloadStats>;
 
     /// Returns payload counts per resolution in the time range specified for all application this organization owns.
@@ -209,9 +310,30 @@ pub trait InstanceOrgApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`PayloadCountsBreakdownInstanceOrgOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch)
+    /// - `end`: End of range for payload count query (ms since epoch)
+    /// - `resolution`: Resolution in milliseconds. The API's default: `86400000`.
+    /// - `as_bytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
+    /// - `include_non_billable`: If non-billable payloads should be included in the result. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (instance or organization was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceOrg.*`, `instanceOrg.payloadCountsBreakdown`.
+    ///
+    /// An example answer (`payloadCountsBreakdown`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "value": 17
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/orgs/<org_id>/payloadCountsBreakdown",
@@ -231,7 +353,11 @@ pub trait InstanceOrgApi {
         &self,
         instance_id: &InstanceId,
         org_id: &OrganizationId,
-        #[query] options: &PayloadCountsBreakdownInstanceOrgOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] resolution: Option<Resolution>,
+        #[query] as_bytes: Option<bool>,
+        #[query] include_non_billable: Option<bool>,
     ) -> Result<PayloadCountsBreakdown>;
 }
 
@@ -245,11 +371,18 @@ pub trait InstanceOrgsApi {
     /// Losant API: `instanceOrgs.get`, `GET /instances/{instanceId}/orgs`.
     ///
     /// - `instance_id`: ID associated with the instance.
-    /// - `options`: the optional query parameters, [`GetInstanceOrgsOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `summary_include`: Comma-separated list of summary fields to include in org summary.
     /// - `query`: Organization filter JSON object which overrides all other filter params. (sent JSON-encoded)
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_instance_orgs_stream`](Self::get_instance_orgs_stream) walks every page.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceOrgs.*`, `instanceOrgs.get`.
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/orgs",
@@ -269,9 +402,14 @@ pub trait InstanceOrgsApi {
     async fn get_instance_orgs(
         &self,
         instance_id: &InstanceId,
-        #[query] options: &GetInstanceOrgsOptions,
-        #[query(json)] query: Option<&Value>,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] summary_include: Option<&str>,
+        #[query(json)] query: Option<&Value>,
     ) -> Result<InstanceOrgs>;
 
     /// Create a new organization.
@@ -279,10 +417,62 @@ pub trait InstanceOrgsApi {
     /// Losant API: `instanceOrgs.post`, `POST /instances/{instanceId}/orgs`.
     ///
     /// - `instance_id`: ID associated with the instance.
-    /// - `options`: the optional query parameters, [`PostInstanceOrgsOptions`].
+    /// - `summary_include`: Comma-separated list of summary fields to include in org summary.
     /// - `org_config`: Object containing configurations for the new organization. (the JSON body)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instanceOrgs.*`, `instanceOrgs.post`.
+    ///
+    /// An example body (`instanceOrgPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "auditLogEnabled": true,
+    ///   "limits": {
+    ///     "member": 500
+    ///   },
+    ///   "name": "My Org"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`org`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "My organization description",
+    ///   "id": "575ed6e87ae143cd83dc4aa8",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "members": [
+    ///     {
+    ///       "email": "email@example.com",
+    ///       "firstName": "Example",
+    ///       "lastName": "Name",
+    ///       "role": "admin",
+    ///       "userId": "575ed70c7ae143cd83dc4aa9"
+    ///     },
+    ///     {
+    ///       "email": "viewer@example.com",
+    ///       "firstName": "Other View",
+    ///       "lastName": "Only User",
+    ///       "role": "view",
+    ///       "userId": "575ef90f7ae143cd83dc4aad"
+    ///     }
+    ///   ],
+    ///   "name": "My Organization",
+    ///   "orgId": "575ed6e87ae143cd83dc4aa8",
+    ///   "summary": {
+    ///     "appCount": 2,
+    ///     "dashCount": 1,
+    ///     "deviceCount": 12,
+    ///     "deviceRecipeCount": 0,
+    ///     "flowCount": 3,
+    ///     "keyCount": 2,
+    ///     "webhookCount": 0
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/instances/<instance_id>/orgs",
@@ -299,118 +489,7 @@ pub trait InstanceOrgsApi {
     async fn post_instance_orgs(
         &self,
         instance_id: &InstanceId,
-        #[query] options: &PostInstanceOrgsOptions,
+        #[query] summary_include: Option<&str>,
         #[body(validate)] org_config: Option<&InstanceOrgPost>,
     ) -> Result<Org>;
-}
-
-/// The optional query parameters of [`InstanceOrgApi::device_counts_instance_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceCountsInstanceOrgOptions {
-    /// `start`: Start of range for device count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for device count query (ms since epoch) The API's default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`InstanceOrgApi::get_instance_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetInstanceOrgOptions {
-    /// `summaryInclude`: Comma-separated list of summary fields to include in org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`InstanceOrgApi::notebook_minute_counts_instance_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NotebookMinuteCountsInstanceOrgOptions {
-    /// `start`: Start of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`InstanceOrgApi::patch_instance_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PatchInstanceOrgOptions {
-    /// `summaryInclude`: Comma-separated list of summary fields to include in org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`InstanceOrgApi::payload_counts_instance_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsInstanceOrgOptions {
-    /// `start`: Start of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `asBytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_bytes: Option<bool>,
-}
-
-/// The optional query parameters of [`InstanceOrgApi::payload_counts_breakdown_instance_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsBreakdownInstanceOrgOptions {
-    /// `start`: Start of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `resolution`: Resolution in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<Resolution>,
-    /// `asBytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_bytes: Option<bool>,
-    /// `includeNonBillable`: If non-billable payloads should be included in the result. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_non_billable: Option<bool>,
-}
-
-/// The optional query parameters of [`InstanceOrgsApi::get_instance_orgs`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetInstanceOrgsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`InstanceOrgsApi::post_instance_orgs`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PostInstanceOrgsOptions {
-    /// `summaryInclude`: Comma-separated list of summary fields to include in org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
 }

@@ -8,7 +8,6 @@ use crate::models::{GetInstanceMembersSortField, Order, OrgInvitePost, OrgRoleIn
 pub use crate::models::{GetInstanceOrgInvitesSortField, OrgInvite, OrgInviteCollection};
 use losant_core::api;
 use losant_core::{InstanceId, InviteId, OrganizationId, Result};
-use serde::Serialize;
 
 /// The actions of the `instanceOrgInvite` resource (`/instances/{instanceId}/orgs/{orgId}/invites/{inviteId}`).
 ///
@@ -24,6 +23,16 @@ pub trait InstanceOrgInviteApi {
     /// - `invite_id`: ID associated with the organization invite.
     ///
     /// The API answers 400 (malformed request), 404 (instance, organization or invite was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.User`, `instanceOrgInvite.*`, `instanceOrgInvite.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/instances/<instance_id>/orgs/<org_id>/invites/<invite_id>",
@@ -51,6 +60,34 @@ pub trait InstanceOrgInviteApi {
     /// - `invite_id`: ID associated with the organization invite.
     ///
     /// The API answers 400 (malformed request), 404 (instance, organization, or invite was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceOrgInvite.*`, `instanceOrgInvite.get`.
+    ///
+    /// An example answer (`orgInvite`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationRoles": [
+    ///     {
+    ///       "resourceId": "575ec8687ae143cd83dc4a97",
+    ///       "role": "view"
+    ///     }
+    ///   ],
+    ///   "dashboardRoles": [
+    ///     {
+    ///       "resourceId": "575ece2b7ae143cd83dc4a9b",
+    ///       "role": "none"
+    ///     }
+    ///   ],
+    ///   "disallowTransfer": false,
+    ///   "email": "invitedUser@example.com",
+    ///   "hasExpired": true,
+    ///   "id": "575ed71e7ae143cd83dc4aaa",
+    ///   "inviteDate": "2016-05-13T04:00:00.000Z",
+    ///   "role": "edit",
+    ///   "ttl": 4233600000
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/orgs/<org_id>/invites/<invite_id>",
@@ -83,6 +120,42 @@ pub trait InstanceOrgInviteApi {
     /// - `role_info`: Object containing updated role info. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (instance, organization, or invite was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.User`, `instanceOrgInvite.*`, `instanceOrgInvite.resendInvite`.
+    ///
+    /// An example body (`orgRoleInfo`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "role": "view"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`orgInvite`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationRoles": [
+    ///     {
+    ///       "resourceId": "575ec8687ae143cd83dc4a97",
+    ///       "role": "view"
+    ///     }
+    ///   ],
+    ///   "dashboardRoles": [
+    ///     {
+    ///       "resourceId": "575ece2b7ae143cd83dc4a9b",
+    ///       "role": "none"
+    ///     }
+    ///   ],
+    ///   "disallowTransfer": false,
+    ///   "email": "invitedUser@example.com",
+    ///   "hasExpired": true,
+    ///   "id": "575ed71e7ae143cd83dc4aaa",
+    ///   "inviteDate": "2016-05-13T04:00:00.000Z",
+    ///   "role": "edit",
+    ///   "ttl": 4233600000
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/instances/<instance_id>/orgs/<org_id>/invites/<invite_id>",
@@ -114,9 +187,47 @@ pub trait InstanceOrgInvitesApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`GetInstanceOrgInvitesOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `inviteDate`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `desc`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (instance or organization was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceOrgInvites.*`, `instanceOrgInvites.get`.
+    ///
+    /// An example answer (`orgInviteCollection`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "count": 8,
+    ///   "items": [
+    ///     {
+    ///       "applicationRoles": [
+    ///         {
+    ///           "resourceId": "575ec8687ae143cd83dc4a97",
+    ///           "role": "view"
+    ///         }
+    ///       ],
+    ///       "dashboardRoles": [
+    ///         {
+    ///           "resourceId": "575ece2b7ae143cd83dc4a9b",
+    ///           "role": "none"
+    ///         }
+    ///       ],
+    ///       "disallowTransfer": false,
+    ///       "email": "invitedUser@example.com",
+    ///       "hasExpired": true,
+    ///       "id": "575ed71e7ae143cd83dc4aaa",
+    ///       "inviteDate": "2016-05-13T04:00:00.000Z",
+    ///       "role": "edit",
+    ///       "ttl": 4233600000
+    ///     }
+    ///   ],
+    ///   "sortDirection": "asc",
+    ///   "sortField": "role"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/orgs/<org_id>/invites",
@@ -136,7 +247,10 @@ pub trait InstanceOrgInvitesApi {
         &self,
         instance_id: &InstanceId,
         org_id: &OrganizationId,
-        #[query] options: &GetInstanceOrgInvitesOptions,
+        #[query] sort_field: Option<GetInstanceOrgInvitesSortField>,
+        #[query] sort_direction: Option<Order>,
+        #[query] filter_field: Option<GetInstanceMembersSortField>,
+        #[query] filter: Option<&str>,
     ) -> Result<OrgInviteCollection>;
 
     /// Invites a member to an instance organization.
@@ -148,6 +262,50 @@ pub trait InstanceOrgInvitesApi {
     /// - `invite`: Object containing new invite info. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (instance or organization was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.User`, `instanceOrgInvites.*`, `instanceOrgInvites.post`.
+    ///
+    /// An example body (`orgInvitePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "invitedUser@example.com",
+    ///   "role": "edit"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`orgInviteCollection`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "count": 8,
+    ///   "items": [
+    ///     {
+    ///       "applicationRoles": [
+    ///         {
+    ///           "resourceId": "575ec8687ae143cd83dc4a97",
+    ///           "role": "view"
+    ///         }
+    ///       ],
+    ///       "dashboardRoles": [
+    ///         {
+    ///           "resourceId": "575ece2b7ae143cd83dc4a9b",
+    ///           "role": "none"
+    ///         }
+    ///       ],
+    ///       "disallowTransfer": false,
+    ///       "email": "invitedUser@example.com",
+    ///       "hasExpired": true,
+    ///       "id": "575ed71e7ae143cd83dc4aaa",
+    ///       "inviteDate": "2016-05-13T04:00:00.000Z",
+    ///       "role": "edit",
+    ///       "ttl": 4233600000
+    ///     }
+    ///   ],
+    ///   "sortDirection": "asc",
+    ///   "sortField": "role"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/instances/<instance_id>/orgs/<org_id>/invites",
@@ -165,22 +323,4 @@ pub trait InstanceOrgInvitesApi {
         org_id: &OrganizationId,
         #[body(validate)] invite: &OrgInvitePost,
     ) -> Result<OrgInviteCollection>;
-}
-
-/// The optional query parameters of [`InstanceOrgInvitesApi::get_instance_org_invites`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetInstanceOrgInvitesOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `inviteDate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetInstanceOrgInvitesSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `desc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetInstanceMembersSortField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -10,7 +10,6 @@ pub use crate::models::{
 };
 use losant_core::api;
 use losant_core::{InstanceId, OrganizationId, Result, UserId};
-use serde::Serialize;
 use serde_json::Value;
 
 /// The actions of the `instanceOrgMember` resource (`/instances/{instanceId}/orgs/{orgId}/members/{userId}`).
@@ -27,6 +26,16 @@ pub trait InstanceOrgMemberApi {
     /// - `user_id`: ID associated with the organization member.
     ///
     /// The API answers 400 (malformed request), 404 (organization or member was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.User`, `instanceOrgMember.*`, `instanceOrgMember.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/instances/<instance_id>/orgs/<org_id>/members/<user_id>",
@@ -54,6 +63,17 @@ pub trait InstanceOrgMemberApi {
     /// - `user_id`: ID associated with the organization member.
     ///
     /// The API answers 400 (malformed request), 404 (instance, organization, or member was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceOrgMember.*`, `instanceOrgMember.get`.
+    ///
+    /// An example answer (`instanceOrgMember`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "role": "view",
+    ///   "userId": "575ef90f7ae143cd83dc4aad"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/orgs/<org_id>/members/<user_id>",
@@ -86,6 +106,25 @@ pub trait InstanceOrgMemberApi {
     /// - `member`: Object containing new member info. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (organization or member was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.User`, `instanceOrgMember.*`, `instanceOrgMember.patch`.
+    ///
+    /// An example body (`instanceOrgMemberPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "role": "view"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`instanceOrgMember`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "role": "view",
+    ///   "userId": "575ef90f7ae143cd83dc4aad"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/instances/<instance_id>/orgs/<org_id>/members/<user_id>",
@@ -117,9 +156,30 @@ pub trait InstanceOrgMembersApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`GetInstanceOrgMembersOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `email`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceOrgMembers.*`, `instanceOrgMembers.get`.
+    ///
+    /// An example answer (`instanceOrgMembers`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "count": 8,
+    ///   "items": [
+    ///     {
+    ///       "role": "view",
+    ///       "userId": "575ef90f7ae143cd83dc4aad"
+    ///     }
+    ///   ],
+    ///   "sortDirection": "asc",
+    ///   "sortField": "role"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/orgs/<org_id>/members",
@@ -139,7 +199,10 @@ pub trait InstanceOrgMembersApi {
         &self,
         instance_id: &InstanceId,
         org_id: &OrganizationId,
-        #[query] options: &GetInstanceOrgMembersOptions,
+        #[query] sort_field: Option<GetInstanceMembersSortField>,
+        #[query] sort_direction: Option<Order>,
+        #[query] filter_field: Option<GetInstanceMembersSortField>,
+        #[query] filter: Option<&str>,
     ) -> Result<InstanceOrgMembers>;
 
     /// Creates a new organization member.
@@ -151,6 +214,32 @@ pub trait InstanceOrgMembersApi {
     /// - `member`: Object containing new member info. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.User`, `instanceOrgMembers.*`, `instanceOrgMembers.post`.
+    ///
+    /// An example body (`instanceOrgMemberPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationRoles": [
+    ///     {
+    ///       "resourceId": "575ef90f7ae143cd83dc4a4f",
+    ///       "role": "none"
+    ///     }
+    ///   ],
+    ///   "role": "view",
+    ///   "userId": "675ed18f7ae143cd83dc4bb7"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`instanceOrgMember`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "role": "view",
+    ///   "userId": "575ef90f7ae143cd83dc4aad"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/instances/<instance_id>/orgs/<org_id>/members",
@@ -168,22 +257,4 @@ pub trait InstanceOrgMembersApi {
         org_id: &OrganizationId,
         #[body] member: &Value,
     ) -> Result<InstanceOrgMember>;
-}
-
-/// The optional query parameters of [`InstanceOrgMembersApi::get_instance_org_members`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetInstanceOrgMembersOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `email`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetInstanceMembersSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetInstanceMembersSortField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

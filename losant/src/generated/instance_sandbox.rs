@@ -14,7 +14,6 @@ pub use crate::models::{
 };
 use losant_core::api;
 use losant_core::{InstanceId, InstanceSandboxId, Result};
-use serde::Serialize;
 
 /// The actions of the `instanceSandbox` resource (`/instances/{instanceId}/sandboxes/{instanceSandboxId}`).
 ///
@@ -29,6 +28,16 @@ pub trait InstanceSandboxApi {
     /// - `instance_sandbox_id`: ID associated with the sandbox user.
     ///
     /// The API answers 400 (malformed request), 404 (sandbox or instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instanceSandbox.*`, `instanceSandbox.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/instances/<instance_id>/sandboxes/<instance_sandbox_id>",
@@ -54,9 +63,29 @@ pub trait InstanceSandboxApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `instance_sandbox_id`: ID associated with the sandbox user.
-    /// - `options`: the optional query parameters, [`DeviceCountsInstanceSandboxOptions`].
+    /// - `start`: Start of range for device count query (ms since epoch)
+    /// - `end`: End of range for device count query (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (sandbox or instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceSandbox.*`, `instanceSandbox.deviceCounts`.
+    ///
+    /// An example answer (`deviceCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "created": 4,
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "deleted": 1,
+    ///       "total": 17
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/sandboxes/<instance_sandbox_id>/deviceCounts",
@@ -76,7 +105,8 @@ pub trait InstanceSandboxApi {
         &self,
         instance_id: &InstanceId,
         instance_sandbox_id: &InstanceSandboxId,
-        #[query] options: &DeviceCountsInstanceSandboxOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<DeviceCounts>;
 
     /// Returns a sandbox user.
@@ -85,9 +115,52 @@ pub trait InstanceSandboxApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `instance_sandbox_id`: ID associated with the sandbox user.
-    /// - `options`: the optional query parameters, [`GetInstanceSandboxOptions`].
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from user summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in user summary.
     ///
     /// The API answers 400 (malformed request), 404 (sandbox or instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceSandbox.*`, `instanceSandbox.get`.
+    ///
+    /// An example answer (`instanceSandbox`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "companyName": "Example, Inc.",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "email": "email@example.com",
+    ///   "emailVerified": true,
+    ///   "firstName": "Example",
+    ///   "fullName": "Example Name",
+    ///   "id": "575ed70c7ae143cd83dc4aa9",
+    ///   "instanceId": "575ed70c7ae143cd83dc4aa9",
+    ///   "instanceSandboxId": "575ed70c7ae143cd83dc4aa9",
+    ///   "lastName": "Name",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "needsToVerifyEmail": false,
+    ///   "orgs": [
+    ///     {
+    ///       "iconColor": "red",
+    ///       "id": "575ed70c7ae143cd83dc4aa9",
+    ///       "name": "Example"
+    ///     }
+    ///   ],
+    ///   "passwordLastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "ssoLinked": false,
+    ///   "summary": {
+    ///     "appCount": 8,
+    ///     "dashCount": 5,
+    ///     "deviceCount": 12,
+    ///     "deviceRecipeCount": 0,
+    ///     "flowCount": 3,
+    ///     "keyCount": 2,
+    ///     "orgCount": 2,
+    ///     "webhookCount": 0
+    ///   },
+    ///   "twoFactorAuthEnabled": false,
+    ///   "url": "https://example.com"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/sandboxes/<instance_sandbox_id>",
@@ -107,7 +180,8 @@ pub trait InstanceSandboxApi {
         &self,
         instance_id: &InstanceId,
         instance_sandbox_id: &InstanceSandboxId,
-        #[query] options: &GetInstanceSandboxOptions,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<InstanceSandbox>;
 
     /// Returns notebook execution usage by day for the time range specified for all applications the sandbox user owns.
@@ -116,9 +190,31 @@ pub trait InstanceSandboxApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `instance_sandbox_id`: ID associated with the sandbox user.
-    /// - `options`: the optional query parameters, [`NotebookMinuteCountsInstanceSandboxOptions`].
+    /// - `start`: Start of range for notebook execution query (ms since epoch)
+    /// - `end`: End of range for notebook execution query (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (sandbox or instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceSandbox.*`, `instanceSandbox.notebookMinuteCounts`.
+    ///
+    /// An example answer (`notebookMinuteCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "canceled": 0,
+    ///       "completed": 4,
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "errored": 1,
+    ///       "minutes": 17,
+    ///       "timeout": 0
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/sandboxes/<instance_sandbox_id>/notebookMinuteCounts",
@@ -138,7 +234,8 @@ pub trait InstanceSandboxApi {
         &self,
         instance_id: &InstanceId,
         instance_sandbox_id: &InstanceSandboxId,
-        #[query] options: &NotebookMinuteCountsInstanceSandboxOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<NotebookMinuteCounts>;
 
     /// Returns payload counts for the time range specified for all applications the sandbox user owns.
@@ -147,9 +244,39 @@ pub trait InstanceSandboxApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `instance_sandbox_id`: ID associated with the sandbox user.
-    /// - `options`: the optional query parameters, [`PayloadCountsInstanceSandboxOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch)
+    /// - `end`: End of range for payload count query (ms since epoch)
+    /// - `as_bytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (sandbox or instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceSandbox.*`, `instanceSandbox.payloadCounts`.
+    ///
+    /// An example answer (`payloadStats`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceConnect": {
+    ///     "device.mqtt": 1016
+    ///   },
+    ///   "deviceDisconnect": {
+    ///     "device.mqtt": 1016
+    ///   },
+    ///   "deviceState": {
+    ///     "device.mqtt": 1244049,
+    ///     "flow.flow": 5215
+    ///   },
+    ///   "mqttOut": {
+    ///     "device.mqtt": 12
+    ///   },
+    ///   "timer": {
+    ///     "timer.flow": 19772
+    ///   },
+    ///   "webhook": {
+    ///     "public.rest": 1713284
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/sandboxes/<instance_sandbox_id>/payloadCounts",
@@ -169,7 +296,9 @@ pub trait InstanceSandboxApi {
         &self,
         instance_id: &InstanceId,
         instance_sandbox_id: &InstanceSandboxId,
-        #[query] options: &PayloadCountsInstanceSandboxOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] as_bytes: Option<bool>,
     ) -> Result<PayloadStats>;
 
     /// Returns payload counts per resolution in the time range specified for all applications the sandbox user owns.
@@ -178,9 +307,30 @@ pub trait InstanceSandboxApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `instance_sandbox_id`: ID associated with the sandbox user.
-    /// - `options`: the optional query parameters, [`PayloadCountsBreakdownInstanceSandboxOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch)
+    /// - `end`: End of range for payload count query (ms since epoch)
+    /// - `resolution`: Resolution in milliseconds. The API's default: `86400000`.
+    /// - `as_bytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
+    /// - `include_non_billable`: If non-billable payloads should be included in the result. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (sandbox or instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceSandbox.*`, `instanceSandbox.payloadCountsBreakdown`.
+    ///
+    /// An example answer (`payloadCountsBreakdown`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "value": 17
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/sandboxes/<instance_sandbox_id>/payloadCountsBreakdown",
@@ -200,7 +350,11 @@ pub trait InstanceSandboxApi {
         &self,
         instance_id: &InstanceId,
         instance_sandbox_id: &InstanceSandboxId,
-        #[query] options: &PayloadCountsBreakdownInstanceSandboxOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] resolution: Option<Resolution>,
+        #[query] as_bytes: Option<bool>,
+        #[query] include_non_billable: Option<bool>,
     ) -> Result<PayloadCountsBreakdown>;
 
     /// Restores a sandbox user account.
@@ -209,9 +363,52 @@ pub trait InstanceSandboxApi {
     ///
     /// - `instance_id`: ID associated with the instance.
     /// - `instance_sandbox_id`: ID associated with the sandbox user.
-    /// - `options`: the optional query parameters, [`UndeleteInstanceSandboxOptions`].
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from user summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in user summary.
     ///
     /// The API answers 400 (malformed request), 404 (sandbox or instance was not found).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.User`, `all.User.bounded`, `instanceSandbox.*`, `instanceSandbox.undelete`.
+    ///
+    /// An example answer (`instanceSandbox`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "companyName": "Example, Inc.",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "email": "email@example.com",
+    ///   "emailVerified": true,
+    ///   "firstName": "Example",
+    ///   "fullName": "Example Name",
+    ///   "id": "575ed70c7ae143cd83dc4aa9",
+    ///   "instanceId": "575ed70c7ae143cd83dc4aa9",
+    ///   "instanceSandboxId": "575ed70c7ae143cd83dc4aa9",
+    ///   "lastName": "Name",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "needsToVerifyEmail": false,
+    ///   "orgs": [
+    ///     {
+    ///       "iconColor": "red",
+    ///       "id": "575ed70c7ae143cd83dc4aa9",
+    ///       "name": "Example"
+    ///     }
+    ///   ],
+    ///   "passwordLastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "ssoLinked": false,
+    ///   "summary": {
+    ///     "appCount": 8,
+    ///     "dashCount": 5,
+    ///     "deviceCount": 12,
+    ///     "deviceRecipeCount": 0,
+    ///     "flowCount": 3,
+    ///     "keyCount": 2,
+    ///     "orgCount": 2,
+    ///     "webhookCount": 0
+    ///   },
+    ///   "twoFactorAuthEnabled": false,
+    ///   "url": "https://example.com"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/instances/<instance_id>/sandboxes/<instance_sandbox_id>/undelete",
@@ -229,7 +426,8 @@ pub trait InstanceSandboxApi {
         &self,
         instance_id: &InstanceId,
         instance_sandbox_id: &InstanceSandboxId,
-        #[query] options: &UndeleteInstanceSandboxOptions,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<InstanceSandbox>;
 }
 
@@ -243,9 +441,20 @@ pub trait InstanceSandboxesApi {
     /// Losant API: `instanceSandboxes.get`, `GET /instances/{instanceId}/sandboxes`.
     ///
     /// - `instance_id`: ID associated with the instance.
-    /// - `options`: the optional query parameters, [`GetInstanceSandboxesOptions`].
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from user summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in user summary.
+    /// - `sort_field`: Field to sort the results by. The API's default: `email`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `starting_after_id`: Exclusive ID from which to begin querying.
+    /// - `ending_before_id`: Exclusive ID at which to end querying.
+    /// - `limit`: How many items to return. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `include_deleted`: If the result of the request should also include deleted sandboxes.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.Instance`, `all.Instance.bounded`, `all.Instance.read`, `all.User`, `all.User.bounded`, `all.User.read`, `instanceSandboxes.*`, `instanceSandboxes.get`.
     #[endpoint(
         method = "GET",
         path = "/instances/<instance_id>/sandboxes",
@@ -264,126 +473,15 @@ pub trait InstanceSandboxesApi {
     async fn get_instance_sandboxes(
         &self,
         instance_id: &InstanceId,
-        #[query] options: &GetInstanceSandboxesOptions,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
+        #[query] sort_field: Option<GetInstanceSandboxesSortField>,
+        #[query] sort_direction: Option<Order>,
+        #[query] starting_after_id: Option<&str>,
+        #[query] ending_before_id: Option<&str>,
+        #[query] limit: Option<i64>,
+        #[query] filter_field: Option<GetExperienceUsersFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] include_deleted: Option<bool>,
     ) -> Result<InstanceSandboxes>;
-}
-
-/// The optional query parameters of [`InstanceSandboxApi::device_counts_instance_sandbox`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceCountsInstanceSandboxOptions {
-    /// `start`: Start of range for device count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for device count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`InstanceSandboxApi::get_instance_sandbox`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetInstanceSandboxOptions {
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`InstanceSandboxApi::notebook_minute_counts_instance_sandbox`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NotebookMinuteCountsInstanceSandboxOptions {
-    /// `start`: Start of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`InstanceSandboxApi::payload_counts_instance_sandbox`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsInstanceSandboxOptions {
-    /// `start`: Start of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `asBytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_bytes: Option<bool>,
-}
-
-/// The optional query parameters of [`InstanceSandboxApi::payload_counts_breakdown_instance_sandbox`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsBreakdownInstanceSandboxOptions {
-    /// `start`: Start of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `resolution`: Resolution in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<Resolution>,
-    /// `asBytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_bytes: Option<bool>,
-    /// `includeNonBillable`: If non-billable payloads should be included in the result. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_non_billable: Option<bool>,
-}
-
-/// The optional query parameters of [`InstanceSandboxApi::undelete_instance_sandbox`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UndeleteInstanceSandboxOptions {
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`InstanceSandboxesApi::get_instance_sandboxes`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetInstanceSandboxesOptions {
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-    /// `sortField`: Field to sort the results by. The API's default: `email`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetInstanceSandboxesSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `startingAfterId`: Exclusive ID from which to begin querying.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_after_id: Option<String>,
-    /// `endingBeforeId`: Exclusive ID at which to end querying.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ending_before_id: Option<String>,
-    /// `limit`: How many items to return. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetExperienceUsersFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `includeDeleted`: If the result of the request should also include deleted sandboxes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_deleted: Option<bool>,
 }

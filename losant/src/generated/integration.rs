@@ -13,7 +13,6 @@ pub use crate::models::{
 use crate::models::{Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, IntegrationId, Result};
-use serde::Serialize;
 
 /// The actions of the `integration` resource (`/applications/{applicationId}/integrations/{integrationId}`).
 ///
@@ -26,9 +25,19 @@ pub trait IntegrationApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `integration_id`: ID associated with the integration.
-    /// - `options`: the optional query parameters, [`DeleteIntegrationOptions`].
+    /// - `include_workflows`: If the workflows that utilize this integration should also be deleted.
     ///
     /// The API answers 400 (malformed request), 404 (integration was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `integration.*`, `integration.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/integrations/<integration_id>",
@@ -48,7 +57,7 @@ pub trait IntegrationApi {
         &self,
         application_id: &ApplicationId,
         integration_id: &IntegrationId,
-        #[query] options: &DeleteIntegrationOptions,
+        #[query] include_workflows: Option<bool>,
     ) -> Result<Success>;
 
     /// Retrieves information on an integration.
@@ -59,6 +68,44 @@ pub trait IntegrationApi {
     /// - `integration_id`: ID associated with the integration.
     ///
     /// The API answers 400 (malformed request), 404 (integration was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `integration.*`, `integration.get`.
+    ///
+    /// An example answer (`integration`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "enabled": true,
+    ///   "id": "58ec07f20c747f65243d0d76",
+    ///   "integrationId": "58ec07f20c747f65243d0d76",
+    ///   "integrationType": "mqtt",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "mqttConfig": {
+    ///     "clientId": "exampleClientId",
+    ///     "host": "broker.example.com",
+    ///     "password": "examplePassword",
+    ///     "port": 8883,
+    ///     "protocol": "mqtts",
+    ///     "username": "exampleUsername"
+    ///   },
+    ///   "name": "Example Integrations",
+    ///   "status": {
+    ///     "connectInfo": {
+    ///       "ts": 1490629589313
+    ///     },
+    ///     "disconnectInfo": {
+    ///       "error": "Keepalive Timeout",
+    ///       "ts": 1490629587190
+    ///     },
+    ///     "lastKeepAlive": 1491863679994
+    ///   },
+    ///   "topics": [
+    ///     "myTopic"
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/integrations/<integration_id>",
@@ -92,6 +139,54 @@ pub trait IntegrationApi {
     /// - `integration`: Object containing new properties of the integration. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (integration was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `integration.*`, `integration.patch`.
+    ///
+    /// An example body (`integrationPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "topics": [
+    ///     "differentTopic"
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`integration`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "enabled": true,
+    ///   "id": "58ec07f20c747f65243d0d76",
+    ///   "integrationId": "58ec07f20c747f65243d0d76",
+    ///   "integrationType": "mqtt",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "mqttConfig": {
+    ///     "clientId": "exampleClientId",
+    ///     "host": "broker.example.com",
+    ///     "password": "examplePassword",
+    ///     "port": 8883,
+    ///     "protocol": "mqtts",
+    ///     "username": "exampleUsername"
+    ///   },
+    ///   "name": "Example Integrations",
+    ///   "status": {
+    ///     "connectInfo": {
+    ///       "ts": 1490629589313
+    ///     },
+    ///     "disconnectInfo": {
+    ///       "error": "Keepalive Timeout",
+    ///       "ts": 1490629587190
+    ///     },
+    ///     "lastKeepAlive": 1491863679994
+    ///   },
+    ///   "topics": [
+    ///     "myTopic"
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/integrations/<integration_id>",
@@ -125,10 +220,16 @@ pub trait IntegrationsApi {
     /// Losant API: `integrations.get`, `GET /applications/{applicationId}/integrations`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetIntegrationsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_integrations_stream`](Self::get_integrations_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `integrations.*`, `integrations.get`.
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/integrations",
@@ -151,8 +252,12 @@ pub trait IntegrationsApi {
     async fn get_integrations(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetIntegrationsOptions,
+        #[query] sort_field: Option<GetIntegrationsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetIntegrationsFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<Integrations>;
 
     /// Create a new integration for an application.
@@ -163,6 +268,64 @@ pub trait IntegrationsApi {
     /// - `integration`: New integration information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `integrations.*`, `integrations.post`.
+    ///
+    /// An example body (`integrationPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "integrationType": "mqtt",
+    ///   "mqttConfig": {
+    ///     "clientId": "exampleClientId",
+    ///     "host": "broker.example.com",
+    ///     "password": "examplePassword",
+    ///     "port": 8883,
+    ///     "protocol": "mqtts",
+    ///     "username": "exampleUsername"
+    ///   },
+    ///   "name": "Example Integrations",
+    ///   "topics": [
+    ///     "myTopic"
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`integration`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "enabled": true,
+    ///   "id": "58ec07f20c747f65243d0d76",
+    ///   "integrationId": "58ec07f20c747f65243d0d76",
+    ///   "integrationType": "mqtt",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "mqttConfig": {
+    ///     "clientId": "exampleClientId",
+    ///     "host": "broker.example.com",
+    ///     "password": "examplePassword",
+    ///     "port": 8883,
+    ///     "protocol": "mqtts",
+    ///     "username": "exampleUsername"
+    ///   },
+    ///   "name": "Example Integrations",
+    ///   "status": {
+    ///     "connectInfo": {
+    ///       "ts": 1490629589313
+    ///     },
+    ///     "disconnectInfo": {
+    ///       "error": "Keepalive Timeout",
+    ///       "ts": 1490629587190
+    ///     },
+    ///     "lastKeepAlive": 1491863679994
+    ///   },
+    ///   "topics": [
+    ///     "myTopic"
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/integrations",
@@ -183,34 +346,4 @@ pub trait IntegrationsApi {
         application_id: &ApplicationId,
         #[body(validate)] integration: &IntegrationPost,
     ) -> Result<Integration>;
-}
-
-/// The optional query parameters of [`IntegrationApi::delete_integration`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeleteIntegrationOptions {
-    /// `includeWorkflows`: If the workflows that utilize this integration should also be deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_workflows: Option<bool>,
-}
-
-/// The optional query parameters of [`IntegrationsApi::get_integrations`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetIntegrationsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetIntegrationsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetIntegrationsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -16,7 +16,6 @@ use crate::models::{
 };
 use losant_core::api;
 use losant_core::{InviteId, Result};
-use serde::Serialize;
 
 /// The actions of the `me` resource (`/me`).
 ///
@@ -30,6 +29,36 @@ pub trait MeApi {
     /// - `data`: Object containing recent item info. (the JSON body)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `me.*`, `me.addRecentItem`, `only.User`, `only.User.bounded`.
+    ///
+    /// An example body (`recentItem`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "itemId": "575ecf887ae143cd83dc4aa2",
+    ///   "itemType": "device",
+    ///   "parentId": "575ec8687ae143cd83dc4a97"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`recentItemList`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "itemType": "application",
+    ///   "items": [
+    ///     {
+    ///       "id": "575ec8687ae143cd83dc4a97",
+    ///       "name": "My Application"
+    ///     },
+    ///     {
+    ///       "id": "575efbcc7ae143cd83dc4aae",
+    ///       "name": "My Other Application"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/me/recentItems",
@@ -55,6 +84,27 @@ pub trait MeApi {
     /// - `data`: Object containing the password change info. (the JSON body)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `me.*`, `me.changePassword`, `only.User`.
+    ///
+    /// An example body (`changePassword`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "invalidateExistingTokens": true,
+    ///   "newPassword": "yourNewPassword1!",
+    ///   "password": "yourCurrentPassword"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`authedUser`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "token": "token_to_use_for_authenticating_subsequent_requests",
+    ///   "userId": "575ed70c7ae143cd83dc4aa9"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/me/changePassword",
@@ -78,6 +128,25 @@ pub trait MeApi {
     /// - `credentials`: User authentication credentials. (the JSON body)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `me.*`, `me.delete`, `only.User`.
+    ///
+    /// An example body (`userCredentials`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "email@example.com",
+    ///   "password": "this is the password"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/me/delete",
@@ -95,9 +164,29 @@ pub trait MeApi {
     ///
     /// Losant API: `me.deviceCounts`, `GET /me/deviceCounts`.
     ///
-    /// - `options`: the optional query parameters, [`DeviceCountsMeOptions`].
+    /// - `start`: Start of range for device count query (ms since epoch)
+    /// - `end`: End of range for device count query (ms since epoch)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `me.*`, `me.deviceCounts`, `only.User`, `only.User.bounded`, `only.User.read`.
+    ///
+    /// An example answer (`deviceCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "created": 4,
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "deleted": 1,
+    ///       "total": 17
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/me/deviceCounts",
@@ -115,17 +204,63 @@ pub trait MeApi {
     )]
     async fn device_counts_me(
         &self,
-        #[query] options: &DeviceCountsMeOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<DeviceCounts>;
 
     /// Disables multi-factor authentication for the current user.
     ///
     /// Losant API: `me.disableTwoFactorAuth`, `PATCH /me/disableTwoFactorAuth`.
     ///
-    /// - `options`: the optional query parameters, [`DisableTwoFactorAuthMeOptions`].
     /// - `data`: Object containing multi-factor authentication properties. (the JSON body)
+    /// - `include_recent`: Should the user include recent app/dashboard info.
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from user summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in user summary.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `me.*`, `me.disableTwoFactorAuth`, `only.User`.
+    ///
+    /// An example body (`multiFactorAuthDisable`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "password": "this would be your password",
+    ///   "twoFactorCode": "123123"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`me`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "companyName": "Example, Inc.",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "email": "email@example.com",
+    ///   "emailVerified": true,
+    ///   "firstName": "Example",
+    ///   "fullName": "Example Name",
+    ///   "id": "575ed70c7ae143cd83dc4aa9",
+    ///   "lastName": "Name",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "needsToVerifyEmail": false,
+    ///   "passwordLastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "ssoLinked": false,
+    ///   "summary": {
+    ///     "appCount": 8,
+    ///     "dashCount": 5,
+    ///     "deviceCount": 12,
+    ///     "deviceRecipeCount": 0,
+    ///     "flowCount": 3,
+    ///     "keyCount": 2,
+    ///     "orgCount": 2,
+    ///     "webhookCount": 0
+    ///   },
+    ///   "twoFactorAuthEnabled": false,
+    ///   "url": "https://example.com",
+    ///   "userId": "575ed70c7ae143cd83dc4aa9"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/me/disableTwoFactorAuth",
@@ -139,17 +274,55 @@ pub trait MeApi {
     )]
     async fn disable_two_factor_auth_me(
         &self,
-        #[query] options: &DisableTwoFactorAuthMeOptions,
         #[body(validate)] data: &MultiFactorAuthDisable,
+        #[query] include_recent: Option<bool>,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Me>;
 
     /// Disconnects the user from Github.
     ///
     /// Losant API: `me.disconnectGithub`, `PATCH /me/disconnectGithub`.
     ///
-    /// - `options`: the optional query parameters, [`DisconnectGithubMeOptions`].
+    /// - `include_recent`: Should the user include recent app/dashboard info.
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from user summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in user summary.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `me.*`, `me.disconnectGithub`, `only.User`.
+    ///
+    /// An example answer (`me`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "companyName": "Example, Inc.",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "email": "email@example.com",
+    ///   "emailVerified": true,
+    ///   "firstName": "Example",
+    ///   "fullName": "Example Name",
+    ///   "id": "575ed70c7ae143cd83dc4aa9",
+    ///   "lastName": "Name",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "needsToVerifyEmail": false,
+    ///   "passwordLastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "ssoLinked": false,
+    ///   "summary": {
+    ///     "appCount": 8,
+    ///     "dashCount": 5,
+    ///     "deviceCount": 12,
+    ///     "deviceRecipeCount": 0,
+    ///     "flowCount": 3,
+    ///     "keyCount": 2,
+    ///     "orgCount": 2,
+    ///     "webhookCount": 0
+    ///   },
+    ///   "twoFactorAuthEnabled": false,
+    ///   "url": "https://example.com",
+    ///   "userId": "575ed70c7ae143cd83dc4aa9"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/me/disconnectGithub",
@@ -163,17 +336,65 @@ pub trait MeApi {
     )]
     async fn disconnect_github_me(
         &self,
-        #[query] options: &DisconnectGithubMeOptions,
+        #[query] include_recent: Option<bool>,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Me>;
 
     /// Enables multi-factor authentication for the current user.
     ///
     /// Losant API: `me.enableTwoFactorAuth`, `PATCH /me/enableTwoFactorAuth`.
     ///
-    /// - `options`: the optional query parameters, [`EnableTwoFactorAuthMeOptions`].
     /// - `data`: Object containing multi-factor authentication properties. (the JSON body)
+    /// - `include_recent`: Should the user include recent app/dashboard info.
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from user summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in user summary.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `me.*`, `me.enableTwoFactorAuth`, `only.User`.
+    ///
+    /// An example body (`multiFactorAuthEnable`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "password": "this would be your password",
+    ///   "twoFactorAuthKey": "HBBGWJJVOVLXS4ZGNRTDOUKTMESFUR3BMRWVQND2HJYT44TOMVJA",
+    ///   "twoFactorCode": "012345"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`me`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "companyName": "Example, Inc.",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "email": "email@example.com",
+    ///   "emailVerified": true,
+    ///   "firstName": "Example",
+    ///   "fullName": "Example Name",
+    ///   "id": "575ed70c7ae143cd83dc4aa9",
+    ///   "lastName": "Name",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "needsToVerifyEmail": false,
+    ///   "passwordLastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "ssoLinked": false,
+    ///   "summary": {
+    ///     "appCount": 8,
+    ///     "dashCount": 5,
+    ///     "deviceCount": 12,
+    ///     "deviceRecipeCount": 0,
+    ///     "flowCount": 3,
+    ///     "keyCount": 2,
+    ///     "orgCount": 2,
+    ///     "webhookCount": 0
+    ///   },
+    ///   "twoFactorAuthEnabled": false,
+    ///   "url": "https://example.com",
+    ///   "userId": "575ed70c7ae143cd83dc4aa9"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/me/enableTwoFactorAuth",
@@ -187,18 +408,40 @@ pub trait MeApi {
     )]
     async fn enable_two_factor_auth_me(
         &self,
-        #[query] options: &EnableTwoFactorAuthMeOptions,
         #[body(validate)] data: &MultiFactorAuthEnable,
+        #[query] include_recent: Option<bool>,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Me>;
 
     /// Gets a recent item list.
     ///
     /// Losant API: `me.fetchRecentItems`, `GET /me/recentItems`.
     ///
-    /// - `options`: the optional query parameters, [`FetchRecentItemsMeOptions`].
+    /// - `parent_id`: Parent id of the recent list.
     /// - `item_type`: Item type to get the recent list of.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `me.*`, `me.fetchRecentItems`, `only.User`, `only.User.bounded`, `only.User.read`.
+    ///
+    /// An example answer (`recentItemList`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "itemType": "application",
+    ///   "items": [
+    ///     {
+    ///       "id": "575ec8687ae143cd83dc4a97",
+    ///       "name": "My Application"
+    ///     },
+    ///     {
+    ///       "id": "575efbcc7ae143cd83dc4aae",
+    ///       "name": "My Other Application"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/me/recentItems",
@@ -216,8 +459,8 @@ pub trait MeApi {
     )]
     async fn fetch_recent_items_me(
         &self,
-        #[query] options: &FetchRecentItemsMeOptions,
-        #[query] item_type: &ItemType,
+        #[query] parent_id: Option<&str>,
+        #[query] item_type: ItemType,
     ) -> Result<RecentItemList>;
 
     /// Returns the multi-factor authentication key for the current user.
@@ -225,6 +468,17 @@ pub trait MeApi {
     /// Losant API: `me.generateTwoFactorAuth`, `PATCH /me/generateTwoFactorAuth`.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `me.*`, `me.generateTwoFactorAuth`, `only.User`.
+    ///
+    /// An example answer (`multiFactorAuthInfo`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "key": "HBBGWJJVOVLXS4ZGNRTDOUKTMESFUR3BMRWVQND2HJYT44TOMVJA",
+    ///   "keyUri": "string"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/me/generateTwoFactorAuth",
@@ -242,7 +496,43 @@ pub trait MeApi {
     ///
     /// Losant API: `me.get`, `GET /me`.
     ///
-    /// - `options`: the optional query parameters, [`GetMeOptions`].
+    /// - `include_recent`: Should the user include recent app/dashboard info.
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from user summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in user summary.
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `me.*`, `me.get`, `only.User`, `only.User.bounded`, `only.User.read`.
+    ///
+    /// An example answer (`me`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "companyName": "Example, Inc.",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "email": "email@example.com",
+    ///   "emailVerified": true,
+    ///   "firstName": "Example",
+    ///   "fullName": "Example Name",
+    ///   "id": "575ed70c7ae143cd83dc4aa9",
+    ///   "lastName": "Name",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "needsToVerifyEmail": false,
+    ///   "passwordLastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "ssoLinked": false,
+    ///   "summary": {
+    ///     "appCount": 8,
+    ///     "dashCount": 5,
+    ///     "deviceCount": 12,
+    ///     "deviceRecipeCount": 0,
+    ///     "flowCount": 3,
+    ///     "keyCount": 2,
+    ///     "orgCount": 2,
+    ///     "webhookCount": 0
+    ///   },
+    ///   "twoFactorAuthEnabled": false,
+    ///   "url": "https://example.com",
+    ///   "userId": "575ed70c7ae143cd83dc4aa9"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/me",
@@ -258,7 +548,12 @@ pub trait MeApi {
             "only.User.read",
         ]
     )]
-    async fn get_me(&self, #[query] options: &GetMeOptions) -> Result<Me>;
+    async fn get_me(
+        &self,
+        #[query] include_recent: Option<bool>,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
+    ) -> Result<Me>;
 
     /// Retrieves information for an invitation to an organization.
     ///
@@ -267,6 +562,21 @@ pub trait MeApi {
     /// - `invite_id`: ID associated with the invitation.
     ///
     /// The API answers 400 (malformed request), 404 (invite not found).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `me.*`, `me.invite`, `only.User`, `only.User.bounded`, `only.User.read`.
+    ///
+    /// An example answer (`orgInviteUser`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "expired": true,
+    ///   "inviteDate": "2023-09-06T16:41:15.049Z",
+    ///   "orgName": "My org",
+    ///   "requiresMFA": false,
+    ///   "role": "edit",
+    ///   "ttl": 4233600000
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/me/invites/<invite_id>",
@@ -289,6 +599,31 @@ pub trait MeApi {
     /// Losant API: `me.invites`, `GET /me/invites`.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `me.*`, `me.invites`, `only.User`, `only.User.bounded`, `only.User.read`.
+    ///
+    /// An example answer (`orgInvitesUser`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "expired": true,
+    ///     "inviteDate": "2023-09-06T16:41:15.049Z",
+    ///     "orgName": "My org",
+    ///     "requiresMFA": false,
+    ///     "role": "edit",
+    ///     "ttl": 4233600000
+    ///   },
+    ///   {
+    ///     "expired": false,
+    ///     "inviteDate": "2023-09-10T14:47:13.023Z",
+    ///     "orgName": "Some Other Org",
+    ///     "requiresMFA": true,
+    ///     "role": "view",
+    ///     "ttl": 4233600000
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/me/invites",
@@ -310,9 +645,31 @@ pub trait MeApi {
     ///
     /// Losant API: `me.notebookMinuteCounts`, `GET /me/notebookMinuteCounts`.
     ///
-    /// - `options`: the optional query parameters, [`NotebookMinuteCountsMeOptions`].
+    /// - `start`: Start of range for notebook execution query (ms since epoch)
+    /// - `end`: End of range for notebook execution query (ms since epoch)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `me.*`, `me.notebookMinuteCounts`, `only.User`, `only.User.bounded`, `only.User.read`.
+    ///
+    /// An example answer (`notebookMinuteCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "canceled": 0,
+    ///       "completed": 4,
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "errored": 1,
+    ///       "minutes": 17,
+    ///       "timeout": 0
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/me/notebookMinuteCounts",
@@ -330,17 +687,67 @@ pub trait MeApi {
     )]
     async fn notebook_minute_counts_me(
         &self,
-        #[query] options: &NotebookMinuteCountsMeOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<NotebookMinuteCounts>;
 
     /// Updates information about the current user.
     ///
     /// Losant API: `me.patch`, `PATCH /me`.
     ///
-    /// - `options`: the optional query parameters, [`PatchMeOptions`].
     /// - `user`: Object containing new user properties. (the JSON body)
+    /// - `include_recent`: Should the user include recent app/dashboard info.
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from user summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in user summary.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `me.*`, `me.patch`, `only.User`.
+    ///
+    /// An example body (`mePatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "companyName": "Example, Inc.",
+    ///   "email": "email@example.com",
+    ///   "firstName": "Example",
+    ///   "lastName": "Name",
+    ///   "password": "My new password!!1",
+    ///   "url": "https://example.com"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`me`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "companyName": "Example, Inc.",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "email": "email@example.com",
+    ///   "emailVerified": true,
+    ///   "firstName": "Example",
+    ///   "fullName": "Example Name",
+    ///   "id": "575ed70c7ae143cd83dc4aa9",
+    ///   "lastName": "Name",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "needsToVerifyEmail": false,
+    ///   "passwordLastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "ssoLinked": false,
+    ///   "summary": {
+    ///     "appCount": 8,
+    ///     "dashCount": 5,
+    ///     "deviceCount": 12,
+    ///     "deviceRecipeCount": 0,
+    ///     "flowCount": 3,
+    ///     "keyCount": 2,
+    ///     "orgCount": 2,
+    ///     "webhookCount": 0
+    ///   },
+    ///   "twoFactorAuthEnabled": false,
+    ///   "url": "https://example.com",
+    ///   "userId": "575ed70c7ae143cd83dc4aa9"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/me",
@@ -354,17 +761,49 @@ pub trait MeApi {
     )]
     async fn patch_me(
         &self,
-        #[query] options: &PatchMeOptions,
         #[body(validate)] user: &MePatch,
+        #[query] include_recent: Option<bool>,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Me>;
 
     /// Returns payload counts for the time range specified for all applications the current user owns.
     ///
     /// Losant API: `me.payloadCounts`, `GET /me/payloadCounts`.
     ///
-    /// - `options`: the optional query parameters, [`PayloadCountsMeOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch)
+    /// - `end`: End of range for payload count query (ms since epoch)
+    /// - `as_bytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `me.*`, `me.payloadCounts`, `only.User`, `only.User.bounded`, `only.User.read`.
+    ///
+    /// An example answer (`payloadStats`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceConnect": {
+    ///     "device.mqtt": 1016
+    ///   },
+    ///   "deviceDisconnect": {
+    ///     "device.mqtt": 1016
+    ///   },
+    ///   "deviceState": {
+    ///     "device.mqtt": 1244049,
+    ///     "flow.flow": 5215
+    ///   },
+    ///   "mqttOut": {
+    ///     "device.mqtt": 12
+    ///   },
+    ///   "timer": {
+    ///     "timer.flow": 19772
+    ///   },
+    ///   "webhook": {
+    ///     "public.rest": 1713284
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/me/payloadCounts",
@@ -382,16 +821,39 @@ pub trait MeApi {
     )]
     async fn payload_counts_me(
         &self,
-        #[query] options: &PayloadCountsMeOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] as_bytes: Option<bool>,
     ) -> Result<PayloadStats>;
 
     /// Returns payload counts per resolution in the time range specified for all applications the current user owns.
     ///
     /// Losant API: `me.payloadCountsBreakdown`, `GET /me/payloadCountsBreakdown`.
     ///
-    /// - `options`: the optional query parameters, [`PayloadCountsBreakdownMeOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch)
+    /// - `end`: End of range for payload count query (ms since epoch)
+    /// - `resolution`: Resolution in milliseconds. The API's default: `86400000`.
+    /// - `as_bytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
+    /// - `include_non_billable`: If non-billable payloads should be included in the result. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `me.*`, `me.payloadCountsBreakdown`, `only.User`, `only.User.bounded`, `only.User.read`.
+    ///
+    /// An example answer (`payloadCountsBreakdown`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "value": 17
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/me/payloadCountsBreakdown",
@@ -409,7 +871,11 @@ pub trait MeApi {
     )]
     async fn payload_counts_breakdown_me(
         &self,
-        #[query] options: &PayloadCountsBreakdownMeOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] resolution: Option<Resolution>,
+        #[query] as_bytes: Option<bool>,
+        #[query] include_non_billable: Option<bool>,
     ) -> Result<PayloadCountsBreakdown>;
 
     /// Returns a new auth token based on the current auth token.
@@ -417,6 +883,17 @@ pub trait MeApi {
     /// Losant API: `me.refreshToken`, `GET /me/refreshToken`.
     ///
     /// The API answers 400 (malformed request), 401 (unauthorized error if authentication fails).
+    ///
+    /// Accepted scopes: `all.User`, `me.*`, `me.refreshToken`, `only.User`.
+    ///
+    /// An example answer (`authedUser`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "token": "token_to_use_for_authenticating_subsequent_requests",
+    ///   "userId": "575ed70c7ae143cd83dc4aa9"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/me/refreshToken",
@@ -439,6 +916,25 @@ pub trait MeApi {
     /// - `response`: Response to invitation. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (invitation not found), 410 (invitation has expired).
+    ///
+    /// Accepted scopes: `all.User`, `me.*`, `me.respondToInvite`, `only.User`.
+    ///
+    /// An example body (`orgInviteActionUser`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "action": "accept"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`orgInviteResultUser`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "orgId": "575ed6e87ae143cd83dc4aa8",
+    ///   "result": "rejected"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/me/invites/<invite_id>",
@@ -463,6 +959,28 @@ pub trait MeApi {
     /// - `transfer`: Object containing properties of the transfer. (the JSON body)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `me.*`, `me.transferResources`, `only.User`.
+    ///
+    /// An example body (`resourceTransfer`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationIds": [
+    ///     "575ec8687ae143cd83dc4a97"
+    ///   ],
+    ///   "destinationId": "575ed6e87ae143cd83dc4aa8",
+    ///   "destinationType": "organization"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/me/transferResources",
@@ -484,6 +1002,16 @@ pub trait MeApi {
     /// Losant API: `me.verifyEmail`, `POST /me/verify-email`.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `me.*`, `me.verifyEmail`, `only.User`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/me/verify-email",
@@ -496,148 +1024,4 @@ pub trait MeApi {
         ]
     )]
     async fn verify_email_me(&self) -> Result<Success>;
-}
-
-/// The optional query parameters of [`MeApi::device_counts_me`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceCountsMeOptions {
-    /// `start`: Start of range for device count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for device count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`MeApi::disable_two_factor_auth_me`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DisableTwoFactorAuthMeOptions {
-    /// `includeRecent`: Should the user include recent app/dashboard info.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_recent: Option<bool>,
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`MeApi::disconnect_github_me`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DisconnectGithubMeOptions {
-    /// `includeRecent`: Should the user include recent app/dashboard info.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_recent: Option<bool>,
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`MeApi::enable_two_factor_auth_me`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EnableTwoFactorAuthMeOptions {
-    /// `includeRecent`: Should the user include recent app/dashboard info.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_recent: Option<bool>,
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`MeApi::fetch_recent_items_me`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FetchRecentItemsMeOptions {
-    /// `parentId`: Parent id of the recent list.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
-}
-
-/// The optional query parameters of [`MeApi::get_me`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetMeOptions {
-    /// `includeRecent`: Should the user include recent app/dashboard info.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_recent: Option<bool>,
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`MeApi::notebook_minute_counts_me`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NotebookMinuteCountsMeOptions {
-    /// `start`: Start of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`MeApi::patch_me`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PatchMeOptions {
-    /// `includeRecent`: Should the user include recent app/dashboard info.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_recent: Option<bool>,
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in user summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`MeApi::payload_counts_me`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsMeOptions {
-    /// `start`: Start of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `asBytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_bytes: Option<bool>,
-}
-
-/// The optional query parameters of [`MeApi::payload_counts_breakdown_me`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsBreakdownMeOptions {
-    /// `start`: Start of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `resolution`: Resolution in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<Resolution>,
-    /// `asBytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_bytes: Option<bool>,
-    /// `includeNonBillable`: If non-billable payloads should be included in the result. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_non_billable: Option<bool>,
 }

@@ -163,8 +163,9 @@ pub mod webhook;
 pub mod models;
 
 pub mod prelude {
-    //! Every API trait of the enabled families, so that `use losant::prelude::*;` makes every call available on a [`Client`](losant_core::Client), and the stream extensions (`try_next`, `try_collect`, ...) for the `_stream` methods.
+    //! Every API trait of the enabled families, so that `use losant::prelude::*;` makes every call available on a [`Client`](losant_core::Client), the per-call settings ([`CallSettings`](losant_core::CallSettings): `.timeout(..)`, `.header(..)`, ...), and the stream extensions (`try_next`, `try_collect`, ...) for the calls' `stream()`.
 
+    pub use losant_core::CallSettings;
     pub use losant_core::stream::{StreamExt as _, TryStreamExt as _};
 
     #[cfg(feature = "events")]

@@ -14,7 +14,6 @@ pub use crate::models::{
 use crate::models::{GetOrgsFilterField, Order, Success, SuccessWithExecutionId};
 use losant_core::api;
 use losant_core::{ApplicationId, JobEnqueued, NotebookId, Result};
-use serde::Serialize;
 
 /// The actions of the `notebook` resource (`/applications/{applicationId}/notebooks/{notebookId}`).
 ///
@@ -30,6 +29,16 @@ pub trait NotebookApi {
     /// - `execution_id`: The ID of the execution to cancel.
     ///
     /// The API answers 400 (malformed request), 404 (execution was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `notebook.*`, `notebook.execute`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/notebooks/<notebook_id>/cancelExecution",
@@ -60,6 +69,16 @@ pub trait NotebookApi {
     /// - `notebook_id`: ID associated with the notebook.
     ///
     /// The API answers 400 (malformed request), 404 (notebook was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `notebook.*`, `notebook.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/notebooks/<notebook_id>",
@@ -90,6 +109,25 @@ pub trait NotebookApi {
     /// - `execution_options`: The options for the execution. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (notebook was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `notebook.*`, `notebook.execute`.
+    ///
+    /// An example body (`notebookExecutionOptions`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "relativeTo": 1570549199451
+    /// }
+    /// ```
+    ///
+    /// An example answer (`successWithExecutionId`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "executionId": "575ed78e7ae143cd83dc4aab",
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/notebooks/<notebook_id>/execute",
@@ -120,6 +158,8 @@ pub trait NotebookApi {
     /// - `notebook_id`: ID associated with the notebook.
     ///
     /// The API answers 400 (malformed request), 404 (notebook was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `notebook.*`, `notebook.get`.
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/notebooks/<notebook_id>",
@@ -150,9 +190,34 @@ pub trait NotebookApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `notebook_id`: ID associated with the notebook.
-    /// - `options`: the optional query parameters, [`LogsNotebookOptions`].
+    /// - `limit`: Max log entries to return (ordered by time descending) The API's default: `1`.
+    /// - `since`: Look for log entries since this time (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (notebook was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `notebook.*`, `notebook.logs`.
+    ///
+    /// An example answer (`notebookExecutionLogs`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "applicationId": "575ec8687ae143cd83dc4a97",
+    ///     "executionErrors": [],
+    ///     "id": "5c7d3f9cd32c87a49f04c260",
+    ///     "inputInfo": {},
+    ///     "maxAllowedRunMinutes": 5,
+    ///     "notebookExecutionId": "5c7d3f9cd32c87a49f04c260",
+    ///     "notebookId": "5c782b8d4f3a8e51c1db42e4",
+    ///     "outputInfo": {},
+    ///     "runQueuedAt": "2016-06-13T03:59:00.000Z",
+    ///     "runStartedAt": "2016-06-13T04:00:00.000Z",
+    ///     "sourceId": "575ed70c7ae143cd83dc4aa9",
+    ///     "sourceType": "user",
+    ///     "status": "inProgress"
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/notebooks/<notebook_id>/logs",
@@ -175,7 +240,8 @@ pub trait NotebookApi {
         &self,
         application_id: &ApplicationId,
         notebook_id: &NotebookId,
-        #[query] options: &LogsNotebookOptions,
+        #[query] limit: Option<i64>,
+        #[query] since: Option<i64>,
     ) -> Result<Vec<NotebookExecutionLogsItem>>;
 
     /// Returns notebook execution usage by day for the time range specified for this notebook.
@@ -184,9 +250,31 @@ pub trait NotebookApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `notebook_id`: ID associated with the notebook.
-    /// - `options`: the optional query parameters, [`NotebookMinuteCountsNotebookOptions`].
+    /// - `start`: Start of range for notebook execution query (ms since epoch)
+    /// - `end`: End of range for notebook execution query (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (notebook was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `notebook.*`, `notebook.notebookMinuteCounts`.
+    ///
+    /// An example answer (`notebookMinuteCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "canceled": 0,
+    ///       "completed": 4,
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "errored": 1,
+    ///       "minutes": 17,
+    ///       "timeout": 0
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/notebooks/<notebook_id>/notebookMinuteCounts",
@@ -209,7 +297,8 @@ pub trait NotebookApi {
         &self,
         application_id: &ApplicationId,
         notebook_id: &NotebookId,
-        #[query] options: &NotebookMinuteCountsNotebookOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<NotebookMinuteCounts>;
 
     /// Updates information about a notebook.
@@ -221,6 +310,16 @@ pub trait NotebookApi {
     /// - `notebook`: Object containing new properties of the notebook. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (notebook was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `notebook.*`, `notebook.patch`.
+    ///
+    /// An example body (`notebookPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "name": "New Notebook Name"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/notebooks/<notebook_id>",
@@ -254,6 +353,26 @@ pub trait NotebookApi {
     /// Queued as a background job (202).
     ///
     /// The API answers 400 (malformed request), 404 (notebook was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `notebook.*`, `notebook.requestInputDataExport`.
+    ///
+    /// An example body (`notebookDataExportOptions`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "user@example.com"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`jobEnqueuedResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "jobId": "clnHvJbyVkOWAZwYAwLP4",
+    ///   "jobQueued": true,
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/notebooks/<notebook_id>/requestInputDataExport",
@@ -292,10 +411,16 @@ pub trait NotebooksApi {
     /// Losant API: `notebooks.get`, `GET /applications/{applicationId}/notebooks`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetNotebooksOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_notebooks_stream`](Self::get_notebooks_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `notebooks.*`, `notebooks.get`.
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/notebooks",
@@ -318,8 +443,12 @@ pub trait NotebooksApi {
     async fn get_notebooks(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetNotebooksOptions,
+        #[query] sort_field: Option<GetNotebooksSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<Notebooks>;
 
     /// Create a new notebook for an application.
@@ -330,6 +459,16 @@ pub trait NotebooksApi {
     /// - `notebook`: New notebook information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `notebooks.*`, `notebooks.post`.
+    ///
+    /// An example body (`notebookPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "name": "Example Notebook"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/notebooks",
@@ -350,49 +489,4 @@ pub trait NotebooksApi {
         application_id: &ApplicationId,
         #[body(validate)] notebook: &NotebookPost,
     ) -> Result<Notebook>;
-}
-
-/// The optional query parameters of [`NotebookApi::logs_notebook`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogsNotebookOptions {
-    /// `limit`: Max log entries to return (ordered by time descending) The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `since`: Look for log entries since this time (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<i64>,
-}
-
-/// The optional query parameters of [`NotebookApi::notebook_minute_counts_notebook`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NotebookMinuteCountsNotebookOptions {
-    /// `start`: Start of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`NotebooksApi::get_notebooks`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetNotebooksOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetNotebooksSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

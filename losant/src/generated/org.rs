@@ -14,7 +14,6 @@ pub use crate::models::{
 };
 use losant_core::api;
 use losant_core::{OrganizationId, Result};
-use serde::Serialize;
 
 /// The actions of the `org` resource (`/orgs/{orgId}`).
 ///
@@ -28,6 +27,16 @@ pub trait OrgApi {
     /// - `org_id`: ID associated with the organization.
     ///
     /// The API answers 400 (malformed request), 404 (organization was not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `only.Organization`, `only.Organization.bounded`, `org.*`, `org.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/orgs/<org_id>",
@@ -50,9 +59,29 @@ pub trait OrgApi {
     /// Losant API: `org.deviceCounts`, `GET /orgs/{orgId}/deviceCounts`.
     ///
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`DeviceCountsOrgOptions`].
+    /// - `start`: Start of range for device count query (ms since epoch)
+    /// - `end`: End of range for device count query (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (organization was not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `only.Organization`, `only.Organization.bounded`, `only.Organization.read`, `org.*`, `org.deviceCounts`.
+    ///
+    /// An example answer (`deviceCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "created": 4,
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "deleted": 1,
+    ///       "total": 17
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/orgs/<org_id>/deviceCounts",
@@ -74,7 +103,8 @@ pub trait OrgApi {
     async fn device_counts_org(
         &self,
         org_id: &OrganizationId,
-        #[query] options: &DeviceCountsOrgOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<DeviceCounts>;
 
     /// Retrieves information on an organization.
@@ -82,9 +112,50 @@ pub trait OrgApi {
     /// Losant API: `org.get`, `GET /orgs/{orgId}`.
     ///
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`GetOrgOptions`].
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from org summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in org summary.
     ///
     /// The API answers 400 (malformed request), 404 (organization not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `only.Organization`, `only.Organization.bounded`, `only.Organization.read`, `org.*`, `org.get`.
+    ///
+    /// An example answer (`org`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "My organization description",
+    ///   "id": "575ed6e87ae143cd83dc4aa8",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "members": [
+    ///     {
+    ///       "email": "email@example.com",
+    ///       "firstName": "Example",
+    ///       "lastName": "Name",
+    ///       "role": "admin",
+    ///       "userId": "575ed70c7ae143cd83dc4aa9"
+    ///     },
+    ///     {
+    ///       "email": "viewer@example.com",
+    ///       "firstName": "Other View",
+    ///       "lastName": "Only User",
+    ///       "role": "view",
+    ///       "userId": "575ef90f7ae143cd83dc4aad"
+    ///     }
+    ///   ],
+    ///   "name": "My Organization",
+    ///   "orgId": "575ed6e87ae143cd83dc4aa8",
+    ///   "summary": {
+    ///     "appCount": 2,
+    ///     "dashCount": 1,
+    ///     "deviceCount": 12,
+    ///     "deviceRecipeCount": 0,
+    ///     "flowCount": 3,
+    ///     "keyCount": 2,
+    ///     "webhookCount": 0
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/orgs/<org_id>",
@@ -106,7 +177,8 @@ pub trait OrgApi {
     async fn get_org(
         &self,
         org_id: &OrganizationId,
-        #[query] options: &GetOrgOptions,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Org>;
 
     /// Invites a person to an organization.
@@ -117,6 +189,45 @@ pub trait OrgApi {
     /// - `invite`: Object containing new invite info. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (organization not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.User`, `only.Organization`, `org.*`, `org.inviteMember`.
+    ///
+    /// An example body (`orgInvitePost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "email": "invitedUser@example.com",
+    ///   "role": "edit"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`orgInvites`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "applicationRoles": [
+    ///       {
+    ///         "resourceId": "575ec8687ae143cd83dc4a97",
+    ///         "role": "view"
+    ///       }
+    ///     ],
+    ///     "dashboardRoles": [
+    ///       {
+    ///         "resourceId": "575ece2b7ae143cd83dc4a9b",
+    ///         "role": "none"
+    ///       }
+    ///     ],
+    ///     "disallowTransfer": false,
+    ///     "email": "invitedUser@example.com",
+    ///     "hasExpired": true,
+    ///     "id": "575ed71e7ae143cd83dc4aaa",
+    ///     "inviteDate": "2016-05-13T04:00:00.000Z",
+    ///     "role": "edit",
+    ///     "ttl": 4233600000
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/orgs/<org_id>/invites",
@@ -140,10 +251,60 @@ pub trait OrgApi {
     /// Losant API: `org.modifyMember`, `PATCH /orgs/{orgId}/member`.
     ///
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`ModifyMemberOrgOptions`].
     /// - `member`: Object containing new member pair. (the JSON body)
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from org summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in org summary.
     ///
     /// The API answers 400 (malformed request), 404 (organization not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.User`, `only.Organization`, `org.*`, `org.modifyMember`.
+    ///
+    /// An example body (`orgMemberPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "role": "view",
+    ///   "userId": "575ef90f7ae143cd83dc4aad"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`org`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "My organization description",
+    ///   "id": "575ed6e87ae143cd83dc4aa8",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "members": [
+    ///     {
+    ///       "email": "email@example.com",
+    ///       "firstName": "Example",
+    ///       "lastName": "Name",
+    ///       "role": "admin",
+    ///       "userId": "575ed70c7ae143cd83dc4aa9"
+    ///     },
+    ///     {
+    ///       "email": "viewer@example.com",
+    ///       "firstName": "Other View",
+    ///       "lastName": "Only User",
+    ///       "role": "view",
+    ///       "userId": "575ef90f7ae143cd83dc4aad"
+    ///     }
+    ///   ],
+    ///   "name": "My Organization",
+    ///   "orgId": "575ed6e87ae143cd83dc4aa8",
+    ///   "summary": {
+    ///     "appCount": 2,
+    ///     "dashCount": 1,
+    ///     "deviceCount": 12,
+    ///     "deviceRecipeCount": 0,
+    ///     "flowCount": 3,
+    ///     "keyCount": 2,
+    ///     "webhookCount": 0
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/orgs/<org_id>/member",
@@ -159,8 +320,9 @@ pub trait OrgApi {
     async fn modify_member_org(
         &self,
         org_id: &OrganizationId,
-        #[query] options: &ModifyMemberOrgOptions,
         #[body(validate)] member: &OrgMemberPatch,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Org>;
 
     /// Returns notebook execution usage by day for the time range specified for this organization.
@@ -168,9 +330,31 @@ pub trait OrgApi {
     /// Losant API: `org.notebookMinuteCounts`, `GET /orgs/{orgId}/notebookMinuteCounts`.
     ///
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`NotebookMinuteCountsOrgOptions`].
+    /// - `start`: Start of range for notebook execution query (ms since epoch)
+    /// - `end`: End of range for notebook execution query (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (organization was not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `only.Organization`, `only.Organization.bounded`, `only.Organization.read`, `org.*`, `org.notebookMinuteCounts`.
+    ///
+    /// An example answer (`notebookMinuteCounts`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "canceled": 0,
+    ///       "completed": 4,
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "errored": 1,
+    ///       "minutes": 17,
+    ///       "timeout": 0
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/orgs/<org_id>/notebookMinuteCounts",
@@ -192,7 +376,8 @@ pub trait OrgApi {
     async fn notebook_minute_counts_org(
         &self,
         org_id: &OrganizationId,
-        #[query] options: &NotebookMinuteCountsOrgOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
     ) -> Result<NotebookMinuteCounts>;
 
     /// Updates information about an organization.
@@ -200,10 +385,60 @@ pub trait OrgApi {
     /// Losant API: `org.patch`, `PATCH /orgs/{orgId}`.
     ///
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`PatchOrgOptions`].
     /// - `organization`: Object containing new organization properties. (the JSON body)
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from org summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in org summary.
     ///
     /// The API answers 400 (malformed request), 404 (organization was not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `only.Organization`, `only.Organization.bounded`, `org.*`, `org.patch`.
+    ///
+    /// An example body (`orgPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "Description of my updated organization",
+    ///   "name": "My Updated Organization"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`org`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "My organization description",
+    ///   "id": "575ed6e87ae143cd83dc4aa8",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "members": [
+    ///     {
+    ///       "email": "email@example.com",
+    ///       "firstName": "Example",
+    ///       "lastName": "Name",
+    ///       "role": "admin",
+    ///       "userId": "575ed70c7ae143cd83dc4aa9"
+    ///     },
+    ///     {
+    ///       "email": "viewer@example.com",
+    ///       "firstName": "Other View",
+    ///       "lastName": "Only User",
+    ///       "role": "view",
+    ///       "userId": "575ef90f7ae143cd83dc4aad"
+    ///     }
+    ///   ],
+    ///   "name": "My Organization",
+    ///   "orgId": "575ed6e87ae143cd83dc4aa8",
+    ///   "summary": {
+    ///     "appCount": 2,
+    ///     "dashCount": 1,
+    ///     "deviceCount": 12,
+    ///     "deviceRecipeCount": 0,
+    ///     "flowCount": 3,
+    ///     "keyCount": 2,
+    ///     "webhookCount": 0
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/orgs/<org_id>",
@@ -222,8 +457,9 @@ pub trait OrgApi {
     async fn patch_org(
         &self,
         org_id: &OrganizationId,
-        #[query] options: &PatchOrgOptions,
         #[body(validate)] organization: &OrgPatch,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Org>;
 
     /// Returns payload counts for the time range specified for all applications this organization owns.
@@ -231,9 +467,39 @@ pub trait OrgApi {
     /// Losant API: `org.payloadCounts`, `GET /orgs/{orgId}/payloadCounts`.
     ///
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`PayloadCountsOrgOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch)
+    /// - `end`: End of range for payload count query (ms since epoch)
+    /// - `as_bytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (organization was not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `only.Organization`, `only.Organization.bounded`, `only.Organization.read`, `org.*`, `org.payloadCounts`.
+    ///
+    /// An example answer (`payloadStats`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "deviceConnect": {
+    ///     "device.mqtt": 1016
+    ///   },
+    ///   "deviceDisconnect": {
+    ///     "device.mqtt": 1016
+    ///   },
+    ///   "deviceState": {
+    ///     "device.mqtt": 1244049,
+    ///     "flow.flow": 5215
+    ///   },
+    ///   "mqttOut": {
+    ///     "device.mqtt": 12
+    ///   },
+    ///   "timer": {
+    ///     "timer.flow": 19772
+    ///   },
+    ///   "webhook": {
+    ///     "public.rest": 1713284
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/orgs/<org_id>/payloadCounts",
@@ -255,7 +521,9 @@ pub trait OrgApi {
     async fn payload_counts_org(
         &self,
         org_id: &OrganizationId,
-        #[query] options: &PayloadCountsOrgOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] as_bytes: Option<bool>,
     ) -> Result<PayloadStats>;
 
     /// Returns payload counts per resolution in the time range specified for all application this organization owns.
@@ -263,9 +531,30 @@ pub trait OrgApi {
     /// Losant API: `org.payloadCountsBreakdown`, `GET /orgs/{orgId}/payloadCountsBreakdown`.
     ///
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`PayloadCountsBreakdownOrgOptions`].
+    /// - `start`: Start of range for payload count query (ms since epoch)
+    /// - `end`: End of range for payload count query (ms since epoch)
+    /// - `resolution`: Resolution in milliseconds. The API's default: `86400000`.
+    /// - `as_bytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
+    /// - `include_non_billable`: If non-billable payloads should be included in the result. The API's default: `false`.
     ///
     /// The API answers 400 (malformed request), 404 (organization was not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `only.Organization`, `only.Organization.bounded`, `only.Organization.read`, `org.*`, `org.payloadCountsBreakdown`.
+    ///
+    /// An example answer (`payloadCountsBreakdown`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "counts": [
+    ///     {
+    ///       "date": "1999-06-20T00:00:00.000Z",
+    ///       "value": 17
+    ///     }
+    ///   ],
+    ///   "end": "1999-06-20T04:59:59.999Z",
+    ///   "start": "1999-05-20T05:00:00.000Z"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/orgs/<org_id>/payloadCountsBreakdown",
@@ -287,7 +576,11 @@ pub trait OrgApi {
     async fn payload_counts_breakdown_org(
         &self,
         org_id: &OrganizationId,
-        #[query] options: &PayloadCountsBreakdownOrgOptions,
+        #[query] start: Option<i64>,
+        #[query] end: Option<i64>,
+        #[query] resolution: Option<Resolution>,
+        #[query] as_bytes: Option<bool>,
+        #[query] include_non_billable: Option<bool>,
     ) -> Result<PayloadCountsBreakdown>;
 
     /// Gets the current pending invites.
@@ -297,6 +590,36 @@ pub trait OrgApi {
     /// - `org_id`: ID associated with the organization.
     ///
     /// The API answers 400 (malformed request), 404 (organization not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `only.Organization`, `only.Organization.bounded`, `only.Organization.read`, `org.*`, `org.pendingInvites`.
+    ///
+    /// An example answer (`orgInvites`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "applicationRoles": [
+    ///       {
+    ///         "resourceId": "575ec8687ae143cd83dc4a97",
+    ///         "role": "view"
+    ///       }
+    ///     ],
+    ///     "dashboardRoles": [
+    ///       {
+    ///         "resourceId": "575ece2b7ae143cd83dc4a9b",
+    ///         "role": "none"
+    ///       }
+    ///     ],
+    ///     "disallowTransfer": false,
+    ///     "email": "invitedUser@example.com",
+    ///     "hasExpired": true,
+    ///     "id": "575ed71e7ae143cd83dc4aaa",
+    ///     "inviteDate": "2016-05-13T04:00:00.000Z",
+    ///     "role": "edit",
+    ///     "ttl": 4233600000
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/orgs/<org_id>/invites",
@@ -325,10 +648,51 @@ pub trait OrgApi {
     /// Losant API: `org.removeMember`, `DELETE /orgs/{orgId}/member`.
     ///
     /// - `org_id`: ID associated with the organization.
-    /// - `options`: the optional query parameters, [`RemoveMemberOrgOptions`].
     /// - `user_id`: Id of user to remove.
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from org summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in org summary.
     ///
     /// The API answers 400 (malformed request), 404 (organization not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.User`, `only.Organization`, `org.*`, `org.removeMember`.
+    ///
+    /// An example answer (`org`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "My organization description",
+    ///   "id": "575ed6e87ae143cd83dc4aa8",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "members": [
+    ///     {
+    ///       "email": "email@example.com",
+    ///       "firstName": "Example",
+    ///       "lastName": "Name",
+    ///       "role": "admin",
+    ///       "userId": "575ed70c7ae143cd83dc4aa9"
+    ///     },
+    ///     {
+    ///       "email": "viewer@example.com",
+    ///       "firstName": "Other View",
+    ///       "lastName": "Only User",
+    ///       "role": "view",
+    ///       "userId": "575ef90f7ae143cd83dc4aad"
+    ///     }
+    ///   ],
+    ///   "name": "My Organization",
+    ///   "orgId": "575ed6e87ae143cd83dc4aa8",
+    ///   "summary": {
+    ///     "appCount": 2,
+    ///     "dashCount": 1,
+    ///     "deviceCount": 12,
+    ///     "deviceRecipeCount": 0,
+    ///     "flowCount": 3,
+    ///     "keyCount": 2,
+    ///     "webhookCount": 0
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/orgs/<org_id>/member",
@@ -344,8 +708,9 @@ pub trait OrgApi {
     async fn remove_member_org(
         &self,
         org_id: &OrganizationId,
-        #[query] options: &RemoveMemberOrgOptions,
         #[query] user_id: &str,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Org>;
 
     /// Revokes an existing invite.
@@ -356,6 +721,36 @@ pub trait OrgApi {
     /// - `invite_id`: Id of invite to revoke.
     ///
     /// The API answers 400 (malformed request), 404 (organization not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.User`, `only.Organization`, `org.*`, `org.revokeInvite`.
+    ///
+    /// An example answer (`orgInvites`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "applicationRoles": [
+    ///       {
+    ///         "resourceId": "575ec8687ae143cd83dc4a97",
+    ///         "role": "view"
+    ///       }
+    ///     ],
+    ///     "dashboardRoles": [
+    ///       {
+    ///         "resourceId": "575ece2b7ae143cd83dc4a9b",
+    ///         "role": "none"
+    ///       }
+    ///     ],
+    ///     "disallowTransfer": false,
+    ///     "email": "invitedUser@example.com",
+    ///     "hasExpired": true,
+    ///     "id": "575ed71e7ae143cd83dc4aaa",
+    ///     "inviteDate": "2016-05-13T04:00:00.000Z",
+    ///     "role": "edit",
+    ///     "ttl": 4233600000
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/orgs/<org_id>/invites",
@@ -382,6 +777,28 @@ pub trait OrgApi {
     /// - `transfer`: Object containing properties of the transfer. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (organization was not found).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.User`, `only.Organization`, `org.*`, `org.transferResources`.
+    ///
+    /// An example body (`resourceTransfer`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationIds": [
+    ///     "575ec8687ae143cd83dc4a97"
+    ///   ],
+    ///   "destinationId": "575ed6e87ae143cd83dc4aa8",
+    ///   "destinationType": "organization"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/orgs/<org_id>/transferResources",
@@ -410,10 +827,18 @@ pub trait OrgsApi {
     ///
     /// Losant API: `orgs.get`, `GET /orgs`.
     ///
-    /// - `options`: the optional query parameters, [`GetOrgsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_orgs_stream`](Self::get_orgs_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from org summaries.
+    /// - `summary_include`: Comma-separated list of summary fields to include in org summary.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `only.User`, `only.User.bounded`, `only.User.read`, `orgs.*`, `orgs.get`.
     #[endpoint(
         method = "GET",
         path = "/orgs",
@@ -432,18 +857,74 @@ pub trait OrgsApi {
     )]
     async fn get_orgs(
         &self,
-        #[query] options: &GetOrgsOptions,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Orgs>;
 
     /// Create a new organization.
     ///
     /// Losant API: `orgs.post`, `POST /orgs`.
     ///
-    /// - `options`: the optional query parameters, [`PostOrgsOptions`].
     /// - `organization`: New organization information. (the JSON body)
+    /// - `summary_exclude`: Comma-separated list of summary fields to exclude from org summary.
+    /// - `summary_include`: Comma-separated list of summary fields to include in org summary.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `only.User`, `only.User.bounded`, `orgs.*`, `orgs.post`.
+    ///
+    /// An example body (`orgPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "description": "Description of my new organization",
+    ///   "name": "My New Organization"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`org`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "My organization description",
+    ///   "id": "575ed6e87ae143cd83dc4aa8",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "members": [
+    ///     {
+    ///       "email": "email@example.com",
+    ///       "firstName": "Example",
+    ///       "lastName": "Name",
+    ///       "role": "admin",
+    ///       "userId": "575ed70c7ae143cd83dc4aa9"
+    ///     },
+    ///     {
+    ///       "email": "viewer@example.com",
+    ///       "firstName": "Other View",
+    ///       "lastName": "Only User",
+    ///       "role": "view",
+    ///       "userId": "575ef90f7ae143cd83dc4aad"
+    ///     }
+    ///   ],
+    ///   "name": "My Organization",
+    ///   "orgId": "575ed6e87ae143cd83dc4aa8",
+    ///   "summary": {
+    ///     "appCount": 2,
+    ///     "dashCount": 1,
+    ///     "deviceCount": 12,
+    ///     "deviceRecipeCount": 0,
+    ///     "flowCount": 3,
+    ///     "keyCount": 2,
+    ///     "webhookCount": 0
+    ///   }
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/orgs",
@@ -459,154 +940,8 @@ pub trait OrgsApi {
     )]
     async fn post_orgs(
         &self,
-        #[query] options: &PostOrgsOptions,
         #[body(validate)] organization: &OrgPost,
+        #[query] summary_exclude: Option<&str>,
+        #[query] summary_include: Option<&str>,
     ) -> Result<Org>;
-}
-
-/// The optional query parameters of [`OrgApi::device_counts_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceCountsOrgOptions {
-    /// `start`: Start of range for device count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for device count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`OrgApi::get_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetOrgOptions {
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`OrgApi::modify_member_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ModifyMemberOrgOptions {
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`OrgApi::notebook_minute_counts_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NotebookMinuteCountsOrgOptions {
-    /// `start`: Start of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for notebook execution query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-}
-
-/// The optional query parameters of [`OrgApi::patch_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PatchOrgOptions {
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`OrgApi::payload_counts_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsOrgOptions {
-    /// `start`: Start of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `asBytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_bytes: Option<bool>,
-}
-
-/// The optional query parameters of [`OrgApi::payload_counts_breakdown_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayloadCountsBreakdownOrgOptions {
-    /// `start`: Start of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `end`: End of range for payload count query (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// `resolution`: Resolution in milliseconds. The API's default: `86400000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<Resolution>,
-    /// `asBytes`: If the resulting stats should be returned as bytes. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_bytes: Option<bool>,
-    /// `includeNonBillable`: If non-billable payloads should be included in the result. The API's default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_non_billable: Option<bool>,
-}
-
-/// The optional query parameters of [`OrgApi::remove_member_org`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RemoveMemberOrgOptions {
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`OrgsApi::get_orgs`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetOrgsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from org summaries.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
-}
-
-/// The optional query parameters of [`OrgsApi::post_orgs`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PostOrgsOptions {
-    /// `summaryExclude`: Comma-separated list of summary fields to exclude from org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_exclude: Option<String>,
-    /// `summaryInclude`: Comma-separated list of summary fields to include in org summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary_include: Option<String>,
 }

@@ -21,6 +21,19 @@ pub trait OrgInvitesApi {
     /// - `email`: The email associated with the invite.
     ///
     /// The API answers 400 (malformed request), 404 (invite not found), 410 (invite has expired).
+    ///
+    /// An example answer (`orgInviteInfo`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "disallowTransfer": true,
+    ///   "email": "invitedUser@example.com",
+    ///   "inviteDate": "2016-05-13T04:00:00.000Z",
+    ///   "orgName": "My Organization",
+    ///   "role": "edit",
+    ///   "ttl": 4233600000
+    /// }
+    /// ```
     #[endpoint(method = "GET", path = "/invites", auth = "none", read = false)]
     async fn get_org_invites(
         &self,
@@ -35,6 +48,25 @@ pub trait OrgInvitesApi {
     /// - `invite`: Invite info and acceptance. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (invite not found), 410 (invite has expired).
+    ///
+    /// An example body (`orgInviteAction`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "accept": true,
+    ///   "email": "invitedUser@example.com",
+    ///   "token": "the_invitation_token"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`orgInviteResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "accepted": true,
+    ///   "orgId": "575ed6e87ae143cd83dc4aa8"
+    /// }
+    /// ```
     #[endpoint(method = "POST", path = "/invites", auth = "none")]
     async fn post_org_invites(
         &self,

@@ -13,7 +13,6 @@ pub use crate::models::{
 use crate::models::{Order, Success, SuccessWithExecutionId};
 use losant_core::api;
 use losant_core::{ApplicationId, ResourceJobId, Result};
-use serde::Serialize;
 
 /// The actions of the `resourceJob` resource (`/applications/{applicationId}/resource-jobs/{resourceJobId}`).
 ///
@@ -29,6 +28,16 @@ pub trait ResourceJobApi {
     /// - `execution_id`: The ID of the execution to cancel.
     ///
     /// The API answers 400 (malformed request), 404 (execution was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `resourceJob.*`, `resourceJob.cancelExecution`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/resource-jobs/<resource_job_id>/cancelExecution",
@@ -57,9 +66,19 @@ pub trait ResourceJobApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `resource_job_id`: ID associated with the resource job.
-    /// - `options`: the optional query parameters, [`DeleteResourceJobOptions`].
+    /// - `include_workflows`: If the workflows that trigger from this resource job should also be deleted.
     ///
     /// The API answers 400 (malformed request), 404 (resource job was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `resourceJob.*`, `resourceJob.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/resource-jobs/<resource_job_id>",
@@ -79,7 +98,7 @@ pub trait ResourceJobApi {
         &self,
         application_id: &ApplicationId,
         resource_job_id: &ResourceJobId,
-        #[query] options: &DeleteResourceJobOptions,
+        #[query] include_workflows: Option<bool>,
     ) -> Result<Success>;
 
     /// Queues the execution of a resource job.
@@ -91,6 +110,25 @@ pub trait ResourceJobApi {
     /// - `execution_options`: The options for the execution. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (resource job was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `resourceJob.*`, `resourceJob.execute`.
+    ///
+    /// An example body (`resourceJobExecutionOptions`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "templateContext": "{ \"myData\": 123 }"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`successWithExecutionId`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "executionId": "575ed78e7ae143cd83dc4aab",
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/resource-jobs/<resource_job_id>/execute",
@@ -121,6 +159,26 @@ pub trait ResourceJobApi {
     /// - `resource_job_id`: ID associated with the resource job.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `resourceJob.*`, `resourceJob.get`.
+    ///
+    /// An example answer (`resourceJob`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "6328c6c026517badf9142116",
+    ///   "creationDate": "2022-09-19T19:45:04.453Z",
+    ///   "defaultContext": "{}",
+    ///   "iterationDelay": 60,
+    ///   "iterationTimeout": 60000,
+    ///   "lastUpdated": "2022-09-19T19:45:04.453Z",
+    ///   "maxIterationConcurrency": 1,
+    ///   "name": "Example Resource Job",
+    ///   "queryJson": "{ \"name\": \"my device\"}",
+    ///   "resourceJobId": "6328c6c026517badf914211a",
+    ///   "resourceType": "device"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/resource-jobs/<resource_job_id>",
@@ -151,9 +209,41 @@ pub trait ResourceJobApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `resource_job_id`: ID associated with the resource job.
-    /// - `options`: the optional query parameters, [`LogsResourceJobOptions`].
+    /// - `limit`: Max log entries to return (ordered by time descending) The API's default: `1`.
+    /// - `since`: Look for log entries since this time (ms since epoch)
     ///
     /// The API answers 400 (malformed request), 404 (resource job was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `resourceJob.*`, `resourceJob.logs`.
+    ///
+    /// An example answer (`resourceJobExecutionLogs`, from the API reference):
+    ///
+    /// ```json
+    /// [
+    ///   {
+    ///     "applicationId": "575ec8687ae143cd83dc4a97",
+    ///     "executionSummary": {
+    ///       "failed": 3,
+    ///       "inProgress": 22,
+    ///       "remaining": 15,
+    ///       "succeeded": 5,
+    ///       "timedOut": 0
+    ///     },
+    ///     "id": "5c7d3f9cd32c87a49f04c260",
+    ///     "iterationDelay": 60,
+    ///     "iterationTimeout": 60000,
+    ///     "maxIterationConcurrency": 1,
+    ///     "queryJson": "{ \"deviceClass\": \"standalone\"}",
+    ///     "resourceJobExecutionId": "5c7d3f9cd32c87a49f04c260",
+    ///     "resourceJobId": "5c782b8d4f3a8e51c1db42e4",
+    ///     "runStartedAt": "2016-06-13T03:59:00.000Z",
+    ///     "sourceId": "575ed70c7ae143cd83dc4aa9",
+    ///     "sourceType": "user",
+    ///     "status": "inProgress",
+    ///     "templateContext": "{ \"monarchs\": [\"lizzy\", \"vicky\", \"chuck\"] }"
+    ///   }
+    /// ]
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/resource-jobs/<resource_job_id>/logs",
@@ -176,7 +266,8 @@ pub trait ResourceJobApi {
         &self,
         application_id: &ApplicationId,
         resource_job_id: &ResourceJobId,
-        #[query] options: &LogsResourceJobOptions,
+        #[query] limit: Option<i64>,
+        #[query] since: Option<i64>,
     ) -> Result<Vec<ResourceJobExecutionLogsItem>>;
 
     /// Update a resource job.
@@ -188,6 +279,35 @@ pub trait ResourceJobApi {
     /// - `resource_job`: The new resource job configuration. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (resource job was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `resourceJob.*`, `resourceJob.patch`.
+    ///
+    /// An example body (`resourceJobPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "name": "Example Resource Job",
+    ///   "queryJson": "{ \"name\": \"my device\"}"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`resourceJob`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "6328c6c026517badf9142116",
+    ///   "creationDate": "2022-09-19T19:45:04.453Z",
+    ///   "defaultContext": "{}",
+    ///   "iterationDelay": 60,
+    ///   "iterationTimeout": 60000,
+    ///   "lastUpdated": "2022-09-19T19:45:04.453Z",
+    ///   "maxIterationConcurrency": 1,
+    ///   "name": "Example Resource Job",
+    ///   "queryJson": "{ \"name\": \"my device\"}",
+    ///   "resourceJobId": "6328c6c026517badf914211a",
+    ///   "resourceType": "device"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/resource-jobs/<resource_job_id>",
@@ -221,10 +341,43 @@ pub trait ResourceJobsApi {
     /// Losant API: `resourceJobs.get`, `GET /applications/{applicationId}/resource-jobs`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetResourceJobsOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_resource_jobs_stream`](Self::get_resource_jobs_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `resourceJobs.*`, `resourceJobs.get`.
+    ///
+    /// An example answer (`resourceJobs`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "6328c6c026517badf9142116",
+    ///       "creationDate": "2022-09-19T19:45:04.453Z",
+    ///       "defaultContext": "{}",
+    ///       "iterationDelay": 60,
+    ///       "iterationTimeout": 60000,
+    ///       "lastUpdated": "2022-09-19T19:45:04.453Z",
+    ///       "maxIterationConcurrency": 1,
+    ///       "name": "Example Resource Job",
+    ///       "queryJson": "{ \"name\": \"my device\"}",
+    ///       "resourceJobId": "6328c6c026517badf914211a",
+    ///       "resourceType": "device"
+    ///     }
+    ///   ],
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/resource-jobs",
@@ -247,8 +400,12 @@ pub trait ResourceJobsApi {
     async fn get_resource_jobs(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetResourceJobsOptions,
+        #[query] sort_field: Option<GetResourceJobsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetResourceJobsFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<ResourceJobs>;
 
     /// Create a new resource job for an application.
@@ -259,6 +416,36 @@ pub trait ResourceJobsApi {
     /// - `resource_job`: New resource job information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `resourceJobs.*`, `resourceJobs.post`.
+    ///
+    /// An example body (`resourceJobPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "name": "Example Resource Job",
+    ///   "queryJson": "{ \"name\": \"my device\"}",
+    ///   "resourceType": "device"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`resourceJob`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "6328c6c026517badf9142116",
+    ///   "creationDate": "2022-09-19T19:45:04.453Z",
+    ///   "defaultContext": "{}",
+    ///   "iterationDelay": 60,
+    ///   "iterationTimeout": 60000,
+    ///   "lastUpdated": "2022-09-19T19:45:04.453Z",
+    ///   "maxIterationConcurrency": 1,
+    ///   "name": "Example Resource Job",
+    ///   "queryJson": "{ \"name\": \"my device\"}",
+    ///   "resourceJobId": "6328c6c026517badf914211a",
+    ///   "resourceType": "device"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/resource-jobs",
@@ -279,46 +466,4 @@ pub trait ResourceJobsApi {
         application_id: &ApplicationId,
         #[body(validate)] resource_job: &ResourceJobPost,
     ) -> Result<ResourceJob>;
-}
-
-/// The optional query parameters of [`ResourceJobApi::delete_resource_job`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeleteResourceJobOptions {
-    /// `includeWorkflows`: If the workflows that trigger from this resource job should also be deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_workflows: Option<bool>,
-}
-
-/// The optional query parameters of [`ResourceJobApi::logs_resource_job`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogsResourceJobOptions {
-    /// `limit`: Max log entries to return (ordered by time descending) The API's default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `since`: Look for log entries since this time (ms since epoch)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<i64>,
-}
-
-/// The optional query parameters of [`ResourceJobsApi::get_resource_jobs`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetResourceJobsOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetResourceJobsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetResourceJobsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -10,7 +10,6 @@ use crate::models::{
 };
 use losant_core::api;
 use losant_core::{ApiTokenId, Result};
-use serde::Serialize;
 
 /// The actions of the `userApiToken` resource (`/me/tokens/{apiTokenId}`).
 ///
@@ -24,6 +23,16 @@ pub trait UserApiTokenApi {
     /// - `api_token_id`: ID associated with the API token.
     ///
     /// The API answers 400 (malformed request), 404 (api token was not found).
+    ///
+    /// Accepted scopes: `all.User`, `only.User`, `userApiToken.*`, `userApiToken.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/me/tokens/<api_token_id>",
@@ -44,6 +53,30 @@ pub trait UserApiTokenApi {
     /// - `api_token_id`: ID associated with the API token.
     ///
     /// The API answers 400 (malformed request), 404 (api token was not found).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `only.User`, `only.User.bounded`, `only.User.read`, `userApiToken.*`, `userApiToken.get`.
+    ///
+    /// An example answer (`apiToken`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "apiTokenId": "575ec7417ae143cd83dc4a95",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "creatorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "creatorType": "user",
+    ///   "expirationDate": "2017-06-13T04:00:00.000Z",
+    ///   "id": "575ec7417ae143cd83dc4a95",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My API Token",
+    ///   "ownerId": "575ec8687ae143cd83dc4a97",
+    ///   "ownerType": "application",
+    ///   "scope": [
+    ///     "all.Application"
+    ///   ],
+    ///   "status": "active",
+    ///   "token": "the_actual_token_string"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/me/tokens/<api_token_id>",
@@ -69,6 +102,39 @@ pub trait UserApiTokenApi {
     /// - `api_token`: Object containing new properties of the API token. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (api token was not found).
+    ///
+    /// Accepted scopes: `all.User`, `only.User`, `userApiToken.*`, `userApiToken.patch`.
+    ///
+    /// An example body (`apiTokenPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "name": "My Updated API Token",
+    ///   "status": "inactive"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`apiToken`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "apiTokenId": "575ec7417ae143cd83dc4a95",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "creatorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "creatorType": "user",
+    ///   "expirationDate": "2017-06-13T04:00:00.000Z",
+    ///   "id": "575ec7417ae143cd83dc4a95",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My API Token",
+    ///   "ownerId": "575ec8687ae143cd83dc4a97",
+    ///   "ownerType": "application",
+    ///   "scope": [
+    ///     "all.Application"
+    ///   ],
+    ///   "status": "active",
+    ///   "token": "the_actual_token_string"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/me/tokens/<api_token_id>",
@@ -96,10 +162,38 @@ pub trait UserApiTokensApi {
     ///
     /// Losant API: `userApiTokens.get`, `GET /me/tokens`.
     ///
-    /// - `options`: the optional query parameters, [`GetUserApiTokensOptions`].
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
     /// - `page`: which page of results to return, from 0 (`None`: the first).
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `only.User`, `only.User.bounded`, `only.User.read`, `userApiTokens.*`, `userApiTokens.get`.
+    ///
+    /// An example answer (`apiToken`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "apiTokenId": "575ec7417ae143cd83dc4a95",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "creatorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "creatorType": "user",
+    ///   "expirationDate": "2017-06-13T04:00:00.000Z",
+    ///   "id": "575ec7417ae143cd83dc4a95",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My API Token",
+    ///   "ownerId": "575ec8687ae143cd83dc4a97",
+    ///   "ownerType": "application",
+    ///   "scope": [
+    ///     "all.Application"
+    ///   ],
+    ///   "status": "active",
+    ///   "token": "the_actual_token_string"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/me/tokens",
@@ -117,8 +211,12 @@ pub trait UserApiTokensApi {
     )]
     async fn get_user_api_tokens(
         &self,
-        #[query] options: &GetUserApiTokensOptions,
+        #[query] sort_field: Option<GetUserApiTokensSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetUserApiTokensFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<ApiToken>;
 
     /// Create a new API token for an user.
@@ -128,6 +226,43 @@ pub trait UserApiTokensApi {
     /// - `api_token`: API token information. (the JSON body)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `only.User`, `userApiTokens.*`, `userApiTokens.post`.
+    ///
+    /// An example body (`apiTokenPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "expirationDate": "2017-06-13T04:00:00.000Z",
+    ///   "name": "My New API Token",
+    ///   "scope": [
+    ///     "all.Application"
+    ///   ],
+    ///   "status": "active"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`apiToken`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "apiTokenId": "575ec7417ae143cd83dc4a95",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "creatorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "creatorType": "user",
+    ///   "expirationDate": "2017-06-13T04:00:00.000Z",
+    ///   "id": "575ec7417ae143cd83dc4a95",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My API Token",
+    ///   "ownerId": "575ec8687ae143cd83dc4a97",
+    ///   "ownerType": "application",
+    ///   "scope": [
+    ///     "all.Application"
+    ///   ],
+    ///   "status": "active",
+    ///   "token": "the_actual_token_string"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/me/tokens",
@@ -143,25 +278,4 @@ pub trait UserApiTokensApi {
         &self,
         #[body(validate)] api_token: &ApiTokenPost,
     ) -> Result<ApiToken>;
-}
-
-/// The optional query parameters of [`UserApiTokensApi::get_user_api_tokens`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetUserApiTokensOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetUserApiTokensSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetUserApiTokensFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -12,7 +12,6 @@ pub use crate::models::{
 use crate::models::{GetOrgsFilterField, GetUserOauthTokensSortField, Order, Success};
 use losant_core::api;
 use losant_core::{OauthTokenId, Result};
-use serde::Serialize;
 
 /// The actions of the `userOauthToken` resource (`/me/oauth-tokens/{oauthTokenId}`).
 ///
@@ -26,6 +25,16 @@ pub trait UserOauthTokenApi {
     /// - `oauth_token_id`: ID associated with the OAuth token.
     ///
     /// The API answers 400 (malformed request), 404 (oauth token was not found).
+    ///
+    /// Accepted scopes: `all.User`, `only.User`, `userOauthToken.*`, `userOauthToken.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/me/oauth-tokens/<oauth_token_id>",
@@ -46,6 +55,36 @@ pub trait UserOauthTokenApi {
     /// - `oauth_token_id`: ID associated with the OAuth token.
     ///
     /// The API answers 400 (malformed request), 404 (oauth token was not found).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `only.User`, `only.User.bounded`, `only.User.read`, `userOauthToken.*`, `userOauthToken.get`.
+    ///
+    /// An example answer (`userOauthToken`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "defaultRole": "view",
+    ///   "description": "OAuth application for automation",
+    ///   "id": "575ec7417ae143cd83dc4a95",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My OAuth App",
+    ///   "oauth": {
+    ///     "authorizationStatus": "authorized",
+    ///     "client_id": "575ec8687ae143cd83dc4a97",
+    ///     "client_name": "My OAuth Client",
+    ///     "client_uri": "https://example.com",
+    ///     "logo_uri": "https://example.com/logo.png",
+    ///     "redirect_uri": "https://example.com/callback"
+    ///   },
+    ///   "oauthTokenId": "575ec7417ae143cd83dc4a95",
+    ///   "orgRoles": [],
+    ///   "scope": [
+    ///     "only.User.read",
+    ///     "all.Application.read"
+    ///   ],
+    ///   "status": "active"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/me/oauth-tokens/<oauth_token_id>",
@@ -71,6 +110,47 @@ pub trait UserOauthTokenApi {
     /// - `oauth_token`: Object containing new properties of the OAuth token. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (oauth token was not found).
+    ///
+    /// Accepted scopes: `all.User`, `only.User`, `userOauthToken.*`, `userOauthToken.patch`.
+    ///
+    /// An example body (`userOauthTokenPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "defaultRole": "edit",
+    ///   "description": "Updated description",
+    ///   "name": "Updated OAuth App Name",
+    ///   "status": "inactive"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`userOauthToken`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "defaultRole": "view",
+    ///   "description": "OAuth application for automation",
+    ///   "id": "575ec7417ae143cd83dc4a95",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My OAuth App",
+    ///   "oauth": {
+    ///     "authorizationStatus": "authorized",
+    ///     "client_id": "575ec8687ae143cd83dc4a97",
+    ///     "client_name": "My OAuth Client",
+    ///     "client_uri": "https://example.com",
+    ///     "logo_uri": "https://example.com/logo.png",
+    ///     "redirect_uri": "https://example.com/callback"
+    ///   },
+    ///   "oauthTokenId": "575ec7417ae143cd83dc4a95",
+    ///   "orgRoles": [],
+    ///   "scope": [
+    ///     "only.User.read",
+    ///     "all.Application.read"
+    ///   ],
+    ///   "status": "active"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/me/oauth-tokens/<oauth_token_id>",
@@ -98,10 +178,54 @@ pub trait UserOauthTokensApi {
     ///
     /// Losant API: `userOauthTokens.get`, `GET /me/oauth-tokens`.
     ///
-    /// - `options`: the optional query parameters, [`GetUserOauthTokensOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_user_oauth_tokens_stream`](Self::get_user_oauth_tokens_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `all.User.bounded`, `all.User.read`, `only.User`, `only.User.bounded`, `only.User.read`, `userOauthTokens.*`, `userOauthTokens.get`.
+    ///
+    /// An example answer (`userOauthTokens`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "defaultRole": "view",
+    ///       "description": "OAuth application for automation",
+    ///       "id": "575ec7417ae143cd83dc4a95",
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "name": "My OAuth App",
+    ///       "oauth": {
+    ///         "authorizationStatus": "authorized",
+    ///         "client_id": "575ec8687ae143cd83dc4a97",
+    ///         "client_name": "My OAuth Client",
+    ///         "client_uri": "https://example.com",
+    ///         "logo_uri": "https://example.com/logo.png",
+    ///         "redirect_uri": "https://example.com/callback"
+    ///       },
+    ///       "oauthTokenId": "575ec7417ae143cd83dc4a95",
+    ///       "orgRoles": [],
+    ///       "scope": [
+    ///         "only.User.read",
+    ///         "all.Application.read"
+    ///       ],
+    ///       "status": "active"
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1000,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 1
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/me/oauth-tokens",
@@ -120,8 +244,12 @@ pub trait UserOauthTokensApi {
     )]
     async fn get_user_oauth_tokens(
         &self,
-        #[query] options: &GetUserOauthTokensOptions,
+        #[query] sort_field: Option<GetUserOauthTokensSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<UserOauthTokens>;
 
     /// Create a new OAuth token for a user.
@@ -131,6 +259,56 @@ pub trait UserOauthTokensApi {
     /// - `oauth_token`: OAuth token information. (the JSON body)
     ///
     /// The API answers 400 (malformed request).
+    ///
+    /// Accepted scopes: `all.User`, `only.User`, `userOauthTokens.*`, `userOauthTokens.post`.
+    ///
+    /// An example body (`userOauthTokenPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "defaultRole": "view",
+    ///   "description": "OAuth application for automation",
+    ///   "name": "My OAuth App",
+    ///   "oauth": {
+    ///     "client_id": "575ec8687ae143cd83dc4a97",
+    ///     "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    ///     "code_challenge_method": "S256",
+    ///     "redirect_uri": "https://example.com/callback"
+    ///   },
+    ///   "scope": [
+    ///     "only.User.read",
+    ///     "all.Application.read"
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// An example answer (`userOauthToken`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "defaultRole": "view",
+    ///   "description": "OAuth application for automation",
+    ///   "id": "575ec7417ae143cd83dc4a95",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My OAuth App",
+    ///   "oauth": {
+    ///     "authorizationStatus": "authorized",
+    ///     "client_id": "575ec8687ae143cd83dc4a97",
+    ///     "client_name": "My OAuth Client",
+    ///     "client_uri": "https://example.com",
+    ///     "logo_uri": "https://example.com/logo.png",
+    ///     "redirect_uri": "https://example.com/callback"
+    ///   },
+    ///   "oauthTokenId": "575ec7417ae143cd83dc4a95",
+    ///   "orgRoles": [],
+    ///   "scope": [
+    ///     "only.User.read",
+    ///     "all.Application.read"
+    ///   ],
+    ///   "status": "active"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/me/oauth-tokens",
@@ -146,25 +324,4 @@ pub trait UserOauthTokensApi {
         &self,
         #[body(validate)] oauth_token: &UserOauthTokenPost,
     ) -> Result<UserOauthToken>;
-}
-
-/// The optional query parameters of [`UserOauthTokensApi::get_user_oauth_tokens`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetUserOauthTokensOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetUserOauthTokensSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -10,7 +10,6 @@ pub use crate::models::{
 use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, Result, WebhookId};
-use serde::Serialize;
 
 /// The actions of the `webhook` resource (`/applications/{applicationId}/webhooks/{webhookId}`).
 ///
@@ -23,9 +22,19 @@ pub trait WebhookApi {
     ///
     /// - `application_id`: ID associated with the application.
     /// - `webhook_id`: ID associated with the webhook.
-    /// - `options`: the optional query parameters, [`DeleteWebhookOptions`].
+    /// - `include_workflows`: If the workflows that utilize this webhook should also be deleted.
     ///
     /// The API answers 400 (malformed request), 404 (webhook was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `webhook.*`, `webhook.delete`.
+    ///
+    /// An example answer (`success`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "success": true
+    /// }
+    /// ```
     #[endpoint(
         method = "DELETE",
         path = "/applications/<application_id>/webhooks/<webhook_id>",
@@ -45,7 +54,7 @@ pub trait WebhookApi {
         &self,
         application_id: &ApplicationId,
         webhook_id: &WebhookId,
-        #[query] options: &DeleteWebhookOptions,
+        #[query] include_workflows: Option<bool>,
     ) -> Result<Success>;
 
     /// Retrieves information on a webhook.
@@ -56,6 +65,24 @@ pub trait WebhookApi {
     /// - `webhook_id`: ID associated with the webhook.
     ///
     /// The API answers 400 (malformed request), 404 (webhook was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `webhook.*`, `webhook.get`.
+    ///
+    /// An example answer (`webhook`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "id": "575ed78e7ae143cd83dc4aab",
+    ///   "isWebsocket": false,
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Webhook",
+    ///   "responseCode": 200,
+    ///   "token": "the_webhook_token",
+    ///   "webhookId": "575ed78e7ae143cd83dc4aab"
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/webhooks/<webhook_id>",
@@ -89,6 +116,33 @@ pub trait WebhookApi {
     /// - `webhook`: Object containing new properties of the webhook. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (webhook was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `webhook.*`, `webhook.patch`.
+    ///
+    /// An example body (`webhookPatch`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "name": "My Updated Webhook",
+    ///   "responseCode": 201
+    /// }
+    /// ```
+    ///
+    /// An example answer (`webhook`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "id": "575ed78e7ae143cd83dc4aab",
+    ///   "isWebsocket": false,
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Webhook",
+    ///   "responseCode": 200,
+    ///   "token": "the_webhook_token",
+    ///   "webhookId": "575ed78e7ae143cd83dc4aab"
+    /// }
+    /// ```
     #[endpoint(
         method = "PATCH",
         path = "/applications/<application_id>/webhooks/<webhook_id>",
@@ -122,10 +176,43 @@ pub trait WebhooksApi {
     /// Losant API: `webhooks.get`, `GET /applications/{applicationId}/webhooks`.
     ///
     /// - `application_id`: ID associated with the application.
-    /// - `options`: the optional query parameters, [`GetWebhooksOptions`].
-    /// - `page`: which page of results to return, from 0 (`None`: the first); [`get_webhooks_stream`](Self::get_webhooks_stream) walks every page.
+    /// - `sort_field`: Field to sort the results by. The API's default: `name`.
+    /// - `sort_direction`: Direction to sort the results by. The API's default: `asc`.
+    /// - `page`: which page of results to return, from 0 (`None`: the first); the call's `stream()` walks every page.
+    /// - `per_page`: How many items to return per page. The API's default: `100`.
+    /// - `filter_field`: Field to filter the results by. Blank or not provided means no filtering.
+    /// - `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `webhooks.*`, `webhooks.get`.
+    ///
+    /// An example answer (`webhooks`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "count": 1,
+    ///   "items": [
+    ///     {
+    ///       "applicationId": "575ec8687ae143cd83dc4a97",
+    ///       "creationDate": "2016-06-13T04:00:00.000Z",
+    ///       "id": "575ed78e7ae143cd83dc4aab",
+    ///       "isWebsocket": false,
+    ///       "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///       "name": "My Webhook",
+    ///       "responseCode": 200,
+    ///       "token": "the_webhook_token",
+    ///       "webhookId": "575ed78e7ae143cd83dc4aab"
+    ///     }
+    ///   ],
+    ///   "page": 0,
+    ///   "perPage": 1,
+    ///   "sortDirection": "asc",
+    ///   "sortField": "name",
+    ///   "totalCount": 4
+    /// }
+    /// ```
     #[endpoint(
         method = "GET",
         path = "/applications/<application_id>/webhooks",
@@ -148,8 +235,12 @@ pub trait WebhooksApi {
     async fn get_webhooks(
         &self,
         application_id: &ApplicationId,
-        #[query] options: &GetWebhooksOptions,
+        #[query] sort_field: Option<GetOrgsSortField>,
+        #[query] sort_direction: Option<Order>,
         #[query] page: Option<u32>,
+        #[query] per_page: Option<i64>,
+        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter: Option<&str>,
     ) -> Result<Webhooks>;
 
     /// Create a new webhook for an application.
@@ -160,6 +251,32 @@ pub trait WebhooksApi {
     /// - `webhook`: New webhook information. (the JSON body)
     ///
     /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `webhooks.*`, `webhooks.post`.
+    ///
+    /// An example body (`webhookPost`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "name": "My New Webhook"
+    /// }
+    /// ```
+    ///
+    /// An example answer (`webhook`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "id": "575ed78e7ae143cd83dc4aab",
+    ///   "isWebsocket": false,
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Webhook",
+    ///   "responseCode": 200,
+    ///   "token": "the_webhook_token",
+    ///   "webhookId": "575ed78e7ae143cd83dc4aab"
+    /// }
+    /// ```
     #[endpoint(
         method = "POST",
         path = "/applications/<application_id>/webhooks",
@@ -180,34 +297,4 @@ pub trait WebhooksApi {
         application_id: &ApplicationId,
         #[body(validate)] webhook: &WebhookPost,
     ) -> Result<Webhook>;
-}
-
-/// The optional query parameters of [`WebhookApi::delete_webhook`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeleteWebhookOptions {
-    /// `includeWorkflows`: If the workflows that utilize this webhook should also be deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_workflows: Option<bool>,
-}
-
-/// The optional query parameters of [`WebhooksApi::get_webhooks`]: `None` leaves a parameter out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetWebhooksOptions {
-    /// `sortField`: Field to sort the results by. The API's default: `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_field: Option<GetOrgsSortField>,
-    /// `sortDirection`: Direction to sort the results by. The API's default: `asc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<Order>,
-    /// `perPage`: How many items to return per page. The API's default: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// `filterField`: Field to filter the results by. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_field: Option<GetOrgsFilterField>,
-    /// `filter`: Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
 }

@@ -34,6 +34,8 @@ pub fn examples() -> &'static BTreeMap<String, Value> {
 
 const ID: &str = "575ec8687ae143cd83dc4a97";
 const TIME: &str = "2016-06-13T04:00:00.000Z";
+/// [`TIME`] in epoch milliseconds.
+const TIME_MILLIS: i64 = 1_465_790_400_000;
 
 /// A string matching one of the API's patterns.
 fn matching(pattern: &str) -> &'static str {
@@ -76,6 +78,14 @@ pub fn instance(schema: &Value, depth: usize) -> Value {
         return instance(&self::schema(name), depth + 1);
     }
     if let Some(Value::Array(alternatives)) = node.get("oneOf").or_else(|| node.get("anyOf")) {
+        // A date or epoch milliseconds (`losant::Time`), which is written back as
+        // milliseconds.
+        if alternatives
+            .iter()
+            .any(|a| a.pointer("/properties/$date").is_some())
+        {
+            return json!(TIME_MILLIS);
+        }
         let first = alternatives
             .iter()
             .find(|a| a.is_object() && a.get("type").and_then(Value::as_str) != Some("null"));
@@ -180,7 +190,16 @@ fn object(node: &Map<String, Value>, depth: usize) -> Value {
             return object(&fixed, depth);
         }
         for (name, schema) in properties {
-            out.insert(name.clone(), instance(schema, depth + 1));
+            // The `start` and `end` of queries and exports are whole milliseconds
+            // (`losant::Time`).
+            let value = if matches!(name.as_str(), "start" | "end")
+                && schema.get("type").and_then(Value::as_str) == Some("number")
+            {
+                json!(TIME_MILLIS)
+            } else {
+                instance(schema, depth + 1)
+            };
+            out.insert(name.clone(), value);
         }
         return Value::Object(out);
     }

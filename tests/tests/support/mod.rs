@@ -9,7 +9,7 @@ mod scripted;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use losant_core::{ApplicationId, Client, ClientBuilder, EventId, RetryPolicy};
+use losant_core::{ApplicationId, Client, ClientBuilder, EventId, GlobalParams, RetryPolicy};
 
 #[allow(unused_imports)]
 pub use proxy::DelayingProxy;
@@ -41,10 +41,15 @@ pub fn event() -> EventId {
 /// The one way the tests build a client: `TOKEN`, `base_url`, and retries that do not
 /// wait (the waits themselves are recorded by [`recording_client`]). Tests change what
 /// they need on the builder.
+///
+/// It sends no global parameters (`_actions`, `_links`, `_embedded`), so that the
+/// targets the tests compare are the request's own; `global_params.rs` tests what the
+/// client sends by default.
 pub fn client_builder(base_url: impl AsRef<str>) -> ClientBuilder {
     Client::builder()
         .token(TOKEN)
         .base_url(base_url.as_ref())
+        .global_params(GlobalParams::NONE)
         .sleeper(|_| Box::pin(async {}))
 }
 

@@ -24,4 +24,11 @@ pub enum BadVariants {
     Other(String),
 }
 
+#[derive(StringEnum)]
+pub enum OtherNotText {
+    #[value = "a"]
+    A,
+    Other(u32),
+}
+
 fn main() {}

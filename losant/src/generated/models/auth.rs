@@ -150,14 +150,14 @@ pub struct DeviceCredentials {
 }
 
 impl DeviceCredentials {
-    /// With the fields the schema requires; the others are left out.
+    /// With the fields the schema requires and those a caller sets most; the others are left out.
     #[must_use]
-    pub fn new(device_id: DeviceId) -> Self {
+    pub fn new(device_id: DeviceId, key: impl Into<String>, secret: impl Into<String>) -> Self {
         Self {
-            device_id,
-            key: None,
+            device_id: device_id,
+            key: Some(key.into()),
             requested_scopes: None,
-            secret: None,
+            secret: Some(secret.into()),
             token_ttl: None,
         }
     }

@@ -5,7 +5,7 @@
 use super::{AdvancedDeviceQuery, DevicesTagFilter, Order};
 use losant_core::validate::Pattern;
 use losant_core::validate::{Checker, Validate};
-use losant_core::{DeviceId, Timestamp};
+use losant_core::{DeviceId, Time, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -36,13 +36,13 @@ pub struct DevicesDataExport {
     pub email: Option<String>,
     /// `end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<f64>,
+    pub end: Option<Time>,
     /// `options`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<DevicesDataExportOptions>,
     /// `start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<f64>,
+    pub start: Option<Time>,
 }
 
 impl Validate for DevicesDataExport {
@@ -123,7 +123,7 @@ pub struct LastValueQuery {
     pub device_tags: Option<Vec<DevicesTagFilter>>,
     /// `end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<f64>,
+    pub end: Option<Time>,
 }
 
 impl Validate for LastValueQuery {
@@ -205,7 +205,7 @@ pub struct TimeSeriesQuery {
     pub duration: Option<f64>,
     /// `end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<f64>,
+    pub end: Option<Time>,
     /// `limit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
@@ -217,7 +217,7 @@ pub struct TimeSeriesQuery {
     pub resolution: Option<f64>,
     /// `start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<f64>,
+    pub start: Option<Time>,
 }
 
 impl Validate for TimeSeriesQuery {

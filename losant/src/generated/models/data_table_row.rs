@@ -76,6 +76,18 @@ impl From<OneOrMany<BTreeMap<String, Value>>> for DataTableRowInsert {
     }
 }
 
+impl From<BTreeMap<String, Value>> for DataTableRowInsert {
+    fn from(value: BTreeMap<String, Value>) -> Self {
+        Self(OneOrMany::One(value))
+    }
+}
+
+impl From<Vec<BTreeMap<String, Value>>> for DataTableRowInsert {
+    fn from(values: Vec<BTreeMap<String, Value>>) -> Self {
+        Self(OneOrMany::Many(values))
+    }
+}
+
 impl Validate for DataTableRowInsert {
     fn check(&self, at: &mut Checker) {
         let v = &self.0;

@@ -7,7 +7,7 @@ use losant_core::Page;
 use losant_core::StringEnum;
 use losant_core::validate::Pattern;
 use losant_core::validate::{Checker, Validate};
-use losant_core::{ApplicationId, DeviceId, OneOrMany, ResourceId, Timestamp};
+use losant_core::{ApplicationId, DeviceId, OneOrMany, ResourceId, Time, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -128,9 +128,9 @@ pub struct BulkRestoreResponse {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CompositeDeviceStateItem {
-    /// `time`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: Option<Value>,
+    pub time: Option<Time>,
     /// `value`: any JSON: a scalar of several JSON types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
@@ -210,7 +210,11 @@ pub struct Device {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<ApplicationId>,
     /// `attributes`: at most 256 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_named"
+    )]
     pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `connectionInfo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,7 +259,11 @@ pub struct Device {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_interval: Option<i64>,
     /// `tags`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_tags"
+    )]
     pub tags: Option<Vec<DeviceTag>>,
 }
 
@@ -272,9 +280,9 @@ pub struct DeviceCommand {
     /// `payload`: any JSON: a schema without a type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<Value>,
-    /// `time`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: Option<Value>,
+    pub time: Option<Time>,
 }
 
 impl DeviceCommand {
@@ -327,13 +335,13 @@ pub struct DeviceDataExport {
     pub email: Option<String>,
     /// `end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<f64>,
+    pub end: Option<Time>,
     /// `options`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<DeviceDataExportOptions>,
     /// `start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<f64>,
+    pub start: Option<Time>,
 }
 
 impl Validate for DeviceDataExport {
@@ -428,7 +436,11 @@ pub struct DeviceNamesResponseDeviceSummary {
 #[allow(clippy::option_option)]
 pub struct DevicePatch {
     /// `attributes`: at most 256 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_named"
+    )]
     pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -456,7 +468,11 @@ pub struct DevicePatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_interval: Option<i64>,
     /// `tags`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_tags"
+    )]
     pub tags: Option<Vec<DeviceTag>>,
 }
 
@@ -520,7 +536,11 @@ pub struct DevicePayloadCounts {
 #[allow(clippy::option_option)]
 pub struct DevicePost {
     /// `attributes`: at most 256 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_named"
+    )]
     pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -547,7 +567,11 @@ pub struct DevicePost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_interval: Option<i64>,
     /// `tags`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_tags"
+    )]
     pub tags: Option<Vec<DeviceTag>>,
 }
 
@@ -612,17 +636,20 @@ pub struct DeviceState {
     /// `meta`: any JSON: a schema without a type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
-    /// `time`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: Option<Value>,
+    pub time: Option<Time>,
 }
 
 impl DeviceState {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(data: BTreeMap<String, Value>) -> Self {
+    pub fn new<K: Into<String>, V: Into<Value>>(data: impl IntoIterator<Item = (K, V)>) -> Self {
         Self {
-            data,
+            data: data
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
             flow_version: None,
             meta: None,
             time: None,
@@ -649,6 +676,18 @@ pub struct DeviceStateOrStates(pub OneOrMany<DeviceState>);
 impl From<OneOrMany<DeviceState>> for DeviceStateOrStates {
     fn from(value: OneOrMany<DeviceState>) -> Self {
         Self(value)
+    }
+}
+
+impl From<DeviceState> for DeviceStateOrStates {
+    fn from(value: DeviceState) -> Self {
+        Self(OneOrMany::One(value))
+    }
+}
+
+impl From<Vec<DeviceState>> for DeviceStateOrStates {
+    fn from(values: Vec<DeviceState>) -> Self {
+        Self(OneOrMany::Many(values))
     }
 }
 
@@ -785,7 +824,7 @@ impl DevicesDeleteOrRestorePost {
             callback_url: None,
             email: None,
             force_job: None,
-            query,
+            query: query,
         }
     }
 }
@@ -818,13 +857,13 @@ pub struct DevicesExportPayloadCountPost {
     pub email: Option<String>,
     /// `end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<f64>,
+    pub end: Option<Time>,
     /// `query`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<AdvancedDeviceQuery>,
     /// `start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<f64>,
+    pub start: Option<Time>,
 }
 
 impl Validate for DevicesExportPayloadCountPost {
@@ -892,7 +931,11 @@ pub struct DevicesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<ApplicationId>,
     /// `attributes`: at most 256 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_named"
+    )]
     pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `connectionInfo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -937,7 +980,11 @@ pub struct DevicesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_interval: Option<i64>,
     /// `tags`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_tags"
+    )]
     pub tags: Option<Vec<DeviceTag>>,
 }
 
@@ -1016,7 +1063,7 @@ pub struct DevicesRemoveDataPost {
     pub email: Option<String>,
     /// `end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<f64>,
+    pub end: Option<Time>,
     /// `keepCommandHistory`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_command_history: Option<bool>,
@@ -1027,7 +1074,7 @@ pub struct DevicesRemoveDataPost {
     pub query: AdvancedDeviceQuery,
     /// `start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<f64>,
+    pub start: Option<Time>,
 }
 
 impl DevicesRemoveDataPost {
@@ -1041,7 +1088,7 @@ impl DevicesRemoveDataPost {
             end: None,
             keep_command_history: None,
             keep_connection_history: None,
-            query,
+            query: query,
             start: None,
         }
     }
@@ -1134,9 +1181,9 @@ pub struct MultiDeviceCommand {
     /// `payload`: any JSON: a schema without a type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<Value>,
-    /// `time`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: Option<Value>,
+    pub time: Option<Time>,
 }
 
 impl MultiDeviceCommand {

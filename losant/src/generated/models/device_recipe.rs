@@ -17,7 +17,11 @@ pub struct DeviceRecipe {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<ApplicationId>,
     /// `attributes`: at most 256 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_named"
+    )]
     pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,7 +63,11 @@ pub struct DeviceRecipe {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_interval: Option<i64>,
     /// `tags`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_tags"
+    )]
     pub tags: Option<Vec<DeviceTag>>,
 }
 
@@ -164,7 +172,11 @@ impl Validate for DeviceRecipeBulkCreatePost {
 #[allow(clippy::option_option)]
 pub struct DeviceRecipePatch {
     /// `attributes`: at most 256 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_named"
+    )]
     pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -202,7 +214,11 @@ pub struct DeviceRecipePatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_interval: Option<i64>,
     /// `tags`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_tags"
+    )]
     pub tags: Option<Vec<DeviceTag>>,
 }
 
@@ -251,7 +267,11 @@ impl Validate for DeviceRecipePatch {
 #[allow(clippy::option_option)]
 pub struct DeviceRecipePost {
     /// `attributes`: at most 256 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_named"
+    )]
     pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -284,7 +304,11 @@ pub struct DeviceRecipePost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_interval: Option<i64>,
     /// `tags`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_tags"
+    )]
     pub tags: Option<Vec<DeviceTag>>,
 }
 
@@ -405,7 +429,11 @@ pub struct DeviceRecipesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<ApplicationId>,
     /// `attributes`: at most 256 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_named"
+    )]
     pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -447,6 +475,10 @@ pub struct DeviceRecipesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_interval: Option<i64>,
     /// `tags`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_tags"
+    )]
     pub tags: Option<Vec<DeviceTag>>,
 }

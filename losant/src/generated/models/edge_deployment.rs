@@ -173,8 +173,8 @@ impl EdgeDeploymentRelease {
         Self {
             device_ids: None,
             device_tags: None,
-            flow_id,
-            version,
+            flow_id: flow_id,
+            version: version,
         }
     }
 }
@@ -213,7 +213,10 @@ impl EdgeDeploymentRemove {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
     pub fn new(device_id: Option<DeviceId>, flow_id: Option<FlowId>) -> Self {
-        Self { device_id, flow_id }
+        Self {
+            device_id: device_id,
+            flow_id: flow_id,
+        }
     }
 }
 
@@ -245,8 +248,8 @@ impl EdgeDeploymentReplace {
         old_version: impl Into<String>,
     ) -> Self {
         Self {
-            flow_id,
-            new_version,
+            flow_id: flow_id,
+            new_version: new_version,
             old_version: old_version.into(),
         }
     }

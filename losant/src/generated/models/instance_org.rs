@@ -85,7 +85,11 @@ pub struct InstanceOrg {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<OrgSummary>,
     /// `tags`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_tags"
+    )]
     pub tags: Option<Vec<DeviceTag>>,
     /// `whitelistedEmailDomains`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,7 +133,11 @@ pub struct InstanceOrgPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_id: Option<String>,
     /// `tags`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_tags"
+    )]
     pub tags: Option<Vec<DeviceTag>>,
     /// `whitelistedEmailDomains`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -215,7 +223,11 @@ pub struct InstanceOrgPost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_id: Option<String>,
     /// `tags`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_tags"
+    )]
     pub tags: Option<Vec<DeviceTag>>,
     /// `whitelistedEmailDomains`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -360,7 +372,11 @@ pub struct InstanceOrganization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<OrgSummary>,
     /// `tags`: at most 100 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::keyed_tags"
+    )]
     pub tags: Option<Vec<DeviceTag>>,
     /// `whitelistedEmailDomains`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,7 @@ use super::{FlowErrorsErrorError, OrgsSortDirection, SourceType};
 use losant_core::Page;
 use losant_core::StringEnum;
 use losant_core::validate::{Checker, Validate};
-use losant_core::{ApplicationId, NotebookId, ResourceId, Timestamp};
+use losant_core::{ApplicationId, NotebookId, ResourceId, Time, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -233,9 +233,9 @@ pub struct NotebookExecutionOptions {
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `relativeTo`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `relativeTo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relative_to: Option<Value>,
+    pub relative_to: Option<Time>,
     /// `templateContext`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_context: Option<String>,

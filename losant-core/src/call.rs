@@ -1,0 +1,248 @@
+//! What every call has beside its own arguments: the settings a caller may give one
+//! call ([`CallSettings`]: a timeout, a header, Losant's global parameters) and the future an
+//! API trait answers with ([`Reply`]).
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use crate::error::Result;
+use crate::request::BoxFuture;
+
+/// The future of one call: what awaiting a call type (such as
+/// `losant_events::GetEvent`) gives, and what an API trait's `run_*` methods return.
+///
+/// A hand-written implementation of an API trait (a test double) makes one from
+/// any `Send` future with [`Reply::new`], or from a result at hand with
+/// [`Reply::ready`]:
+///
+/// ```
+/// use losant_core::{Reply, Result};
+///
+/// fn answer<'a>(value: u32) -> Reply<'a, u32> {
+///     Reply::new(async move { Ok(value * 2) })
+/// }
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// assert_eq!(answer(21).await?, 42);
+/// assert_eq!(Reply::ready(Ok(7)).await?, 7);
+/// # Ok::<(), losant_core::Error>(()) }).unwrap();
+/// ```
+#[must_use = "a reply does nothing unless it is awaited"]
+pub struct Reply<'a, T>(BoxFuture<'a, Result<T>>);
+
+impl<'a, T> Reply<'a, T> {
+    /// The reply that `future` gives.
+    pub fn new(future: impl Future<Output = Result<T>> + Send + 'a) -> Self {
+        Reply(Box::pin(future))
+    }
+
+    /// The reply `result`, at once.
+    pub fn ready(result: Result<T>) -> Self
+    where
+        T: Send + 'a,
+    {
+        Reply(Box::pin(std::future::ready(result)))
+    }
+}
+
+impl<'a, T> From<BoxFuture<'a, Result<T>>> for Reply<'a, T> {
+    fn from(future: BoxFuture<'a, Result<T>>) -> Self {
+        Reply(future)
+    }
+}
+
+impl<T> Future for Reply<'_, T> {
+    type Output = Result<T>;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        self.0.as_mut().poll(cx)
+    }
+}
+
+impl<T> fmt::Debug for Reply<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Reply")
+    }
+}
+
+/// Losant's global query parameters, which the official clients send on every call
+/// (`_actions=false&_links=true&_embedded=true`): whether an answer lists the actions
+/// on the resource, its links, and its embedded resources. `None` leaves one out (the
+/// server's default).
+///
+/// The client sends [`GlobalParams::OFFICIAL`] unless its builder says otherwise
+/// ([`ClientBuilder::global_params`](crate::ClientBuilder::global_params)); a call
+/// overrides each with [`CallSettings::actions`], [`CallSettings::links`] and [`CallSettings::embedded`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct GlobalParams {
+    /// `_actions`: list the actions on the resource in the answer.
+    pub actions: Option<bool>,
+    /// `_links`: list the resource's links in the answer.
+    pub links: Option<bool>,
+    /// `_embedded`: embed related resources in the answer.
+    pub embedded: Option<bool>,
+}
+
+impl GlobalParams {
+    /// What the official JavaScript and Python clients send:
+    /// `_actions=false&_links=true&_embedded=true`.
+    pub const OFFICIAL: GlobalParams = GlobalParams {
+        actions: Some(false),
+        links: Some(true),
+        embedded: Some(true),
+    };
+
+    /// None of them: the server's defaults.
+    pub const NONE: GlobalParams = GlobalParams {
+        actions: None,
+        links: None,
+        embedded: None,
+    };
+
+    /// `self`, with each parameter `over` sets replaced.
+    #[must_use]
+    pub fn overridden_by(self, over: GlobalParams) -> GlobalParams {
+        GlobalParams {
+            actions: over.actions.or(self.actions),
+            links: over.links.or(self.links),
+            embedded: over.embedded.or(self.embedded),
+        }
+    }
+
+    /// Appends the parameters that are set to `query`, as `qs` writes them
+    /// (`_actions=false&_links=true&_embedded=true`), with a `&` before each but the
+    /// first when `query` is empty.
+    pub(crate) fn write(self, query: &mut String) {
+        let params = [
+            ("_actions=", self.actions),
+            ("_links=", self.links),
+            ("_embedded=", self.embedded),
+        ];
+        for (key, value) in params {
+            if let Some(value) = value {
+                if !query.is_empty() {
+                    query.push('&');
+                }
+                query.push_str(key);
+                query.push_str(if value { "true" } else { "false" });
+            }
+        }
+    }
+}
+
+/// The settings a caller gave one call, applied when it is sent: see [`CallSettings`].
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) globals: GlobalParams,
+}
+
+impl Settings {
+    /// Whether nothing was set: the call is sent as the client sends every call.
+    #[must_use]
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.timeout.is_none() && self.headers.is_empty() && self.globals == GlobalParams::NONE
+    }
+}
+
+/// The settings every call type takes beside its own parameters: an overall timeout,
+/// a header, and Losant's global parameters. Call types are what API methods return
+/// (`client.get_device(&app, &device)`); set these on one, then `.await` it.
+///
+/// ```no_run
+/// # async fn run(client: losant_core::Client, app: losant_core::ApplicationId, id: losant_core::EventId) -> losant_core::Result<()> {
+/// use std::time::Duration;
+/// use losant_core::CallSettings;
+/// # use losant_core::{api, Result};
+/// # #[api] trait EventApi {
+/// #     #[endpoint(method = "GET", path = "/applications/<app>/events/<event>", scope = "event.get")]
+/// #     async fn get_event(&self, app: &losant_core::ApplicationId, event: &losant_core::EventId) -> Result<serde_json::Value>;
+/// # }
+///
+/// let event = client
+///     .get_event(&app, &id)
+///     .timeout(Duration::from_secs(5))
+///     .header("x-request-id", "incident-42")
+///     .embedded(false)
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub trait CallSettings: Sized {
+    /// The settings of this call; what the provided methods change.
+    fn settings_mut(&mut self) -> &mut Settings;
+
+    /// Ends this call after `timeout` in all (retries and waits included) instead of
+    /// the client's overall timeout.
+    #[must_use]
+    fn timeout(mut self, timeout: Duration) -> Self {
+        self.settings_mut().timeout = Some(timeout);
+        self
+    }
+
+    /// Sends the header `name: value` with this call, replacing one of the same name.
+    /// The headers the client sets itself (`Authorization`, `Accept`, ...) cannot be
+    /// set, and the value must be visible ASCII: otherwise the call fails before
+    /// anything is sent.
+    #[must_use]
+    fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        let headers = &mut self.settings_mut().headers;
+        headers.retain(|(have, _)| !have.eq_ignore_ascii_case(name));
+        headers.push((name, value.into()));
+        self
+    }
+
+    /// Sends Losant's `losantdomain` header (the domain scope of the request, rarely
+    /// needed) with this call.
+    #[must_use]
+    fn losant_domain(self, domain: impl Into<String>) -> Self {
+        self.header("losantdomain", domain)
+    }
+
+    /// Sets the `_actions` global parameter of this call.
+    #[must_use]
+    fn actions(mut self, actions: bool) -> Self {
+        self.settings_mut().globals.actions = Some(actions);
+        self
+    }
+
+    /// Sets the `_links` global parameter of this call.
+    #[must_use]
+    fn links(mut self, links: bool) -> Self {
+        self.settings_mut().globals.links = Some(links);
+        self
+    }
+
+    /// Sets the `_embedded` global parameter of this call.
+    #[must_use]
+    fn embedded(mut self, embedded: bool) -> Self {
+        self.settings_mut().globals.embedded = Some(embedded);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GlobalParams;
+
+    #[test]
+    fn global_params_write_as_qs_does() {
+        let mut query = String::new();
+        GlobalParams::OFFICIAL.write(&mut query);
+        assert_eq!(query, "_actions=false&_links=true&_embedded=true");
+        let mut query = String::new();
+        GlobalParams::NONE.write(&mut query);
+        assert_eq!(query, "");
+        let over = GlobalParams {
+            embedded: Some(false),
+            ..GlobalParams::NONE
+        };
+        let mut query = String::new();
+        GlobalParams::OFFICIAL.overridden_by(over).write(&mut query);
+        assert_eq!(query, "_actions=false&_links=true&_embedded=false");
+    }
+}
