@@ -315,7 +315,8 @@ impl ClientBuilder {
                 ));
             }
         };
-        let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
+        let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?
+            .with_globals(self.global_params);
         // Without TLS, every https call would fail to connect (and be retried as a
         // network failure): refuse the configuration now. A client of one's own may
         // bring TLS of its own.
@@ -373,7 +374,6 @@ impl ClientBuilder {
                     .map(|n| Semaphore::new(n.max(1))),
                 throttles: self.rate_limits.into_iter().map(Throttle::new).collect(),
                 request_headers,
-                global_params: self.global_params,
             }),
             local: None,
         })

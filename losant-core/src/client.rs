@@ -13,7 +13,6 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::builder::ClientBuilder;
-use crate::call::GlobalParams;
 use crate::endpoint::Auth;
 use crate::error::{
     BodyTooLarge, Call, ConfigError, Error, Result, ScopeError, TimeoutError, TimeoutKind,
@@ -109,8 +108,6 @@ pub(crate) struct Inner {
     /// The headers every request carries, when the HTTP client was brought by the
     /// user (this crate's own client carries them as its default headers).
     pub(crate) request_headers: Option<HeaderMap>,
-    /// The global parameters every call sends, unless it sets its own.
-    pub(crate) global_params: GlobalParams,
 }
 
 impl Client {
@@ -283,7 +280,6 @@ impl Client {
             &inner.http,
             &inner.base_url,
             inner.authorization.as_ref(),
-            inner.global_params,
             request,
         )
         .map_err(Failure::fatal)?;

@@ -109,6 +109,11 @@ pub(crate) struct BaseUrl {
     prefix: String,
     /// The whole base URL as given, without a trailing `/`.
     text: String,
+    /// The global parameters every request sends unless it sets its own.
+    globals: GlobalParams,
+    /// `url` with `globals` as its query, parsed once: a request with no query of its
+    /// own only sets its path on a copy (setting a path keeps the query).
+    with_globals: reqwest::Url,
 }
 
 impl BaseUrl {
@@ -117,28 +122,46 @@ impl BaseUrl {
         &self.text
     }
 
-    /// The URL of `request`, with the global parameters `globals` (the client's,
-    /// under those the call set) before the request's own query, as the official
-    /// clients write them.
-    fn join(&self, request: &Request, globals: GlobalParams) -> reqwest::Url {
-        let mut url = self.url.clone();
-        if self.prefix.is_empty() {
-            url.set_path(request.path());
+    /// This base URL, sending `globals` on every request that does not set its own.
+    pub(crate) fn with_globals(mut self, globals: GlobalParams) -> BaseUrl {
+        let mut query = String::new();
+        globals.write(&mut query);
+        self.with_globals = self.url.clone();
+        self.with_globals
+            .set_query((!query.is_empty()).then_some(query.as_str()));
+        self.globals = globals;
+        self
+    }
+
+    /// The URL of `request`, with the global parameters (the client's, under those
+    /// the call set) before the request's own query, as the official clients write
+    /// them.
+    fn join(&self, request: &Request) -> reqwest::Url {
+        let own = request.global_params();
+        let path = request.path();
+        let mut url;
+        if request.query().is_none() && own == GlobalParams::NONE {
+            url = self.with_globals.clone();
         } else {
-            url.set_path(&format!("{}{}", self.prefix, request.path()));
-        }
-        let globals = globals.overridden_by(request.global_params());
-        if globals == GlobalParams::NONE {
-            url.set_query(request.query());
-        } else {
-            let own = request.query().unwrap_or_default();
-            let mut query = String::with_capacity(48 + own.len());
-            globals.write(&mut query);
-            if !own.is_empty() {
-                query.push('&');
-                query.push_str(own);
+            url = self.url.clone();
+            let globals = self.globals.overridden_by(own);
+            let own_query = request.query().unwrap_or_default();
+            if globals == GlobalParams::NONE {
+                url.set_query(request.query());
+            } else {
+                let mut query = String::with_capacity(48 + own_query.len());
+                globals.write(&mut query);
+                if !own_query.is_empty() {
+                    query.push('&');
+                    query.push_str(own_query);
+                }
+                url.set_query(Some(&query));
             }
-            url.set_query(Some(&query));
+        }
+        if self.prefix.is_empty() {
+            url.set_path(path);
+        } else {
+            url.set_path(&format!("{}{path}", self.prefix));
         }
         url
     }
@@ -150,14 +173,10 @@ pub(crate) fn to_reqwest(
     http: &reqwest::Client,
     base: &BaseUrl,
     authorization: Option<&HeaderValue>,
-    globals: GlobalParams,
     request: &Request,
 ) -> Result<reqwest::RequestBuilder, InvalidArgument> {
     let endpoint = request.endpoint();
-    let mut builder = http.request(
-        reqwest_method(endpoint.method()),
-        base.join(request, globals),
-    );
+    let mut builder = http.request(reqwest_method(endpoint.method()), base.join(request));
     if let Some(authorization) = authorization
         && endpoint.auth() != Auth::None
     {
@@ -344,9 +363,11 @@ pub(crate) fn check_base_url(input: &str, allow_insecure_http: bool) -> Result<B
     let mut origin = url;
     origin.set_path("");
     Ok(BaseUrl {
+        with_globals: origin.clone(),
         url: origin,
         prefix,
         text,
+        globals: GlobalParams::NONE,
     })
 }
 
@@ -397,7 +418,18 @@ mod tests {
             ),
         ] {
             let base = check_base_url(base, false).unwrap();
-            assert_eq!(base.join(&request, GlobalParams::NONE).as_str(), expected);
+            assert_eq!(base.join(&request).as_str(), expected);
+            let base = base.with_globals(GlobalParams::OFFICIAL);
+            let official = expected.replace('?', "?_actions=false&_links=true&_embedded=true&");
+            assert_eq!(base.join(&request).as_str(), official);
+            let no_query = RequestBuilder::new(&GET, &[Cow::Borrowed("a").into()])
+                .finish()
+                .unwrap();
+            assert!(
+                base.join(&no_query)
+                    .as_str()
+                    .ends_with("/files/a?_actions=false&_links=true&_embedded=true")
+            );
         }
     }
 

@@ -1,6 +1,6 @@
 //! [`EventsExport`]: the body of `export_events` (schema `eventsExport`).
 
-use losant_core::InvalidArgument;
+use losant_core::{InvalidArgument, StringEnum};
 use serde::{Deserialize, Serialize};
 
 use crate::query::EventQuery;
@@ -9,14 +9,17 @@ use crate::validate::{check_chars, check_listed, limit_error};
 /// Longest email address and callback URL of an export, in characters.
 pub const MAX_EXPORT_ADDRESS_CHARS: usize = 1024;
 
-losant_core::string_enum! {
-    /// The file format of an export.
-    pub enum ExportFormat {
-        /// Comma-separated values (the server's default).
-        Csv = "csv",
-        /// JSON.
-        Json = "json",
-    }
+/// The file format of an export.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, StringEnum)]
+pub enum ExportFormat {
+    /// Comma-separated values (the server's default).
+    #[value = "csv"]
+    Csv,
+    /// JSON.
+    #[value = "json"]
+    Json,
+    /// A value this version of the crate does not know, kept as sent.
+    Other(String),
 }
 
 /// What to export and where to send it (schema `eventsExport`); checked against the

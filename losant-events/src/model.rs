@@ -2,52 +2,68 @@
 
 use std::collections::BTreeMap;
 
-use losant_core::{ApplicationId, DeviceId, EventId, Timestamp};
+use losant_core::{ApplicationId, DeviceId, EventId, StringEnum, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-losant_core::string_enum! {
-    /// Severity of an event.
-    pub enum EventLevel {
-        /// `info`
-        Info = "info",
-        /// `warning`
-        Warning = "warning",
-        /// `error`
-        Error = "error",
-        /// `critical`
-        Critical = "critical",
-    }
+/// Severity of an event.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, StringEnum)]
+pub enum EventLevel {
+    /// `info`
+    #[value = "info"]
+    Info,
+    /// `warning`
+    #[value = "warning"]
+    Warning,
+    /// `error`
+    #[value = "error"]
+    Error,
+    /// `critical`
+    #[value = "critical"]
+    Critical,
+    /// A value this version of the crate does not know, kept as sent.
+    Other(String),
 }
 
-losant_core::string_enum! {
-    /// Where an event is in its life.
-    pub enum EventState {
-        /// `new`: nobody has looked at it yet.
-        New = "new",
-        /// `acknowledged`: someone is on it.
-        Acknowledged = "acknowledged",
-        /// `resolved`: done.
-        Resolved = "resolved",
-    }
+/// Where an event is in its life.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, StringEnum)]
+pub enum EventState {
+    /// `new`: nobody has looked at it yet.
+    #[value = "new"]
+    New,
+    /// `acknowledged`: someone is on it.
+    #[value = "acknowledged"]
+    Acknowledged,
+    /// `resolved`: done.
+    #[value = "resolved"]
+    Resolved,
+    /// A value this version of the crate does not know, kept as sent.
+    Other(String),
 }
 
-losant_core::string_enum! {
-    /// What created or changed an event.
-    pub enum SourceType {
-        /// A workflow.
-        Flow = "flow",
-        /// A user.
-        User = "user",
-        /// A device.
-        Device = "device",
-        /// An API token.
-        ApiToken = "apiToken",
-        /// An experience user.
-        ExperienceUser = "experienceUser",
-        /// A public (unauthenticated) source.
-        Public = "public",
-    }
+/// What created or changed an event.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, StringEnum)]
+pub enum SourceType {
+    /// A workflow.
+    #[value = "flow"]
+    Flow,
+    /// A user.
+    #[value = "user"]
+    User,
+    /// A device.
+    #[value = "device"]
+    Device,
+    /// An API token.
+    #[value = "apiToken"]
+    ApiToken,
+    /// An experience user.
+    #[value = "experienceUser"]
+    ExperienceUser,
+    /// A public (unauthenticated) source.
+    #[value = "public"]
+    Public,
+    /// A value this version of the crate does not know, kept as sent.
+    Other(String),
 }
 
 /// An event of an application (schema `event`). Every field is optional, as the

@@ -1,47 +1,60 @@
 //! Options of the events listing: filters, sort and page size.
 
-use losant_core::InvalidArgument;
+use losant_core::{InvalidArgument, StringEnum};
 use serde::{Deserialize, Serialize};
 
 use crate::model::EventState;
 use crate::validate::{check_listed, limit_error};
 
-losant_core::string_enum! {
-    /// A field events can be sorted by.
-    pub enum SortField {
-        /// `subject`
-        Subject = "subject",
-        /// `id`
-        Id = "id",
-        /// `creationDate` (the server's default)
-        CreationDate = "creationDate",
-        /// `lastUpdated`
-        LastUpdated = "lastUpdated",
-        /// `level`
-        Level = "level",
-        /// `state`
-        State = "state",
-        /// `deviceId`
-        DeviceId = "deviceId",
-    }
+/// A field events can be sorted by.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, StringEnum)]
+pub enum SortField {
+    /// `subject`
+    #[value = "subject"]
+    Subject,
+    /// `id`
+    #[value = "id"]
+    Id,
+    /// `creationDate` (the server's default)
+    #[value = "creationDate"]
+    CreationDate,
+    /// `lastUpdated`
+    #[value = "lastUpdated"]
+    LastUpdated,
+    /// `level`
+    #[value = "level"]
+    Level,
+    /// `state`
+    #[value = "state"]
+    State,
+    /// `deviceId`
+    #[value = "deviceId"]
+    DeviceId,
+    /// A value this version of the crate does not know, kept as sent.
+    Other(String),
 }
 
-losant_core::string_enum! {
-    /// A sort direction.
-    pub enum SortDirection {
-        /// Ascending.
-        Asc = "asc",
-        /// Descending (the server's default).
-        Desc = "desc",
-    }
+/// A sort direction.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, StringEnum)]
+pub enum SortDirection {
+    /// Ascending.
+    #[value = "asc"]
+    Asc,
+    /// Descending (the server's default).
+    #[value = "desc"]
+    Desc,
+    /// A value this version of the crate does not know, kept as sent.
+    Other(String),
 }
 
-losant_core::string_enum! {
-    /// A field the subject glob of [`EventsFilter`] can apply to.
-    pub enum FilterField {
-        /// `subject` (the only one).
-        Subject = "subject",
-    }
+/// A field the subject glob of [`EventsFilter`] can apply to.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, StringEnum)]
+pub enum FilterField {
+    /// `subject` (the only one).
+    #[value = "subject"]
+    Subject,
+    /// A value this version of the crate does not know, kept as sent.
+    Other(String),
 }
 
 /// Filters of the events collection, sent as query parameters: a subject glob

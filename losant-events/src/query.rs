@@ -1,8 +1,8 @@
 //! [`EventQuery`]: a typed builder of Losant's advanced event queries, checked against
 //! the `advancedEventQuery` schema before sending.
 
-use losant_core::InvalidArgument;
 use losant_core::validate::Pattern;
+use losant_core::{InvalidArgument, StringEnum};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -10,32 +10,44 @@ use serde_json::{Map, Value};
 use crate::validate::MAX_DATA_DEPTH;
 use crate::validate::{MAX_TAG_CHARS, check_object_depth, limit_error};
 
-losant_core::string_enum! {
-    /// An event field an advanced query can test with operators.
-    pub enum EventField {
-        /// `id`
-        Id = "id",
-        /// `creationDate`
-        CreationDate = "creationDate",
-        /// `lastUpdated`
-        LastUpdated = "lastUpdated",
-        /// `sourceId`
-        SourceId = "sourceId",
-        /// `sourceType`
-        SourceType = "sourceType",
-        /// `level`
-        Level = "level",
-        /// `state`
-        State = "state",
-        /// `subject`
-        Subject = "subject",
-        /// `deviceId`
-        DeviceId = "deviceId",
-        /// `experienceUserId`
-        ExperienceUserId = "experienceUserId",
-        /// `experienceGroupId`
-        ExperienceGroupId = "experienceGroupId",
-    }
+/// An event field an advanced query can test with operators.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, StringEnum)]
+pub enum EventField {
+    /// `id`
+    #[value = "id"]
+    Id,
+    /// `creationDate`
+    #[value = "creationDate"]
+    CreationDate,
+    /// `lastUpdated`
+    #[value = "lastUpdated"]
+    LastUpdated,
+    /// `sourceId`
+    #[value = "sourceId"]
+    SourceId,
+    /// `sourceType`
+    #[value = "sourceType"]
+    SourceType,
+    /// `level`
+    #[value = "level"]
+    Level,
+    /// `state`
+    #[value = "state"]
+    State,
+    /// `subject`
+    #[value = "subject"]
+    Subject,
+    /// `deviceId`
+    #[value = "deviceId"]
+    DeviceId,
+    /// `experienceUserId`
+    #[value = "experienceUserId"]
+    ExperienceUserId,
+    /// `experienceGroupId`
+    #[value = "experienceGroupId"]
+    ExperienceGroupId,
+    /// A value this version of the crate does not know, kept as sent.
+    Other(String),
 }
 
 /// Most subqueries of `$and` / `$or` / `$nor`, and values of `$in` / `$nin`.

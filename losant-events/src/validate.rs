@@ -59,7 +59,7 @@ pub(crate) fn check_listed_value(
     ))
 }
 
-/// Checks an optional value of a [`losant_core::string_enum!`] enum.
+/// Checks an optional value of a [`losant_core::StringEnum`] enum.
 macro_rules! check_listed {
     ($field:expr, $value:expr, $ty:ty) => {
         match $value {

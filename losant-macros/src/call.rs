@@ -336,6 +336,7 @@ fn stream_fn(
     let krate = respan(krate, span);
     Some(quote_spanned! {span=>
         #[doc = #doc]
+        #[must_use = "a stream does nothing unless it is polled"]
         pub fn stream(self) -> #krate::PageStream<#lt, <#page_type as #krate::Page>::Item> {
             let first = #first;
             #krate::paginate::<#page_type, _, _>(first, move |#page_var| {

@@ -211,7 +211,7 @@ async fn a_state_is_sent_as_one_or_many_with_its_time_in_milliseconds() {
 
     // Losant's answers read back in each form it writes a time.
     for time in [
-        r#"1465790400000"#,
+        "1465790400000",
         r#""2016-06-13T04:00:00.000Z""#,
         r#"{"$date":"2016-06-13T04:00:00.000Z"}"#,
     ] {

@@ -763,8 +763,11 @@ fn constructor(api: &Api, id: StructId, idents: &[String], uses: &mut Uses) -> O
             _ => {
                 let ty = rust_type(&field.shape, types, uses);
                 params.push(quote!(#field_ident: #ty));
-                let value = wrap(quote!(#field_ident));
-                inits.push(quote!(#field_ident: #value));
+                inits.push(if extra {
+                    quote!(#field_ident: Some(#field_ident))
+                } else {
+                    quote!(#field_ident)
+                });
             }
         }
     }

@@ -344,7 +344,7 @@ impl ApplicationApplyTemplatePatch {
         Self {
             callback_url: None,
             email: None,
-            template_id: template_id,
+            template_id,
         }
     }
 }
@@ -942,8 +942,8 @@ impl ApplicationFtueTracking {
     ) -> Self {
         Self {
             name: name.into(),
-            status: status,
-            version: version,
+            status,
+            version,
         }
     }
 }

@@ -154,7 +154,7 @@ impl DeviceCredentials {
     #[must_use]
     pub fn new(device_id: DeviceId, key: impl Into<String>, secret: impl Into<String>) -> Self {
         Self {
-            device_id: device_id,
+            device_id,
             key: Some(key.into()),
             requested_scopes: None,
             secret: Some(secret.into()),

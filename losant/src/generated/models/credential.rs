@@ -1179,7 +1179,7 @@ impl CredentialPost {
             snowflake_config: None,
             sql_config: None,
             twilio_config: None,
-            r#type: r#type,
+            r#type,
             whatsapp_config: None,
         }
     }
@@ -1447,7 +1447,7 @@ impl CredentialPostHttpConfig {
         uri_match: impl Into<String>,
     ) -> Self {
         Self {
-            auth_method: auth_method,
+            auth_method,
             public_value: None,
             secret_value: secret_value.into(),
             uri_match: uri_match.into(),
@@ -1492,7 +1492,7 @@ impl CredentialPostJwtConfig {
     #[must_use]
     pub fn new(algorithm: Algorithm, secret: impl Into<String>) -> Self {
         Self {
-            algorithm: algorithm,
+            algorithm,
             issuer: None,
             secret: secret.into(),
         }
@@ -1650,7 +1650,7 @@ impl CredentialPostSqlConfig {
             password: password.into(),
             port: None,
             secure_connection: None,
-            system: system,
+            system,
             username: username.into(),
         }
     }

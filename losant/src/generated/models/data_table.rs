@@ -102,8 +102,8 @@ impl DataTableColumn {
         name: impl Into<String>,
     ) -> Self {
         Self {
-            constraint: constraint,
-            data_type: data_type,
+            constraint,
+            data_type,
             default_value: None,
             name: name.into(),
         }

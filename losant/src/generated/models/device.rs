@@ -824,7 +824,7 @@ impl DevicesDeleteOrRestorePost {
             callback_url: None,
             email: None,
             force_job: None,
-            query: query,
+            query,
         }
     }
 }
@@ -1088,7 +1088,7 @@ impl DevicesRemoveDataPost {
             end: None,
             keep_command_history: None,
             keep_connection_history: None,
-            query: query,
+            query,
             start: None,
         }
     }

@@ -153,7 +153,7 @@ impl DeviceAttributePost {
         Self {
             attribute_tags: None,
             content_type: None,
-            data_type: data_type,
+            data_type,
             description: None,
             name: name.into(),
             system: None,
@@ -252,7 +252,7 @@ impl DeviceAttributeSystemChildAttribute {
         Self {
             device_ids: None,
             device_tags: None,
-            mode: mode,
+            mode,
             name: name.into(),
         }
     }

@@ -173,8 +173,8 @@ impl EdgeDeploymentRelease {
         Self {
             device_ids: None,
             device_tags: None,
-            flow_id: flow_id,
-            version: version,
+            flow_id,
+            version,
         }
     }
 }
@@ -213,10 +213,7 @@ impl EdgeDeploymentRemove {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
     pub fn new(device_id: Option<DeviceId>, flow_id: Option<FlowId>) -> Self {
-        Self {
-            device_id: device_id,
-            flow_id: flow_id,
-        }
+        Self { device_id, flow_id }
     }
 }
 
@@ -248,8 +245,8 @@ impl EdgeDeploymentReplace {
         old_version: impl Into<String>,
     ) -> Self {
         Self {
-            flow_id: flow_id,
-            new_version: new_version,
+            flow_id,
+            new_version,
             old_version: old_version.into(),
         }
     }

@@ -242,9 +242,9 @@ impl EmbeddedDeploymentRelease {
         Self {
             device_ids: None,
             device_tags: None,
-            flow_id: flow_id,
+            flow_id,
             release_tag: None,
-            version: version,
+            version,
         }
     }
 }

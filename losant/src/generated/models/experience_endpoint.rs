@@ -303,7 +303,7 @@ impl ExperienceEndpointPost {
             enabled: None,
             endpoint_tags: None,
             experience_group_ids: None,
-            method: method,
+            method,
             route: route.into(),
             static_reply: None,
             unauthorized_reply: None,
@@ -382,7 +382,7 @@ impl ExperienceEndpointStaticReply {
     pub fn new(r#type: ExperienceEndpointStaticReplyType, value: impl Into<String>) -> Self {
         Self {
             status_code: None,
-            r#type: r#type,
+            r#type,
             value: value.into(),
         }
     }

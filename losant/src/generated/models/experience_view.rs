@@ -189,7 +189,7 @@ impl ExperienceViewPost {
             layout_id: None,
             name: name.into(),
             view_tags: None,
-            view_type: view_type,
+            view_type,
         }
     }
 }

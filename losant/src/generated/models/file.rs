@@ -169,7 +169,7 @@ impl FilePost {
             file_size: None,
             name: name.into(),
             parent_directory: None,
-            r#type: r#type,
+            r#type,
         }
     }
 }

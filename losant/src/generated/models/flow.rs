@@ -194,10 +194,10 @@ impl FlowCustomNodeConfig {
     #[must_use]
     pub fn new(fields: Vec<Value>, output_count: f64, result_mode: ResultMode) -> Self {
         Self {
-            fields: fields,
-            output_count: output_count,
+            fields,
+            output_count,
             result_description: None,
-            result_mode: result_mode,
+            result_mode,
         }
     }
 }

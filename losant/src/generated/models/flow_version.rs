@@ -255,7 +255,7 @@ impl FlowVersionsDeletePost {
         Self {
             callback_url: None,
             email: None,
-            query: query,
+            query,
         }
     }
 }

@@ -285,9 +285,9 @@ impl InstanceCustomNodePost {
             icon_data: None,
             minimum_agent_version: None,
             name: name.into(),
-            nodes: nodes,
+            nodes,
             short_description: None,
-            triggers: triggers,
+            triggers,
             other: BTreeMap::new(),
         }
     }

@@ -69,7 +69,7 @@ impl InstanceMemberPatch {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
     pub fn new(role: InstanceMemberRole) -> Self {
-        Self { role: role }
+        Self { role }
     }
 }
 

@@ -197,9 +197,9 @@ impl NotificationRuleConfig {
     pub fn new(rule_type: RuleType, threshold: f64, threshold_type: ThresholdType) -> Self {
         Self {
             max_frequency: None,
-            rule_type: rule_type,
-            threshold: threshold,
-            threshold_type: threshold_type,
+            rule_type,
+            threshold,
+            threshold_type,
         }
     }
 }
@@ -505,9 +505,9 @@ impl NotificationRulePost {
             email_config: None,
             enabled: None,
             name: name.into(),
-            rule_config: rule_config,
+            rule_config,
             target_query_json: target_query_json.into(),
-            target_type: target_type,
+            target_type,
         }
     }
 }

@@ -638,7 +638,7 @@ impl OrgInviteActionUser {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
     pub fn new(action: Action) -> Self {
-        Self { action: action }
+        Self { action }
     }
 }
 
@@ -731,8 +731,8 @@ impl RecentItem {
     #[must_use]
     pub fn new(item_id: ResourceId, item_type: ItemType) -> Self {
         Self {
-            item_id: item_id,
-            item_type: item_type,
+            item_id,
+            item_type,
             parent_id: None,
         }
     }

@@ -146,10 +146,7 @@ impl OrgInviteDashboardRole {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
     pub fn new(resource_id: ResourceId, role: ApiTokenOrgRoleApplicationRoleRole) -> Self {
-        Self {
-            resource_id: resource_id,
-            role: role,
-        }
+        Self { resource_id, role }
     }
 }
 
@@ -195,7 +192,7 @@ impl OrgInvitePost {
             dashboard_roles: None,
             disallow_transfer: None,
             email: email.into(),
-            role: role,
+            role,
         }
     }
 }
@@ -546,7 +543,7 @@ impl OrgMemberPatch {
             application_roles: None,
             dashboard_roles: None,
             role: None,
-            user_id: user_id,
+            user_id,
         }
     }
 }

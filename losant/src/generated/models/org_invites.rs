@@ -26,7 +26,7 @@ impl OrgInviteAction {
     #[must_use]
     pub fn new(accept: bool, email: impl Into<String>, token: impl Into<String>) -> Self {
         Self {
-            accept: accept,
+            accept,
             email: email.into(),
             token: token.into(),
         }

@@ -396,7 +396,7 @@ impl ResourceJobPost {
             max_iteration_retries: None,
             name: name.into(),
             query_json: None,
-            resource_type: resource_type,
+            resource_type,
             retry_delay: None,
             retry_on_failure: None,
             retry_on_timeout: None,

@@ -801,7 +801,7 @@ impl ApiTokenOrgRole {
             application_roles: None,
             dashboard_roles: None,
             org_id: org_id.into(),
-            role: role,
+            role,
         }
     }
 }
@@ -1226,8 +1226,8 @@ impl ResourceTransfer {
         Self {
             application_ids: None,
             dashboard_ids: None,
-            destination_id: destination_id,
-            destination_type: destination_type,
+            destination_id,
+            destination_type,
             strict: None,
         }
     }

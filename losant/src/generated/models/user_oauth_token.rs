@@ -235,7 +235,7 @@ impl UserOauthTokenPost {
             description: None,
             expiration_date: None,
             name: name.into(),
-            oauth: oauth,
+            oauth,
             org_roles: None,
             scope: None,
         }
@@ -305,7 +305,7 @@ impl UserOauthTokenPostOauth {
         Self {
             client_id: client_id.into(),
             code_challenge: code_challenge.into(),
-            code_challenge_method: code_challenge_method,
+            code_challenge_method,
             redirect_uri: redirect_uri.into(),
             resource: None,
         }
