@@ -989,6 +989,16 @@ fn field_doc(field: &Field, request: bool) -> String {
     if let Ty::Value(why) = field.shape.ty {
         notes.push(format!("any JSON: {}", why.describe()));
     }
+    match (&field.shape.ty, field.json.as_str()) {
+        (Ty::Time, _) => notes.push(
+            "a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds"
+                .to_owned(),
+        ),
+        (Ty::Int | Ty::Number, "duration" | "resolution") => {
+            notes.push("in milliseconds".to_owned());
+        }
+        _ => {}
+    }
     if request && !field.required && field.shape.nullable && !matches!(field.shape.ty, Ty::Value(_))
     {
         notes.push("`Some(None)` sends `null`".to_owned());

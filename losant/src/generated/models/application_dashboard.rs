@@ -26,7 +26,7 @@ pub struct ApplicationDashboardPost {
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `duration`: at least 1.
+    /// `duration`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// `name`: 1 to 255 characters.
@@ -47,7 +47,7 @@ pub struct ApplicationDashboardPost {
     /// `reportConfigs`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_configs: Option<Vec<Value>>,
-    /// `resolution`: at least 1.
+    /// `resolution`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<i64>,
 }

@@ -72,7 +72,7 @@ pub struct Dashboard {
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `duration`: at least 1.
+    /// `duration`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// `id`.
@@ -114,7 +114,7 @@ pub struct Dashboard {
     /// `reportConfigs`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_configs: Option<Vec<Value>>,
-    /// `resolution`: at least 1.
+    /// `resolution`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<i64>,
 }
@@ -158,7 +158,7 @@ pub struct DashboardPatch {
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `duration`: at least 1.
+    /// `duration`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// `name`: 1 to 255 characters.
@@ -180,7 +180,7 @@ pub struct DashboardPatch {
     /// `reportConfigs`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_configs: Option<Vec<Value>>,
-    /// `resolution`: at least 1.
+    /// `resolution`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<i64>,
 }
@@ -248,7 +248,7 @@ pub struct DashboardPost {
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `duration`: at least 1.
+    /// `duration`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// `name`: 1 to 255 characters.
@@ -272,7 +272,7 @@ pub struct DashboardPost {
     /// `reportConfigs`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_configs: Option<Vec<Value>>,
-    /// `resolution`: at least 1.
+    /// `resolution`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<i64>,
 }
@@ -413,7 +413,7 @@ pub struct ValidateContextSuccess {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ValidateContextSuccessDashboard {
-    /// `duration`: at least 1.
+    /// `duration`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// `id`.
@@ -425,7 +425,7 @@ pub struct ValidateContextSuccessDashboard {
     /// `refreshRate`: from 5 to 600.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_rate: Option<f64>,
-    /// `resolution`: at least 1.
+    /// `resolution`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<i64>,
 }

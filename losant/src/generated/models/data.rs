@@ -34,13 +34,13 @@ pub struct DevicesDataExport {
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `end`.
+    /// `end`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<Time>,
     /// `options`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<DevicesDataExportOptions>,
-    /// `start`.
+    /// `start`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Time>,
 }
@@ -121,7 +121,7 @@ pub struct LastValueQuery {
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
-    /// `end`.
+    /// `end`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<Time>,
 }
@@ -160,7 +160,7 @@ pub struct TimeSeriesData {
     pub limit: Option<f64>,
     /// `order`.
     pub order: Order,
-    /// `resolution`.
+    /// `resolution`: in milliseconds.
     pub resolution: Option<f64>,
     /// `start`.
     pub start: Timestamp,
@@ -200,10 +200,10 @@ pub struct TimeSeriesQuery {
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
-    /// `duration`.
+    /// `duration`: in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
-    /// `end`.
+    /// `end`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<Time>,
     /// `limit`.
@@ -212,10 +212,10 @@ pub struct TimeSeriesQuery {
     /// `order`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
-    /// `resolution`.
+    /// `resolution`: in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
-    /// `start`.
+    /// `start`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Time>,
 }

@@ -128,7 +128,7 @@ pub struct BulkRestoreResponse {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CompositeDeviceStateItem {
-    /// `time`.
+    /// `time`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<Time>,
     /// `value`: any JSON: a scalar of several JSON types.
@@ -280,7 +280,7 @@ pub struct DeviceCommand {
     /// `payload`: any JSON: a schema without a type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<Value>,
-    /// `time`.
+    /// `time`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<Time>,
 }
@@ -333,13 +333,13 @@ pub struct DeviceDataExport {
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `end`.
+    /// `end`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<Time>,
     /// `options`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<DeviceDataExportOptions>,
-    /// `start`.
+    /// `start`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Time>,
 }
@@ -636,7 +636,7 @@ pub struct DeviceState {
     /// `meta`: any JSON: a schema without a type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
-    /// `time`.
+    /// `time`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<Time>,
 }
@@ -855,13 +855,13 @@ pub struct DevicesExportPayloadCountPost {
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `end`.
+    /// `end`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<Time>,
     /// `query`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<AdvancedDeviceQuery>,
-    /// `start`.
+    /// `start`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Time>,
 }
@@ -1061,7 +1061,7 @@ pub struct DevicesRemoveDataPost {
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `end`.
+    /// `end`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<Time>,
     /// `keepCommandHistory`.
@@ -1072,7 +1072,7 @@ pub struct DevicesRemoveDataPost {
     pub keep_connection_history: Option<bool>,
     /// `query`: Schema for advanced device queries.
     pub query: AdvancedDeviceQuery,
-    /// `start`.
+    /// `start`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Time>,
 }
@@ -1181,7 +1181,7 @@ pub struct MultiDeviceCommand {
     /// `payload`: any JSON: a schema without a type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<Value>,
-    /// `time`.
+    /// `time`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<Time>,
 }

@@ -688,7 +688,7 @@ pub struct FlowStats {
     /// `metrics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<FlowStatsMetric>>,
-    /// `resolution`.
+    /// `resolution`: in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
     /// `start`.

@@ -233,7 +233,7 @@ pub struct NotebookExecutionOptions {
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `relativeTo`.
+    /// `relativeTo`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relative_to: Option<Time>,
     /// `templateContext`: at most 32767 characters.
