@@ -190,7 +190,7 @@ pub fn variant_ident(value: &str) -> String {
         name.insert(0, 'V');
     }
     if name == "Self" || name == "Other" {
-        name.push('_');
+        name.push_str("Value");
     }
     name
 }
@@ -271,6 +271,6 @@ mod tests {
         assert_eq!(variant_ident(""), "Empty");
         assert_eq!(variant_ident("1h"), "V1h");
         assert_eq!(variant_ident("edgeCompute"), "EdgeCompute");
-        assert_eq!(variant_ident("other"), "Other_");
+        assert_eq!(variant_ident("other"), "OtherValue");
     }
 }

@@ -42,7 +42,9 @@ pub fn file(api: &Api, layout: &Layout, family: &Family) -> Result<TokenStream, 
     });
     let own: BTreeSet<String> = owned.into_iter().collect();
     uses.core.insert("Result");
-    let imports = uses.items(&quote!(crate::models), &own);
+    // The models of other families the signatures name are re-exported too: every
+    // type of a family's signatures is reachable from its module.
+    let imports = uses.items(&quote!(crate::models), &own, true);
     let api_import = quote!(
         use losant_core::api;
     );

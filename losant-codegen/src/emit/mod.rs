@@ -173,9 +173,15 @@ pub struct Uses {
 }
 
 impl Uses {
-    /// The `use` items, models from `models_path` except those named in `own`.
+    /// The `use` items, models from `models_path` except those named in `own`
+    /// (`pub use` with `reexport_models`).
     #[must_use]
-    pub fn items(&self, models_path: &TokenStream, own: &BTreeSet<String>) -> TokenStream {
+    pub fn items(
+        &self,
+        models_path: &TokenStream,
+        own: &BTreeSet<String>,
+        reexport_models: bool,
+    ) -> TokenStream {
         let map = self.map.then(|| {
             quote!(
                 use std::collections::BTreeMap;
@@ -194,7 +200,8 @@ impl Uses {
             .filter(|name| !own.contains(*name))
             .map(|name| ident(name))
             .collect();
-        let models = (!models.is_empty()).then(|| quote!(use #models_path::{#(#models),*};));
+        let vis = reexport_models.then(|| quote!(pub));
+        let models = (!models.is_empty()).then(|| quote!(#vis use #models_path::{#(#models),*};));
         quote! {
             #map
             #core

@@ -336,7 +336,7 @@ pub fn file(api: &Api, layout: &Layout, file_name: &str, group: &Group) -> Token
         .map(|&id| types.structs[id].name.clone())
         .chain(group.enums.iter().map(|&id| types.enums[id].name.clone()))
         .collect();
-    let imports = uses.items(&quote!(super), &own);
+    let imports = uses.items(&quote!(super), &own, false);
     let serde = quote!(
         use serde::{Deserialize, Serialize};
     );
@@ -380,8 +380,18 @@ fn enum_item(types: &Types, id: EnumId) -> TokenStream {
     let mut seen = BTreeSet::new();
     let variants = def.values.iter().map(|value| {
         let mut variant = variant_ident(value);
+        // Values differing only in case (`asc`, `ASC`): the upper-case one is `AscUpper`.
+        if seen.contains(&variant)
+            && value.chars().any(|c| c.is_ascii_alphabetic())
+            && !value.chars().any(|c| c.is_ascii_lowercase())
+        {
+            variant.push_str("Upper");
+        }
+        let base = variant.clone();
+        let mut n = 2;
         while !seen.insert(variant.clone()) {
-            variant.push('_');
+            variant = format!("{base}{n}");
+            n += 1;
         }
         let variant = ident(&variant);
         let text = doc(&format!("`{value}`"));

@@ -22,7 +22,7 @@ pub use crate::models::{
     ConflictBehavior, GetApplicationsSortField, ImportSourceType, Include, MqttPublishBody,
     PeriodSummaries, PeriodSummariesItem, PeriodSummariesItemSummary,
 };
-use crate::models::{
+pub use crate::models::{
     DeviceCounts, GetOrgsFilterField, NotebookMinuteCounts, Order, PayloadCountsBreakdown,
     PayloadStats, Resolution, Success,
 };

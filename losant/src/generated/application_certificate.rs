@@ -9,7 +9,7 @@ pub use crate::models::{
     ApplicationCertificatePost, ApplicationCertificates, ApplicationCertificatesItem,
     GetApplicationCertificatesFilterField, GetApplicationCertificatesSortField,
 };
-use crate::models::{Order, Success};
+pub use crate::models::{Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationCertificateId, ApplicationId, Result};
 

@@ -9,7 +9,7 @@ pub use crate::models::{
     ApplicationCertificateAuthority, ApplicationCertificateAuthorityPatch,
     ApplicationCertificateAuthorityPost,
 };
-use crate::models::{GetUserApiTokensFilterField, GetUserOauthTokensSortField, Order, Success};
+pub use crate::models::{GetUserApiTokensFilterField, GetUserOauthTokensSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationCertificateAuthorityId, ApplicationId, Result};
 

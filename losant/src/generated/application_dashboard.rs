@@ -5,7 +5,7 @@
 //! Enabled by the `application_dashboard` feature.
 
 pub use crate::models::ApplicationDashboardPost;
-use crate::models::{
+pub use crate::models::{
     Dashboard, DashboardPatch, Dashboards, GetOrgsFilterField, GetOrgsSortField, Order, Success,
 };
 use losant_core::api;

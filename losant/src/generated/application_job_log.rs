@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `application_job_log` feature.
 
-use crate::models::Order;
+pub use crate::models::Order;
 pub use crate::models::{
     ApplicationJobLog, ApplicationJobLogOwnerType, ApplicationJobLogProgress,
     ApplicationJobLogRequestedByType, ApplicationJobLogResourceType, ApplicationJobLogStatus,

@@ -9,7 +9,7 @@ pub use crate::models::{
     ApplicationKeys, ApplicationKeysItem, GetApplicationKeysFilterField,
     GetApplicationKeysSortField,
 };
-use crate::models::{Order, Success};
+pub use crate::models::{Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ApplicationKeyId, Result};
 use serde_json::Value;

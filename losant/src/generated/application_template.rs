@@ -10,7 +10,7 @@ pub use crate::models::{
     ApplicationTemplateSummary, ApplicationTemplates, GetApplicationTemplatesFilterField,
     TemplateKeywords,
 };
-use crate::models::{GetOrgsSortField, Order};
+pub use crate::models::{GetOrgsSortField, Order};
 use losant_core::api;
 use losant_core::{ApplicationTemplateId, Result};
 

@@ -9,7 +9,7 @@ pub use crate::models::{
     AuditLogFilterRequest, AuditLogFilterSecondaryTarget, AuditLogPrimaryTargetType,
     AuditLogSecondaryTargetType, AuditLogs, AuditLogsItem,
 };
-use crate::models::{GetAuditLogsSortField, Order};
+pub use crate::models::{GetAuditLogsSortField, Order};
 use losant_core::api;
 use losant_core::{AuditLogId, OrganizationId, Result};
 

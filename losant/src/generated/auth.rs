@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `auth` feature.
 
-use crate::models::UserCredentials;
+pub use crate::models::UserCredentials;
 pub use crate::models::{
     AuthedDevice, AuthedUser, DeviceCredentials, GithubLogin, RequestedScope, SamlResponse,
     SsoRequest, SsoType,

@@ -24,7 +24,7 @@ pub use crate::models::{
     CredentialSqlConfig, CredentialTwilioConfig, CredentialType, CredentialWhatsappConfig,
     Credentials, CredentialsItem, GetCredentialsFilterField, System,
 };
-use crate::models::{GetFilesSortField, Order, Success};
+pub use crate::models::{GetFilesSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, CredentialId, Result};
 

@@ -8,7 +8,7 @@ pub use crate::models::{
     Dashboard, DashboardContextInstance, DashboardPatch, DashboardPost, Dashboards,
     GetDashboardsSortField, ValidateContextSuccess, ValidateContextSuccessDashboard,
 };
-use crate::models::{GetOrgsFilterField, Order, Success};
+pub use crate::models::{GetOrgsFilterField, Order, Success};
 use losant_core::api;
 use losant_core::{DashboardId, JobEnqueued, Result};
 use serde_json::Value;

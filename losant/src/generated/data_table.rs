@@ -8,7 +8,7 @@ pub use crate::models::{
     Constraint, DataTable, DataTableColumn, DataTableColumnDataType, DataTablePatch, DataTablePost,
     DataTables, DataTablesItem,
 };
-use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
+pub use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, DataTableId, Result};
 

@@ -8,7 +8,7 @@ pub use crate::models::{
     AdvancedQuery, DataTableRow, DataTableRowInsert, DataTableRowInsertUpdate, DataTableRows,
     DataTableRowsDelete, DataTableRowsExport, DataTableRowsExportQueryOptions, DataTableRowsItem,
 };
-use crate::models::{Order, Success};
+pub use crate::models::{Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, DataTableId, DataTableRowId, JobEnqueued, Result};
 use serde_json::Value;

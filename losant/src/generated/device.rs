@@ -15,7 +15,7 @@ pub use crate::models::{
     GetCompositeStateDevicesSortField, GetDevicesSortField, MultiDeviceCommand, TagKeysResponse,
     TagValuesResponse,
 };
-use crate::models::{
+pub use crate::models::{
     BulkDeleteResponse, DeviceAttributeDataType, GetOrgsFilterField, Order, PayloadCountsBreakdown,
     Resolution, Success,
 };

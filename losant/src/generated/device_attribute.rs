@@ -9,7 +9,7 @@ pub use crate::models::{
     DeviceAttributeSystem, DeviceAttributeSystemChildAttribute, DeviceAttributes,
     GetDeviceAttributesSortField,
 };
-use crate::models::{Order, Success};
+pub use crate::models::{Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, DeviceId, Result};
 

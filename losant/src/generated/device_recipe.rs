@@ -8,7 +8,7 @@ pub use crate::models::{
     DeviceRecipe, DeviceRecipeBulkCreate, DeviceRecipeBulkCreatePost, DeviceRecipePatch,
     DeviceRecipePost, DeviceRecipes, DeviceRecipesItem,
 };
-use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
+pub use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, DeviceRecipeId, MaybeJob, Result};
 

@@ -9,7 +9,7 @@ pub use crate::models::{
     EdgeDeploymentRemove, EdgeDeploymentReplace, EdgeDeployments, EdgeDeploymentsItem,
     EmbeddedDeploymentRemove, EmbeddedDeploymentReplace, GetEdgeDeploymentsSortField,
 };
-use crate::models::{Order, Success};
+pub use crate::models::{Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, EdgeDeploymentId, Result};
 

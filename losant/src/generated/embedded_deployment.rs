@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `embedded_deployment` feature.
 
-use crate::models::{EdgeDeploymentRemove, EdgeDeploymentReplace, Order, Success};
+pub use crate::models::{EdgeDeploymentRemove, EdgeDeploymentReplace, Order, Success};
 pub use crate::models::{
     EmbeddedDeployment, EmbeddedDeploymentExport, EmbeddedDeploymentFlow, EmbeddedDeploymentLog,
     EmbeddedDeploymentRelease, EmbeddedDeployments, EmbeddedDeploymentsItem,

@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `experience` feature.
 
-use crate::models::Success;
+pub use crate::models::Success;
 pub use crate::models::{ExperienceBootstrapOptions, ExperienceBootstrapResult};
 use losant_core::api;
 use losant_core::{ApplicationId, Result};

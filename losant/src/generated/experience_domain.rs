@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `experience_domain` feature.
 
-use crate::models::Success;
+pub use crate::models::Success;
 pub use crate::models::{
     ExperienceDomain, ExperienceDomainPatch, ExperienceDomainPost, ExperienceDomains,
     ExperienceDomainsItem,

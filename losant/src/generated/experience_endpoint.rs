@@ -10,7 +10,7 @@ pub use crate::models::{
     ExperienceEndpointStatsItemItem, ExperienceEndpoints, GetExperienceEndpointsFilterField,
     GetExperienceEndpointsSortField, StatGrouping,
 };
-use crate::models::{ExperienceLinkedResources, Order, Success};
+pub use crate::models::{ExperienceLinkedResources, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ExperienceEndpointId, Result};
 use std::collections::BTreeMap;

@@ -8,7 +8,7 @@ pub use crate::models::{
     ExperienceGroup, ExperienceGroupPatch, ExperienceGroupPost, ExperienceGroups,
     ExperienceGroupsItem,
 };
-use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
+pub use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ExperienceGroupId, Result};
 use serde_json::Value;

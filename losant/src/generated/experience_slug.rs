@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `experience_slug` feature.
 
-use crate::models::Success;
+pub use crate::models::Success;
 pub use crate::models::{
     ExperienceSlug, ExperienceSlugPatch, ExperienceSlugPost, ExperienceSlugs, ExperienceSlugsItem,
 };

@@ -8,7 +8,7 @@ pub use crate::models::{
     ExperienceUser, ExperienceUserExperienceGroup, ExperienceUserPatch, ExperienceUserPost,
     ExperienceUsers, ExperienceUsersItem, GetExperienceUsersSortField,
 };
-use crate::models::{GetExperienceUsersFilterField, Order, Success};
+pub use crate::models::{GetExperienceUsersFilterField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ExperienceUserId, Result};
 use serde_json::Value;

@@ -9,7 +9,7 @@ pub use crate::models::{
     ExperienceVersionGlobal, ExperienceVersionPatch, ExperienceVersionPost, ExperienceVersions,
     ExperienceVersionsItem,
 };
-use crate::models::{GetFlowVersionsFilterField, GetFlowVersionsSortField, Order, Success};
+pub use crate::models::{GetFlowVersionsFilterField, GetFlowVersionsSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, Result};
 

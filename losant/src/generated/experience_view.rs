@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `experience_view` feature.
 
-use crate::models::{
+pub use crate::models::{
     ExperienceLinkedResources, GetOrgsFilterField, GetOrgsSortField, Order, Success, ViewType,
 };
 pub use crate::models::{

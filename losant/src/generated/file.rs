@@ -8,7 +8,7 @@ pub use crate::models::{
     File, FileDimensions, FilePatch, FilePost, FilePostFileDimensions, FileSchema, FileStatus,
     FileType, Files,
 };
-use crate::models::{GetFilesSortField, GetFilesStatus, GetOrgsFilterField, Order, Success};
+pub use crate::models::{GetFilesSortField, GetFilesStatus, GetOrgsFilterField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, FileId, Result};
 use serde_json::Value;

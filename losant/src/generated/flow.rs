@@ -12,7 +12,7 @@ pub use crate::models::{
     PaletteResponse, PaletteResponseCustomNode, PaletteResponseCustomNodeCompatibleFlowClasses,
     VirtualButtonPress,
 };
-use crate::models::{FlowVersions, GetOrgsFilterField, GetOrgsSortField, Order, Success};
+pub use crate::models::{FlowVersions, GetOrgsFilterField, GetOrgsSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, FlowId, Result};
 use serde_json::Value;

@@ -8,7 +8,7 @@ pub use crate::models::{
     AdvancedWorkflowVersionQuery, FlowVersionPatch, FlowVersionPost, FlowVersions,
     FlowVersionsDeletePost,
 };
-use crate::models::{
+pub use crate::models::{
     BulkDeleteResponse, FlowErrors, FlowLogItem, FlowStats, GetFlowVersionsFilterField,
     GetFlowVersionsSortField, Order, Success,
 };

@@ -10,7 +10,7 @@ pub use crate::models::{
     Instance, InstanceLimits, InstanceMembersItem, InstancePatch, InstanceReportConfig,
     InstanceReportOptionsPost, Instances, ResourceGroupBy,
 };
-use crate::models::{
+pub use crate::models::{
     DeviceCounts, GetOrgsFilterField, GetOrgsSortField, NotebookMinuteCounts, Order,
     PayloadCountsBreakdown, PayloadStats, Resolution,
 };

@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `instance_api_token` feature.
 
-use crate::models::{
+pub use crate::models::{
     ApiToken, ApiTokenPatch, ApiTokenPost, GetUserApiTokensFilterField, GetUserApiTokensSortField,
     Order, Success,
 };

@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `instance_audit_log` feature.
 
-use crate::models::{GetAuditLogsSortField, Order};
+pub use crate::models::{GetAuditLogsSortField, Order};
 pub use crate::models::{
     InstanceAuditLog, InstanceAuditLogActorType, InstanceAuditLogFilter,
     InstanceAuditLogFilterActor, InstanceAuditLogFilterPrimaryTarget,

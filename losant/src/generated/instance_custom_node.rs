@@ -4,7 +4,9 @@
 //!
 //! Enabled by the `instance_custom_node` feature.
 
-use crate::models::{FlowErrors, FlowStats, GetOrgsFilterField, GetOrgsSortField, Order, Success};
+pub use crate::models::{
+    FlowErrors, FlowStats, GetOrgsFilterField, GetOrgsSortField, Order, Success,
+};
 pub use crate::models::{
     InstanceCustomNode, InstanceCustomNodePatch, InstanceCustomNodePost, InstanceCustomNodeStats,
     InstanceCustomNodeTrigger, InstanceCustomNodeTriggerMeta,

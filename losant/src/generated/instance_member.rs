@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `instance_member` feature.
 
-use crate::models::{GetInstanceMembersSortField, Order, Success};
+pub use crate::models::{GetInstanceMembersSortField, Order, Success};
 pub use crate::models::{InstanceMember, InstanceMemberPatch, InstanceMemberRole, InstanceMembers};
 use losant_core::api;
 use losant_core::{InstanceId, Result, UserId};

@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `instance_notification_rule` feature.
 
-use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
+pub use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
 pub use crate::models::{
     NotificationRule, NotificationRuleConfig, NotificationRuleConfigMaxFrequency,
     NotificationRuleDeliveryLogsItem, NotificationRuleDeliveryLogsItemEmail,

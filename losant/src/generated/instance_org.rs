@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `instance_org` feature.
 
-use crate::models::{
+pub use crate::models::{
     DeviceCounts, GetOrgsFilterField, GetOrgsSortField, NotebookMinuteCounts, Order, Org,
     PayloadCountsBreakdown, PayloadStats, Resolution, Success,
 };

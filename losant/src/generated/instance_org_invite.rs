@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `instance_org_invite` feature.
 
-use crate::models::{GetInstanceMembersSortField, Order, OrgInvitePost, OrgRoleInfo, Success};
+pub use crate::models::{GetInstanceMembersSortField, Order, OrgInvitePost, OrgRoleInfo, Success};
 pub use crate::models::{GetInstanceOrgInvitesSortField, OrgInvite, OrgInviteCollection};
 use losant_core::api;
 use losant_core::{InstanceId, InviteId, OrganizationId, Result};

@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `instance_org_member` feature.
 
-use crate::models::{GetInstanceMembersSortField, Order, Success};
+pub use crate::models::{GetInstanceMembersSortField, Order, Success};
 pub use crate::models::{
     InstanceOrgMember, InstanceOrgMemberPatch, InstanceOrgMembers, OrgRoleInfo,
 };

@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `instance_sandbox` feature.
 
-use crate::models::{
+pub use crate::models::{
     DeviceCounts, GetExperienceUsersFilterField, NotebookMinuteCounts, Order,
     PayloadCountsBreakdown, PayloadStats, Resolution, Success,
 };

@@ -10,7 +10,7 @@ pub use crate::models::{
     IntegrationPatch, IntegrationPost, IntegrationSqsConfig, IntegrationType,
     IntegrationWebsocketConfig, Integrations,
 };
-use crate::models::{Order, Success};
+pub use crate::models::{Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, IntegrationId, Result};
 

@@ -10,7 +10,7 @@ pub use crate::models::{
     OrgInviteResultUser, OrgInviteResultUserResult, OrgInviteUser, OrgInviteUserInvitedBy,
     RecentItem, RecentItemList,
 };
-use crate::models::{
+pub use crate::models::{
     AuthedUser, DeviceCounts, NotebookMinuteCounts, PayloadCountsBreakdown, PayloadStats,
     Resolution, ResourceTransfer, Success, UserCredentials,
 };

@@ -11,7 +11,7 @@ pub use crate::models::{
     NotebookMinuteCounts, NotebookMinuteCountsCount, NotebookPatch, NotebookPost, NotebookStats,
     Notebooks, NotebooksItem,
 };
-use crate::models::{GetOrgsFilterField, Order, Success, SuccessWithExecutionId};
+pub use crate::models::{GetOrgsFilterField, Order, Success, SuccessWithExecutionId};
 use losant_core::api;
 use losant_core::{ApplicationId, JobEnqueued, NotebookId, Result};
 

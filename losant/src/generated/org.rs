@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `org` feature.
 
-use crate::models::{
+pub use crate::models::{
     DeviceCounts, GetOrgsFilterField, GetOrgsSortField, NotebookMinuteCounts, Order,
     PayloadCountsBreakdown, PayloadStats, Resolution, ResourceTransfer, Success,
 };

@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `private_file` feature.
 
-use crate::models::{
+pub use crate::models::{
     File, FilePatch, FilePost, Files, GetFilesSortField, GetFilesStatus, GetOrgsFilterField, Order,
     Success,
 };

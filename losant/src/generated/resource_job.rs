@@ -10,7 +10,7 @@ pub use crate::models::{
     ResourceJobExecutionLogsItemStatus, ResourceJobExecutionOptions, ResourceJobPatch,
     ResourceJobPost, ResourceJobResourceType, ResourceJobs, ResourceJobsItem,
 };
-use crate::models::{Order, Success, SuccessWithExecutionId};
+pub use crate::models::{Order, Success, SuccessWithExecutionId};
 use losant_core::api;
 use losant_core::{ApplicationId, ResourceJobId, Result};
 

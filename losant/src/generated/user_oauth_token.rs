@@ -9,7 +9,7 @@ pub use crate::models::{
     UserOauthTokenOauth, UserOauthTokenPatch, UserOauthTokenPost, UserOauthTokenPostOauth,
     UserOauthTokens,
 };
-use crate::models::{GetOrgsFilterField, GetUserOauthTokensSortField, Order, Success};
+pub use crate::models::{GetOrgsFilterField, GetUserOauthTokensSortField, Order, Success};
 use losant_core::api;
 use losant_core::{OauthTokenId, Result};
 

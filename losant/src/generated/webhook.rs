@@ -7,7 +7,7 @@
 pub use crate::models::{
     CastBuffersAs, VerificationType, Webhook, WebhookPatch, WebhookPost, Webhooks, WebhooksItem,
 };
-use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
+pub use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, Result, WebhookId};
 

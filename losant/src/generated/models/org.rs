@@ -24,10 +24,10 @@ pub enum OrgsSortDirection {
     Desc,
     /// `ASC`
     #[value = "ASC"]
-    Asc_,
+    AscUpper,
     /// `DESC`
     #[value = "DESC"]
-    Desc_,
+    DescUpper,
     /// ``
     #[value = ""]
     Empty,
