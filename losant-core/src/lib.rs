@@ -57,7 +57,7 @@
 //! after the method in `PascalCase` (`get_device` gives `GetDevice<'a>`). An optional
 //! argument is set by name on the call (`.include_data(true)`), per-call settings come
 //! from [`CallSettings`] (`.timeout(..)`, `.header(..)`, Losant's global parameters),
-//! and `.await` sends it (the call implements [`IntoFuture`](std::future::IntoFuture),
+//! and `.await` sends it (the call implements [`IntoFuture`],
 //! as the `MongoDB` driver's calls do). A call with nothing optional is its required
 //! arguments and nothing else:
 //!
