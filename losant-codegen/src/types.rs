@@ -1013,20 +1013,27 @@ impl Types {
             }
             def.name = name;
         }
-        let mut wanted: HashMap<&str, usize> = HashMap::new();
+        // A field name (`SortField`) goes to the enum that field holds most often, when
+        // one holds it more often than any other: the list of values most families
+        // share gets the neutral name, the others keep their qualified one.
+        let mut wanted: HashMap<&str, Vec<usize>> = HashMap::new();
         for def in &self.enums {
-            for short in def.short.keys() {
-                *wanted.entry(short.as_str()).or_default() += 1;
+            for (short, &uses) in &def.short {
+                wanted.entry(short.as_str()).or_default().push(uses);
             }
         }
+        let wins = |short: &str, uses: usize| {
+            let counts = &wanted[short];
+            counts.iter().filter(|&&other| other >= uses).count() == 1
+        };
         let shorts: Vec<Option<String>> = self
             .enums
             .iter()
             .map(|def| {
-                // The field name no other enum wants, the most used one first.
+                // The field name this enum wins, the most used one first.
                 def.short
                     .iter()
-                    .filter(|(short, _)| wanted[short.as_str()] == 1)
+                    .filter(|(short, uses)| wins(short, **uses))
                     .max_by(|(a, x), (b, y)| x.cmp(y).then_with(|| b.cmp(a)))
                     .map(|(short, _)| short.clone())
             })

@@ -52,6 +52,12 @@ impl<T> OneOrMany<T> {
     }
 }
 
+impl<T> AsRef<[T]> for OneOrMany<T> {
+    fn as_ref(&self) -> &[T] {
+        self.as_slice()
+    }
+}
+
 impl<T> From<T> for OneOrMany<T> {
     fn from(value: T) -> Self {
         OneOrMany::One(value)

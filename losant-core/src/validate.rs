@@ -1,35 +1,50 @@
 //! Checks of request bodies against their JSON Schema limits, before sending.
 //!
-//! A model implements [`Validate`] by walking its fields with a [`Checker`]; a body
+//! A model declares its limits on its fields with `#[derive(Validate)]`, which writes
+//! the [`Validate`](trait@Validate) impl that walks them with a [`Checker`]; a body
 //! argument declared `#[body(validate)]` is checked before the request is built, so a
 //! breach fails the call with [`Error::InvalidArgument`](crate::Error::InvalidArgument)
-//! naming the field (`device.tags[3].key`) and nothing is sent.
+//! naming the field (`device.tags[3].key`) and nothing is sent. The generated models
+//! and the events builders declare theirs the same way.
 //!
 //! ```
-//! use losant_core::validate::{Checker, Pattern, Validate};
+//! use losant_core::validate::Validate;
 //!
+//! #[derive(serde::Serialize, Validate)]
+//! #[serde(rename_all = "camelCase")]
 //! struct Tag {
-//!     key: String,
+//!     #[validate(pattern = Key)]
+//!     tag_key: String,
+//!     #[validate(chars(min = 1, max = 255))]
 //!     value: Option<String>,
 //! }
 //!
-//! impl Validate for Tag {
-//!     fn check(&self, at: &mut Checker) {
-//!         at.field("key", Some(&self.key), |at, key| at.pattern(key, Pattern::Key));
-//!         at.field("value", self.value.as_deref(), |at, value| at.chars(value, 1, 255));
-//!     }
-//! }
-//!
-//! let tag = Tag { key: "floor".into(), value: Some(String::new()) };
+//! let tag = Tag { tag_key: "floor".into(), value: Some(String::new()) };
 //! let error = tag.validate().unwrap_err();
 //! assert_eq!(error.argument(), "value");
 //! assert_eq!(error.reason(), "must be 1 to 255 characters, got 0");
 //! ```
+//!
+//! The checks: `chars(min = .., max = ..)` (characters, as JSON Schema counts them),
+//! `pattern = Name` (a [`Pattern`]), `range(min = .., max = ..)` (written in the
+//! field's type: `1` for an integer, `0.5` for a float), `listed` (a
+//! `#[derive(StringEnum)]` value this version knows), `nested` or `#[validate]` alone
+//! (a model with limits of its own), `depth = N` (JSON nesting), `with = path` (a
+//! `fn(&T, &mut Checker)` of your own), and for lists and maps
+//! `items(min = .., max = ..)`, `unique`, `entries(min = .., max = .., keys = Name)`
+//! with `each(...)` for every item or value. A field that is an `Option` is checked
+//! when present; the path uses the JSON names of serde's `rename` and `rename_all`,
+//! and a `#[serde(flatten)]` field adds no step. A rule no attribute expresses is an
+//! impl written by hand against [`Checker`].
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
 use crate::error::InvalidArgument;
+
+/// Derives [`Validate`](trait@Validate) from `#[validate(...)]` on the fields (see the
+/// derive's documentation in `losant-macros`).
+pub use losant_macros::Validate;
 
 /// A value with limits to check before it is sent.
 #[diagnostic::on_unimplemented(
@@ -249,18 +264,12 @@ impl Checker {
         }
     }
 
-    /// Checks that `value` is a finite number within `min..=max` (either bound may
-    /// be absent).
-    pub fn range(&mut self, value: f64, min: Option<f64>, max: Option<f64>) {
+    /// Checks that `value` lies within `min..=max` (either bound may be absent); a
+    /// float must also be finite.
+    pub fn range<T: Bounded>(&mut self, value: T, min: Option<T>, max: Option<T>) {
         if !value.is_finite() {
             return self.fail(format!("must be a finite number, got {value}"));
         }
-        self.bounded(value, min, max);
-    }
-
-    /// Checks that the integer `value` lies within `min..=max` (either bound may be
-    /// absent).
-    pub fn int_range(&mut self, value: i64, min: Option<i64>, max: Option<i64>) {
         self.bounded(value, min, max);
     }
 
@@ -292,15 +301,97 @@ impl Checker {
             self.fail(format!("`{value}` is not one of {}", values.join(", ")));
         }
     }
+
+    /// [`listed`](Self::listed) for a value of a [`Listed`] enum.
+    pub fn known<T: Listed + ?Sized>(&mut self, value: &T) {
+        self.listed(value.as_str(), value.is_known(), T::VALUES);
+    }
+
+    /// Checks that `value` nests arrays and objects at most `max` levels deep (a
+    /// scalar is 0 deep, `[]` 1). The walk stops at the limit, so its cost is bounded
+    /// whatever the input.
+    pub fn depth(&mut self, value: &serde_json::Value, max: usize) {
+        if !self.failed() && nests_deeper(value, max) {
+            self.fail(format!(
+                "nests arrays and objects more than {max} levels deep: the API would store it but its answers could not be decoded"
+            ));
+        }
+    }
 }
 
+/// Whether `value` nests arrays and objects deeper than `levels` (a scalar is 0
+/// deep, `[]` 1). Stops descending at the limit, so the recursion is bounded whatever
+/// the input.
+#[must_use]
+pub fn nests_deeper(value: &serde_json::Value, levels: usize) -> bool {
+    use serde_json::Value;
+    let below = |levels: usize| levels.checked_sub(1);
+    match value {
+        Value::Array(items) => {
+            below(levels).is_none_or(|below| items.iter().any(|child| nests_deeper(child, below)))
+        }
+        Value::Object(fields) => below(levels)
+            .is_none_or(|below| fields.values().any(|child| nests_deeper(child, below))),
+        _ => false,
+    }
+}
+
+/// A number [`Checker::range`] bounds.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a number: `range(..)` bounds integers and floats",
+    label = "`range` needs a number here"
+)]
+pub trait Bounded: PartialOrd + fmt::Display + Copy {
+    /// Whether the value is finite (always, for an integer).
+    fn is_finite(self) -> bool {
+        true
+    }
+}
+
+impl Bounded for f64 {
+    fn is_finite(self) -> bool {
+        f64::is_finite(self)
+    }
+}
+
+impl Bounded for f32 {
+    fn is_finite(self) -> bool {
+        f32::is_finite(self)
+    }
+}
+
+macro_rules! bounded_integers {
+    ($($ty:ty),*) => {
+        $(impl Bounded for $ty {})*
+    };
+}
+
+bounded_integers!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
+
+/// An enum of listed string values, as `#[derive(StringEnum)]` writes it: what
+/// [`Checker::known`] needs to refuse a value this version does not know.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an enum of listed values",
+    label = "`listed` needs a `#[derive(StringEnum)]` enum here"
+)]
+pub trait Listed {
+    /// Every value this version knows.
+    const VALUES: &'static [&'static str];
+    /// The value as sent.
+    fn as_str(&self) -> &str;
+    /// Whether the value is one of [`VALUES`](Self::VALUES).
+    fn is_known(&self) -> bool;
+}
+
+/// The reason of a count out of bounds: a text "must be" so many characters long, a
+/// list or map "must have" so many items or entries.
 fn between(min: usize, max: usize, got: usize, unit: &str) -> String {
+    let verb = if unit == "characters" { "be" } else { "have" };
     match (min, max) {
-        (0, max) => format!("must have at most {max} {unit}, got {got}"),
-        (min, usize::MAX) => format!("must have at least {min} {unit}, got {got}"),
-        (min, max) if min == max => format!("must have exactly {min} {unit}, got {got}"),
-        (min, max) if unit == "characters" => format!("must be {min} to {max} {unit}, got {got}"),
-        (min, max) => format!("must have {min} to {max} {unit}, got {got}"),
+        (0, max) => format!("must {verb} at most {max} {unit}, got {got}"),
+        (min, usize::MAX) => format!("must {verb} at least {min} {unit}, got {got}"),
+        (min, max) if min == max => format!("must {verb} exactly {min} {unit}, got {got}"),
+        (min, max) => format!("must {verb} {min} to {max} {unit}, got {got}"),
     }
 }
 
@@ -580,7 +671,7 @@ mod tests {
                 at.items(items, 0, 2, |at, item| item.check(at));
             });
             at.field("systemInterval", self.interval, |at, value| {
-                at.int_range(value, Some(5), Some(3600));
+                at.range(value, Some(5), Some(3600));
             });
         }
     }

@@ -1,10 +1,11 @@
 //! [`EventsExport`]: the body of `export_events` (schema `eventsExport`).
 
-use losant_core::{InvalidArgument, StringEnum};
+use losant_core::validate::Checker;
+use losant_core::{StringEnum, Validate};
 use serde::{Deserialize, Serialize};
 
 use crate::query::EventQuery;
-use crate::validate::{check_chars, check_listed, limit_error};
+use crate::validate::limit_error;
 
 /// Longest email address and callback URL of an export, in characters.
 pub const MAX_EXPORT_ADDRESS_CHARS: usize = 1024;
@@ -26,6 +27,7 @@ pub enum ExportFormat {
 /// schema before sending, loads from configuration with serde.
 ///
 /// ```
+/// use losant_core::Validate;
 /// use losant_events::{EventsExport, ExportFormat};
 ///
 /// let export = EventsExport::new().email("ops@example.com").format(ExportFormat::Json);
@@ -36,22 +38,26 @@ pub enum ExportFormat {
 /// assert!(EventsExport::new().email("not an address").validate().is_err());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 #[must_use]
 pub struct EventsExport {
     /// Where to email the export (an address of up to 1024 characters).
     #[serde(default)]
+    #[validate(chars(min = 3, max = MAX_EXPORT_ADDRESS_CHARS), with = email_address)]
     pub email: Option<String>,
     /// A URL to call when the export is ready (up to 1024 characters).
     #[serde(default)]
+    #[validate(chars(min = 1, max = MAX_EXPORT_ADDRESS_CHARS), with = absolute_url)]
     pub callback_url: Option<String>,
     /// Which events to export (every event without one).
     #[serde(default)]
+    #[validate(nested)]
     pub query: Option<EventQuery>,
     /// The file format (the server's default is CSV).
     #[serde(default)]
+    #[validate(listed)]
     pub format: Option<ExportFormat>,
     /// Whether to leave the events' update history out.
     #[serde(default)]
@@ -93,32 +99,22 @@ impl EventsExport {
         self.exclude_updates = Some(exclude);
         self
     }
+}
 
-    /// Checks the schema: an email address and an absolute URL of up to 1024
-    /// characters, a valid query, a listed format.
-    pub fn validate(&self) -> Result<(), InvalidArgument> {
-        if let Some(email) = &self.email {
-            check_chars("email", email, 3, MAX_EXPORT_ADDRESS_CHARS)?;
-            let valid = email.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && !domain.is_empty() && !email.chars().any(char::is_whitespace)
-            });
-            if !valid {
-                return Err(InvalidArgument::new("email", "is not an email address"));
-            }
-        }
-        if let Some(url) = &self.callback_url {
-            check_chars("callbackUrl", url, 1, MAX_EXPORT_ADDRESS_CHARS)?;
-            if !has_scheme(url) {
-                return Err(InvalidArgument::new(
-                    "callbackUrl",
-                    "is not an absolute URL (such as `https://example.com/done`)",
-                ));
-            }
-        }
-        if let Some(query) = &self.query {
-            query.validate()?;
-        }
-        check_listed!("format", &self.format, ExportFormat)
+/// An email address: text on both sides of an `@`, no spaces.
+fn email_address(email: &str, at: &mut Checker) {
+    let valid = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && !domain.is_empty() && !email.chars().any(char::is_whitespace)
+    });
+    if !valid {
+        at.fail("is not an email address");
+    }
+}
+
+/// An absolute URL: a scheme, then the rest.
+fn absolute_url(url: &str, at: &mut Checker) {
+    if !has_scheme(url) {
+        at.fail("is not an absolute URL (such as `https://example.com/done`)");
     }
 }
 
@@ -153,7 +149,7 @@ struct Wire<'a> {
 impl Serialize for EventsExport {
     /// Serializes what was set, or fails with the first broken rule.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.validate().map_err(|invalid| limit_error(&invalid))?;
+        Validate::validate(self).map_err(|invalid| limit_error(&invalid))?;
         Wire {
             email: self.email.as_deref(),
             callback_url: self.callback_url.as_deref(),

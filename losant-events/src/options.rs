@@ -1,10 +1,10 @@
 //! Options of the events listing: filters, sort and page size.
 
-use losant_core::{InvalidArgument, StringEnum};
+use losant_core::{StringEnum, Validate};
 use serde::{Deserialize, Serialize};
 
 use crate::model::EventState;
-use crate::validate::{check_listed, limit_error};
+use crate::validate::limit_error;
 
 /// A field events can be sorted by.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, StringEnum)]
@@ -60,19 +60,21 @@ pub enum FilterField {
 /// Filters of the events collection, sent as query parameters: a subject glob
 /// (`filter`, with `*` wildcards) and a state. Values the API does not list are refused
 /// before sending; loads from configuration with serde.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 #[must_use]
 pub struct EventsFilter {
     /// The field `filter` applies to (only `subject`).
     #[serde(default)]
+    #[validate(listed)]
     pub filter_field: Option<FilterField>,
     /// A glob on that field, such as `abnormal power to *`.
     #[serde(default)]
     pub filter: Option<String>,
     /// Only events in this state.
     #[serde(default)]
+    #[validate(listed)]
     pub state: Option<EventState>,
 }
 
@@ -94,12 +96,6 @@ impl EventsFilter {
         self.state = Some(state);
         self
     }
-
-    /// Checks that the filter field and the state are values the API lists.
-    pub fn validate(&self) -> Result<(), InvalidArgument> {
-        check_listed!("filterField", &self.filter_field, FilterField)?;
-        check_listed!("state", &self.state, EventState)
-    }
 }
 
 /// The query parameters of a filter: only what was set.
@@ -117,7 +113,7 @@ struct FilterWire<'a> {
 impl Serialize for EventsFilter {
     /// Serializes what was set, or fails with a value the API does not list.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.validate().map_err(|invalid| limit_error(&invalid))?;
+        Validate::validate(self).map_err(|invalid| limit_error(&invalid))?;
         FilterWire {
             filter_field: self.filter_field.as_ref(),
             filter: self.filter.as_deref(),
@@ -139,22 +135,25 @@ impl Serialize for EventsFilter {
 ///     .per_page(100)
 ///     .state(EventState::New);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[must_use]
 pub struct EventsQuery {
     /// The sort field.
     #[serde(default)]
+    #[validate(listed)]
     pub sort_field: Option<SortField>,
     /// The sort direction.
     #[serde(default)]
+    #[validate(listed)]
     pub sort_direction: Option<SortDirection>,
     /// Events per page (the server's default is 100).
     #[serde(default)]
     pub per_page: Option<u32>,
     /// Subject and state filters.
     #[serde(flatten)]
+    #[validate(nested)]
     pub filter: EventsFilter,
 }
 
@@ -188,14 +187,6 @@ impl EventsQuery {
         self.filter = self.filter.state(state);
         self
     }
-
-    /// Checks that the sort field, the direction and the filters are values the API
-    /// lists.
-    pub fn validate(&self) -> Result<(), InvalidArgument> {
-        check_listed!("sortField", &self.sort_field, SortField)?;
-        check_listed!("sortDirection", &self.sort_direction, SortDirection)?;
-        self.filter.validate()
-    }
 }
 
 /// The query parameters of the listing options: only what was set.
@@ -215,7 +206,7 @@ struct QueryWire<'a> {
 impl Serialize for EventsQuery {
     /// Serializes what was set, or fails with a value the API does not list.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.validate().map_err(|invalid| limit_error(&invalid))?;
+        Validate::validate(self).map_err(|invalid| limit_error(&invalid))?;
         QueryWire {
             sort_field: self.sort_field.as_ref(),
             sort_direction: self.sort_direction.as_ref(),

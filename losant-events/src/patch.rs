@@ -2,24 +2,28 @@
 
 use std::collections::BTreeMap;
 
-use losant_core::{DeviceId, InvalidArgument};
+use losant_core::{DeviceId, Validate};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::{EventLevel, EventState};
 use crate::validate::{
-    MAX_COMMENT_CHARS, MAX_SUBJECT_CHARS, check_chars, check_depth, check_listed, check_tags,
-    limit_error,
+    MAX_COMMENT_CHARS, MAX_DATA_DEPTH, MAX_SUBJECT_CHARS, MAX_TAG_CHARS, limit_error,
 };
 
 /// Changes to an event (schema `eventPatch`). Only the fields that were set are
 /// sent; `clear_device_id` sends `"deviceId": null` to detach the device.
 ///
-/// The schema's limits are checked before anything is sent: a patch that breaks one
-/// fails the call with [`losant_core::Error::InvalidArgument`]. [`validate`](Self::validate)
-/// checks them without a call.
+/// The schema's limits are checked before anything is sent: a listed state and level,
+/// subject 1 to 255 characters, comment up to 32767, tag keys matching
+/// `^[0-9a-zA-Z_-]{1,255}$`, tag values 1 to 255 characters, and `data` at most
+/// [`MAX_DATA_DEPTH`](crate::MAX_DATA_DEPTH) levels deep. A patch that breaks one
+/// fails the call with [`losant_core::Error::InvalidArgument`];
+/// [`Validate::validate`](losant_core::validate::Validate::validate) checks them
+/// without a call.
 ///
 /// ```
+/// use losant_core::Validate;
 /// use losant_events::{EventPatch, EventState};
 ///
 /// let patch = EventPatch::new()
@@ -35,19 +39,22 @@ use crate::validate::{
 /// assert!(serde_json::to_string(&too_long).is_err());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 #[must_use]
 pub struct EventPatch {
     /// New state.
     #[serde(default)]
+    #[validate(listed)]
     pub state: Option<EventState>,
     /// New level.
     #[serde(default)]
+    #[validate(listed)]
     pub level: Option<EventLevel>,
     /// New subject (1 to 255 characters).
     #[serde(default)]
+    #[validate(chars(min = 1, max = MAX_SUBJECT_CHARS))]
     pub subject: Option<String>,
     /// `Some(Some(id))` sets the device, `Some(None)` detaches it (sent as `null`),
     /// `None` leaves it.
@@ -55,12 +62,15 @@ pub struct EventPatch {
     pub device_id: Option<Option<DeviceId>>,
     /// A comment recorded with the change (up to 32767 characters).
     #[serde(default)]
+    #[validate(chars(max = MAX_COMMENT_CHARS))]
     pub comment: Option<String>,
     /// Data recorded with the change.
     #[serde(default)]
+    #[validate(depth = MAX_DATA_DEPTH)]
     pub data: Option<Value>,
     /// New tags, replacing the old ones.
     #[serde(default)]
+    #[validate(entries(keys = Key), each(chars(min = 1, max = MAX_TAG_CHARS)))]
     pub event_tags: Option<BTreeMap<String, String>>,
 }
 
@@ -141,25 +151,6 @@ impl EventPatch {
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
     }
-
-    /// Checks the schema's limits: a listed state and level, subject 1 to 255
-    /// characters, comment up to 32767, tag keys matching `^[0-9a-zA-Z_-]{1,255}$`, tag
-    /// values 1 to 255 characters, and `data` at most
-    /// [`MAX_DATA_DEPTH`](crate::MAX_DATA_DEPTH) levels deep.
-    pub fn validate(&self) -> Result<(), InvalidArgument> {
-        check_listed!("state", &self.state, EventState)?;
-        check_listed!("level", &self.level, EventLevel)?;
-        if let Some(subject) = &self.subject {
-            check_chars("subject", subject, 1, MAX_SUBJECT_CHARS)?;
-        }
-        if let Some(comment) = &self.comment {
-            check_chars("comment", comment, 0, MAX_COMMENT_CHARS)?;
-        }
-        if let Some(data) = &self.data {
-            check_depth("data", data)?;
-        }
-        check_tags(self.event_tags.as_ref())
-    }
 }
 
 /// The wire form: only what was set, in the schema's order.
@@ -186,7 +177,7 @@ struct Wire<'a> {
 impl Serialize for EventPatch {
     /// Serializes what was set, or fails with the first broken limit.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.validate().map_err(|invalid| limit_error(&invalid))?;
+        Validate::validate(self).map_err(|invalid| limit_error(&invalid))?;
         Wire {
             state: self.state.as_ref(),
             level: self.level.as_ref(),

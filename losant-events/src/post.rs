@@ -2,18 +2,21 @@
 
 use std::collections::BTreeMap;
 
-use losant_core::{DeviceId, InvalidArgument, Timestamp};
+use losant_core::{DeviceId, Timestamp, Validate};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::{EventLevel, EventState};
 use crate::validate::{
-    MAX_MESSAGE_CHARS, MAX_SUBJECT_CHARS, check_chars, check_depth, check_listed, check_tags,
-    limit_error,
+    MAX_DATA_DEPTH, MAX_MESSAGE_CHARS, MAX_SUBJECT_CHARS, MAX_TAG_CHARS, limit_error,
 };
 
 /// A new event (schema `eventPost`): `level` and `subject` are required, the rest
-/// optional; checked against the schema's limits before sending.
+/// optional; checked against the schema's limits before sending: a listed level and
+/// state, subject 1 to 255 characters, message up to 32767, tag keys
+/// `^[0-9a-zA-Z_-]{1,255}$` and values 1 to 255 characters, and `data` at most
+/// [`MAX_DATA_DEPTH`](crate::MAX_DATA_DEPTH) levels deep ([`Validate`](trait@Validate)
+/// checks them without a call).
 ///
 /// ```
 /// use losant_events::{EventLevel, EventPost};
@@ -25,29 +28,35 @@ use crate::validate::{
 /// );
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 #[must_use]
 pub struct EventPost {
     /// Severity.
+    #[validate(listed)]
     pub level: EventLevel,
     /// Subject (1 to 255 characters).
+    #[validate(chars(min = 1, max = MAX_SUBJECT_CHARS))]
     pub subject: String,
     /// State (the server's default is `new`).
     #[serde(default)]
+    #[validate(listed)]
     pub state: Option<EventState>,
     /// Message (up to 32767 characters).
     #[serde(default)]
+    #[validate(chars(max = MAX_MESSAGE_CHARS))]
     pub message: Option<String>,
     /// Arbitrary data.
     #[serde(default)]
+    #[validate(depth = MAX_DATA_DEPTH)]
     pub data: Option<Value>,
     /// The device the event is about.
     #[serde(default)]
     pub device_id: Option<DeviceId>,
     /// Tags.
     #[serde(default)]
+    #[validate(entries(keys = Key), each(chars(min = 1, max = MAX_TAG_CHARS)))]
     pub event_tags: Option<BTreeMap<String, String>>,
     /// When the event happened (the server's default is now).
     #[serde(default)]
@@ -131,29 +140,12 @@ impl EventPost {
         self.creation_date = Some(at);
         self
     }
-
-    /// Checks the schema's limits: a listed level and state, subject 1 to 255
-    /// characters, message up to 32767, tag keys `^[0-9a-zA-Z_-]{1,255}$` and values 1
-    /// to 255 characters, and `data` at most [`MAX_DATA_DEPTH`](crate::MAX_DATA_DEPTH)
-    /// levels deep.
-    pub fn validate(&self) -> Result<(), InvalidArgument> {
-        check_listed!("level", Some(&self.level), EventLevel)?;
-        check_listed!("state", &self.state, EventState)?;
-        check_chars("subject", &self.subject, 1, MAX_SUBJECT_CHARS)?;
-        if let Some(message) = &self.message {
-            check_chars("message", message, 0, MAX_MESSAGE_CHARS)?;
-        }
-        if let Some(data) = &self.data {
-            check_depth("data", data)?;
-        }
-        check_tags(self.event_tags.as_ref())
-    }
 }
 
 impl Serialize for EventPost {
     /// Serializes what was set, or fails with the first broken limit.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.validate().map_err(|invalid| limit_error(&invalid))?;
+        Validate::validate(self).map_err(|invalid| limit_error(&invalid))?;
         PostWire {
             level: &self.level,
             subject: &self.subject,

@@ -1,7 +1,7 @@
 //! [`EventQuery`]: a typed builder of Losant's advanced event queries, checked against
 //! the `advancedEventQuery` schema before sending.
 
-use losant_core::validate::Pattern;
+use losant_core::validate::{Checker, Pattern, Validate};
 use losant_core::{InvalidArgument, StringEnum};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -365,6 +365,16 @@ fn check_tag_value(at: &str, value: &Value) -> Result<(), String> {
         _ => Err(format!(
             "`{at}` takes a text, null, or `$in` / `$nin` with a list of texts"
         )),
+    }
+}
+
+impl Validate for EventQuery {
+    /// The rules of [`EventQuery::validate`], reported at the field holding the query
+    /// (an export's `query`).
+    fn check(&self, at: &mut Checker) {
+        if let Err(invalid) = EventQuery::validate(self) {
+            at.fail(invalid.reason());
+        }
     }
 }
 

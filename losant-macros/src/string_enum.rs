@@ -60,6 +60,19 @@ fn expand(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
         }
 
         #[automatically_derived]
+        impl #impl_generics #krate::validate::Listed for #name #ty_generics #where_clause {
+            const VALUES: &'static [&'static str] = Self::VALUES;
+
+            fn as_str(&self) -> &str {
+                Self::as_str(self)
+            }
+
+            fn is_known(&self) -> bool {
+                Self::is_known(self)
+            }
+        }
+
+        #[automatically_derived]
         impl ::core::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {

@@ -138,7 +138,7 @@ fn every_model_round_trips_an_instance_of_its_schema() {
     report.round_trip::<DataTables>("dataTables");
     report.round_trip::<Device>("device");
     report.round_trip::<DeviceAttribute>("deviceAttribute");
-    report.round_trip::<OneOrMany<DeviceAttributeDataType>>("deviceAttributeDataTypeFilter");
+    report.round_trip::<OneOrMany<DataType>>("deviceAttributeDataTypeFilter");
     report.round_trip::<DeviceAttributePatch>("deviceAttributePatch");
     report.round_trip::<DeviceAttributePost>("deviceAttributePost");
     report.round_trip::<DeviceAttributes>("deviceAttributes");

@@ -398,11 +398,12 @@ async fn a_202_answer_is_the_queued_job() {
 
 #[test]
 fn every_type_of_a_family_s_signatures_is_reachable_from_its_module() {
-    // `get_devices` takes a filter field and a sort order named after other families'
-    // schemas, and answers with a shared model: all of them are in `losant::device`.
-    use losant::device::{GetDevicesSortField, GetOrgsFilterField, Order, Success};
-    let sort = (GetDevicesSortField::Name, Order::Asc);
+    // `get_devices` takes a filter field and a sort direction shared with other
+    // families (neutral names: the lists most families share), and answers with a
+    // shared model: all of them are in `losant::device`.
+    use losant::device::{FilterField, GetDevicesSortField, SortDirection, Success};
+    let sort = (GetDevicesSortField::Name, SortDirection::Asc);
     assert_eq!((sort.0.as_str(), sort.1.as_str()), ("name", "asc"));
-    assert_eq!(GetOrgsFilterField::Name.as_str(), "name");
+    assert_eq!(FilterField::Name.as_str(), "name");
     assert_eq!(Success::default().success, None);
 }

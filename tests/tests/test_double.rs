@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use losant_core::{ApplicationId, Error, EventId, Reply, Response, Result, Transport, async_trait};
+use losant_core::{
+    ApplicationId, Error, EventId, Reply, Response, Result, Transport, Validate, async_trait,
+};
 use losant_events::{
     DeleteEvent, Event, EventApi, EventPatch, EventState, GetEvent, PatchEvent, Success,
 };

@@ -44,7 +44,7 @@ pub fn file(api: &Api, layout: &Layout, family: &Family) -> Result<TokenStream, 
     uses.core.insert("Result");
     // The models of other families the signatures name are re-exported too: every
     // type of a family's signatures is reachable from its module.
-    let imports = uses.items(&quote!(crate::models), &own, true);
+    let imports = uses.items(super::ModelsPath::Crate, &own, true);
     let api_import = quote!(
         use losant_core::api;
     );

@@ -172,13 +172,23 @@ pub struct Uses {
     pub map: bool,
 }
 
+/// Where the models a file uses are imported from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelsPath {
+    /// `crate::models`, by name: a family file.
+    Crate,
+    /// `super::*`: a model file, whose sibling models are each compiled for their own
+    /// features.
+    Siblings,
+}
+
 impl Uses {
     /// The `use` items, models from `models_path` except those named in `own`
     /// (`pub use` with `reexport_models`).
     #[must_use]
     pub fn items(
         &self,
-        models_path: &TokenStream,
+        models_path: ModelsPath,
         own: &BTreeSet<String>,
         reexport_models: bool,
     ) -> TokenStream {
@@ -201,7 +211,19 @@ impl Uses {
             .map(|name| ident(name))
             .collect();
         let vis = reexport_models.then(|| quote!(pub));
-        let models = (!models.is_empty()).then(|| quote!(#vis use #models_path::{#(#models),*};));
+        let models = match models_path {
+            // Within the models, whose items each feature may leave out: only those
+            // compiled are imported.
+            ModelsPath::Siblings => (!models.is_empty()).then(|| {
+                quote! {
+                    #[allow(clippy::wildcard_imports)]
+                    use super::*;
+                }
+            }),
+            ModelsPath::Crate => {
+                (!models.is_empty()).then(|| quote!(#vis use crate::models::{#(#models),*};))
+            }
+        };
         quote! {
             #map
             #core

@@ -25,6 +25,10 @@ pub struct Layout {
     pub defaults: BTreeSet<StructId>,
     /// Structs with limits to check (their own or their fields').
     pub checked: BTreeSet<StructId>,
+    /// The families (modules) whose features compile each struct.
+    pub struct_users: BTreeMap<StructId, BTreeSet<String>>,
+    /// The same for enums.
+    pub enum_users: BTreeMap<EnumId, BTreeSet<String>>,
 }
 
 /// The models of one file.
@@ -57,16 +61,20 @@ impl Layout {
         };
         let mut files: BTreeMap<String, Group> = BTreeMap::new();
         let mut struct_file = BTreeMap::new();
+        let mut struct_users = BTreeMap::new();
         for (&id, users) in &api.users {
             let file = api.owners[&id]
                 .clone()
                 .unwrap_or_else(|| super::SHARED_MODELS.to_owned());
             let group = files.entry(file.clone()).or_default();
             group.structs.push(id);
-            group.users.extend(users.iter().map(module_of));
+            let users: BTreeSet<String> = users.iter().map(module_of).collect();
+            group.users.extend(users.iter().cloned());
+            struct_users.insert(id, users);
             struct_file.insert(id, file);
         }
         let mut enum_file = BTreeMap::new();
+        let mut enum_users = BTreeMap::new();
         for (&id, users) in &api.enum_users {
             let name = &types.enums[id].name;
             let by_name = users
@@ -83,10 +91,11 @@ impl Layout {
                 .unwrap_or_else(|| super::SHARED_MODELS.to_owned());
             let group = files.entry(file.clone()).or_default();
             group.enums.push(id);
-            group.users.extend(users.iter().map(module_of));
+            let users: BTreeSet<String> = users.iter().map(module_of).collect();
+            group.users.extend(users.iter().cloned());
+            enum_users.insert(id, users);
             enum_file.insert(id, file);
         }
-        close_users(types, &mut files, &struct_file, &enum_file);
         let names: BTreeSet<&str> = types
             .structs
             .iter()
@@ -115,53 +124,23 @@ impl Layout {
             enum_file,
             defaults: defaults(types),
             checked: checked(types),
+            struct_users,
+            enum_users,
         }
     }
 }
 
-/// A file is compiled for the features of every file whose models use one of its
-/// own: a model compiled for a feature needs the types of its fields too.
-fn close_users(
-    types: &Types,
-    files: &mut BTreeMap<String, Group>,
-    struct_file: &BTreeMap<StructId, String>,
-    enum_file: &BTreeMap<EnumId, String>,
-) {
-    let mut needs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (&id, file) in struct_file {
-        let mut stack: Vec<&Shape> = types.structs[id].fields.iter().map(|f| &f.shape).collect();
-        while let Some(shape) = stack.pop() {
-            let target = match &shape.ty {
-                Ty::Struct(other) => struct_file.get(other),
-                Ty::Enum(other) => enum_file.get(other),
-                Ty::List(item) | Ty::Map(item) | Ty::OneOrMany(item) => {
-                    stack.push(item);
-                    None
-                }
-                _ => None,
-            };
-            if let Some(target) = target.filter(|target| *target != file) {
-                needs
-                    .entry(file.clone())
-                    .or_default()
-                    .insert(target.clone());
-            }
-        }
-    }
-    loop {
-        let mut changed = false;
-        for (file, targets) in &needs {
-            let users = files[file].users.clone();
-            for target in targets {
-                let group = files.get_mut(target).expect("every model has a file");
-                let before = group.users.len();
-                group.users.extend(users.iter().cloned());
-                changed |= group.users.len() != before;
-            }
-        }
-        if !changed {
-            return;
-        }
+impl Layout {
+    /// Whether some models of `group` are compiled for fewer families than the file.
+    fn partial(&self, group: &Group) -> bool {
+        group
+            .structs
+            .iter()
+            .any(|id| self.struct_users[id] != group.users)
+            || group
+                .enums
+                .iter()
+                .any(|id| self.enum_users[id] != group.users)
     }
 }
 
@@ -257,10 +236,15 @@ pub fn module(api: &Api, layout: &Layout) -> TokenStream {
     let items = layout.files.iter().map(|(file, group)| {
         let name = ident(file);
         let cfg = cfg_any(&group.users, &all);
+        // A file every family uses, each of its models for some: without features it
+        // holds nothing to re-export.
+        let allow = (cfg.is_empty() && layout.partial(group))
+            .then(|| quote!(#[allow(unused_imports, unreachable_pub)]));
         quote! {
             #cfg
             mod #name;
             #cfg
+            #allow
             pub use #name::*;
         }
     });
@@ -304,13 +288,20 @@ pub fn file(api: &Api, layout: &Layout, file_name: &str, group: &Group) -> Token
     let types = &api.types;
     let mut uses = Uses::default();
     let mut needs = Needs::default();
+    let all: BTreeSet<&str> = api.families.iter().map(|f| f.module.as_str()).collect();
+    // A model is compiled for the families using it, which may be fewer than the
+    // file's: its items then carry their own `cfg`.
+    let only_for = |users: &BTreeSet<String>| (users != &group.users).then(|| cfg_any(users, &all));
     let mut items = Vec::new();
     for &id in &group.enums {
-        items.push(enum_item(types, id));
+        let cfg = only_for(&layout.enum_users[&id]);
+        items.push(with_cfg(enum_item(types, id), cfg));
         needs.add(Needs::STRING_ENUM);
     }
     for &id in &group.structs {
-        items.push(struct_item(api, layout, id, &mut uses, &mut needs));
+        let cfg = only_for(&layout.struct_users[&id]);
+        let item = struct_item(api, layout, id, &mut uses, &mut needs);
+        items.push(with_cfg(item, cfg.clone()));
         for (alias, target) in group.aliases.iter().filter(|(_, target)| *target == id) {
             let alias_ident = ident(alias);
             let target_ident = ident(&types.structs[*target].name);
@@ -324,10 +315,13 @@ pub fn file(api: &Api, layout: &Layout, file_name: &str, group: &Group) -> Token
                 "The `{root}` schema, the same document as [`{}`].",
                 types.structs[*target].name
             ));
-            items.push(quote! {
-                #text
-                pub type #alias_ident = #target_ident;
-            });
+            items.push(with_cfg(
+                quote! {
+                    #text
+                    pub type #alias_ident = #target_ident;
+                },
+                cfg.clone(),
+            ));
         }
     }
     let own: BTreeSet<String> = group
@@ -336,7 +330,7 @@ pub fn file(api: &Api, layout: &Layout, file_name: &str, group: &Group) -> Token
         .map(|&id| types.structs[id].name.clone())
         .chain(group.enums.iter().map(|&id| types.enums[id].name.clone()))
         .collect();
-    let imports = uses.items(&quote!(super), &own, false);
+    let imports = uses.items(super::ModelsPath::Siblings, &own, false);
     let serde = quote!(
         use serde::{Deserialize, Serialize};
     );
@@ -350,12 +344,52 @@ pub fn file(api: &Api, layout: &Layout, file_name: &str, group: &Group) -> Token
         format!("Models of the `{file_name}` family.")
     };
     let title = inner_doc(&doc(&title));
+    // With some of its models left out by the features chosen, some imports go unused.
+    let allow = layout
+        .partial(group)
+        .then(|| quote!(#![allow(unused_imports)]));
     quote! {
         #title
+        #allow
         #imports
         #(#core_imports)*
         #serde
         #(#items)*
+    }
+}
+
+/// `items` (a struct or enum with its impls), each under `cfg` when there is one.
+fn with_cfg(items: TokenStream, cfg: Option<TokenStream>) -> TokenStream {
+    let Some(cfg) = cfg else {
+        return items;
+    };
+    let file: syn::File = match syn::parse2(items.clone()) {
+        Ok(file) => file,
+        // Tokens this module wrote itself: they parse, and `format` reports them if not.
+        Err(_) => return items,
+    };
+    let attr: syn::Attribute = syn::parse_quote!(#cfg);
+    let items = file.items.into_iter().map(|mut item| {
+        if let Some(attrs) = item_attrs(&mut item) {
+            // After the item's docs, before its derives, as written by hand.
+            let at = attrs
+                .iter()
+                .position(|a| !a.path().is_ident("doc"))
+                .unwrap_or(attrs.len());
+            attrs.insert(at, attr.clone());
+        }
+        item
+    });
+    quote!(#(#items)*)
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(item) => Some(&mut item.attrs),
+        syn::Item::Enum(item) => Some(&mut item.attrs),
+        syn::Item::Impl(item) => Some(&mut item.attrs),
+        syn::Item::Type(item) => Some(&mut item.attrs),
+        _ => None,
     }
 }
 
@@ -364,8 +398,7 @@ pub fn file(api: &Api, layout: &Layout, file_name: &str, group: &Group) -> Token
 struct Needs(BTreeSet<&'static str>);
 
 impl Needs {
-    const VALIDATE: &'static str = "validate::{Checker, Validate}";
-    const PATTERN: &'static str = "validate::Pattern";
+    const VALIDATE: &'static str = "Validate";
     const PAGE: &'static str = "Page";
     const STRING_ENUM: &'static str = "StringEnum";
 
@@ -487,7 +520,7 @@ fn struct_item(
     }
     let name = ident(&def.name);
     let idents = field_idents(&def.fields);
-    let fields = field_items(api, id, &idents, uses);
+    let fields = field_items(api, layout, id, &idents, uses);
     let default = layout.defaults.contains(&id).then(|| quote!(Default,));
     let non_exhaustive = (!def.request).then(|| quote!(#[non_exhaustive]));
     let double = def
@@ -507,7 +540,7 @@ fn struct_item(
     if def.request {
         description.push_str("\n\nSent in a request: ");
         description.push_str(if layout.checked.contains(&id) {
-            "the schema's limits are checked before sending (see [`Validate`])."
+            "the schema's limits are checked before sending (see [`Validate`](trait@Validate))."
         } else {
             "the schema sets no limits on it."
         });
@@ -519,7 +552,7 @@ fn struct_item(
         .flatten();
     let validate = layout.checked.contains(&id).then(|| {
         needs.add(Needs::VALIDATE);
-        validate_impl(api, layout, id, &idents, needs)
+        quote!(Validate,)
     });
     let page = api.pages.get(&id).map(|info| {
         needs.add(Needs::PAGE);
@@ -527,7 +560,7 @@ fn struct_item(
     });
     quote! {
         #text
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize, #validate)]
         #[serde(rename_all = "camelCase")]
         #non_exhaustive
         #allow
@@ -535,7 +568,6 @@ fn struct_item(
             #(#fields)*
         }
         #constructor
-        #validate
         #page
     }
 }
@@ -562,7 +594,13 @@ fn keyed_form(field: &crate::types::Field, types: &crate::types::Types) -> Optio
 }
 
 /// The fields of a struct, with their serde attributes and docs.
-fn field_items(api: &Api, id: StructId, idents: &[String], uses: &mut Uses) -> Vec<TokenStream> {
+fn field_items(
+    api: &Api,
+    layout: &Layout,
+    id: StructId,
+    idents: &[String],
+    uses: &mut Uses,
+) -> Vec<TokenStream> {
     let types = &api.types;
     let def = &types.structs[id];
     let mut fields = Vec::new();
@@ -599,9 +637,15 @@ fn field_items(api: &Api, id: StructId, idents: &[String], uses: &mut Uses) -> V
             ),
         };
         let text = doc(&field_doc(field, def.request));
+        let validate = layout
+            .checked
+            .contains(&id)
+            .then(|| validate_attr(&field.shape, layout))
+            .flatten();
         fields.push(quote! {
             #text
             #attrs
+            #validate
             pub #field_ident: #ty,
         });
     }
@@ -670,7 +714,7 @@ fn newtype_item(
     let inner = rust_type(&def.fields[0].shape, types, uses);
     let mut description = origin_doc(types, &def.origin, None);
     description.push_str(
-        " Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`]).",
+        " Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`](trait@Validate)).",
     );
     for words in limit_words(&def.fields[0].shape) {
         let _ = write!(description, " It has {words}.");
@@ -697,23 +741,19 @@ fn newtype_item(
         }
         _ => None,
     };
-    let validate = layout.checked.contains(&id).then(|| {
+    let checked = layout.checked.contains(&id);
+    if checked {
         needs.add(Needs::VALIDATE);
-        let check = check_value(&def.fields[0].shape, types, layout, needs);
-        quote! {
-            impl Validate for #name {
-                fn check(&self, at: &mut Checker) {
-                    let v = &self.0;
-                    #check
-                }
-            }
-        }
-    });
+    }
+    let derive = checked.then(|| quote!(Validate,));
+    let validate = checked
+        .then(|| validate_attr(&def.fields[0].shape, layout))
+        .flatten();
     quote! {
         #text
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize, #derive)]
         #[serde(transparent)]
-        pub struct #name(pub #inner);
+        pub struct #name(#validate pub #inner);
 
         impl From<#inner> for #name {
             fn from(value: #inner) -> Self {
@@ -722,8 +762,6 @@ fn newtype_item(
         }
 
         #one_or_many
-
-        #validate
     }
 }
 
@@ -811,164 +849,118 @@ fn constructor(api: &Api, id: StructId, idents: &[String], uses: &mut Uses) -> O
     })
 }
 
-fn validate_impl(
-    api: &Api,
-    layout: &Layout,
-    id: StructId,
-    idents: &[String],
-    needs: &mut Needs,
-) -> TokenStream {
-    let types = &api.types;
-    let def = &types.structs[id];
-    let mut checks = Vec::new();
-    for (field, name) in def.fields.iter().zip(idents) {
-        let Some(check) = check_value(&field.shape, types, layout, needs) else {
-            continue;
-        };
-        let field_ident = ident(name);
-        let json = &field.json;
-        let access = match hold(field, true) {
-            Hold::Plain if field.shape.nullable && !matches!(field.shape.ty, Ty::Value(_)) => {
-                quote!(self.#field_ident.as_ref())
-            }
-            Hold::Plain => quote!(Some(&self.#field_ident)),
-            Hold::Option => quote!(self.#field_ident.as_ref()),
-            Hold::DoubleOption => quote!(self.#field_ident.as_ref().and_then(Option::as_ref)),
-        };
-        checks.push(quote!(at.field(#json, #access, |at, v| #check);));
-    }
-    let name = ident(&def.name);
-    quote! {
-        impl Validate for #name {
-            fn check(&self, at: &mut Checker) {
-                #(#checks)*
-            }
-        }
-    }
+/// The `#[validate(...)]` attribute of a field of `shape`, or `None` when there is
+/// nothing to check.
+fn validate_attr(shape: &Shape, layout: &Layout) -> Option<TokenStream> {
+    let checks = checks(shape, layout);
+    (!checks.is_empty()).then(|| quote!(#[validate(#(#checks),*)]))
 }
 
-/// The checks of a value `v: &T` of `shape` (not null), as one expression, or
-/// `None` when there is nothing to check.
-fn check_value(
-    shape: &Shape,
-    types: &Types,
-    layout: &Layout,
-    needs: &mut Needs,
-) -> Option<TokenStream> {
+/// The checks of a value of `shape` (when present), in `#[validate(...)]` words.
+fn checks(shape: &Shape, layout: &Layout) -> Vec<TokenStream> {
     if !needs_check(shape, &layout.checked) {
-        return None;
+        return Vec::new();
     }
     let limits = &shape.limits;
-    let mut calls: Vec<TokenStream> = Vec::new();
+    let mut words = Vec::new();
     match &shape.ty {
         Ty::String => {
             if let Some((min, max)) = limits.chars {
-                let min = number(&min.to_string());
-                let max = usize_expr(max);
-                calls.push(quote!(at.chars(v, #min, #max)));
+                words.push(bounds("chars", min, max));
             }
             if let Some(pattern) = limits.pattern {
-                needs.add(Needs::PATTERN);
                 let pattern = format_ident!("{}", pattern);
-                calls.push(quote!(at.pattern(v, Pattern::#pattern)));
+                words.push(quote!(pattern = #pattern));
             }
         }
-        Ty::Int => {
+        Ty::Int | Ty::Number => {
             if let Some((min, max)) = limits.range {
-                let bound = |b: Option<f64>| match b {
-                    // Integer bounds of an integer field: the cast is exact.
-                    #[allow(clippy::cast_possible_truncation)]
-                    Some(b) => {
-                        let b = number(&(b as i64).to_string());
-                        quote!(Some(#b))
+                let float = matches!(shape.ty, Ty::Number);
+                let mut args = Vec::new();
+                for (key, bound) in [("min", min), ("max", max)] {
+                    if let Some(bound) = bound {
+                        let key = format_ident!("{key}");
+                        let value = range_literal(bound, float);
+                        args.push(quote!(#key = #value));
                     }
-                    None => quote!(None),
-                };
-                let (min, max) = (bound(min), bound(max));
-                calls.push(quote!(at.int_range(*v, #min, #max)));
+                }
+                words.push(quote!(range(#(#args),*)));
             }
         }
-        Ty::Number => {
-            if let Some((min, max)) = limits.range {
-                let bound = |b: Option<f64>| match b {
-                    Some(b) if b.fract() == 0.0 => {
-                        let b = number(&format!("{b:.0}"));
-                        let b: TokenStream = format!("{b}.0").parse().unwrap_or_default();
-                        quote!(Some(#b))
-                    }
-                    Some(b) => {
-                        let b: TokenStream = b.to_string().parse().unwrap_or_default();
-                        quote!(Some(#b))
-                    }
-                    None => quote!(None),
-                };
-                let (min, max) = (bound(min), bound(max));
-                calls.push(quote!(at.range(*v, #min, #max)));
-            }
-        }
-        Ty::Enum(id) => {
-            let name = ident(&types.enums[*id].name);
-            calls.push(quote!(at.listed(v.as_str(), v.is_known(), #name::VALUES)));
-        }
-        Ty::Struct(_) => calls.push(quote!(v.check(at))),
+        Ty::Enum(_) => words.push(quote!(listed)),
+        Ty::Struct(_) => words.push(quote!(nested)),
         Ty::List(item) | Ty::OneOrMany(item) => {
-            let slice = if matches!(shape.ty, Ty::OneOrMany(_)) {
-                quote!(v.as_slice())
-            } else {
-                quote!(v)
-            };
             if limits.unique {
-                calls.push(quote!(at.unique(#slice)));
+                words.push(quote!(unique));
             }
-            let inner = item_check(item, types, layout, needs);
-            if limits.items.is_some() || inner.is_some() {
+            let each = checks(item, layout);
+            if limits.items.is_some() || !each.is_empty() {
                 let (min, max) = limits.items.unwrap_or((0, None));
-                let min = number(&min.to_string());
-                let max = usize_expr(max);
-                calls.push(match inner {
-                    Some(inner) => quote!(at.items(#slice, #min, #max, |at, v| #inner)),
-                    None => quote!(at.items(#slice, #min, #max, |_, _| {})),
-                });
+                words.push(bounds("items", min, max));
+            }
+            if !each.is_empty() {
+                words.push(quote!(each(#(#each),*)));
             }
         }
         Ty::Map(value) => {
-            needs.add(Needs::PATTERN);
             let (min, max) = limits.entries.unwrap_or((0, None));
-            let min = number(&min.to_string());
-            let max = usize_expr(max);
-            let pattern = format_ident!("{}", limits.key_pattern.unwrap_or("Any"));
-            calls.push(match item_check(value, types, layout, needs) {
-                Some(inner) => quote!(at.entries(v, #min, #max, Pattern::#pattern, |at, v| #inner)),
-                None => quote!(at.entries(v, #min, #max, Pattern::#pattern, |_, _| {})),
+            let mut entries = bounds_args(min, max);
+            if let Some(pattern) = limits.key_pattern {
+                let pattern = format_ident!("{}", pattern);
+                entries.push(quote!(keys = #pattern));
+            }
+            words.push(if entries.is_empty() {
+                quote!(entries)
+            } else {
+                quote!(entries(#(#entries),*))
             });
+            let each = checks(value, layout);
+            if !each.is_empty() {
+                words.push(quote!(each(#(#each),*)));
+            }
         }
         Ty::Bool | Ty::Timestamp | Ty::Time | Ty::Id(_) | Ty::Value(_) => {}
     }
-    // A block of statements, so that a closure reads `|at, v| { at.chars(v, 1, 255); }`.
-    (!calls.is_empty()).then(|| quote!({ #(#calls;)* }))
+    words
 }
 
-/// The check of one item or entry, which may be null.
-fn item_check(
-    shape: &Shape,
-    types: &Types,
-    layout: &Layout,
-    needs: &mut Needs,
-) -> Option<TokenStream> {
-    let check = check_value(shape, types, layout, needs)?;
-    if shape.nullable && !matches!(shape.ty, Ty::Value(_)) {
-        Some(quote!({
-            if let Some(v) = v #check
-        }))
+/// `key(min = .., max = ..)`, leaving out a minimum of 0 and an absent maximum.
+fn bounds(key: &str, min: usize, max: Option<usize>) -> TokenStream {
+    let key = format_ident!("{key}");
+    let args = bounds_args(min, max);
+    if args.is_empty() {
+        quote!(#key)
     } else {
-        Some(check)
+        quote!(#key(#(#args),*))
     }
 }
 
-fn usize_expr(max: Option<usize>) -> TokenStream {
-    match max {
-        Some(max) => number(&max.to_string()),
-        None => quote!(usize::MAX),
+fn bounds_args(min: usize, max: Option<usize>) -> Vec<TokenStream> {
+    let mut args = Vec::new();
+    if min > 0 {
+        let min = number(&min.to_string());
+        args.push(quote!(min = #min));
+    }
+    if let Some(max) = max {
+        let max = number(&max.to_string());
+        args.push(quote!(max = #max));
+    }
+    args
+}
+
+/// A bound of a `range`, written in the field's type: `5` for an integer, `5.0` or
+/// `0.5` for a number.
+fn range_literal(bound: f64, float: bool) -> TokenStream {
+    if !float {
+        // Integer bounds of an integer field: the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        return number(&(bound as i64).to_string());
+    }
+    if bound.fract() == 0.0 {
+        let whole = number(&format!("{bound:.0}"));
+        format!("{whole}.0").parse().unwrap_or_default()
+    } else {
+        bound.to_string().parse().unwrap_or_default()
     }
 }
 

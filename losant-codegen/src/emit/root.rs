@@ -53,8 +53,9 @@ pub fn module(api: &Api) -> TokenStream {
         "Every API trait of the enabled families, so that `use losant::prelude::*;` makes \
          every call available on a [`Client`](losant_core::Client), the per-call settings \
          ([`CallSettings`](losant_core::CallSettings): `.timeout(..)`, `.header(..)`, ...), \
-         and the stream extensions (`try_next`, `try_collect`, ...) for the calls' \
-         `stream()`.",
+         `validate()` of a request model ([`Validate`](losant_core::validate::Validate), \
+         imported unnamed), and the stream extensions (`try_next`, `try_collect`, ...) \
+         for the calls' `stream()`.",
     ));
     let endpoints_doc = doc(&format!(
         "The metadata of every bound action of the enabled families (with every feature, \
@@ -74,6 +75,7 @@ pub fn module(api: &Api) -> TokenStream {
         pub mod prelude {
             #prelude_doc
             pub use losant_core::CallSettings;
+            pub use losant_core::validate::Validate as _;
             pub use losant_core::stream::{StreamExt as _, TryStreamExt as _};
             #[cfg(feature = "events")]
             pub use losant_events::{EventApi, EventsApi};

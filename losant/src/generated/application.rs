@@ -23,8 +23,8 @@ pub use crate::models::{
     PeriodSummaries, PeriodSummariesItem, PeriodSummariesItemSummary,
 };
 pub use crate::models::{
-    DeviceCounts, GetOrgsFilterField, NotebookMinuteCounts, Order, PayloadCountsBreakdown,
-    PayloadStats, Resolution, Success,
+    DeviceCounts, FilterField, NotebookMinuteCounts, PayloadCountsBreakdown, PayloadStats,
+    Resolution, SortDirection, Success,
 };
 use losant_core::Endpoint;
 use losant_core::api;
@@ -1199,10 +1199,10 @@ pub trait ApplicationsApi {
     async fn get_applications(
         &self,
         #[query] sort_field: Option<GetApplicationsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
         #[query] org_id: Option<&str>,
         #[query] summary_exclude: Option<&str>,
@@ -1256,10 +1256,10 @@ pub trait ApplicationsApi {
         #[query] as_bytes: Option<bool>,
         #[query] include_non_billable: Option<bool>,
         #[query] sort_field: Option<GetApplicationsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
         #[query] org_id: Option<&str>,
         #[query] exclude: Option<&str>,

@@ -6,7 +6,7 @@
 
 pub use crate::models::{
     ApiToken, ApiTokenPatch, ApiTokenPost, GetUserApiTokensFilterField, GetUserApiTokensSortField,
-    Order, Success,
+    SortDirection, Success,
 };
 pub use crate::models::{ApiTokens, ApiTokensItem};
 use losant_core::api;
@@ -248,7 +248,7 @@ pub trait ApplicationApiTokensApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetUserApiTokensSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetUserApiTokensFilterField>,

@@ -9,7 +9,7 @@ pub use crate::models::{
     ApplicationCertificatePost, ApplicationCertificates, ApplicationCertificatesItem,
     GetApplicationCertificatesFilterField, GetApplicationCertificatesSortField,
 };
-pub use crate::models::{Order, Success};
+pub use crate::models::{SortDirection, Success};
 use losant_core::api;
 use losant_core::{ApplicationCertificateId, ApplicationId, Result};
 
@@ -263,7 +263,7 @@ pub trait ApplicationCertificatesApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetApplicationCertificatesSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetApplicationCertificatesFilterField>,

@@ -9,7 +9,9 @@ pub use crate::models::{
     ApplicationCertificateAuthority, ApplicationCertificateAuthorityPatch,
     ApplicationCertificateAuthorityPost,
 };
-pub use crate::models::{GetUserApiTokensFilterField, GetUserOauthTokensSortField, Order, Success};
+pub use crate::models::{
+    GetUserApiTokensFilterField, GetUserOauthTokensSortField, SortDirection, Success,
+};
 use losant_core::api;
 use losant_core::{ApplicationCertificateAuthorityId, ApplicationId, Result};
 
@@ -266,7 +268,7 @@ pub trait ApplicationCertificateAuthoritiesApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetUserOauthTokensSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetUserApiTokensFilterField>,

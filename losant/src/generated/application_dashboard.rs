@@ -6,7 +6,7 @@
 
 pub use crate::models::ApplicationDashboardPost;
 pub use crate::models::{
-    Dashboard, DashboardPatch, Dashboards, GetOrgsFilterField, GetOrgsSortField, Order, Success,
+    Dashboard, DashboardPatch, Dashboards, FilterField, SortDirection, SortField, Success,
 };
 use losant_core::api;
 use losant_core::{ApplicationId, DashboardId, JobEnqueued, Result};
@@ -243,11 +243,11 @@ pub trait ApplicationDashboardsApi {
     async fn get_application_dashboards(
         &self,
         application_id: &ApplicationId,
-        #[query] sort_field: Option<GetOrgsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_field: Option<SortField>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
     ) -> Result<Dashboards>;
 

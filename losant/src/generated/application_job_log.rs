@@ -4,11 +4,11 @@
 //!
 //! Enabled by the `application_job_log` feature.
 
-pub use crate::models::Order;
+pub use crate::models::SortDirection;
 pub use crate::models::{
     ApplicationJobLog, ApplicationJobLogOwnerType, ApplicationJobLogProgress,
-    ApplicationJobLogRequestedByType, ApplicationJobLogResourceType, ApplicationJobLogStatus,
-    ApplicationJobLogs, ApplicationJobLogsItem, GetApplicationJobLogsSortField,
+    ApplicationJobLogResourceType, ApplicationJobLogStatus, ApplicationJobLogs,
+    ApplicationJobLogsItem, GetApplicationJobLogsSortField, RequestedByType,
 };
 use losant_core::api;
 use losant_core::{ApplicationId, JobId, Result};
@@ -144,7 +144,7 @@ pub trait ApplicationJobLogsApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetApplicationJobLogsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query(json)] query: Option<&Value>,

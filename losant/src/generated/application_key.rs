@@ -9,7 +9,7 @@ pub use crate::models::{
     ApplicationKeys, ApplicationKeysItem, GetApplicationKeysFilterField,
     GetApplicationKeysSortField,
 };
-pub use crate::models::{Order, Success};
+pub use crate::models::{SortDirection, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ApplicationKeyId, Result};
 use serde_json::Value;
@@ -244,7 +244,7 @@ pub trait ApplicationKeysApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetApplicationKeysSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetApplicationKeysFilterField>,

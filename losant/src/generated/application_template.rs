@@ -10,7 +10,7 @@ pub use crate::models::{
     ApplicationTemplateSummary, ApplicationTemplates, GetApplicationTemplatesFilterField,
     TemplateKeywords,
 };
-pub use crate::models::{GetOrgsSortField, Order};
+pub use crate::models::{SortDirection, SortField};
 use losant_core::api;
 use losant_core::{ApplicationTemplateId, Result};
 
@@ -124,8 +124,8 @@ pub trait ApplicationTemplatesApi {
     )]
     async fn get_application_templates(
         &self,
-        #[query] sort_field: Option<GetOrgsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_field: Option<SortField>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetApplicationTemplatesFilterField>,

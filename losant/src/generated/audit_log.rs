@@ -5,11 +5,11 @@
 //! Enabled by the `audit_log` feature.
 
 pub use crate::models::{
-    AuditLog, AuditLogActorType, AuditLogFilter, AuditLogFilterActor, AuditLogFilterPrimaryTarget,
-    AuditLogFilterRequest, AuditLogFilterSecondaryTarget, AuditLogPrimaryTargetType,
-    AuditLogSecondaryTargetType, AuditLogs, AuditLogsItem,
+    ActorType, AuditLog, AuditLogFilter, AuditLogFilterActor, AuditLogFilterPrimaryTarget,
+    AuditLogFilterRequest, AuditLogFilterSecondaryTarget, AuditLogs, AuditLogsItem,
+    PrimaryTargetType, SecondaryTargetType,
 };
-pub use crate::models::{GetAuditLogsSortField, Order};
+pub use crate::models::{GetAuditLogsSortField, SortDirection};
 use losant_core::api;
 use losant_core::{AuditLogId, OrganizationId, Result};
 
@@ -164,7 +164,7 @@ pub trait AuditLogsApi {
         &self,
         org_id: &OrganizationId,
         #[query] sort_field: Option<GetAuditLogsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] start: Option<i64>,

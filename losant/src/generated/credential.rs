@@ -24,7 +24,7 @@ pub use crate::models::{
     CredentialSqlConfig, CredentialTwilioConfig, CredentialType, CredentialWhatsappConfig,
     Credentials, CredentialsItem, GetCredentialsFilterField, System,
 };
-pub use crate::models::{GetFilesSortField, Order, Success};
+pub use crate::models::{GetFilesSortField, SortDirection, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, CredentialId, Result};
 
@@ -304,7 +304,7 @@ pub trait CredentialsApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetFilesSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetCredentialsFilterField>,

@@ -8,7 +8,7 @@ pub use crate::models::{
     Dashboard, DashboardContextInstance, DashboardPatch, DashboardPost, Dashboards,
     GetDashboardsSortField, ValidateContextSuccess, ValidateContextSuccessDashboard,
 };
-pub use crate::models::{GetOrgsFilterField, Order, Success};
+pub use crate::models::{FilterField, SortDirection, Success};
 use losant_core::api;
 use losant_core::{DashboardId, JobEnqueued, Result};
 use serde_json::Value;
@@ -253,10 +253,10 @@ pub trait DashboardsApi {
     async fn get_dashboards(
         &self,
         #[query] sort_field: Option<GetDashboardsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
         #[query] application_id: Option<&str>,
         #[query] org_id: Option<&str>,

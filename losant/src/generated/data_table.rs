@@ -8,7 +8,7 @@ pub use crate::models::{
     Constraint, DataTable, DataTableColumn, DataTableColumnDataType, DataTablePatch, DataTablePost,
     DataTables, DataTablesItem,
 };
-pub use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
+pub use crate::models::{FilterField, SortDirection, SortField, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, DataTableId, Result};
 
@@ -391,11 +391,11 @@ pub trait DataTablesApi {
     async fn get_data_tables(
         &self,
         application_id: &ApplicationId,
-        #[query] sort_field: Option<GetOrgsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_field: Option<SortField>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
     ) -> Result<DataTables>;
 

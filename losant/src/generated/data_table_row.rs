@@ -8,7 +8,7 @@ pub use crate::models::{
     AdvancedQuery, DataTableRow, DataTableRowInsert, DataTableRowInsertUpdate, DataTableRows,
     DataTableRowsDelete, DataTableRowsExport, DataTableRowsExportQueryOptions, DataTableRowsItem,
 };
-pub use crate::models::{Order, Success};
+pub use crate::models::{SortDirection, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, DataTableId, DataTableRowId, JobEnqueued, Result};
 use serde_json::Value;
@@ -365,7 +365,7 @@ pub trait DataTableRowsApi {
         application_id: &ApplicationId,
         data_table_id: &DataTableId,
         #[query] sort_column: Option<&str>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] limit: Option<i64>,
         #[query] offset: Option<i64>,
         #[query] include_fields: Option<&str>,
@@ -506,7 +506,7 @@ pub trait DataTableRowsApi {
         application_id: &ApplicationId,
         data_table_id: &DataTableId,
         #[query] sort_column: Option<&str>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] limit: Option<i64>,
         #[query] offset: Option<i64>,
         #[query] include_fields: Option<&str>,

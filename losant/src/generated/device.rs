@@ -16,8 +16,8 @@ pub use crate::models::{
     TagValuesResponse,
 };
 pub use crate::models::{
-    BulkDeleteResponse, DeviceAttributeDataType, GetOrgsFilterField, Order, PayloadCountsBreakdown,
-    Resolution, Success,
+    BulkDeleteResponse, DataType, FilterField, PayloadCountsBreakdown, Resolution, SortDirection,
+    Success,
 };
 use losant_core::api;
 use losant_core::{ApplicationId, DeviceId, JobEnqueued, MaybeJob, OneOrMany, Result};
@@ -293,7 +293,7 @@ pub trait DeviceApi {
         device_id: &DeviceId,
         #[query] limit: Option<i64>,
         #[query] since: Option<i64>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] duration: Option<i64>,
         #[query] start: Option<i64>,
         #[query] end: Option<i64>,
@@ -431,7 +431,7 @@ pub trait DeviceApi {
         device_id: &DeviceId,
         #[query] limit: Option<i64>,
         #[query] since: Option<i64>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] duration: Option<i64>,
         #[query] start: Option<i64>,
         #[query] end: Option<i64>,
@@ -498,7 +498,7 @@ pub trait DeviceApi {
         device_id: &DeviceId,
         #[query] limit: Option<i64>,
         #[query] since: Option<i64>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] duration: Option<i64>,
         #[query] start: Option<i64>,
         #[query] end: Option<i64>,
@@ -963,7 +963,7 @@ pub trait DevicesApi {
         &self,
         application_id: &ApplicationId,
         #[query(json)] query: Option<&Value>,
-        #[query] data_type: Option<&OneOrMany<DeviceAttributeDataType>>,
+        #[query] data_type: Option<&OneOrMany<DataType>>,
         #[query] starts_with: Option<&str>,
     ) -> Result<AttributeNamesResponse>;
 
@@ -1184,10 +1184,10 @@ pub trait DevicesApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetDevicesSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
         #[query] device_class: Option<&OneOrMany<DeviceClass>>,
         #[query] tag_filter: Option<&[DevicesTagFilter]>,
@@ -1274,7 +1274,7 @@ pub trait DevicesApi {
         #[query] end: Option<i64>,
         #[query] attributes: Option<&str>,
         #[query] sort_field: Option<GetCompositeStateDevicesSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query(json)] query: Option<&Value>,

@@ -5,11 +5,10 @@
 //! Enabled by the `device_attribute` feature.
 
 pub use crate::models::{
-    DeviceAttribute, DeviceAttributeDataType, DeviceAttributePatch, DeviceAttributePost,
-    DeviceAttributeSystem, DeviceAttributeSystemChildAttribute, DeviceAttributes,
-    GetDeviceAttributesSortField,
+    DeviceAttribute, DeviceAttributePatch, DeviceAttributePost, DeviceAttributeSystem,
+    DeviceAttributeSystemChildAttribute, DeviceAttributes, GetDeviceAttributesSortField,
 };
-pub use crate::models::{Order, Success};
+pub use crate::models::{SortDirection, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, DeviceId, Result};
 
@@ -225,7 +224,7 @@ pub trait DeviceAttributesApi {
         application_id: &ApplicationId,
         device_id: &DeviceId,
         #[query] sort_field: Option<GetDeviceAttributesSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] filter_field: Option<GetDeviceAttributesSortField>,
         #[query] filter: Option<&str>,
     ) -> Result<DeviceAttributes>;

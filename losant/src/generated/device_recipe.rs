@@ -8,7 +8,7 @@ pub use crate::models::{
     DeviceRecipe, DeviceRecipeBulkCreate, DeviceRecipeBulkCreatePost, DeviceRecipePatch,
     DeviceRecipePost, DeviceRecipes, DeviceRecipesItem,
 };
-pub use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
+pub use crate::models::{FilterField, SortDirection, SortField, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, DeviceRecipeId, MaybeJob, Result};
 
@@ -353,11 +353,11 @@ pub trait DeviceRecipesApi {
     async fn get_device_recipes(
         &self,
         application_id: &ApplicationId,
-        #[query] sort_field: Option<GetOrgsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_field: Option<SortField>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
         #[query] tags_as_object: Option<bool>,
         #[query] attributes_as_object: Option<bool>,

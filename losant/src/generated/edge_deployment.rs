@@ -9,7 +9,7 @@ pub use crate::models::{
     EdgeDeploymentRemove, EdgeDeploymentReplace, EdgeDeployments, EdgeDeploymentsItem,
     EmbeddedDeploymentRemove, EmbeddedDeploymentReplace, GetEdgeDeploymentsSortField,
 };
-pub use crate::models::{Order, Success};
+pub use crate::models::{SortDirection, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, EdgeDeploymentId, Result};
 
@@ -161,7 +161,7 @@ pub trait EdgeDeploymentsApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetEdgeDeploymentsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] device_id: Option<&str>,

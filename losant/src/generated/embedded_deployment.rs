@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `embedded_deployment` feature.
 
-pub use crate::models::{EdgeDeploymentRemove, EdgeDeploymentReplace, Order, Success};
+pub use crate::models::{EdgeDeploymentRemove, EdgeDeploymentReplace, SortDirection, Success};
 pub use crate::models::{
     EmbeddedDeployment, EmbeddedDeploymentExport, EmbeddedDeploymentFlow, EmbeddedDeploymentLog,
     EmbeddedDeploymentRelease, EmbeddedDeployments, EmbeddedDeploymentsItem,
@@ -233,7 +233,7 @@ pub trait EmbeddedDeploymentsApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetEmbeddedDeploymentsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] device_id: Option<&str>,

@@ -10,7 +10,7 @@ pub use crate::models::{
     ExperienceEndpointStatsItemItem, ExperienceEndpoints, GetExperienceEndpointsFilterField,
     GetExperienceEndpointsSortField, StatGrouping,
 };
-pub use crate::models::{ExperienceLinkedResources, Order, Success};
+pub use crate::models::{ExperienceLinkedResources, SortDirection, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ExperienceEndpointId, Result};
 use std::collections::BTreeMap;
@@ -300,7 +300,7 @@ pub trait ExperienceEndpointsApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetExperienceEndpointsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] filter_field: Option<GetExperienceEndpointsFilterField>,
         #[query] filter: Option<&str>,
         #[query] experience_group_id: Option<&str>,

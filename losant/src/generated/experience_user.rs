@@ -8,7 +8,7 @@ pub use crate::models::{
     ExperienceUser, ExperienceUserExperienceGroup, ExperienceUserPatch, ExperienceUserPost,
     ExperienceUsers, ExperienceUsersItem, GetExperienceUsersSortField,
 };
-pub use crate::models::{GetExperienceUsersFilterField, Order, Success};
+pub use crate::models::{GetExperienceUsersFilterField, SortDirection, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ExperienceUserId, Result};
 use serde_json::Value;
@@ -256,7 +256,7 @@ pub trait ExperienceUsersApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetExperienceUsersSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetExperienceUsersFilterField>,

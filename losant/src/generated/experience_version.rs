@@ -9,7 +9,9 @@ pub use crate::models::{
     ExperienceVersionGlobal, ExperienceVersionPatch, ExperienceVersionPost, ExperienceVersions,
     ExperienceVersionsItem,
 };
-pub use crate::models::{GetFlowVersionsFilterField, GetFlowVersionsSortField, Order, Success};
+pub use crate::models::{
+    GetFlowVersionsFilterField, GetFlowVersionsSortField, SortDirection, Success,
+};
 use losant_core::api;
 use losant_core::{ApplicationId, Result};
 
@@ -269,7 +271,7 @@ pub trait ExperienceVersionsApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetFlowVersionsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetFlowVersionsFilterField>,

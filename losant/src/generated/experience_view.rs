@@ -5,7 +5,7 @@
 //! Enabled by the `experience_view` feature.
 
 pub use crate::models::{
-    ExperienceLinkedResources, GetOrgsFilterField, GetOrgsSortField, Order, Success, ViewType,
+    ExperienceLinkedResources, FilterField, SortDirection, SortField, Success, ViewType,
 };
 pub use crate::models::{
     ExperienceView, ExperienceViewHeaders, ExperienceViewPatch, ExperienceViewPost, ExperienceViews,
@@ -298,11 +298,11 @@ pub trait ExperienceViewsApi {
     async fn get_experience_views(
         &self,
         application_id: &ApplicationId,
-        #[query] sort_field: Option<GetOrgsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_field: Option<SortField>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
         #[query] view_type: Option<ViewType>,
         #[query] version: Option<&str>,

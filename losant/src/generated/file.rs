@@ -8,7 +8,7 @@ pub use crate::models::{
     File, FileDimensions, FilePatch, FilePost, FilePostFileDimensions, FileSchema, FileStatus,
     FileType, Files,
 };
-pub use crate::models::{GetFilesSortField, GetFilesStatus, GetOrgsFilterField, Order, Success};
+pub use crate::models::{FilterField, GetFilesSortField, GetFilesStatus, SortDirection, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, FileId, Result};
 use serde_json::Value;
@@ -332,10 +332,10 @@ pub trait FilesApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetFilesSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
         #[query] r#type: Option<&str>,
         #[query] status: Option<GetFilesStatus>,

@@ -4,6 +4,7 @@
 //!
 //! Enabled by the `flow` feature.
 
+pub use crate::models::{FilterField, FlowVersions, SortDirection, SortField, Success};
 pub use crate::models::{
     Flow, FlowCategory, FlowClass, FlowCustomNodeConfig, FlowErrors, FlowErrorsError,
     FlowErrorsErrorError, FlowGlobal, FlowLogItem, FlowNode, FlowPatch, FlowPost, FlowPostCategory,
@@ -12,7 +13,6 @@ pub use crate::models::{
     PaletteResponse, PaletteResponseCustomNode, PaletteResponseCustomNodeCompatibleFlowClasses,
     VirtualButtonPress,
 };
-pub use crate::models::{FlowVersions, GetOrgsFilterField, GetOrgsSortField, Order, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, FlowId, Result};
 use serde_json::Value;
@@ -168,7 +168,7 @@ pub trait FlowApi {
         #[query] duration: Option<i64>,
         #[query] end: Option<i64>,
         #[query] limit: Option<i64>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] flow_version: Option<&str>,
         #[query] device_id: Option<&str>,
     ) -> Result<FlowErrors>;
@@ -697,11 +697,11 @@ pub trait FlowsApi {
     async fn get_flows(
         &self,
         application_id: &ApplicationId,
-        #[query] sort_field: Option<GetOrgsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_field: Option<SortField>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
         #[query] flow_class: Option<FlowClass>,
         #[query] trigger_filter: Option<&[FlowTriggerFilterItem]>,
@@ -786,11 +786,11 @@ pub trait FlowsApi {
     async fn get_by_version_flows(
         &self,
         application_id: &ApplicationId,
-        #[query] sort_field: Option<GetOrgsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_field: Option<SortField>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
         #[query] flow_class: Option<FlowClass>,
         #[query] version: &str,

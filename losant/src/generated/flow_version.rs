@@ -10,7 +10,7 @@ pub use crate::models::{
 };
 pub use crate::models::{
     BulkDeleteResponse, FlowErrors, FlowLogItem, FlowStats, GetFlowVersionsFilterField,
-    GetFlowVersionsSortField, Order, Success,
+    GetFlowVersionsSortField, SortDirection, Success,
 };
 use losant_core::api;
 use losant_core::{ApplicationId, FlowId, MaybeJob, Result};
@@ -125,7 +125,7 @@ pub trait FlowVersionApi {
         #[query] duration: Option<i64>,
         #[query] end: Option<i64>,
         #[query] limit: Option<i64>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] device_id: Option<&str>,
     ) -> Result<FlowErrors>;
 
@@ -523,7 +523,7 @@ pub trait FlowVersionsApi {
         application_id: &ApplicationId,
         flow_id: &FlowId,
         #[query] sort_field: Option<GetFlowVersionsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetFlowVersionsFilterField>,

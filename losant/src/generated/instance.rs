@@ -11,8 +11,8 @@ pub use crate::models::{
     InstanceReportOptionsPost, Instances, ResourceGroupBy,
 };
 pub use crate::models::{
-    DeviceCounts, GetOrgsFilterField, GetOrgsSortField, NotebookMinuteCounts, Order,
-    PayloadCountsBreakdown, PayloadStats, Resolution,
+    DeviceCounts, FilterField, NotebookMinuteCounts, PayloadCountsBreakdown, PayloadStats,
+    Resolution, SortDirection, SortField,
 };
 use losant_core::api;
 use losant_core::{InstanceId, JobEnqueued, Result};
@@ -194,7 +194,7 @@ pub trait InstanceApi {
         instance_id: &InstanceId,
         #[query] month: Option<&str>,
         #[query] sort_field: Option<HistoricalSummariesInstanceSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<HistoricalSummariesInstanceFilterField>,
@@ -465,11 +465,11 @@ pub trait InstancesApi {
     )]
     async fn get_instances(
         &self,
-        #[query] sort_field: Option<GetOrgsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_field: Option<SortField>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
     ) -> Result<Instances>;
 }

@@ -6,7 +6,7 @@
 
 pub use crate::models::{
     ApiToken, ApiTokenPatch, ApiTokenPost, GetUserApiTokensFilterField, GetUserApiTokensSortField,
-    Order, Success,
+    SortDirection, Success,
 };
 use losant_core::api;
 use losant_core::{ApiTokenId, InstanceId, Result};
@@ -226,7 +226,7 @@ pub trait InstanceApiTokensApi {
         &self,
         instance_id: &InstanceId,
         #[query] sort_field: Option<GetUserApiTokensSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetUserApiTokensFilterField>,

@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `instance_audit_log` feature.
 
-pub use crate::models::{GetAuditLogsSortField, Order};
+pub use crate::models::{GetAuditLogsSortField, SortDirection};
 pub use crate::models::{
     InstanceAuditLog, InstanceAuditLogActorType, InstanceAuditLogFilter,
     InstanceAuditLogFilterActor, InstanceAuditLogFilterPrimaryTarget,
@@ -159,7 +159,7 @@ pub trait InstanceAuditLogsApi {
         &self,
         instance_id: &InstanceId,
         #[query] sort_field: Option<GetAuditLogsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] start: Option<i64>,

@@ -4,9 +4,7 @@
 //!
 //! Enabled by the `instance_custom_node` feature.
 
-pub use crate::models::{
-    FlowErrors, FlowStats, GetOrgsFilterField, GetOrgsSortField, Order, Success,
-};
+pub use crate::models::{FilterField, FlowErrors, FlowStats, SortDirection, SortField, Success};
 pub use crate::models::{
     InstanceCustomNode, InstanceCustomNodePatch, InstanceCustomNodePost, InstanceCustomNodeStats,
     InstanceCustomNodeTrigger, InstanceCustomNodeTriggerMeta,
@@ -115,7 +113,7 @@ pub trait InstanceCustomNodeApi {
         #[query] duration: Option<i64>,
         #[query] end: Option<i64>,
         #[query] limit: Option<i64>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
     ) -> Result<FlowErrors>;
 
     /// Retrieves information on a Custom Node.
@@ -398,11 +396,11 @@ pub trait InstanceCustomNodesApi {
     async fn get_instance_custom_nodes(
         &self,
         instance_id: &InstanceId,
-        #[query] sort_field: Option<GetOrgsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_field: Option<SortField>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
     ) -> Result<InstanceCustomNodes>;
 

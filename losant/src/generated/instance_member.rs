@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `instance_member` feature.
 
-pub use crate::models::{GetInstanceMembersSortField, Order, Success};
+pub use crate::models::{GetInstanceMembersSortField, SortDirection, Success};
 pub use crate::models::{InstanceMember, InstanceMemberPatch, InstanceMemberRole, InstanceMembers};
 use losant_core::api;
 use losant_core::{InstanceId, Result, UserId};
@@ -189,7 +189,7 @@ pub trait InstanceMembersApi {
         &self,
         instance_id: &InstanceId,
         #[query] sort_field: Option<GetInstanceMembersSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] filter_field: Option<GetInstanceMembersSortField>,
         #[query] filter: Option<&str>,
     ) -> Result<InstanceMembers>;

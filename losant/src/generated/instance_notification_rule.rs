@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `instance_notification_rule` feature.
 
-pub use crate::models::{GetOrgsFilterField, GetOrgsSortField, Order, Success};
+pub use crate::models::{FilterField, SortDirection, SortField, Success};
 pub use crate::models::{
     NotificationRule, NotificationRuleConfig, NotificationRuleConfigMaxFrequency,
     NotificationRuleDeliveryLogsItem, NotificationRuleDeliveryLogsItemEmail,
@@ -359,11 +359,11 @@ pub trait InstanceNotificationRulesApi {
     async fn get_instance_notification_rules(
         &self,
         instance_id: &InstanceId,
-        #[query] sort_field: Option<GetOrgsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_field: Option<SortField>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
     ) -> Result<NotificationRules>;
 

@@ -5,8 +5,8 @@
 //! Enabled by the `instance_org` feature.
 
 pub use crate::models::{
-    DeviceCounts, GetOrgsFilterField, GetOrgsSortField, NotebookMinuteCounts, Order, Org,
-    PayloadCountsBreakdown, PayloadStats, Resolution, Success,
+    DeviceCounts, FilterField, NotebookMinuteCounts, Org, PayloadCountsBreakdown, PayloadStats,
+    Resolution, SortDirection, SortField, Success,
 };
 pub use crate::models::{
     InstanceOrg, InstanceOrgPatch, InstanceOrgPost, InstanceOrganization, InstanceOrgs,
@@ -402,11 +402,11 @@ pub trait InstanceOrgsApi {
     async fn get_instance_orgs(
         &self,
         instance_id: &InstanceId,
-        #[query] sort_field: Option<GetOrgsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_field: Option<SortField>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
         #[query] summary_include: Option<&str>,
         #[query(json)] query: Option<&Value>,

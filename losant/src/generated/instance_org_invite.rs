@@ -4,7 +4,9 @@
 //!
 //! Enabled by the `instance_org_invite` feature.
 
-pub use crate::models::{GetInstanceMembersSortField, Order, OrgInvitePost, OrgRoleInfo, Success};
+pub use crate::models::{
+    GetInstanceMembersSortField, OrgInvitePost, OrgRoleInfo, SortDirection, Success,
+};
 pub use crate::models::{GetInstanceOrgInvitesSortField, OrgInvite, OrgInviteCollection};
 use losant_core::api;
 use losant_core::{InstanceId, InviteId, OrganizationId, Result};
@@ -248,7 +250,7 @@ pub trait InstanceOrgInvitesApi {
         instance_id: &InstanceId,
         org_id: &OrganizationId,
         #[query] sort_field: Option<GetInstanceOrgInvitesSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] filter_field: Option<GetInstanceMembersSortField>,
         #[query] filter: Option<&str>,
     ) -> Result<OrgInviteCollection>;

@@ -4,7 +4,7 @@
 //!
 //! Enabled by the `instance_org_member` feature.
 
-pub use crate::models::{GetInstanceMembersSortField, Order, Success};
+pub use crate::models::{GetInstanceMembersSortField, SortDirection, Success};
 pub use crate::models::{
     InstanceOrgMember, InstanceOrgMemberPatch, InstanceOrgMembers, OrgRoleInfo,
 };
@@ -200,7 +200,7 @@ pub trait InstanceOrgMembersApi {
         instance_id: &InstanceId,
         org_id: &OrganizationId,
         #[query] sort_field: Option<GetInstanceMembersSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] filter_field: Option<GetInstanceMembersSortField>,
         #[query] filter: Option<&str>,
     ) -> Result<InstanceOrgMembers>;

@@ -5,8 +5,8 @@
 //! Enabled by the `instance_sandbox` feature.
 
 pub use crate::models::{
-    DeviceCounts, GetExperienceUsersFilterField, NotebookMinuteCounts, Order,
-    PayloadCountsBreakdown, PayloadStats, Resolution, Success,
+    DeviceCounts, GetExperienceUsersFilterField, NotebookMinuteCounts, PayloadCountsBreakdown,
+    PayloadStats, Resolution, SortDirection, Success,
 };
 pub use crate::models::{
     GetInstanceSandboxesSortField, InstanceSandbox, InstanceSandboxOrg, InstanceSandboxUser,
@@ -476,7 +476,7 @@ pub trait InstanceSandboxesApi {
         #[query] summary_exclude: Option<&str>,
         #[query] summary_include: Option<&str>,
         #[query] sort_field: Option<GetInstanceSandboxesSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] starting_after_id: Option<&str>,
         #[query] ending_before_id: Option<&str>,
         #[query] limit: Option<i64>,

@@ -10,7 +10,7 @@ pub use crate::models::{
     IntegrationPatch, IntegrationPost, IntegrationSqsConfig, IntegrationType,
     IntegrationWebsocketConfig, Integrations,
 };
-pub use crate::models::{Order, Success};
+pub use crate::models::{SortDirection, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, IntegrationId, Result};
 
@@ -253,7 +253,7 @@ pub trait IntegrationsApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetIntegrationsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetIntegrationsFilterField>,

@@ -163,10 +163,11 @@ pub mod webhook;
 pub mod models;
 
 pub mod prelude {
-    //! Every API trait of the enabled families, so that `use losant::prelude::*;` makes every call available on a [`Client`](losant_core::Client), the per-call settings ([`CallSettings`](losant_core::CallSettings): `.timeout(..)`, `.header(..)`, ...), and the stream extensions (`try_next`, `try_collect`, ...) for the calls' `stream()`.
+    //! Every API trait of the enabled families, so that `use losant::prelude::*;` makes every call available on a [`Client`](losant_core::Client), the per-call settings ([`CallSettings`](losant_core::CallSettings): `.timeout(..)`, `.header(..)`, ...), `validate()` of a request model ([`Validate`](losant_core::validate::Validate), imported unnamed), and the stream extensions (`try_next`, `try_collect`, ...) for the calls' `stream()`.
 
     pub use losant_core::CallSettings;
     pub use losant_core::stream::{StreamExt as _, TryStreamExt as _};
+    pub use losant_core::validate::Validate as _;
 
     #[cfg(feature = "events")]
     pub use losant_events::{EventApi, EventsApi};

@@ -4,6 +4,7 @@
 //!
 //! Enabled by the `notebook` feature.
 
+pub use crate::models::{FilterField, SortDirection, Success, SuccessWithExecutionId};
 pub use crate::models::{
     GetNotebooksSortField, ImageVersion, Notebook, NotebookDataExportOptions,
     NotebookExecutionLogsItem, NotebookExecutionLogsItemInputInfo,
@@ -11,7 +12,6 @@ pub use crate::models::{
     NotebookMinuteCounts, NotebookMinuteCountsCount, NotebookPatch, NotebookPost, NotebookStats,
     Notebooks, NotebooksItem,
 };
-pub use crate::models::{GetOrgsFilterField, Order, Success, SuccessWithExecutionId};
 use losant_core::api;
 use losant_core::{ApplicationId, JobEnqueued, NotebookId, Result};
 
@@ -444,10 +444,10 @@ pub trait NotebooksApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetNotebooksSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
     ) -> Result<Notebooks>;
 

@@ -5,8 +5,8 @@
 //! Enabled by the `org` feature.
 
 pub use crate::models::{
-    DeviceCounts, GetOrgsFilterField, GetOrgsSortField, NotebookMinuteCounts, Order,
-    PayloadCountsBreakdown, PayloadStats, Resolution, ResourceTransfer, Success,
+    DeviceCounts, FilterField, NotebookMinuteCounts, PayloadCountsBreakdown, PayloadStats,
+    Resolution, ResourceTransfer, SortDirection, SortField, Success,
 };
 pub use crate::models::{
     Org, OrgBanner, OrgInviteDashboardRole, OrgInvitePost, OrgLimits, OrgMember, OrgMemberPatch,
@@ -857,11 +857,11 @@ pub trait OrgsApi {
     )]
     async fn get_orgs(
         &self,
-        #[query] sort_field: Option<GetOrgsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_field: Option<SortField>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
         #[query] summary_exclude: Option<&str>,
         #[query] summary_include: Option<&str>,

@@ -5,8 +5,8 @@
 //! Enabled by the `private_file` feature.
 
 pub use crate::models::{
-    File, FilePatch, FilePost, Files, GetFilesSortField, GetFilesStatus, GetOrgsFilterField, Order,
-    Success,
+    File, FilePatch, FilePost, Files, FilterField, GetFilesSortField, GetFilesStatus,
+    SortDirection, Success,
 };
 use losant_core::api;
 use losant_core::{ApplicationId, PrivateFileId, Result};
@@ -340,10 +340,10 @@ pub trait PrivateFilesApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetFilesSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
         #[query] r#type: Option<&str>,
         #[query] status: Option<GetFilesStatus>,

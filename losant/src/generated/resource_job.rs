@@ -8,9 +8,9 @@ pub use crate::models::{
     GetResourceJobsFilterField, GetResourceJobsSortField, ResourceJob,
     ResourceJobExecutionLogsItem, ResourceJobExecutionLogsItemExecutionSummary,
     ResourceJobExecutionLogsItemStatus, ResourceJobExecutionOptions, ResourceJobPatch,
-    ResourceJobPost, ResourceJobResourceType, ResourceJobs, ResourceJobsItem,
+    ResourceJobPost, ResourceJobs, ResourceJobsItem, ResourceType,
 };
-pub use crate::models::{Order, Success, SuccessWithExecutionId};
+pub use crate::models::{SortDirection, Success, SuccessWithExecutionId};
 use losant_core::api;
 use losant_core::{ApplicationId, ResourceJobId, Result};
 
@@ -401,7 +401,7 @@ pub trait ResourceJobsApi {
         &self,
         application_id: &ApplicationId,
         #[query] sort_field: Option<GetResourceJobsSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetResourceJobsFilterField>,

@@ -6,7 +6,7 @@
 
 pub use crate::models::{
     ApiToken, ApiTokenPatch, ApiTokenPost, GetUserApiTokensFilterField, GetUserApiTokensSortField,
-    Order, Success,
+    SortDirection, Success,
 };
 use losant_core::api;
 use losant_core::{ApiTokenId, Result};
@@ -212,7 +212,7 @@ pub trait UserApiTokensApi {
     async fn get_user_api_tokens(
         &self,
         #[query] sort_field: Option<GetUserApiTokensSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetUserApiTokensFilterField>,

@@ -9,7 +9,7 @@ pub use crate::models::{
     UserOauthTokenOauth, UserOauthTokenPatch, UserOauthTokenPost, UserOauthTokenPostOauth,
     UserOauthTokens,
 };
-pub use crate::models::{GetOrgsFilterField, GetUserOauthTokensSortField, Order, Success};
+pub use crate::models::{FilterField, GetUserOauthTokensSortField, SortDirection, Success};
 use losant_core::api;
 use losant_core::{OauthTokenId, Result};
 
@@ -245,10 +245,10 @@ pub trait UserOauthTokensApi {
     async fn get_user_oauth_tokens(
         &self,
         #[query] sort_field: Option<GetUserOauthTokensSortField>,
-        #[query] sort_direction: Option<Order>,
+        #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query] filter_field: Option<GetOrgsFilterField>,
+        #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
     ) -> Result<UserOauthTokens>;
 

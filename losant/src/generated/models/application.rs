@@ -2,22 +2,21 @@
 
 //! Models of the `application` family.
 
-use super::{
-    AddressFilterType, ApplicationJobLogStatus, CreatorType, DestinationType, DeviceClass,
-    DeviceCounts, DevicesTagFilter, FlowClass, FlowErrorsErrorError, NotebookMinuteCounts,
-    OrgsSortDirection, PayloadCountsBreakdown, PayloadStats, SourceType, ViewType,
-};
-use losant_core::Page;
-use losant_core::StringEnum;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{
     ApplicationId, ApplicationTemplateId, DataTableId, DeviceId, OrganizationId, ResourceId,
     Timestamp,
 };
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::StringEnum;
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `exportType` of [`ApplicationArchiveConfigApplicationExportOptions`](crate::models::ApplicationArchiveConfigApplicationExportOptions).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ApplicationArchiveConfigApplicationExportOptionsExportType {
     /// `repo`
@@ -28,6 +27,7 @@ pub enum ApplicationArchiveConfigApplicationExportOptionsExportType {
 }
 
 /// The `exportType` of [`ApplicationExportPost`](crate::models::ApplicationExportPost).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ApplicationExportPostExportType {
     /// `zip`
@@ -41,6 +41,7 @@ pub enum ApplicationExportPostExportType {
 }
 
 /// The `status` of [`ApplicationFtueTracking`](crate::models::ApplicationFtueTracking).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ApplicationFtueTrackingStatus {
     /// `skipped`
@@ -54,6 +55,7 @@ pub enum ApplicationFtueTrackingStatus {
 }
 
 /// The `_type` of [`ApplicationSearchResultItem`](crate::models::ApplicationSearchResultItem).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ApplicationSearchResultItemType {
     /// `applicationApiToken`
@@ -121,6 +123,7 @@ pub enum ApplicationSearchResultItemType {
 }
 
 /// The `conflictBehavior` of [`ApplicationImportExecutionsItem`](crate::models::ApplicationImportExecutionsItem).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ConflictBehavior {
     /// `create`
@@ -140,6 +143,7 @@ pub enum ConflictBehavior {
 }
 
 /// A value of a query parameter of `applications.get`.
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetApplicationsSortField {
     /// `name`
@@ -162,6 +166,7 @@ pub enum GetApplicationsSortField {
 }
 
 /// The `importSourceType` of [`ApplicationImportExecutionsItem`](crate::models::ApplicationImportExecutionsItem).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ImportSourceType {
     /// `importBundle`
@@ -181,6 +186,7 @@ pub enum ImportSourceType {
 }
 
 /// An element of `include` in [`ApplicationImportExecutionsItem`](crate::models::ApplicationImportExecutionsItem).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum Include {
     /// `ApplicationCertificateAuthority`
@@ -254,6 +260,7 @@ pub enum Include {
 }
 
 /// The `application` schema.
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -315,7 +322,7 @@ pub struct Application {
     pub owner_id: Option<ResourceId>,
     /// `ownerType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_type: Option<DestinationType>,
+    pub owner_type: Option<OwnerType>,
     /// `summary`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<ApplicationSummary>,
@@ -323,20 +330,24 @@ pub struct Application {
 
 /// The `applicationApplyTemplatePatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationApplyTemplatePatch {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `templateId`.
     pub template_id: ApplicationTemplateId,
 }
 
+#[cfg(feature = "application")]
 impl ApplicationApplyTemplatePatch {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -349,52 +360,52 @@ impl ApplicationApplyTemplatePatch {
     }
 }
 
-impl Validate for ApplicationApplyTemplatePatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-    }
-}
-
 /// The `archiveConfig` of [`Application`](crate::models::Application).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationArchiveConfig {
     /// `applicationExportOptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub application_export_options: Option<ApplicationArchiveConfigApplicationExportOptions>,
     /// `azure`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub azure: Option<ApplicationArchiveConfigAzure>,
     /// `credentialName`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub credential_name: Option<String>,
     /// `dataTableIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub data_table_ids: Option<Vec<DataTableId>>,
     /// `dataTablesMode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub data_tables_mode: Option<AddressFilterType>,
     /// `delayDays`: at least 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1))]
     pub delay_days: Option<i64>,
     /// `deviceIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub device_ids: Option<Vec<DeviceId>>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
     /// `directory`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub directory: Option<String>,
     /// `gcs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub gcs: Option<ApplicationArchiveConfigGcs>,
     /// `includeApplicationExport`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -410,69 +421,27 @@ pub struct ApplicationArchiveConfig {
     pub include_events: Option<bool>,
     /// `mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub mode: Option<AddressFilterType>,
     /// `s3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub s3: Option<ApplicationArchiveConfigS3>,
-}
-
-impl Validate for ApplicationArchiveConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "applicationExportOptions",
-            self.application_export_options.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("azure", self.azure.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("credentialName", self.credential_name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("dataTableIds", self.data_table_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("dataTablesMode", self.data_tables_mode.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), AddressFilterType::VALUES);
-        });
-        at.field("delayDays", self.delay_days.as_ref(), |at, v| {
-            at.int_range(*v, Some(1), None);
-        });
-        at.field("deviceIds", self.device_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("deviceTags", self.device_tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("directory", self.directory.as_ref(), |at, v| {
-            at.chars(v, 0, 255);
-        });
-        at.field("gcs", self.gcs.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("mode", self.mode.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), AddressFilterType::VALUES);
-        });
-        at.field("s3", self.s3.as_ref(), |at, v| {
-            v.check(at);
-        });
-    }
 }
 
 /// The `applicationExportOptions` of [`ApplicationArchiveConfig`](crate::models::ApplicationArchiveConfig).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationArchiveConfigApplicationExportOptions {
     /// `credentialName`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub credential_name: String,
     /// `exportType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub export_type: Option<ApplicationArchiveConfigApplicationExportOptionsExportType>,
     /// `includeDataTableRows`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -488,9 +457,11 @@ pub struct ApplicationArchiveConfigApplicationExportOptions {
     pub include_private_files: Option<bool>,
     /// `repo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub repo: Option<ApplicationExportPostRepo>,
 }
 
+#[cfg(feature = "application")]
 impl ApplicationArchiveConfigApplicationExportOptions {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -507,40 +478,27 @@ impl ApplicationArchiveConfigApplicationExportOptions {
     }
 }
 
-impl Validate for ApplicationArchiveConfigApplicationExportOptions {
-    fn check(&self, at: &mut Checker) {
-        at.field("credentialName", Some(&self.credential_name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("exportType", self.export_type.as_ref(), |at, v| {
-            at.listed(
-                v.as_str(),
-                v.is_known(),
-                ApplicationArchiveConfigApplicationExportOptionsExportType::VALUES,
-            );
-        });
-        at.field("repo", self.repo.as_ref(), |at, v| {
-            v.check(at);
-        });
-    }
-}
-
 /// The `azure` of [`ApplicationArchiveConfig`](crate::models::ApplicationArchiveConfig).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationArchiveConfigAzure {
     /// `account`: 3 to 24 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 3, max = 24))]
     pub account: Option<String>,
     /// `accountKey`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub account_key: Option<String>,
     /// `bucket`: 3 to 63 characters.
+    #[validate(chars(min = 3, max = 63))]
     pub bucket: String,
 }
 
+#[cfg(feature = "application")]
 impl ApplicationArchiveConfigAzure {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -553,36 +511,27 @@ impl ApplicationArchiveConfigAzure {
     }
 }
 
-impl Validate for ApplicationArchiveConfigAzure {
-    fn check(&self, at: &mut Checker) {
-        at.field("account", self.account.as_ref(), |at, v| {
-            at.chars(v, 3, 24);
-        });
-        at.field("accountKey", self.account_key.as_ref(), |at, v| {
-            at.chars(v, 0, 255);
-        });
-        at.field("bucket", Some(&self.bucket), |at, v| {
-            at.chars(v, 3, 63);
-        });
-    }
-}
-
 /// The `gcs` of [`ApplicationArchiveConfig`](crate::models::ApplicationArchiveConfig).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationArchiveConfigGcs {
     /// `bucket`: at most 255 characters.
+    #[validate(chars(max = 255))]
     pub bucket: String,
     /// `keyJson`: 4 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 32_767))]
     pub key_json: Option<String>,
     /// `projectId`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
     pub project_id: Option<String>,
 }
 
+#[cfg(feature = "application")]
 impl ApplicationArchiveConfigGcs {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -595,39 +544,31 @@ impl ApplicationArchiveConfigGcs {
     }
 }
 
-impl Validate for ApplicationArchiveConfigGcs {
-    fn check(&self, at: &mut Checker) {
-        at.field("bucket", Some(&self.bucket), |at, v| {
-            at.chars(v, 0, 255);
-        });
-        at.field("keyJson", self.key_json.as_ref(), |at, v| {
-            at.chars(v, 4, 32_767);
-        });
-        at.field("projectId", self.project_id.as_ref(), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-    }
-}
-
 /// The `s3` of [`ApplicationArchiveConfig`](crate::models::ApplicationArchiveConfig).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationArchiveConfigS3 {
     /// `accessKeyId`: 4 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 128))]
     pub access_key_id: Option<String>,
     /// `bucket`: at most 255 characters.
+    #[validate(chars(max = 255))]
     pub bucket: String,
     /// `region`: at most 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 128))]
     pub region: Option<String>,
     /// `secretAccessKey`: 4 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 128))]
     pub secret_access_key: Option<String>,
 }
 
+#[cfg(feature = "application")]
 impl ApplicationArchiveConfigS3 {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -641,28 +582,8 @@ impl ApplicationArchiveConfigS3 {
     }
 }
 
-impl Validate for ApplicationArchiveConfigS3 {
-    fn check(&self, at: &mut Checker) {
-        at.field("accessKeyId", self.access_key_id.as_ref(), |at, v| {
-            at.chars(v, 4, 128);
-        });
-        at.field("bucket", Some(&self.bucket), |at, v| {
-            at.chars(v, 0, 255);
-        });
-        at.field("region", self.region.as_ref(), |at, v| {
-            at.chars(v, 0, 128);
-        });
-        at.field(
-            "secretAccessKey",
-            self.secret_access_key.as_ref(),
-            |at, v| {
-                at.chars(v, 4, 128);
-            },
-        );
-    }
-}
-
 /// The `applicationCloneDryRunResult` schema.
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -677,19 +598,22 @@ pub struct ApplicationCloneDryRunResult {
 
 /// The `applicationClonePost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ApplicationClonePost {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `dryRun`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `forceJob`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -715,24 +639,12 @@ pub struct ApplicationClonePost {
     pub owner_id: Option<Option<ResourceId>>,
     /// `ownerType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_type: Option<DestinationType>,
-}
-
-impl Validate for ApplicationClonePost {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("ownerType", self.owner_type.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DestinationType::VALUES);
-        });
-    }
+    #[validate(listed)]
+    pub owner_type: Option<OwnerType>,
 }
 
 /// The `applicationCreationByTemplateResult` schema.
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -748,6 +660,7 @@ pub struct ApplicationCreationByTemplateResult {
 /// The `application` of [`ApplicationCreationByTemplateResult`](crate::models::ApplicationCreationByTemplateResult).
 ///
 /// Schema for a single Application.
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -809,7 +722,7 @@ pub struct ApplicationCreationByTemplateResultApplication {
     pub owner_id: Option<ResourceId>,
     /// `ownerType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_type: Option<DestinationType>,
+    pub owner_type: Option<OwnerType>,
     /// `summary`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<ApplicationSummary>,
@@ -817,21 +730,26 @@ pub struct ApplicationCreationByTemplateResultApplication {
 
 /// The `applicationExportPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationExportPost {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `credentialName`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub credential_name: Option<String>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `exportType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub export_type: Option<ApplicationExportPostExportType>,
     /// `forceJob`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -850,65 +768,33 @@ pub struct ApplicationExportPost {
     pub include_private_files: Option<bool>,
     /// `repo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub repo: Option<ApplicationExportPostRepo>,
-}
-
-impl Validate for ApplicationExportPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("credentialName", self.credential_name.as_ref(), |at, v| {
-            at.chars(v, 0, 255);
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("exportType", self.export_type.as_ref(), |at, v| {
-            at.listed(
-                v.as_str(),
-                v.is_known(),
-                ApplicationExportPostExportType::VALUES,
-            );
-        });
-        at.field("repo", self.repo.as_ref(), |at, v| {
-            v.check(at);
-        });
-    }
 }
 
 /// The `repo` of [`ApplicationExportPost`](crate::models::ApplicationExportPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationExportPostRepo {
     /// `branch`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub branch: Option<String>,
     /// `commitMessage`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub commit_message: Option<String>,
     /// `directory`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub directory: Option<String>,
 }
 
-impl Validate for ApplicationExportPostRepo {
-    fn check(&self, at: &mut Checker) {
-        at.field("branch", self.branch.as_ref(), |at, v| {
-            at.chars(v, 0, 255);
-        });
-        at.field("commitMessage", self.commit_message.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("directory", self.directory.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-    }
-}
-
 /// The `applicationExportResult` schema.
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -920,18 +806,22 @@ pub struct ApplicationExportResult {
 
 /// An element of `ftueTracking` in [`Application`](crate::models::Application).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationFtueTracking {
     /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
     pub name: String,
     /// `status`.
+    #[validate(listed)]
     pub status: ApplicationFtueTrackingStatus,
     /// `version`.
     pub version: f64,
 }
 
+#[cfg(feature = "application")]
 impl ApplicationFtueTracking {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -948,25 +838,11 @@ impl ApplicationFtueTracking {
     }
 }
 
-impl Validate for ApplicationFtueTracking {
-    fn check(&self, at: &mut Checker) {
-        at.field("name", Some(&self.name), |at, v| {
-            at.pattern(v, Pattern::Key);
-        });
-        at.field("status", Some(&self.status), |at, v| {
-            at.listed(
-                v.as_str(),
-                v.is_known(),
-                ApplicationFtueTrackingStatus::VALUES,
-            );
-        });
-    }
-}
-
 /// An element of `globals` in [`Application`](crate::models::Application).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationGlobal {
     /// `cloudOnly`.
@@ -974,13 +850,17 @@ pub struct ApplicationGlobal {
     pub cloud_only: Option<bool>,
     /// `description`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub description: Option<String>,
     /// `json`: 1 to 32767 characters.
+    #[validate(chars(min = 1, max = 32_767))]
     pub json: String,
     /// `key`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
     pub key: String,
 }
 
+#[cfg(feature = "application")]
 impl ApplicationGlobal {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -994,46 +874,26 @@ impl ApplicationGlobal {
     }
 }
 
-impl Validate for ApplicationGlobal {
-    fn check(&self, at: &mut Checker) {
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("json", Some(&self.json), |at, v| {
-            at.chars(v, 1, 32_767);
-        });
-        at.field("key", Some(&self.key), |at, v| {
-            at.pattern(v, Pattern::Key);
-        });
-    }
-}
-
-/// The `applicationGlobalPatch` schema. Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`]). It has at most 100 items.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// The `applicationGlobalPatch` schema. Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`](trait@Validate)). It has at most 100 items.
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(transparent)]
-pub struct ApplicationGlobalPatch(pub Vec<ApplicationGlobalPatchItem>);
+pub struct ApplicationGlobalPatch(
+    #[validate(items(max = 100), each(nested))] pub Vec<ApplicationGlobalPatchItem>,
+);
 
+#[cfg(feature = "application")]
 impl From<Vec<ApplicationGlobalPatchItem>> for ApplicationGlobalPatch {
     fn from(value: Vec<ApplicationGlobalPatchItem>) -> Self {
         Self(value)
     }
 }
 
-impl Validate for ApplicationGlobalPatch {
-    fn check(&self, at: &mut Checker) {
-        let v = &self.0;
-        {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        }
-    }
-}
-
 /// The `applicationGlobalPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ApplicationGlobalPatchItem {
@@ -1042,6 +902,7 @@ pub struct ApplicationGlobalPatchItem {
     pub cloud_only: Option<bool>,
     /// `description`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub description: Option<String>,
     /// `json`: 1 to 32767 characters, `Some(None)` sends `null`.
     #[serde(
@@ -1049,11 +910,14 @@ pub struct ApplicationGlobalPatchItem {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(min = 1, max = 32_767))]
     pub json: Option<Option<String>>,
     /// `key`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
     pub key: String,
 }
 
+#[cfg(feature = "application")]
 impl ApplicationGlobalPatchItem {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1067,25 +931,8 @@ impl ApplicationGlobalPatchItem {
     }
 }
 
-impl Validate for ApplicationGlobalPatchItem {
-    fn check(&self, at: &mut Checker) {
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field(
-            "json",
-            self.json.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 1, 32_767);
-            },
-        );
-        at.field("key", Some(&self.key), |at, v| {
-            at.pattern(v, Pattern::Key);
-        });
-    }
-}
-
 /// The `applicationImportExecutions` schema.
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1165,6 +1012,7 @@ pub struct ApplicationImportExecutionsItem {
 }
 
 /// The `dryRunResults` of [`ApplicationImportExecutionsItem`](crate::models::ApplicationImportExecutionsItem).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1178,6 +1026,7 @@ pub struct ApplicationImportExecutionsItemDryRunResults {
 }
 
 /// The `repo` of [`ApplicationImportExecutionsItem`](crate::models::ApplicationImportExecutionsItem).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1191,6 +1040,7 @@ pub struct ApplicationImportExecutionsItemRepo {
 }
 
 /// An element of `validationErrors` in [`ApplicationImportExecutionsItem`](crate::models::ApplicationImportExecutionsItem).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1211,8 +1061,9 @@ pub struct ApplicationImportExecutionsItemValidationError {
 
 /// The `applicationPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ApplicationPatch {
@@ -1222,6 +1073,7 @@ pub struct ApplicationPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(nested)]
     pub archive_config: Option<Option<ApplicationArchiveConfig>>,
     /// `blobUrlTTL`: from 3600 to 604800.
     #[serde(
@@ -1229,69 +1081,41 @@ pub struct ApplicationPatch {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[validate(range(min = 3600.0, max = 604_800.0))]
     pub blob_url_ttl: Option<f64>,
     /// `description`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub description: Option<String>,
     /// `endpointDefaultCors`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_default_cors: Option<bool>,
     /// `endpointSlug`: 3 to 63 characters, matching [`Pattern::Slug`](losant_core::validate::Pattern::Slug).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 3, max = 63), pattern = Slug)]
     pub endpoint_slug: Option<String>,
     /// `expUserTokenCutoff`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exp_user_token_cutoff: Option<Timestamp>,
     /// `ftueTracking`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub ftue_tracking: Option<Vec<ApplicationFtueTracking>>,
     /// `globals`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub globals: Option<Vec<ApplicationGlobal>>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
-}
-
-impl Validate for ApplicationPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "archiveConfig",
-            self.archive_config.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("blobUrlTTL", self.blob_url_ttl.as_ref(), |at, v| {
-            at.range(*v, Some(3600.0), Some(604_800.0));
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("endpointSlug", self.endpoint_slug.as_ref(), |at, v| {
-            at.chars(v, 3, 63);
-            at.pattern(v, Pattern::Slug);
-        });
-        at.field("ftueTracking", self.ftue_tracking.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("globals", self.globals.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
 }
 
 /// The `applicationPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationPost {
     /// `applicationTemplateId`.
@@ -1299,9 +1123,11 @@ pub struct ApplicationPost {
     pub application_template_id: Option<ApplicationTemplateId>,
     /// `appliedTemplateIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub applied_template_ids: Option<Vec<ResourceId>>,
     /// `archiveConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub archive_config: Option<ApplicationArchiveConfig>,
     /// `blobUrlTTL`: from 3600 to 604800.
     #[serde(
@@ -1309,29 +1135,35 @@ pub struct ApplicationPost {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[validate(range(min = 3600.0, max = 604_800.0))]
     pub blob_url_ttl: Option<f64>,
     /// `description`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub description: Option<String>,
     /// `endpointDefaultCors`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_default_cors: Option<bool>,
     /// `endpointSlug`: 3 to 63 characters, matching [`Pattern::Slug`](losant_core::validate::Pattern::Slug).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 3, max = 63), pattern = Slug)]
     pub endpoint_slug: Option<String>,
     /// `expUserTokenCutoff`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exp_user_token_cutoff: Option<Timestamp>,
     /// `globals`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub globals: Option<Vec<ApplicationGlobal>>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `orgId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<OrganizationId>,
 }
 
+#[cfg(feature = "application")]
 impl ApplicationPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1352,40 +1184,8 @@ impl ApplicationPost {
     }
 }
 
-impl Validate for ApplicationPost {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "appliedTemplateIds",
-            self.applied_template_ids.as_ref(),
-            |at, v| {
-                at.items(v, 0, 1000, |_, _| {});
-            },
-        );
-        at.field("archiveConfig", self.archive_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("blobUrlTTL", self.blob_url_ttl.as_ref(), |at, v| {
-            at.range(*v, Some(3600.0), Some(604_800.0));
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("endpointSlug", self.endpoint_slug.as_ref(), |at, v| {
-            at.chars(v, 3, 63);
-            at.pattern(v, Pattern::Slug);
-        });
-        at.field("globals", self.globals.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
-}
-
 /// The `applicationReadme` schema.
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1404,29 +1204,24 @@ pub struct ApplicationReadme {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
 }
 
 /// The `applicationReadmePatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationReadmePatch {
     /// `content`: at most 131072 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 131_072))]
     pub content: Option<String>,
 }
 
-impl Validate for ApplicationReadmePatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("content", self.content.as_ref(), |at, v| {
-            at.chars(v, 0, 131_072);
-        });
-    }
-}
-
 /// The `applicationSearchResult` schema.
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1456,6 +1251,7 @@ pub struct ApplicationSearchResultItem {
 }
 
 /// The `metadata` of [`ApplicationSearchResultItem`](crate::models::ApplicationSearchResultItem).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1472,6 +1268,7 @@ pub struct ApplicationSearchResultItemMetadata {
 }
 
 /// The `summary` of [`Application`](crate::models::Application).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1589,6 +1386,7 @@ pub struct ApplicationSummaryStorageStats {
 }
 
 /// The `applications` schema.
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1622,6 +1420,7 @@ pub struct Applications {
     pub total_count: Option<i64>,
 }
 
+#[cfg(feature = "application")]
 impl Page for Applications {
     type Item = Application;
 
@@ -1636,16 +1435,20 @@ impl Page for Applications {
 
 /// The `mqttPublishBody` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct MqttPublishBody {
     /// `message`: at most 32767 characters.
+    #[validate(chars(max = 32_767))]
     pub message: String,
     /// `topic`: 1 to 230 characters.
+    #[validate(chars(min = 1, max = 230))]
     pub topic: String,
 }
 
+#[cfg(feature = "application")]
 impl MqttPublishBody {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1657,18 +1460,8 @@ impl MqttPublishBody {
     }
 }
 
-impl Validate for MqttPublishBody {
-    fn check(&self, at: &mut Checker) {
-        at.field("message", Some(&self.message), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("topic", Some(&self.topic), |at, v| {
-            at.chars(v, 1, 230);
-        });
-    }
-}
-
 /// The `periodSummaries` schema.
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1702,6 +1495,7 @@ pub struct PeriodSummaries {
     pub total_count: Option<i64>,
 }
 
+#[cfg(feature = "application")]
 impl Page for PeriodSummaries {
     type Item = PeriodSummariesItem;
 
@@ -1715,6 +1509,7 @@ impl Page for PeriodSummaries {
 }
 
 /// An element of `items` in [`PeriodSummaries`](crate::models::PeriodSummaries).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1734,6 +1529,7 @@ pub struct PeriodSummariesItem {
 }
 
 /// The `summary` of [`PeriodSummariesItem`](crate::models::PeriodSummariesItem).
+#[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

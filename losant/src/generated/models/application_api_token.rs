@@ -2,11 +2,11 @@
 
 //! Models of the `application_api_token` family.
 
-use super::{
-    ApiTokenOrgRole, ApiTokenOwnerType, ApiTokenStatus, CreatorType, DefaultRole, OrgsSortDirection,
-};
-use losant_core::Page;
 use losant_core::{ApiTokenId, ApplicationId, ResourceId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
 use serde::{Deserialize, Serialize};
 
 /// The `apiTokens` schema.
@@ -82,10 +82,10 @@ pub struct ApiTokensItem {
     pub creator_name: Option<String>,
     /// `creatorType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator_type: Option<CreatorType>,
+    pub creator_type: Option<LastUpdatedByType>,
     /// `defaultRole`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_role: Option<DefaultRole>,
+    pub default_role: Option<Role>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -115,7 +115,7 @@ pub struct ApiTokensItem {
     pub scope: Option<Vec<String>>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    pub status: Option<Status>,
     /// `token`: at least 1 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,

@@ -2,14 +2,18 @@
 
 //! Models of the `application_certificate` family.
 
-use super::{ApiTokenStatus, DevicesTagFilter, FilterType, OrgsSortDirection};
+#![allow(unused_imports)]
+use losant_core::{ApplicationCertificateId, ApplicationId, DeviceId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
 use losant_core::Page;
 use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
-use losant_core::{ApplicationCertificateId, ApplicationId, DeviceId, Timestamp};
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// A value of a query parameter of `applicationCertificates.get`.
+#[cfg(feature = "application_certificate")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetApplicationCertificatesFilterField {
     /// `certificateInfo.commonName`
@@ -23,6 +27,7 @@ pub enum GetApplicationCertificatesFilterField {
 }
 
 /// A value of a query parameter of `applicationCertificates.get`.
+#[cfg(feature = "application_certificate")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetApplicationCertificatesSortField {
     /// `certificateInfo.commonName`
@@ -45,6 +50,7 @@ pub enum GetApplicationCertificatesSortField {
 }
 
 /// The `applicationCertificate` schema.
+#[cfg(feature = "application_certificate")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -87,7 +93,7 @@ pub struct ApplicationCertificate {
     pub pub_topics: Option<Vec<String>>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    pub status: Option<Status>,
     /// `subTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_topics: Option<Vec<String>>,
@@ -120,88 +126,78 @@ pub struct ApplicationCertificateInfo {
 
 /// The `applicationCertificatePatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application_certificate")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationCertificatePatch {
     /// `certificate`: 50 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 50, max = 32_767))]
     pub certificate: Option<String>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `filterType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub filter_type: Option<FilterType>,
     /// `pubTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(chars(min = 1, max = 1024)))]
     pub pub_topics: Option<Vec<String>>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    #[validate(listed)]
+    pub status: Option<Status>,
     /// `subTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(chars(min = 1, max = 1024)))]
     pub sub_topics: Option<Vec<String>>,
-}
-
-impl Validate for ApplicationCertificatePatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("certificate", self.certificate.as_ref(), |at, v| {
-            at.chars(v, 50, 32_767);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("filterType", self.filter_type.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), FilterType::VALUES);
-        });
-        at.field("pubTopics", self.pub_topics.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.chars(v, 1, 1024);
-            });
-        });
-        at.field("status", self.status.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ApiTokenStatus::VALUES);
-        });
-        at.field("subTopics", self.sub_topics.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.chars(v, 1, 1024);
-            });
-        });
-    }
 }
 
 /// The `applicationCertificatePost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application_certificate")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationCertificatePost {
     /// `certificate`: 50 to 32767 characters.
+    #[validate(chars(min = 50, max = 32_767))]
     pub certificate: String,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `deviceIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub device_ids: Option<Vec<DeviceId>>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
     /// `filterType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub filter_type: Option<FilterType>,
     /// `pubTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(chars(min = 1, max = 1024)))]
     pub pub_topics: Option<Vec<String>>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    #[validate(listed)]
+    pub status: Option<Status>,
     /// `subTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(chars(min = 1, max = 1024)))]
     pub sub_topics: Option<Vec<String>>,
 }
 
+#[cfg(feature = "application_certificate")]
 impl ApplicationCertificatePost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -219,42 +215,8 @@ impl ApplicationCertificatePost {
     }
 }
 
-impl Validate for ApplicationCertificatePost {
-    fn check(&self, at: &mut Checker) {
-        at.field("certificate", Some(&self.certificate), |at, v| {
-            at.chars(v, 50, 32_767);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("deviceIds", self.device_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("deviceTags", self.device_tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("filterType", self.filter_type.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), FilterType::VALUES);
-        });
-        at.field("pubTopics", self.pub_topics.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.chars(v, 1, 1024);
-            });
-        });
-        at.field("status", self.status.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ApiTokenStatus::VALUES);
-        });
-        at.field("subTopics", self.sub_topics.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.chars(v, 1, 1024);
-            });
-        });
-    }
-}
-
 /// The `applicationCertificates` schema.
+#[cfg(feature = "application_certificate")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -291,6 +253,7 @@ pub struct ApplicationCertificates {
     pub total_count: Option<i64>,
 }
 
+#[cfg(feature = "application_certificate")]
 impl Page for ApplicationCertificates {
     type Item = ApplicationCertificatesItem;
 
@@ -306,6 +269,7 @@ impl Page for ApplicationCertificates {
 /// An element of `items` in [`ApplicationCertificates`](crate::models::ApplicationCertificates).
 ///
 /// Schema for a single Application Certificate.
+#[cfg(feature = "application_certificate")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -348,7 +312,7 @@ pub struct ApplicationCertificatesItem {
     pub pub_topics: Option<Vec<String>>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    pub status: Option<Status>,
     /// `subTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_topics: Option<Vec<String>>,

@@ -2,10 +2,12 @@
 
 //! Models of the `application_certificate_authority` family.
 
-use super::{ApiTokenStatus, ApplicationCertificateInfo, OrgsSortDirection};
-use losant_core::Page;
-use losant_core::validate::{Checker, Validate};
 use losant_core::{ApplicationCertificateAuthorityId, ApplicationId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `applicationCertificateAuthorities` schema.
@@ -93,7 +95,7 @@ pub struct ApplicationCertificateAuthoritiesItem {
     pub name: Option<String>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    pub status: Option<Status>,
 }
 
 /// The `applicationCertificateAuthority` schema.
@@ -130,62 +132,53 @@ pub struct ApplicationCertificateAuthority {
     pub name: Option<String>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    pub status: Option<Status>,
 }
 
 /// The `applicationCertificateAuthorityPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationCertificateAuthorityPatch {
     /// `caBundle`: 50 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 50, max = 32_767))]
     pub ca_bundle: Option<String>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
-}
-
-impl Validate for ApplicationCertificateAuthorityPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("caBundle", self.ca_bundle.as_ref(), |at, v| {
-            at.chars(v, 50, 32_767);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("status", self.status.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ApiTokenStatus::VALUES);
-        });
-    }
+    #[validate(listed)]
+    pub status: Option<Status>,
 }
 
 /// The `applicationCertificateAuthorityPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationCertificateAuthorityPost {
     /// `caBundle`: 50 to 32767 characters.
+    #[validate(chars(min = 50, max = 32_767))]
     pub ca_bundle: String,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    #[validate(listed)]
+    pub status: Option<Status>,
 }
 
 impl ApplicationCertificateAuthorityPost {
@@ -198,22 +191,5 @@ impl ApplicationCertificateAuthorityPost {
             name: name.into(),
             status: None,
         }
-    }
-}
-
-impl Validate for ApplicationCertificateAuthorityPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("caBundle", Some(&self.ca_bundle), |at, v| {
-            at.chars(v, 50, 32_767);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("status", self.status.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ApiTokenStatus::VALUES);
-        });
     }
 }

@@ -2,15 +2,17 @@
 
 //! Models of the `application_dashboard` family.
 
-use super::DefaultTheme;
-use losant_core::validate::{Checker, Validate};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
 
 /// The `applicationDashboardPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ApplicationDashboardPost {
@@ -19,17 +21,22 @@ pub struct ApplicationDashboardPost {
     pub blocks: Option<Vec<Value>>,
     /// `contextConfiguration`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
     pub context_configuration: Option<Vec<Value>>,
     /// `defaultTheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub default_theme: Option<DefaultTheme>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `duration`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1))]
     pub duration: Option<i64>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `password`: `Some(None)` sends `null`.
     #[serde(
@@ -43,12 +50,15 @@ pub struct ApplicationDashboardPost {
     pub public: Option<bool>,
     /// `refreshRate`: from 5 to 600.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 5.0, max = 600.0))]
     pub refresh_rate: Option<f64>,
     /// `reportConfigs`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 10))]
     pub report_configs: Option<Vec<Value>>,
     /// `resolution`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1))]
     pub resolution: Option<i64>,
 }
 
@@ -69,38 +79,5 @@ impl ApplicationDashboardPost {
             report_configs: None,
             resolution: None,
         }
-    }
-}
-
-impl Validate for ApplicationDashboardPost {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "contextConfiguration",
-            self.context_configuration.as_ref(),
-            |at, v| {
-                at.items(v, 0, 100, |_, _| {});
-            },
-        );
-        at.field("defaultTheme", self.default_theme.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DefaultTheme::VALUES);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("duration", self.duration.as_ref(), |at, v| {
-            at.int_range(*v, Some(1), None);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("refreshRate", self.refresh_rate.as_ref(), |at, v| {
-            at.range(*v, Some(5.0), Some(600.0));
-        });
-        at.field("reportConfigs", self.report_configs.as_ref(), |at, v| {
-            at.items(v, 0, 10, |_, _| {});
-        });
-        at.field("resolution", self.resolution.as_ref(), |at, v| {
-            at.int_range(*v, Some(1), None);
-        });
     }
 }

@@ -2,14 +2,18 @@
 
 //! Models of the `application_job_log` family.
 
-use super::{FlowErrorsErrorError, OrgsSortDirection};
-use losant_core::Page;
-use losant_core::StringEnum;
+#![allow(unused_imports)]
 use losant_core::{ApplicationId, JobId, ResourceId, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::StringEnum;
+use serde::{Deserialize, Serialize};
+
 /// The `ownerType` of [`ApplicationJobLog`](crate::models::ApplicationJobLog).
+#[cfg(feature = "application_job_log")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ApplicationJobLogOwnerType {
     /// `application`
@@ -25,29 +29,8 @@ pub enum ApplicationJobLogOwnerType {
     Other(String),
 }
 
-/// The `requestedByType` of [`ApplicationJobLog`](crate::models::ApplicationJobLog).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum ApplicationJobLogRequestedByType {
-    /// `user`
-    #[value = "user"]
-    User,
-    /// `apiToken`
-    #[value = "apiToken"]
-    ApiToken,
-    /// `flow`
-    #[value = "flow"]
-    Flow,
-    /// `device`
-    #[value = "device"]
-    Device,
-    /// `system`
-    #[value = "system"]
-    System,
-    /// A value this version does not know, kept as sent.
-    Other(String),
-}
-
 /// The `resourceType` of [`ApplicationJobLog`](crate::models::ApplicationJobLog).
+#[cfg(feature = "application_job_log")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ApplicationJobLogResourceType {
     /// `application`
@@ -98,6 +81,7 @@ pub enum ApplicationJobLogStatus {
 }
 
 /// A value of a query parameter of `applicationJobLogs.get`.
+#[cfg(feature = "application_job_log")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetApplicationJobLogsSortField {
     /// `name`
@@ -122,7 +106,31 @@ pub enum GetApplicationJobLogsSortField {
     Other(String),
 }
 
+/// The `requestedByType` of [`ApplicationJobLog`](crate::models::ApplicationJobLog).
+#[cfg(feature = "application_job_log")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum RequestedByType {
+    /// `user`
+    #[value = "user"]
+    User,
+    /// `apiToken`
+    #[value = "apiToken"]
+    ApiToken,
+    /// `flow`
+    #[value = "flow"]
+    Flow,
+    /// `device`
+    #[value = "device"]
+    Device,
+    /// `system`
+    #[value = "system"]
+    System,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// The `applicationJobLog` schema.
+#[cfg(feature = "application_job_log")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -165,7 +173,7 @@ pub struct ApplicationJobLog {
     pub requested_by_id: Option<ResourceId>,
     /// `requestedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requested_by_type: Option<ApplicationJobLogRequestedByType>,
+    pub requested_by_type: Option<RequestedByType>,
     /// `resourceId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<ResourceId>,
@@ -187,6 +195,7 @@ pub struct ApplicationJobLog {
 }
 
 /// The `progress` of [`ApplicationJobLog`](crate::models::ApplicationJobLog).
+#[cfg(feature = "application_job_log")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -203,6 +212,7 @@ pub struct ApplicationJobLogProgress {
 }
 
 /// The `applicationJobLogs` schema.
+#[cfg(feature = "application_job_log")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -236,6 +246,7 @@ pub struct ApplicationJobLogs {
     pub total_count: Option<i64>,
 }
 
+#[cfg(feature = "application_job_log")]
 impl Page for ApplicationJobLogs {
     type Item = ApplicationJobLogsItem;
 
@@ -251,6 +262,7 @@ impl Page for ApplicationJobLogs {
 /// An element of `items` in [`ApplicationJobLogs`](crate::models::ApplicationJobLogs).
 ///
 /// Schema for a single Application Job Log.
+#[cfg(feature = "application_job_log")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -293,7 +305,7 @@ pub struct ApplicationJobLogsItem {
     pub requested_by_id: Option<ResourceId>,
     /// `requestedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requested_by_type: Option<ApplicationJobLogRequestedByType>,
+    pub requested_by_type: Option<RequestedByType>,
     /// `resourceId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<ResourceId>,

@@ -2,13 +2,13 @@
 
 //! Models of the `application_key` family.
 
-use super::{
-    AddressFilterType, ApiTokenStatus, CreatorType, DevicesTagFilter, FilterType, OrgsSortDirection,
-};
+use losant_core::{ApplicationId, ApplicationKeyId, DeviceId, ResourceId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
 use losant_core::Page;
 use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
-use losant_core::{ApplicationId, ApplicationKeyId, DeviceId, ResourceId, Timestamp};
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// A value of a query parameter of `applicationKeys.get`.
@@ -74,7 +74,7 @@ pub struct ApplicationKey {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -104,7 +104,7 @@ pub struct ApplicationKey {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -113,7 +113,7 @@ pub struct ApplicationKey {
     pub pub_topics: Option<Vec<String>>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    pub status: Option<Status>,
     /// `subTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_topics: Option<Vec<String>>,
@@ -121,22 +121,26 @@ pub struct ApplicationKey {
 
 /// The `applicationKeyPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ApplicationKeyPatch {
     /// `addressFilterType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub address_filter_type: Option<AddressFilterType>,
     /// `addresses`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(chars(max = 48)))]
     pub addresses: Option<Vec<String>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `filterType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub filter_type: Option<FilterType>,
     /// `name`: 1 to 255 characters, `Some(None)` sends `null`.
     #[serde(
@@ -144,138 +148,64 @@ pub struct ApplicationKeyPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<Option<String>>,
     /// `pubTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(chars(min = 1, max = 1024)))]
     pub pub_topics: Option<Vec<String>>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    #[validate(listed)]
+    pub status: Option<Status>,
     /// `subTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(chars(min = 1, max = 1024)))]
     pub sub_topics: Option<Vec<String>>,
-}
-
-impl Validate for ApplicationKeyPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "addressFilterType",
-            self.address_filter_type.as_ref(),
-            |at, v| {
-                at.listed(v.as_str(), v.is_known(), AddressFilterType::VALUES);
-            },
-        );
-        at.field("addresses", self.addresses.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                at.chars(v, 0, 48);
-            });
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("filterType", self.filter_type.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), FilterType::VALUES);
-        });
-        at.field(
-            "name",
-            self.name.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 1, 255);
-            },
-        );
-        at.field("pubTopics", self.pub_topics.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.chars(v, 1, 1024);
-            });
-        });
-        at.field("status", self.status.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ApiTokenStatus::VALUES);
-        });
-        at.field("subTopics", self.sub_topics.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.chars(v, 1, 1024);
-            });
-        });
-    }
 }
 
 /// The `applicationKeyPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationKeyPost {
     /// `addressFilterType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub address_filter_type: Option<AddressFilterType>,
     /// `addresses`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(chars(max = 48)))]
     pub addresses: Option<Vec<String>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `deviceIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub device_ids: Option<Vec<DeviceId>>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
     /// `filterType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub filter_type: Option<FilterType>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `pubTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(chars(min = 1, max = 1024)))]
     pub pub_topics: Option<Vec<String>>,
     /// `subTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(chars(min = 1, max = 1024)))]
     pub sub_topics: Option<Vec<String>>,
-}
-
-impl Validate for ApplicationKeyPost {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "addressFilterType",
-            self.address_filter_type.as_ref(),
-            |at, v| {
-                at.listed(v.as_str(), v.is_known(), AddressFilterType::VALUES);
-            },
-        );
-        at.field("addresses", self.addresses.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                at.chars(v, 0, 48);
-            });
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("deviceIds", self.device_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("deviceTags", self.device_tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("filterType", self.filter_type.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), FilterType::VALUES);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("pubTopics", self.pub_topics.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.chars(v, 1, 1024);
-            });
-        });
-        at.field("subTopics", self.sub_topics.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.chars(v, 1, 1024);
-            });
-        });
-    }
 }
 
 /// The `applicationKeyPostResponse` schema.
@@ -300,7 +230,7 @@ pub struct ApplicationKeyPostResponse {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -330,7 +260,7 @@ pub struct ApplicationKeyPostResponse {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -342,7 +272,7 @@ pub struct ApplicationKeyPostResponse {
     pub secret: Option<String>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    pub status: Option<Status>,
     /// `subTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_topics: Option<Vec<String>>,
@@ -421,7 +351,7 @@ pub struct ApplicationKeysItem {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -451,7 +381,7 @@ pub struct ApplicationKeysItem {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -460,7 +390,7 @@ pub struct ApplicationKeysItem {
     pub pub_topics: Option<Vec<String>>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    pub status: Option<Status>,
     /// `subTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_topics: Option<Vec<String>>,

@@ -2,10 +2,12 @@
 
 //! Models of the `application_template` family.
 
-use super::OrgsSortDirection;
+use losant_core::{ApplicationTemplateId, ResourceId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
 use losant_core::Page;
 use losant_core::StringEnum;
-use losant_core::{ApplicationTemplateId, ResourceId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// An element of `resourceTypes` in [`ApplicationTemplateCategory`](crate::models::ApplicationTemplateCategory).

@@ -2,17 +2,21 @@
 
 //! Models of the `audit_log` family.
 
-use super::OrgsSortDirection;
-use losant_core::Page;
-use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{AuditLogId, OrganizationId, ResourceId, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
+
 /// The `actorType` of [`AuditLog`](crate::models::AuditLog).
+#[cfg(feature = "audit_log")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum AuditLogActorType {
+pub enum ActorType {
     /// `Application`
     #[value = "Application"]
     Application,
@@ -33,8 +37,9 @@ pub enum AuditLogActorType {
 }
 
 /// The `primaryTargetType` of [`AuditLog`](crate::models::AuditLog).
+#[cfg(feature = "audit_log")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum AuditLogPrimaryTargetType {
+pub enum PrimaryTargetType {
     /// `Application`
     #[value = "Application"]
     Application,
@@ -49,8 +54,9 @@ pub enum AuditLogPrimaryTargetType {
 }
 
 /// The `secondaryTargetType` of [`AuditLog`](crate::models::AuditLog).
+#[cfg(feature = "audit_log")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum AuditLogSecondaryTargetType {
+pub enum SecondaryTargetType {
     /// `ApiToken`
     #[value = "ApiToken"]
     ApiToken,
@@ -128,6 +134,7 @@ pub enum AuditLogSecondaryTargetType {
 }
 
 /// The `auditLog` schema.
+#[cfg(feature = "audit_log")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -140,7 +147,7 @@ pub struct AuditLog {
     pub actor_name: Option<String>,
     /// `actorType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actor_type: Option<AuditLogActorType>,
+    pub actor_type: Option<ActorType>,
     /// `auditLogId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_log_id: Option<AuditLogId>,
@@ -161,7 +168,7 @@ pub struct AuditLog {
     pub primary_target_name: Option<String>,
     /// `primaryTargetType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_target_type: Option<AuditLogPrimaryTargetType>,
+    pub primary_target_type: Option<PrimaryTargetType>,
     /// `requestAction`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_action: Option<String>,
@@ -191,70 +198,43 @@ pub struct AuditLog {
     pub secondary_target_name: Option<String>,
     /// `secondaryTargetType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secondary_target_type: Option<AuditLogSecondaryTargetType>,
+    pub secondary_target_type: Option<SecondaryTargetType>,
 }
 
 /// The `auditLogFilter` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "audit_log")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditLogFilter {
     /// `actor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub actor: Option<Vec<AuditLogFilterActor>>,
     /// `primaryTarget`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub primary_target: Option<Vec<AuditLogFilterPrimaryTarget>>,
     /// `request`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub request: Option<Vec<AuditLogFilterRequest>>,
     /// `responseCode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(range(min = 100, max = 599)))]
     pub response_code: Option<Vec<i64>>,
     /// `secondaryTarget`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub secondary_target: Option<Vec<AuditLogFilterSecondaryTarget>>,
-}
-
-impl Validate for AuditLogFilter {
-    fn check(&self, at: &mut Checker) {
-        at.field("actor", self.actor.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("primaryTarget", self.primary_target.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("request", self.request.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("responseCode", self.response_code.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.int_range(*v, Some(100), Some(599));
-            });
-        });
-        at.field(
-            "secondaryTarget",
-            self.secondary_target.as_ref(),
-            |at, v| {
-                at.items(v, 0, usize::MAX, |at, v| {
-                    v.check(at);
-                });
-            },
-        );
-    }
 }
 
 /// An element of `actor` in [`AuditLogFilter`](crate::models::AuditLogFilter).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "audit_log")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditLogFilterActor {
     /// `id`.
@@ -262,27 +242,19 @@ pub struct AuditLogFilterActor {
     pub id: Option<ResourceId>,
     /// `name`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub name: Option<String>,
     /// `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<AuditLogActorType>,
-}
-
-impl Validate for AuditLogFilterActor {
-    fn check(&self, at: &mut Checker) {
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("type", self.r#type.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), AuditLogActorType::VALUES);
-        });
-    }
+    #[validate(listed)]
+    pub r#type: Option<ActorType>,
 }
 
 /// An element of `primaryTarget` in [`AuditLogFilter`](crate::models::AuditLogFilter).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "audit_log")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditLogFilterPrimaryTarget {
     /// `id`.
@@ -290,52 +262,35 @@ pub struct AuditLogFilterPrimaryTarget {
     pub id: Option<ResourceId>,
     /// `name`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub name: Option<String>,
     /// `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<AuditLogPrimaryTargetType>,
-}
-
-impl Validate for AuditLogFilterPrimaryTarget {
-    fn check(&self, at: &mut Checker) {
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("type", self.r#type.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), AuditLogPrimaryTargetType::VALUES);
-        });
-    }
+    #[validate(listed)]
+    pub r#type: Option<PrimaryTargetType>,
 }
 
 /// An element of `request` in [`AuditLogFilter`](crate::models::AuditLogFilter).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditLogFilterRequest {
     /// `action`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub action: Option<String>,
     /// `resource`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub resource: Option<String>,
-}
-
-impl Validate for AuditLogFilterRequest {
-    fn check(&self, at: &mut Checker) {
-        at.field("action", self.action.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("resource", self.resource.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-    }
 }
 
 /// An element of `secondaryTarget` in [`AuditLogFilter`](crate::models::AuditLogFilter).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "audit_log")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditLogFilterSecondaryTarget {
     /// `id`.
@@ -343,28 +298,16 @@ pub struct AuditLogFilterSecondaryTarget {
     pub id: Option<ResourceId>,
     /// `name`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub name: Option<String>,
     /// `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<AuditLogSecondaryTargetType>,
-}
-
-impl Validate for AuditLogFilterSecondaryTarget {
-    fn check(&self, at: &mut Checker) {
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("type", self.r#type.as_ref(), |at, v| {
-            at.listed(
-                v.as_str(),
-                v.is_known(),
-                AuditLogSecondaryTargetType::VALUES,
-            );
-        });
-    }
+    #[validate(listed)]
+    pub r#type: Option<SecondaryTargetType>,
 }
 
 /// The `auditLogs` schema.
+#[cfg(feature = "audit_log")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -395,6 +338,7 @@ pub struct AuditLogs {
     pub total_count: Option<i64>,
 }
 
+#[cfg(feature = "audit_log")]
 impl Page for AuditLogs {
     type Item = AuditLogsItem;
 
@@ -410,6 +354,7 @@ impl Page for AuditLogs {
 /// An element of `items` in [`AuditLogs`](crate::models::AuditLogs).
 ///
 /// Schema for a single Audit Log entry.
+#[cfg(feature = "audit_log")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -422,7 +367,7 @@ pub struct AuditLogsItem {
     pub actor_name: Option<String>,
     /// `actorType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actor_type: Option<AuditLogActorType>,
+    pub actor_type: Option<ActorType>,
     /// `auditLogId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_log_id: Option<AuditLogId>,
@@ -443,7 +388,7 @@ pub struct AuditLogsItem {
     pub primary_target_name: Option<String>,
     /// `primaryTargetType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_target_type: Option<AuditLogPrimaryTargetType>,
+    pub primary_target_type: Option<PrimaryTargetType>,
     /// `requestAction`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_action: Option<String>,
@@ -473,5 +418,5 @@ pub struct AuditLogsItem {
     pub secondary_target_name: Option<String>,
     /// `secondaryTargetType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secondary_target_type: Option<AuditLogSecondaryTargetType>,
+    pub secondary_target_type: Option<SecondaryTargetType>,
 }

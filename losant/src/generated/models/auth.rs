@@ -2,14 +2,18 @@
 
 //! Models of the `auth` family.
 
-use super::{DestinationType, DeviceClass, FilterType};
-use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{ApplicationId, DeviceId, OrganizationId, UserId};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
+
 /// An element of `requestedScopes` in [`DeviceCredentials`](crate::models::DeviceCredentials).
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum RequestedScope {
     /// `all.Device`
@@ -74,6 +78,7 @@ pub enum RequestedScope {
 }
 
 /// The `ssoType` of [`SsoRequest`](crate::models::SsoRequest).
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum SsoType {
     /// `SAML`
@@ -84,6 +89,7 @@ pub enum SsoType {
 }
 
 /// The `authedDevice` schema.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -99,7 +105,7 @@ pub struct AuthedDevice {
     pub filter_type: Option<FilterType>,
     /// `ownerType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_type: Option<DestinationType>,
+    pub owner_type: Option<OwnerType>,
     /// `pubTopics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pub_topics: Option<Vec<String>>,
@@ -129,8 +135,9 @@ pub struct AuthedUser {
 
 /// The `deviceCredentials` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceCredentials {
     /// `deviceId`.
@@ -140,15 +147,18 @@ pub struct DeviceCredentials {
     pub key: Option<String>,
     /// `requestedScopes`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(unique, items, each(listed))]
     pub requested_scopes: Option<Vec<RequestedScope>>,
     /// `secret`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// `tokenTTL`: at least 0.
     #[serde(rename = "tokenTTL", default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub token_ttl: Option<i64>,
 }
 
+#[cfg(feature = "auth")]
 impl DeviceCredentials {
     /// With the fields the schema requires and those a caller sets most; the others are left out.
     #[must_use]
@@ -163,40 +173,27 @@ impl DeviceCredentials {
     }
 }
 
-impl Validate for DeviceCredentials {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "requestedScopes",
-            self.requested_scopes.as_ref(),
-            |at, v| {
-                at.unique(v);
-                at.items(v, 0, usize::MAX, |at, v| {
-                    at.listed(v.as_str(), v.is_known(), RequestedScope::VALUES);
-                });
-            },
-        );
-        at.field("tokenTTL", self.token_ttl.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-    }
-}
-
 /// The `githubLogin` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct GithubLogin {
     /// `accessToken`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
     pub access_token: String,
     /// `requestedScopes`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(unique)]
     pub requested_scopes: Option<Vec<Value>>,
     /// `tokenTTL`: at least 0.
     #[serde(rename = "tokenTTL", default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub token_ttl: Option<i64>,
 }
 
+#[cfg(feature = "auth")]
 impl GithubLogin {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -209,44 +206,32 @@ impl GithubLogin {
     }
 }
 
-impl Validate for GithubLogin {
-    fn check(&self, at: &mut Checker) {
-        at.field("accessToken", Some(&self.access_token), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field(
-            "requestedScopes",
-            self.requested_scopes.as_ref(),
-            |at, v| {
-                at.unique(v);
-            },
-        );
-        at.field("tokenTTL", self.token_ttl.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-    }
-}
-
 /// The `samlResponse` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct SamlResponse {
     /// `SAMLDomain`: 3 to 45 characters.
     #[serde(rename = "SAMLDomain")]
+    #[validate(chars(min = 3, max = 45))]
     pub saml_domain: String,
     /// `SAMLResponse`: 4 to 100000 characters.
     #[serde(rename = "SAMLResponse")]
+    #[validate(chars(min = 4, max = 100_000))]
     pub saml_response: String,
     /// `requestedScopes`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(unique)]
     pub requested_scopes: Option<Vec<Value>>,
     /// `tokenTTL`: at least 0.
     #[serde(rename = "tokenTTL", default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub token_ttl: Option<i64>,
 }
 
+#[cfg(feature = "auth")]
 impl SamlResponse {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -260,28 +245,8 @@ impl SamlResponse {
     }
 }
 
-impl Validate for SamlResponse {
-    fn check(&self, at: &mut Checker) {
-        at.field("SAMLDomain", Some(&self.saml_domain), |at, v| {
-            at.chars(v, 3, 45);
-        });
-        at.field("SAMLResponse", Some(&self.saml_response), |at, v| {
-            at.chars(v, 4, 100_000);
-        });
-        at.field(
-            "requestedScopes",
-            self.requested_scopes.as_ref(),
-            |at, v| {
-                at.unique(v);
-            },
-        );
-        at.field("tokenTTL", self.token_ttl.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-    }
-}
-
 /// The `ssoRequest` schema.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

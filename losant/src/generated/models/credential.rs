@@ -2,20 +2,20 @@
 
 //! Models of the `credential` family.
 
-use super::{
-    ApplicationCertificateInfo, CreatorType, FlowVersions, Flows, IntegrationGooglePubSubConfig,
-    IntegrationMqttConfig, IntegrationParticleConfig, IntegrationSqsConfig, IntegrationType,
-    IntegrationWebsocketConfig, Integrations, OrgsSortDirection,
-};
-use losant_core::Page;
-use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{ApplicationId, CredentialId, IntegrationId, ResourceId, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
+
 /// The `algorithm` of [`CredentialJwtConfig`](crate::models::CredentialJwtConfig).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum Algorithm {
     /// `HS256`
@@ -50,6 +50,7 @@ pub enum Algorithm {
 }
 
 /// The `authMethod` of [`CredentialHttpConfig`](crate::models::CredentialHttpConfig).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum AuthMethod {
     /// `header`
@@ -69,6 +70,7 @@ pub enum AuthMethod {
 }
 
 /// The `type` of [`CredentialGitConfig`](crate::models::CredentialGitConfig).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum CredentialGitConfigType {
     /// `ssh-key`
@@ -82,6 +84,7 @@ pub enum CredentialGitConfigType {
 }
 
 /// The `type` of [`Credential`](crate::models::Credential).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum CredentialType {
     /// `aws`
@@ -137,6 +140,7 @@ pub enum CredentialType {
 }
 
 /// A value of a query parameter of `credentials.get`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetCredentialsFilterField {
     /// `name`
@@ -150,6 +154,7 @@ pub enum GetCredentialsFilterField {
 }
 
 /// The `system` of [`CredentialSqlConfig`](crate::models::CredentialSqlConfig).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum System {
     /// `mssql`
@@ -166,6 +171,7 @@ pub enum System {
 }
 
 /// The `credential` schema.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -187,7 +193,7 @@ pub struct Credential {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -223,7 +229,7 @@ pub struct Credential {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `logglyConfig`: any JSON: an object with open properties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loggly_config: Option<Value>,
@@ -255,6 +261,7 @@ pub struct Credential {
 }
 
 /// The `awsConfig` of [`Credential`](crate::models::Credential).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -266,6 +273,7 @@ pub struct CredentialAwsConfig {
 }
 
 /// The `azureConfig` of [`Credential`](crate::models::Credential).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -276,6 +284,7 @@ pub struct CredentialAzureConfig {
 }
 
 /// The `certificateKeyPairConfig` of [`Credential`](crate::models::Credential).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -289,6 +298,7 @@ pub struct CredentialCertificateKeyPairConfig {
 }
 
 /// The `datadogConfig` of [`Credential`](crate::models::Credential).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -299,6 +309,7 @@ pub struct CredentialDatadogConfig {
 }
 
 /// The `gcpConfig` of [`Credential`](crate::models::Credential).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -308,6 +319,7 @@ pub struct CredentialGcpConfig {
 }
 
 /// The `gitConfig` of [`Credential`](crate::models::Credential).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -331,6 +343,7 @@ pub struct CredentialGitConfig {
 }
 
 /// The `httpConfig` of [`Credential`](crate::models::Credential).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -344,6 +357,7 @@ pub struct CredentialHttpConfig {
 }
 
 /// The `jwtConfig` of [`Credential`](crate::models::Credential).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -356,6 +370,7 @@ pub struct CredentialJwtConfig {
 }
 
 /// The `credentialLinkedResources` schema.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -372,6 +387,12 @@ pub struct CredentialLinkedResources {
 }
 
 /// The `stats` of [`Workflow`](crate::models::Workflow).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -388,6 +409,12 @@ pub struct CredentialLinkedResourcesFlowsItemStats {
 }
 
 /// An element of `byVersion` in [`CredentialLinkedResourcesFlowsItemStats`](crate::models::CredentialLinkedResourcesFlowsItemStats).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -403,6 +430,7 @@ pub struct CredentialLinkedResourcesFlowsItemStatsByVersion {
 /// An element of `items` in [`Integrations`](crate::models::Integrations).
 ///
 /// Schema for a single Integration.
+#[cfg(any(feature = "credential", feature = "integration"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -462,16 +490,20 @@ pub struct CredentialLinkedResourcesIntegrationsItem {
 
 /// An element of `headers` in [`IntegrationWebsocketConfig`](crate::models::IntegrationWebsocketConfig).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(feature = "credential", feature = "integration"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialLinkedResourcesIntegrationsItemWebsocketConfigHeader {
     /// `headerKey`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
     pub header_key: String,
     /// `headerValue`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
     pub header_value: String,
 }
 
+#[cfg(any(feature = "credential", feature = "integration"))]
 impl CredentialLinkedResourcesIntegrationsItemWebsocketConfigHeader {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -483,459 +515,301 @@ impl CredentialLinkedResourcesIntegrationsItemWebsocketConfigHeader {
     }
 }
 
-impl Validate for CredentialLinkedResourcesIntegrationsItemWebsocketConfigHeader {
-    fn check(&self, at: &mut Checker) {
-        at.field("headerKey", Some(&self.header_key), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field("headerValue", Some(&self.header_value), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-    }
-}
-
 /// The `credentialPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatch {
     /// `awsConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub aws_config: Option<CredentialPatchAwsConfig>,
     /// `azureConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub azure_config: Option<CredentialPatchAzureConfig>,
     /// `certificateKeyPairConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub certificate_key_pair_config: Option<CredentialPatchCertificateKeyPairConfig>,
     /// `datadogConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub datadog_config: Option<CredentialPatchDatadogConfig>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `gcpConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub gcp_config: Option<CredentialPatchGcpConfig>,
     /// `gitConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub git_config: Option<CredentialPatchGitConfig>,
     /// `httpConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub http_config: Option<CredentialPatchHttpConfig>,
     /// `jwtConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub jwt_config: Option<CredentialPatchJwtConfig>,
     /// `logglyConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub loggly_config: Option<CredentialPatchLogglyConfig>,
     /// `mailgunConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub mailgun_config: Option<CredentialPatchMailgunConfig>,
     /// `mongodbConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub mongodb_config: Option<CredentialPatchMongodbConfig>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `sendgridConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub sendgrid_config: Option<CredentialPatchMailgunConfig>,
     /// `snowflakeConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub snowflake_config: Option<CredentialPatchSnowflakeConfig>,
     /// `sqlConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub sql_config: Option<CredentialPatchSqlConfig>,
     /// `twilioConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub twilio_config: Option<CredentialPatchTwilioConfig>,
     /// `whatsappConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub whatsapp_config: Option<CredentialPatchWhatsappConfig>,
-}
-
-impl Validate for CredentialPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("awsConfig", self.aws_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("azureConfig", self.azure_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field(
-            "certificateKeyPairConfig",
-            self.certificate_key_pair_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("datadogConfig", self.datadog_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("gcpConfig", self.gcp_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("gitConfig", self.git_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("httpConfig", self.http_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("jwtConfig", self.jwt_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("logglyConfig", self.loggly_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("mailgunConfig", self.mailgun_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("mongodbConfig", self.mongodb_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("sendgridConfig", self.sendgrid_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field(
-            "snowflakeConfig",
-            self.snowflake_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("sqlConfig", self.sql_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("twilioConfig", self.twilio_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("whatsappConfig", self.whatsapp_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-    }
 }
 
 /// The `awsConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchAwsConfig {
     /// `accessKeyId`: 16 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 16, max = 128))]
     pub access_key_id: Option<String>,
     /// `region`: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 128))]
     pub region: Option<String>,
     /// `secretAccessKey`: 4 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 128))]
     pub secret_access_key: Option<String>,
-}
-
-impl Validate for CredentialPatchAwsConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("accessKeyId", self.access_key_id.as_ref(), |at, v| {
-            at.chars(v, 16, 128);
-        });
-        at.field("region", self.region.as_ref(), |at, v| {
-            at.chars(v, 1, 128);
-        });
-        at.field(
-            "secretAccessKey",
-            self.secret_access_key.as_ref(),
-            |at, v| {
-                at.chars(v, 4, 128);
-            },
-        );
-    }
 }
 
 /// The `azureConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchAzureConfig {
     /// `account`: at most 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 128))]
     pub account: Option<String>,
     /// `accountKey`: 4 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 128))]
     pub account_key: Option<String>,
-}
-
-impl Validate for CredentialPatchAzureConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("account", self.account.as_ref(), |at, v| {
-            at.chars(v, 0, 128);
-        });
-        at.field("accountKey", self.account_key.as_ref(), |at, v| {
-            at.chars(v, 4, 128);
-        });
-    }
 }
 
 /// The `certificateKeyPairConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchCertificateKeyPairConfig {
     /// `certificate`: at most 8192 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8192))]
     pub certificate: Option<String>,
     /// `privateKey`: at most 8196 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8196))]
     pub private_key: Option<String>,
-}
-
-impl Validate for CredentialPatchCertificateKeyPairConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("certificate", self.certificate.as_ref(), |at, v| {
-            at.chars(v, 0, 8192);
-        });
-        at.field("privateKey", self.private_key.as_ref(), |at, v| {
-            at.chars(v, 0, 8196);
-        });
-    }
 }
 
 /// The `datadogConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchDatadogConfig {
     /// `secretValue`: at most 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 256))]
     pub secret_value: Option<String>,
     /// `site`: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 128))]
     pub site: Option<String>,
-}
-
-impl Validate for CredentialPatchDatadogConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("secretValue", self.secret_value.as_ref(), |at, v| {
-            at.chars(v, 0, 256);
-        });
-        at.field("site", self.site.as_ref(), |at, v| {
-            at.chars(v, 1, 128);
-        });
-    }
 }
 
 /// The `gcpConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchGcpConfig {
     /// `keyJson`: 1 to 8192 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 8192))]
     pub key_json: Option<String>,
-}
-
-impl Validate for CredentialPatchGcpConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("keyJson", self.key_json.as_ref(), |at, v| {
-            at.chars(v, 1, 8192);
-        });
-    }
 }
 
 /// The `gitConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchGitConfig {
     /// `cloneUrl`: 5 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 5, max = 1024))]
     pub clone_url: Option<String>,
     /// `committerEmail`: at most 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 128))]
     pub committer_email: Option<String>,
     /// `committerName`: at most 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 128))]
     pub committer_name: Option<String>,
     /// `generatePrivateKey`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generate_private_key: Option<bool>,
     /// `secretValue`: at most 8196 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8196))]
     pub secret_value: Option<String>,
     /// `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub r#type: Option<CredentialGitConfigType>,
     /// `username`: at most 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 128))]
     pub username: Option<String>,
-}
-
-impl Validate for CredentialPatchGitConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("cloneUrl", self.clone_url.as_ref(), |at, v| {
-            at.chars(v, 5, 1024);
-        });
-        at.field("committerEmail", self.committer_email.as_ref(), |at, v| {
-            at.chars(v, 0, 128);
-        });
-        at.field("committerName", self.committer_name.as_ref(), |at, v| {
-            at.chars(v, 0, 128);
-        });
-        at.field("secretValue", self.secret_value.as_ref(), |at, v| {
-            at.chars(v, 0, 8196);
-        });
-        at.field("type", self.r#type.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), CredentialGitConfigType::VALUES);
-        });
-        at.field("username", self.username.as_ref(), |at, v| {
-            at.chars(v, 0, 128);
-        });
-    }
 }
 
 /// The `httpConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchHttpConfig {
     /// `authMethod`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub auth_method: Option<AuthMethod>,
     /// `publicValue`: at most 8196 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8196))]
     pub public_value: Option<String>,
     /// `secretValue`: at most 8196 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8196))]
     pub secret_value: Option<String>,
     /// `uriMatch`: 8 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 8, max = 1024))]
     pub uri_match: Option<String>,
-}
-
-impl Validate for CredentialPatchHttpConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("authMethod", self.auth_method.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), AuthMethod::VALUES);
-        });
-        at.field("publicValue", self.public_value.as_ref(), |at, v| {
-            at.chars(v, 0, 8196);
-        });
-        at.field("secretValue", self.secret_value.as_ref(), |at, v| {
-            at.chars(v, 0, 8196);
-        });
-        at.field("uriMatch", self.uri_match.as_ref(), |at, v| {
-            at.chars(v, 8, 1024);
-        });
-    }
 }
 
 /// The `jwtConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchJwtConfig {
     /// `algorithm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub algorithm: Option<Algorithm>,
     /// `issuer`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub issuer: Option<String>,
     /// `secret`: 1 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 4096))]
     pub secret: Option<String>,
-}
-
-impl Validate for CredentialPatchJwtConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("algorithm", self.algorithm.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Algorithm::VALUES);
-        });
-        at.field("issuer", self.issuer.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("secret", self.secret.as_ref(), |at, v| {
-            at.chars(v, 1, 4096);
-        });
-    }
 }
 
 /// The `logglyConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchLogglyConfig {
     /// `customerToken`: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 128))]
     pub customer_token: Option<String>,
-}
-
-impl Validate for CredentialPatchLogglyConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("customerToken", self.customer_token.as_ref(), |at, v| {
-            at.chars(v, 1, 128);
-        });
-    }
 }
 
 /// The `mailgunConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchMailgunConfig {
     /// `apiKey`: 4 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 128))]
     pub api_key: Option<String>,
-}
-
-impl Validate for CredentialPatchMailgunConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("apiKey", self.api_key.as_ref(), |at, v| {
-            at.chars(v, 4, 128);
-        });
-    }
 }
 
 /// The `mongodbConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchMongodbConfig {
     /// `connectionUri`: 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 2048))]
     pub connection_uri: Option<String>,
-}
-
-impl Validate for CredentialPatchMongodbConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("connectionUri", self.connection_uri.as_ref(), |at, v| {
-            at.chars(v, 1, 2048);
-        });
-    }
 }
 
 /// The `snowflakeConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchSnowflakeConfig {
     /// `generatePrivateKey`.
@@ -943,38 +817,29 @@ pub struct CredentialPatchSnowflakeConfig {
     pub generate_private_key: Option<bool>,
     /// `host`: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 128))]
     pub host: Option<String>,
     /// `privateKey`: at most 8196 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8196))]
     pub private_key: Option<String>,
     /// `username`: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 128))]
     pub username: Option<String>,
-}
-
-impl Validate for CredentialPatchSnowflakeConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("host", self.host.as_ref(), |at, v| {
-            at.chars(v, 1, 128);
-        });
-        at.field("privateKey", self.private_key.as_ref(), |at, v| {
-            at.chars(v, 0, 8196);
-        });
-        at.field("username", self.username.as_ref(), |at, v| {
-            at.chars(v, 1, 128);
-        });
-    }
 }
 
 /// The `sqlConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct CredentialPatchSqlConfig {
     /// `caCertificate`: at most 8196 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8196))]
     pub ca_certificate: Option<String>,
     /// `disableSSLVerification`.
     #[serde(
@@ -985,9 +850,11 @@ pub struct CredentialPatchSqlConfig {
     pub disable_ssl_verification: Option<bool>,
     /// `host`: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 256))]
     pub host: Option<String>,
     /// `password`: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 256))]
     pub password: Option<String>,
     /// `port`: from 1 to 65535, `Some(None)` sends `null`.
     #[serde(
@@ -995,167 +862,144 @@ pub struct CredentialPatchSqlConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(range(min = 1, max = 65_535))]
     pub port: Option<Option<i64>>,
     /// `secureConnection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secure_connection: Option<bool>,
     /// `system`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub system: Option<System>,
     /// `username`: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 256))]
     pub username: Option<String>,
-}
-
-impl Validate for CredentialPatchSqlConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("caCertificate", self.ca_certificate.as_ref(), |at, v| {
-            at.chars(v, 0, 8196);
-        });
-        at.field("host", self.host.as_ref(), |at, v| {
-            at.chars(v, 1, 256);
-        });
-        at.field("password", self.password.as_ref(), |at, v| {
-            at.chars(v, 1, 256);
-        });
-        at.field(
-            "port",
-            self.port.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.int_range(*v, Some(1), Some(65_535));
-            },
-        );
-        at.field("system", self.system.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), System::VALUES);
-        });
-        at.field("username", self.username.as_ref(), |at, v| {
-            at.chars(v, 1, 256);
-        });
-    }
 }
 
 /// The `twilioConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchTwilioConfig {
     /// `accountSid`: 4 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 128))]
     pub account_sid: Option<String>,
     /// `apiKeySecret`: 4 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 128))]
     pub api_key_secret: Option<String>,
     /// `apiKeySid`: 4 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 128))]
     pub api_key_sid: Option<String>,
-}
-
-impl Validate for CredentialPatchTwilioConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("accountSid", self.account_sid.as_ref(), |at, v| {
-            at.chars(v, 4, 128);
-        });
-        at.field("apiKeySecret", self.api_key_secret.as_ref(), |at, v| {
-            at.chars(v, 4, 128);
-        });
-        at.field("apiKeySid", self.api_key_sid.as_ref(), |at, v| {
-            at.chars(v, 4, 128);
-        });
-    }
 }
 
 /// The `whatsappConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchWhatsappConfig {
     /// `accessToken`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
     pub access_token: Option<String>,
     /// `fromNumberId`: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 128))]
     pub from_number_id: Option<String>,
-}
-
-impl Validate for CredentialPatchWhatsappConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("accessToken", self.access_token.as_ref(), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field("fromNumberId", self.from_number_id.as_ref(), |at, v| {
-            at.chars(v, 1, 128);
-        });
-    }
 }
 
 /// The `credentialPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPost {
     /// `awsConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub aws_config: Option<CredentialPostAwsConfig>,
     /// `azureConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub azure_config: Option<CredentialPostAzureConfig>,
     /// `certificateKeyPairConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub certificate_key_pair_config: Option<CredentialPostCertificateKeyPairConfig>,
     /// `datadogConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub datadog_config: Option<CredentialPostDatadogConfig>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `gcpConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub gcp_config: Option<CredentialPostGcpConfig>,
     /// `gitConfig`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git_config: Option<Value>,
     /// `httpConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub http_config: Option<CredentialPostHttpConfig>,
     /// `jwtConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub jwt_config: Option<CredentialPostJwtConfig>,
     /// `logglyConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub loggly_config: Option<CredentialPostLogglyConfig>,
     /// `mailgunConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub mailgun_config: Option<CredentialPostMailgunConfig>,
     /// `mongodbConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub mongodb_config: Option<CredentialPostMongodbConfig>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `sendgridConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub sendgrid_config: Option<CredentialPostMailgunConfig>,
     /// `snowflakeConfig`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snowflake_config: Option<Value>,
     /// `sqlConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub sql_config: Option<CredentialPostSqlConfig>,
     /// `twilioConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub twilio_config: Option<CredentialPostTwilioConfig>,
     /// `type`.
+    #[validate(listed)]
     pub r#type: CredentialType,
     /// `whatsappConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub whatsapp_config: Option<CredentialPostWhatsappConfig>,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1185,80 +1029,25 @@ impl CredentialPost {
     }
 }
 
-impl Validate for CredentialPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("awsConfig", self.aws_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("azureConfig", self.azure_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field(
-            "certificateKeyPairConfig",
-            self.certificate_key_pair_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("datadogConfig", self.datadog_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("gcpConfig", self.gcp_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("httpConfig", self.http_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("jwtConfig", self.jwt_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("logglyConfig", self.loggly_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("mailgunConfig", self.mailgun_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("mongodbConfig", self.mongodb_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("sendgridConfig", self.sendgrid_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("sqlConfig", self.sql_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("twilioConfig", self.twilio_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("type", Some(&self.r#type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), CredentialType::VALUES);
-        });
-        at.field("whatsappConfig", self.whatsapp_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-    }
-}
-
 /// The `awsConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostAwsConfig {
     /// `accessKeyId`: 16 to 128 characters.
+    #[validate(chars(min = 16, max = 128))]
     pub access_key_id: String,
     /// `region`: 1 to 128 characters.
+    #[validate(chars(min = 1, max = 128))]
     pub region: String,
     /// `secretAccessKey`: 4 to 128 characters.
+    #[validate(chars(min = 4, max = 128))]
     pub secret_access_key: String,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPostAwsConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1275,33 +1064,23 @@ impl CredentialPostAwsConfig {
     }
 }
 
-impl Validate for CredentialPostAwsConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("accessKeyId", Some(&self.access_key_id), |at, v| {
-            at.chars(v, 16, 128);
-        });
-        at.field("region", Some(&self.region), |at, v| {
-            at.chars(v, 1, 128);
-        });
-        at.field("secretAccessKey", Some(&self.secret_access_key), |at, v| {
-            at.chars(v, 4, 128);
-        });
-    }
-}
-
 /// The `azureConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostAzureConfig {
     /// `account`: at most 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 128))]
     pub account: Option<String>,
     /// `accountKey`: 4 to 128 characters.
+    #[validate(chars(min = 4, max = 128))]
     pub account_key: String,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPostAzureConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1313,29 +1092,22 @@ impl CredentialPostAzureConfig {
     }
 }
 
-impl Validate for CredentialPostAzureConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("account", self.account.as_ref(), |at, v| {
-            at.chars(v, 0, 128);
-        });
-        at.field("accountKey", Some(&self.account_key), |at, v| {
-            at.chars(v, 4, 128);
-        });
-    }
-}
-
 /// The `certificateKeyPairConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostCertificateKeyPairConfig {
     /// `certificate`: at most 8192 characters.
+    #[validate(chars(max = 8192))]
     pub certificate: String,
     /// `privateKey`: at most 8196 characters.
+    #[validate(chars(max = 8196))]
     pub private_key: String,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPostCertificateKeyPairConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1347,30 +1119,23 @@ impl CredentialPostCertificateKeyPairConfig {
     }
 }
 
-impl Validate for CredentialPostCertificateKeyPairConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("certificate", Some(&self.certificate), |at, v| {
-            at.chars(v, 0, 8192);
-        });
-        at.field("privateKey", Some(&self.private_key), |at, v| {
-            at.chars(v, 0, 8196);
-        });
-    }
-}
-
 /// The `datadogConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostDatadogConfig {
     /// `secretValue`: at most 256 characters.
+    #[validate(chars(max = 256))]
     pub secret_value: String,
     /// `site`: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 128))]
     pub site: Option<String>,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPostDatadogConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1382,27 +1147,19 @@ impl CredentialPostDatadogConfig {
     }
 }
 
-impl Validate for CredentialPostDatadogConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("secretValue", Some(&self.secret_value), |at, v| {
-            at.chars(v, 0, 256);
-        });
-        at.field("site", self.site.as_ref(), |at, v| {
-            at.chars(v, 1, 128);
-        });
-    }
-}
-
 /// The `gcpConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostGcpConfig {
     /// `keyJson`: 1 to 8192 characters.
+    #[validate(chars(min = 1, max = 8192))]
     pub key_json: String,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPostGcpConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1413,31 +1170,29 @@ impl CredentialPostGcpConfig {
     }
 }
 
-impl Validate for CredentialPostGcpConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("keyJson", Some(&self.key_json), |at, v| {
-            at.chars(v, 1, 8192);
-        });
-    }
-}
-
 /// The `httpConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostHttpConfig {
     /// `authMethod`.
+    #[validate(listed)]
     pub auth_method: AuthMethod,
     /// `publicValue`: at most 8196 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8196))]
     pub public_value: Option<String>,
     /// `secretValue`: at most 8196 characters.
+    #[validate(chars(max = 8196))]
     pub secret_value: String,
     /// `uriMatch`: 8 to 1024 characters.
+    #[validate(chars(min = 8, max = 1024))]
     pub uri_match: String,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPostHttpConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1455,38 +1210,26 @@ impl CredentialPostHttpConfig {
     }
 }
 
-impl Validate for CredentialPostHttpConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("authMethod", Some(&self.auth_method), |at, v| {
-            at.listed(v.as_str(), v.is_known(), AuthMethod::VALUES);
-        });
-        at.field("publicValue", self.public_value.as_ref(), |at, v| {
-            at.chars(v, 0, 8196);
-        });
-        at.field("secretValue", Some(&self.secret_value), |at, v| {
-            at.chars(v, 0, 8196);
-        });
-        at.field("uriMatch", Some(&self.uri_match), |at, v| {
-            at.chars(v, 8, 1024);
-        });
-    }
-}
-
 /// The `jwtConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostJwtConfig {
     /// `algorithm`.
+    #[validate(listed)]
     pub algorithm: Algorithm,
     /// `issuer`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub issuer: Option<String>,
     /// `secret`: 1 to 4096 characters.
+    #[validate(chars(min = 1, max = 4096))]
     pub secret: String,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPostJwtConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1499,30 +1242,19 @@ impl CredentialPostJwtConfig {
     }
 }
 
-impl Validate for CredentialPostJwtConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("algorithm", Some(&self.algorithm), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Algorithm::VALUES);
-        });
-        at.field("issuer", self.issuer.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("secret", Some(&self.secret), |at, v| {
-            at.chars(v, 1, 4096);
-        });
-    }
-}
-
 /// The `logglyConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostLogglyConfig {
     /// `customerToken`: 1 to 128 characters.
+    #[validate(chars(min = 1, max = 128))]
     pub customer_token: String,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPostLogglyConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1533,24 +1265,19 @@ impl CredentialPostLogglyConfig {
     }
 }
 
-impl Validate for CredentialPostLogglyConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("customerToken", Some(&self.customer_token), |at, v| {
-            at.chars(v, 1, 128);
-        });
-    }
-}
-
 /// The `mailgunConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostMailgunConfig {
     /// `apiKey`: 4 to 128 characters.
+    #[validate(chars(min = 4, max = 128))]
     pub api_key: String,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPostMailgunConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1561,24 +1288,19 @@ impl CredentialPostMailgunConfig {
     }
 }
 
-impl Validate for CredentialPostMailgunConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("apiKey", Some(&self.api_key), |at, v| {
-            at.chars(v, 4, 128);
-        });
-    }
-}
-
 /// The `mongodbConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostMongodbConfig {
     /// `connectionUri`: 1 to 2048 characters.
+    #[validate(chars(min = 1, max = 2048))]
     pub connection_uri: String,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPostMongodbConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1589,23 +1311,17 @@ impl CredentialPostMongodbConfig {
     }
 }
 
-impl Validate for CredentialPostMongodbConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("connectionUri", Some(&self.connection_uri), |at, v| {
-            at.chars(v, 1, 2048);
-        });
-    }
-}
-
 /// The `sqlConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct CredentialPostSqlConfig {
     /// `caCertificate`: at most 8196 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8196))]
     pub ca_certificate: Option<String>,
     /// `disableSSLVerification`.
     #[serde(
@@ -1615,8 +1331,10 @@ pub struct CredentialPostSqlConfig {
     )]
     pub disable_ssl_verification: Option<bool>,
     /// `host`: 1 to 256 characters.
+    #[validate(chars(min = 1, max = 256))]
     pub host: String,
     /// `password`: 1 to 256 characters.
+    #[validate(chars(min = 1, max = 256))]
     pub password: String,
     /// `port`: from 1 to 65535, `Some(None)` sends `null`.
     #[serde(
@@ -1624,16 +1342,20 @@ pub struct CredentialPostSqlConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(range(min = 1, max = 65_535))]
     pub port: Option<Option<i64>>,
     /// `secureConnection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secure_connection: Option<bool>,
     /// `system`.
+    #[validate(listed)]
     pub system: System,
     /// `username`: 1 to 256 characters.
+    #[validate(chars(min = 1, max = 256))]
     pub username: String,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPostSqlConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1656,47 +1378,25 @@ impl CredentialPostSqlConfig {
     }
 }
 
-impl Validate for CredentialPostSqlConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("caCertificate", self.ca_certificate.as_ref(), |at, v| {
-            at.chars(v, 0, 8196);
-        });
-        at.field("host", Some(&self.host), |at, v| {
-            at.chars(v, 1, 256);
-        });
-        at.field("password", Some(&self.password), |at, v| {
-            at.chars(v, 1, 256);
-        });
-        at.field(
-            "port",
-            self.port.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.int_range(*v, Some(1), Some(65_535));
-            },
-        );
-        at.field("system", Some(&self.system), |at, v| {
-            at.listed(v.as_str(), v.is_known(), System::VALUES);
-        });
-        at.field("username", Some(&self.username), |at, v| {
-            at.chars(v, 1, 256);
-        });
-    }
-}
-
 /// The `twilioConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostTwilioConfig {
     /// `accountSid`: 4 to 128 characters.
+    #[validate(chars(min = 4, max = 128))]
     pub account_sid: String,
     /// `apiKeySecret`: 4 to 128 characters.
+    #[validate(chars(min = 4, max = 128))]
     pub api_key_secret: String,
     /// `apiKeySid`: 4 to 128 characters.
+    #[validate(chars(min = 4, max = 128))]
     pub api_key_sid: String,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPostTwilioConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1713,32 +1413,22 @@ impl CredentialPostTwilioConfig {
     }
 }
 
-impl Validate for CredentialPostTwilioConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("accountSid", Some(&self.account_sid), |at, v| {
-            at.chars(v, 4, 128);
-        });
-        at.field("apiKeySecret", Some(&self.api_key_secret), |at, v| {
-            at.chars(v, 4, 128);
-        });
-        at.field("apiKeySid", Some(&self.api_key_sid), |at, v| {
-            at.chars(v, 4, 128);
-        });
-    }
-}
-
 /// The `whatsappConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostWhatsappConfig {
     /// `accessToken`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
     pub access_token: String,
     /// `fromNumberId`: 1 to 128 characters.
+    #[validate(chars(min = 1, max = 128))]
     pub from_number_id: String,
 }
 
+#[cfg(feature = "credential")]
 impl CredentialPostWhatsappConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1750,18 +1440,8 @@ impl CredentialPostWhatsappConfig {
     }
 }
 
-impl Validate for CredentialPostWhatsappConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("accessToken", Some(&self.access_token), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field("fromNumberId", Some(&self.from_number_id), |at, v| {
-            at.chars(v, 1, 128);
-        });
-    }
-}
-
 /// The `snowflakeConfig` of [`Credential`](crate::models::Credential).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1775,6 +1455,7 @@ pub struct CredentialSnowflakeConfig {
 }
 
 /// The `sqlConfig` of [`Credential`](crate::models::Credential).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1804,6 +1485,7 @@ pub struct CredentialSqlConfig {
 }
 
 /// The `twilioConfig` of [`Credential`](crate::models::Credential).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1815,6 +1497,7 @@ pub struct CredentialTwilioConfig {
 }
 
 /// The `whatsappConfig` of [`Credential`](crate::models::Credential).
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1824,6 +1507,7 @@ pub struct CredentialWhatsappConfig {
 }
 
 /// The `credentials` schema.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1860,6 +1544,7 @@ pub struct Credentials {
     pub total_count: Option<i64>,
 }
 
+#[cfg(feature = "credential")]
 impl Page for Credentials {
     type Item = CredentialsItem;
 
@@ -1875,6 +1560,7 @@ impl Page for Credentials {
 /// An element of `items` in [`Credentials`](crate::models::Credentials).
 ///
 /// Schema for a single Credential.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1896,7 +1582,7 @@ pub struct CredentialsItem {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -1932,7 +1618,7 @@ pub struct CredentialsItem {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `logglyConfig`: any JSON: an object with open properties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loggly_config: Option<Value>,

@@ -2,17 +2,20 @@
 
 //! Models of the `dashboard` family.
 
-use super::{CreatorType, DefaultTheme, DestinationType, OrgsSortDirection};
-use losant_core::Page;
-use losant_core::StringEnum;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{ApplicationId, DashboardId, OrganizationId, ResourceId, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
+
 /// A value of a query parameter of `dashboards.get`.
+#[cfg(feature = "dashboard")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetDashboardsSortField {
     /// `name`
@@ -59,7 +62,7 @@ pub struct Dashboard {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -89,7 +92,7 @@ pub struct Dashboard {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -104,7 +107,7 @@ pub struct Dashboard {
     pub owner_id: Option<ResourceId>,
     /// `ownerType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_type: Option<DestinationType>,
+    pub owner_type: Option<OwnerType>,
     /// `public`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
@@ -119,30 +122,23 @@ pub struct Dashboard {
     pub resolution: Option<i64>,
 }
 
-/// The `dashboardContextInstance` schema. Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`]). It has keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// The `dashboardContextInstance` schema. Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`](trait@Validate)). It has keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+#[cfg(feature = "dashboard")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(transparent)]
-pub struct DashboardContextInstance(pub BTreeMap<String, Value>);
+pub struct DashboardContextInstance(#[validate(entries(keys = Key))] pub BTreeMap<String, Value>);
 
+#[cfg(feature = "dashboard")]
 impl From<BTreeMap<String, Value>> for DashboardContextInstance {
     fn from(value: BTreeMap<String, Value>) -> Self {
         Self(value)
     }
 }
 
-impl Validate for DashboardContextInstance {
-    fn check(&self, at: &mut Checker) {
-        let v = &self.0;
-        {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |_, _| {});
-        }
-    }
-}
-
 /// The `dashboardPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct DashboardPatch {
@@ -151,18 +147,23 @@ pub struct DashboardPatch {
     pub blocks: Option<Vec<Value>>,
     /// `contextConfiguration`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
     pub context_configuration: Option<Vec<Value>>,
     /// `defaultTheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub default_theme: Option<DefaultTheme>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `duration`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1))]
     pub duration: Option<i64>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `password`: 12 to 2048 characters, matching [`Pattern::StrongPassword`](losant_core::validate::Pattern::StrongPassword), `Some(None)` sends `null`.
     #[serde(
@@ -170,66 +171,30 @@ pub struct DashboardPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(min = 12, max = 2048), pattern = StrongPassword)]
     pub password: Option<Option<String>>,
     /// `public`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// `refreshRate`: from 5 to 600.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 5.0, max = 600.0))]
     pub refresh_rate: Option<f64>,
     /// `reportConfigs`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 10))]
     pub report_configs: Option<Vec<Value>>,
     /// `resolution`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1))]
     pub resolution: Option<i64>,
-}
-
-impl Validate for DashboardPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "contextConfiguration",
-            self.context_configuration.as_ref(),
-            |at, v| {
-                at.items(v, 0, 100, |_, _| {});
-            },
-        );
-        at.field("defaultTheme", self.default_theme.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DefaultTheme::VALUES);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("duration", self.duration.as_ref(), |at, v| {
-            at.int_range(*v, Some(1), None);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field(
-            "password",
-            self.password.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 12, 2048);
-                at.pattern(v, Pattern::StrongPassword);
-            },
-        );
-        at.field("refreshRate", self.refresh_rate.as_ref(), |at, v| {
-            at.range(*v, Some(5.0), Some(600.0));
-        });
-        at.field("reportConfigs", self.report_configs.as_ref(), |at, v| {
-            at.items(v, 0, 10, |_, _| {});
-        });
-        at.field("resolution", self.resolution.as_ref(), |at, v| {
-            at.int_range(*v, Some(1), None);
-        });
-    }
 }
 
 /// The `dashboardPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "dashboard")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct DashboardPost {
@@ -241,17 +206,22 @@ pub struct DashboardPost {
     pub blocks: Option<Vec<Value>>,
     /// `contextConfiguration`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
     pub context_configuration: Option<Vec<Value>>,
     /// `defaultTheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub default_theme: Option<DefaultTheme>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `duration`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1))]
     pub duration: Option<i64>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `orgId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -262,21 +232,26 @@ pub struct DashboardPost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(min = 12, max = 2048), pattern = StrongPassword)]
     pub password: Option<Option<String>>,
     /// `public`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// `refreshRate`: from 5 to 600.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 5.0, max = 600.0))]
     pub refresh_rate: Option<f64>,
     /// `reportConfigs`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 10))]
     pub report_configs: Option<Vec<Value>>,
     /// `resolution`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1))]
     pub resolution: Option<i64>,
 }
 
+#[cfg(feature = "dashboard")]
 impl DashboardPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -296,47 +271,6 @@ impl DashboardPost {
             report_configs: None,
             resolution: None,
         }
-    }
-}
-
-impl Validate for DashboardPost {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "contextConfiguration",
-            self.context_configuration.as_ref(),
-            |at, v| {
-                at.items(v, 0, 100, |_, _| {});
-            },
-        );
-        at.field("defaultTheme", self.default_theme.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DefaultTheme::VALUES);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("duration", self.duration.as_ref(), |at, v| {
-            at.int_range(*v, Some(1), None);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field(
-            "password",
-            self.password.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 12, 2048);
-                at.pattern(v, Pattern::StrongPassword);
-            },
-        );
-        at.field("refreshRate", self.refresh_rate.as_ref(), |at, v| {
-            at.range(*v, Some(5.0), Some(600.0));
-        });
-        at.field("reportConfigs", self.report_configs.as_ref(), |at, v| {
-            at.items(v, 0, 10, |_, _| {});
-        });
-        at.field("resolution", self.resolution.as_ref(), |at, v| {
-            at.int_range(*v, Some(1), None);
-        });
     }
 }
 
@@ -393,6 +327,7 @@ impl Page for Dashboards {
 }
 
 /// The `validateContextSuccess` schema.
+#[cfg(feature = "dashboard")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -409,6 +344,7 @@ pub struct ValidateContextSuccess {
 }
 
 /// The `dashboard` of [`ValidateContextSuccess`](crate::models::ValidateContextSuccess).
+#[cfg(feature = "dashboard")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

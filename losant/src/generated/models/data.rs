@@ -2,37 +2,44 @@
 
 //! Models of the `data` family.
 
-use super::{AdvancedDeviceQuery, DevicesTagFilter, Order};
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
 use losant_core::{DeviceId, Time, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
+
 /// The `devicesDataExport` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DevicesDataExport {
     /// `attributes`: at most 256 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 256), each(pattern = Key))]
     pub attributes: Option<Vec<String>>,
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `deviceIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub device_ids: Option<Vec<DeviceId>>,
     /// `deviceQuery`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub device_query: Option<AdvancedDeviceQuery>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `end`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,33 +50,6 @@ pub struct DevicesDataExport {
     /// `start`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Time>,
-}
-
-impl Validate for DevicesDataExport {
-    fn check(&self, at: &mut Checker) {
-        at.field("attributes", self.attributes.as_ref(), |at, v| {
-            at.items(v, 0, 256, |at, v| {
-                at.pattern(v, Pattern::Key);
-            });
-        });
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("deviceIds", self.device_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("deviceQuery", self.device_query.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("deviceTags", self.device_tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-    }
 }
 
 /// The `options` of [`DevicesDataExport`](crate::models::DevicesDataExport).
@@ -105,44 +85,29 @@ pub struct LastValueDataItem {
 
 /// The `lastValueQuery` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct LastValueQuery {
     /// `attribute`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(pattern = Key)]
     pub attribute: Option<String>,
     /// `deviceIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub device_ids: Option<Vec<DeviceId>>,
     /// `deviceQuery`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub device_query: Option<AdvancedDeviceQuery>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
     /// `end`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<Time>,
-}
-
-impl Validate for LastValueQuery {
-    fn check(&self, at: &mut Checker) {
-        at.field("attribute", self.attribute.as_ref(), |at, v| {
-            at.pattern(v, Pattern::Key);
-        });
-        at.field("deviceIds", self.device_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("deviceQuery", self.device_query.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("deviceTags", self.device_tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-    }
 }
 
 /// The `timeSeriesData` schema.
@@ -159,7 +124,7 @@ pub struct TimeSeriesData {
     /// `limit`.
     pub limit: Option<f64>,
     /// `order`.
-    pub order: Order,
+    pub order: SortDirection,
     /// `resolution`: in milliseconds.
     pub resolution: Option<f64>,
     /// `start`.
@@ -181,8 +146,8 @@ pub struct TimeSeriesDataDevice {
 
 /// The `timeSeriesQuery` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct TimeSeriesQuery {
     /// `aggregation`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
@@ -190,15 +155,19 @@ pub struct TimeSeriesQuery {
     pub aggregation: Option<Value>,
     /// `attributes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(pattern = Key))]
     pub attributes: Option<Vec<String>>,
     /// `deviceIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub device_ids: Option<Vec<DeviceId>>,
     /// `deviceQuery`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub device_query: Option<AdvancedDeviceQuery>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
     /// `duration`: in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -211,35 +180,12 @@ pub struct TimeSeriesQuery {
     pub limit: Option<f64>,
     /// `order`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order: Option<Order>,
+    #[validate(listed)]
+    pub order: Option<SortDirection>,
     /// `resolution`: in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
     /// `start`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Time>,
-}
-
-impl Validate for TimeSeriesQuery {
-    fn check(&self, at: &mut Checker) {
-        at.field("attributes", self.attributes.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.pattern(v, Pattern::Key);
-            });
-        });
-        at.field("deviceIds", self.device_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("deviceQuery", self.device_query.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("deviceTags", self.device_tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("order", self.order.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Order::VALUES);
-        });
-    }
 }

@@ -2,14 +2,15 @@
 
 //! Models of the `data_table` family.
 
-use super::OrgsSortDirection;
+use losant_core::{ApplicationId, DataTableId, Timestamp};
+use serde_json::Value;
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
 use losant_core::Page;
 use losant_core::StringEnum;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
-use losant_core::{ApplicationId, DataTableId, Timestamp};
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// The `constraint` of [`DataTableColumn`](crate::models::DataTableColumn).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
@@ -78,18 +79,21 @@ pub struct DataTable {
 ///
 /// Schema for a single Data Table Column.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DataTableColumn {
     /// `constraint`.
+    #[validate(listed)]
     pub constraint: Constraint,
     /// `dataType`.
+    #[validate(listed)]
     pub data_type: DataTableColumnDataType,
     /// `defaultValue`: any JSON: a scalar of several JSON types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<Value>,
     /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
     pub name: String,
 }
 
@@ -110,58 +114,38 @@ impl DataTableColumn {
     }
 }
 
-impl Validate for DataTableColumn {
-    fn check(&self, at: &mut Checker) {
-        at.field("constraint", Some(&self.constraint), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Constraint::VALUES);
-        });
-        at.field("dataType", Some(&self.data_type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DataTableColumnDataType::VALUES);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.pattern(v, Pattern::Key);
-        });
-    }
-}
-
 /// The `dataTablePatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DataTablePatch {
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
-}
-
-impl Validate for DataTablePatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
 }
 
 /// The `dataTablePost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DataTablePost {
     /// `columns`: at most 50 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 50), each(nested))]
     pub columns: Option<Vec<DataTableColumn>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
 }
 
@@ -174,22 +158,6 @@ impl DataTablePost {
             description: None,
             name: name.into(),
         }
-    }
-}
-
-impl Validate for DataTablePost {
-    fn check(&self, at: &mut Checker) {
-        at.field("columns", self.columns.as_ref(), |at, v| {
-            at.items(v, 0, 50, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
     }
 }
 

@@ -2,48 +2,38 @@
 
 //! Models of the `data_table_row` family.
 
-use super::OrgsSortDirection;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
 use losant_core::{ApplicationId, DataTableId, DataTableRowId, OneOrMany, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
 
 /// The `query` of [`DataTableRowsExport`](crate::models::DataTableRowsExport).
 ///
 /// Schema for advanced filters and queries.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct AdvancedQuery {
     /// `$and`: at most 100 items.
     #[serde(rename = "$and", default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
     pub and: Option<Vec<Value>>,
     /// `$nor`: at most 100 items.
     #[serde(rename = "$nor", default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
     pub nor: Option<Vec<Value>>,
     /// `$or`: at most 100 items.
     #[serde(rename = "$or", default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
     pub or: Option<Vec<Value>>,
     /// The members the schema leaves open, as sent.
     #[serde(flatten)]
     pub other: BTreeMap<String, Value>,
-}
-
-impl Validate for AdvancedQuery {
-    fn check(&self, at: &mut Checker) {
-        at.field("$and", self.and.as_ref(), |at, v| {
-            at.items(v, 0, 100, |_, _| {});
-        });
-        at.field("$nor", self.nor.as_ref(), |at, v| {
-            at.items(v, 0, 100, |_, _| {});
-        });
-        at.field("$or", self.or.as_ref(), |at, v| {
-            at.items(v, 0, 100, |_, _| {});
-        });
-    }
 }
 
 /// The `dataTableRow` schema.
@@ -65,10 +55,12 @@ pub struct DataTableRow {
     pub other: BTreeMap<String, Value>,
 }
 
-/// The `dataTableRowInsert` schema. Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The `dataTableRowInsert` schema. Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(transparent)]
-pub struct DataTableRowInsert(pub OneOrMany<BTreeMap<String, Value>>);
+pub struct DataTableRowInsert(
+    #[validate(items, each(entries(keys = Key)))] pub OneOrMany<BTreeMap<String, Value>>,
+);
 
 impl From<OneOrMany<BTreeMap<String, Value>>> for DataTableRowInsert {
     fn from(value: OneOrMany<BTreeMap<String, Value>>) -> Self {
@@ -88,34 +80,14 @@ impl From<Vec<BTreeMap<String, Value>>> for DataTableRowInsert {
     }
 }
 
-impl Validate for DataTableRowInsert {
-    fn check(&self, at: &mut Checker) {
-        let v = &self.0;
-        {
-            at.items(v.as_slice(), 0, usize::MAX, |at, v| {
-                at.entries(v, 0, usize::MAX, Pattern::Key, |_, _| {});
-            });
-        }
-    }
-}
-
-/// The `dataTableRowInsertUpdate` schema. Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`]). It has keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// The `dataTableRowInsertUpdate` schema. Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`](trait@Validate)). It has keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(transparent)]
-pub struct DataTableRowInsertUpdate(pub BTreeMap<String, Value>);
+pub struct DataTableRowInsertUpdate(#[validate(entries(keys = Key))] pub BTreeMap<String, Value>);
 
 impl From<BTreeMap<String, Value>> for DataTableRowInsertUpdate {
     fn from(value: BTreeMap<String, Value>) -> Self {
         Self(value)
-    }
-}
-
-impl Validate for DataTableRowInsertUpdate {
-    fn check(&self, at: &mut Checker) {
-        let v = &self.0;
-        {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |_, _| {});
-        }
     }
 }
 
@@ -168,45 +140,32 @@ pub struct DataTableRowsDelete {
 
 /// The `dataTableRowsExport` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DataTableRowsExport {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `query`: Schema for advanced filters and queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub query: Option<AdvancedQuery>,
     /// `queryOptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub query_options: Option<DataTableRowsExportQueryOptions>,
-}
-
-impl Validate for DataTableRowsExport {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("query", self.query.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("queryOptions", self.query_options.as_ref(), |at, v| {
-            v.check(at);
-        });
-    }
 }
 
 /// The `queryOptions` of [`DataTableRowsExport`](crate::models::DataTableRowsExport).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DataTableRowsExportQueryOptions {
     /// `limit`.
@@ -220,15 +179,8 @@ pub struct DataTableRowsExportQueryOptions {
     pub sort_column: Option<String>,
     /// `sortDirection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub sort_direction: Option<OrgsSortDirection>,
-}
-
-impl Validate for DataTableRowsExportQueryOptions {
-    fn check(&self, at: &mut Checker) {
-        at.field("sortDirection", self.sort_direction.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), OrgsSortDirection::VALUES);
-        });
-    }
 }
 
 /// An element of `items` in [`DataTableRows`](crate::models::DataTableRows).

@@ -2,17 +2,25 @@
 
 //! Models of the `device` family.
 
-use super::{AdvancedDeviceQuery, DeviceAttributePost, OrgsSortDirection};
-use losant_core::Page;
-use losant_core::StringEnum;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{ApplicationId, DeviceId, OneOrMany, ResourceId, Time, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
+
 /// The `deviceClass` of [`AuthedDevice`](crate::models::AuthedDevice).
+#[cfg(any(
+    feature = "application",
+    feature = "auth",
+    feature = "device",
+    feature = "device_recipe"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum DeviceClass {
     /// `standalone`
@@ -41,6 +49,7 @@ pub enum DeviceClass {
 }
 
 /// The `format` of [`DevicesExportPost`](crate::models::DevicesExportPost).
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum Format {
     /// `csv`
@@ -54,6 +63,7 @@ pub enum Format {
 }
 
 /// A value of a query parameter of `devices.getCompositeState`.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetCompositeStateDevicesSortField {
     /// `name`
@@ -76,6 +86,7 @@ pub enum GetCompositeStateDevicesSortField {
 }
 
 /// A value of a query parameter of `devices.get`.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetDevicesSortField {
     /// `name`
@@ -101,6 +112,7 @@ pub enum GetDevicesSortField {
 }
 
 /// The `attributeNamesResponse` schema.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -111,6 +123,7 @@ pub struct AttributeNamesResponse {
 }
 
 /// The `bulkRestoreResponse` schema.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -124,6 +137,7 @@ pub struct BulkRestoreResponse {
 }
 
 /// The `compositeDeviceState` schema.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -137,6 +151,7 @@ pub struct CompositeDeviceStateItem {
 }
 
 /// The `compositeDevicesState` schema.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -170,6 +185,7 @@ pub struct CompositeDevicesState {
     pub total_count: Option<i64>,
 }
 
+#[cfg(feature = "device")]
 impl Page for CompositeDevicesState {
     type Item = CompositeDevicesStateItem;
 
@@ -183,6 +199,7 @@ impl Page for CompositeDevicesState {
 }
 
 /// An element of `items` in [`CompositeDevicesState`](crate::models::CompositeDevicesState).
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -199,6 +216,7 @@ pub struct CompositeDevicesStateItem {
 }
 
 /// The `device` schema.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -271,11 +289,13 @@ pub struct Device {
 ///
 /// Schema for a command for a single Device.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceCommand {
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `payload`: any JSON: a schema without a type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -285,6 +305,7 @@ pub struct DeviceCommand {
     pub time: Option<Time>,
 }
 
+#[cfg(feature = "device")]
 impl DeviceCommand {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -297,15 +318,12 @@ impl DeviceCommand {
     }
 }
 
-impl Validate for DeviceCommand {
-    fn check(&self, at: &mut Checker) {
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
-}
-
 /// The `connectionInfo` of [`Device`](crate::models::Device).
+#[cfg(any(
+    feature = "device",
+    feature = "edge_deployment",
+    feature = "embedded_deployment"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -320,18 +338,22 @@ pub struct DeviceConnectionInfo {
 
 /// The `deviceDataExport` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceDataExport {
     /// `attributes`: at most 256 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 256), each(pattern = Key))]
     pub attributes: Option<Vec<String>>,
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `end`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -344,25 +366,10 @@ pub struct DeviceDataExport {
     pub start: Option<Time>,
 }
 
-impl Validate for DeviceDataExport {
-    fn check(&self, at: &mut Checker) {
-        at.field("attributes", self.attributes.as_ref(), |at, v| {
-            at.items(v, 0, 256, |at, v| {
-                at.pattern(v, Pattern::Key);
-            });
-        });
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-    }
-}
-
 /// The `options` of [`DeviceDataExport`](crate::models::DeviceDataExport).
 ///
 /// Sent in a request: the schema sets no limits on it.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceDataExportOptions {
@@ -378,6 +385,7 @@ pub struct DeviceDataExportOptions {
 }
 
 /// The `deviceLog` schema.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -403,6 +411,7 @@ pub struct DeviceLogItem {
 }
 
 /// The `deviceNamesResponse` schema.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -413,6 +422,7 @@ pub struct DeviceNamesResponse {
 }
 
 /// An element of `deviceSummary` in [`DeviceNamesResponse`](crate::models::DeviceNamesResponse).
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -430,8 +440,9 @@ pub struct DeviceNamesResponseDeviceSummary {
 
 /// The `devicePatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct DevicePatch {
@@ -441,12 +452,15 @@ pub struct DevicePatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::keyed_named"
     )]
+    #[validate(items(max = 256), each(nested))]
     pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `deviceClass`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub device_class: Option<DeviceClass>,
     /// `gatewayId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -456,6 +470,7 @@ pub struct DevicePatch {
     pub keep_duplicates: Option<bool>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `parentId`: `Some(None)` sends `null`.
     #[serde(
@@ -466,6 +481,7 @@ pub struct DevicePatch {
     pub parent_id: Option<Option<ResourceId>>,
     /// `systemInterval`: from 5 to 3600.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 5, max = 3600))]
     pub system_interval: Option<i64>,
     /// `tags`: at most 100 items.
     #[serde(
@@ -473,37 +489,12 @@ pub struct DevicePatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::keyed_tags"
     )]
+    #[validate(items(max = 100), each(nested))]
     pub tags: Option<Vec<DeviceTag>>,
 }
 
-impl Validate for DevicePatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("attributes", self.attributes.as_ref(), |at, v| {
-            at.items(v, 0, 256, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("deviceClass", self.device_class.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DeviceClass::VALUES);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("systemInterval", self.system_interval.as_ref(), |at, v| {
-            at.int_range(*v, Some(5), Some(3600));
-        });
-        at.field("tags", self.tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-    }
-}
-
 /// The `devicePayloadCounts` schema.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -530,8 +521,9 @@ pub struct DevicePayloadCounts {
 
 /// The `devicePost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct DevicePost {
@@ -541,12 +533,15 @@ pub struct DevicePost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::keyed_named"
     )]
+    #[validate(items(max = 256), each(nested))]
     pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `deviceClass`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub device_class: Option<DeviceClass>,
     /// `gatewayId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -555,6 +550,7 @@ pub struct DevicePost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_duplicates: Option<bool>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `parentId`: `Some(None)` sends `null`.
     #[serde(
@@ -565,6 +561,7 @@ pub struct DevicePost {
     pub parent_id: Option<Option<ResourceId>>,
     /// `systemInterval`: from 5 to 3600.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 5, max = 3600))]
     pub system_interval: Option<i64>,
     /// `tags`: at most 100 items.
     #[serde(
@@ -572,9 +569,11 @@ pub struct DevicePost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::keyed_tags"
     )]
+    #[validate(items(max = 100), each(nested))]
     pub tags: Option<Vec<DeviceTag>>,
 }
 
+#[cfg(feature = "device")]
 impl DevicePost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -593,45 +592,21 @@ impl DevicePost {
     }
 }
 
-impl Validate for DevicePost {
-    fn check(&self, at: &mut Checker) {
-        at.field("attributes", self.attributes.as_ref(), |at, v| {
-            at.items(v, 0, 256, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("deviceClass", self.device_class.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DeviceClass::VALUES);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("systemInterval", self.system_interval.as_ref(), |at, v| {
-            at.int_range(*v, Some(5), Some(3600));
-        });
-        at.field("tags", self.tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-    }
-}
-
 /// The `deviceStates` schema.
 ///
 /// Schema for a single Device state.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceState {
     /// `data`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(entries(keys = Key))]
     pub data: BTreeMap<String, Value>,
     /// `flowVersion`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub flow_version: Option<String>,
     /// `meta`: any JSON: a schema without a type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -641,6 +616,7 @@ pub struct DeviceState {
     pub time: Option<Time>,
 }
 
+#[cfg(feature = "device")]
 impl DeviceState {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -657,63 +633,57 @@ impl DeviceState {
     }
 }
 
-impl Validate for DeviceState {
-    fn check(&self, at: &mut Checker) {
-        at.field("data", Some(&self.data), |at, v| {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |_, _| {});
-        });
-        at.field("flowVersion", self.flow_version.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
-}
-
-/// The `deviceStateOrStates` schema. Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The `deviceStateOrStates` schema. Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(transparent)]
-pub struct DeviceStateOrStates(pub OneOrMany<DeviceState>);
+pub struct DeviceStateOrStates(#[validate(items, each(nested))] pub OneOrMany<DeviceState>);
 
+#[cfg(feature = "device")]
 impl From<OneOrMany<DeviceState>> for DeviceStateOrStates {
     fn from(value: OneOrMany<DeviceState>) -> Self {
         Self(value)
     }
 }
 
+#[cfg(feature = "device")]
 impl From<DeviceState> for DeviceStateOrStates {
     fn from(value: DeviceState) -> Self {
         Self(OneOrMany::One(value))
     }
 }
 
+#[cfg(feature = "device")]
 impl From<Vec<DeviceState>> for DeviceStateOrStates {
     fn from(values: Vec<DeviceState>) -> Self {
         Self(OneOrMany::Many(values))
     }
 }
 
-impl Validate for DeviceStateOrStates {
-    fn check(&self, at: &mut Checker) {
-        let v = &self.0;
-        {
-            at.items(v.as_slice(), 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        }
-    }
-}
-
 /// An element of `tags` in [`Device`](crate::models::Device).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "device",
+    feature = "device_recipe",
+    feature = "instance_org"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceTag {
     /// `key`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
     pub key: String,
     /// `value`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub value: String,
 }
 
+#[cfg(any(
+    feature = "device",
+    feature = "device_recipe",
+    feature = "instance_org"
+))]
 impl DeviceTag {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -725,18 +695,8 @@ impl DeviceTag {
     }
 }
 
-impl Validate for DeviceTag {
-    fn check(&self, at: &mut Checker) {
-        at.field("key", Some(&self.key), |at, v| {
-            at.pattern(v, Pattern::Key);
-        });
-        at.field("value", Some(&self.value), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
-}
-
 /// The `devices` schema.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -785,6 +745,7 @@ pub struct Devices {
     pub total_count: Option<i64>,
 }
 
+#[cfg(feature = "device")]
 impl Page for Devices {
     type Item = DevicesItem;
 
@@ -799,23 +760,28 @@ impl Page for Devices {
 
 /// The `devicesDeleteOrRestorePost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DevicesDeleteOrRestorePost {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `forceJob`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_job: Option<bool>,
     /// `query`: Schema for advanced device queries.
+    #[validate(nested)]
     pub query: AdvancedDeviceQuery,
 }
 
+#[cfg(feature = "device")]
 impl DevicesDeleteOrRestorePost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -829,97 +795,62 @@ impl DevicesDeleteOrRestorePost {
     }
 }
 
-impl Validate for DevicesDeleteOrRestorePost {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("query", Some(&self.query), |at, v| {
-            v.check(at);
-        });
-    }
-}
-
 /// The `devicesExportPayloadCountPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DevicesExportPayloadCountPost {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `end`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<Time>,
     /// `query`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub query: Option<AdvancedDeviceQuery>,
     /// `start`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Time>,
 }
 
-impl Validate for DevicesExportPayloadCountPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("query", self.query.as_ref(), |at, v| {
-            v.check(at);
-        });
-    }
-}
-
 /// The `devicesExportPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DevicesExportPost {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `format`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub format: Option<Format>,
     /// `query`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub query: Option<AdvancedDeviceQuery>,
-}
-
-impl Validate for DevicesExportPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("format", self.format.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Format::VALUES);
-        });
-        at.field("query", self.query.as_ref(), |at, v| {
-            v.check(at);
-        });
-    }
 }
 
 /// An element of `items` in [`Devices`](crate::models::Devices).
 ///
 /// Schema for a single Device.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -990,61 +921,42 @@ pub struct DevicesItem {
 
 /// The `devicesPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DevicesPatch {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `deviceIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub device_ids: Option<Vec<DeviceId>>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `query`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub query: Option<AdvancedDeviceQuery>,
     /// `updateFields`: Schema for the body of a Device modification request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub update_fields: Option<DevicePatch>,
     /// `updateOperations`: at most 25 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 25))]
     pub update_operations: Option<Vec<Value>>,
-}
-
-impl Validate for DevicesPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("deviceIds", self.device_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("query", self.query.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("updateFields", self.update_fields.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field(
-            "updateOperations",
-            self.update_operations.as_ref(),
-            |at, v| {
-                at.items(v, 0, 25, |_, _| {});
-            },
-        );
-    }
 }
 
 /// The `devicesRemoveDataPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct DevicesRemoveDataPost {
@@ -1054,12 +966,15 @@ pub struct DevicesRemoveDataPost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(items(max = 256), each(pattern = Key))]
     pub attributes: Option<Option<Vec<String>>>,
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `end`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1071,12 +986,14 @@ pub struct DevicesRemoveDataPost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_connection_history: Option<bool>,
     /// `query`: Schema for advanced device queries.
+    #[validate(nested)]
     pub query: AdvancedDeviceQuery,
     /// `start`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Time>,
 }
 
+#[cfg(feature = "device")]
 impl DevicesRemoveDataPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1094,55 +1011,36 @@ impl DevicesRemoveDataPost {
     }
 }
 
-impl Validate for DevicesRemoveDataPost {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "attributes",
-            self.attributes.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.items(v, 0, 256, |at, v| {
-                    at.pattern(v, Pattern::Key);
-                });
-            },
-        );
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("query", Some(&self.query), |at, v| {
-            v.check(at);
-        });
-    }
-}
-
 /// An element of `tagFilter` in [`Devices`](crate::models::Devices).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "application",
+    feature = "application_certificate",
+    feature = "application_key",
+    feature = "data",
+    feature = "device",
+    feature = "device_attribute",
+    feature = "device_recipe",
+    feature = "edge_deployment",
+    feature = "embedded_deployment",
+    feature = "experience_group"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DevicesTagFilter {
     /// `key`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(pattern = Key)]
     pub key: Option<String>,
     /// `value`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub value: Option<String>,
 }
 
-impl Validate for DevicesTagFilter {
-    fn check(&self, at: &mut Checker) {
-        at.field("key", self.key.as_ref(), |at, v| {
-            at.pattern(v, Pattern::Key);
-        });
-        at.field("value", self.value.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
-}
-
 /// The `devicesUpdated` schema.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1163,20 +1061,25 @@ pub struct DevicesUpdated {
 
 /// The `multiDeviceCommand` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct MultiDeviceCommand {
     /// `deviceIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub device_ids: Option<Vec<DeviceId>>,
     /// `deviceQuery`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub device_query: Option<AdvancedDeviceQuery>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `payload`: any JSON: a schema without a type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1186,6 +1089,7 @@ pub struct MultiDeviceCommand {
     pub time: Option<Time>,
 }
 
+#[cfg(feature = "device")]
 impl MultiDeviceCommand {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1201,26 +1105,8 @@ impl MultiDeviceCommand {
     }
 }
 
-impl Validate for MultiDeviceCommand {
-    fn check(&self, at: &mut Checker) {
-        at.field("deviceIds", self.device_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("deviceQuery", self.device_query.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("deviceTags", self.device_tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
-}
-
 /// The `tagKeysResponse` schema.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1231,6 +1117,7 @@ pub struct TagKeysResponse {
 }
 
 /// The `tagValuesResponse` schema.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -2,38 +2,19 @@
 
 //! Models of the `device_attribute` family.
 
-use super::{AddressFilterType, Aggregation, DevicesTagFilter, OrgsSortDirection};
-use losant_core::StringEnum;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{ApplicationId, DeviceId};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The `dataType` of [`DeviceAttributePost`](crate::models::DeviceAttributePost).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum DeviceAttributeDataType {
-    /// `string`
-    #[value = "string"]
-    String,
-    /// `number`
-    #[value = "number"]
-    Number,
-    /// `gps`
-    #[value = "gps"]
-    Gps,
-    /// `boolean`
-    #[value = "boolean"]
-    Boolean,
-    /// `blob`
-    #[value = "blob"]
-    Blob,
-    /// A value this version does not know, kept as sent.
-    Other(String),
-}
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
 
 /// A value of a query parameter of `deviceAttributes.get`.
+#[cfg(feature = "device_attribute")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetDeviceAttributesSortField {
     /// `name`
@@ -47,6 +28,7 @@ pub enum GetDeviceAttributesSortField {
 }
 
 /// The `deviceAttribute` schema.
+#[cfg(feature = "device_attribute")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -62,7 +44,7 @@ pub struct DeviceAttribute {
     pub content_type: Option<String>,
     /// `dataType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_type: Option<DeviceAttributeDataType>,
+    pub data_type: Option<DataType>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -79,77 +61,67 @@ pub struct DeviceAttribute {
 
 /// The `deviceAttributePatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device_attribute")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceAttributePatch {
     /// `attributeTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(keys = Key), each(chars(min = 1, max = 255)))]
     pub attribute_tags: Option<BTreeMap<String, String>>,
     /// `contentType`: at most 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
     pub content_type: Option<String>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(pattern = Key)]
     pub name: Option<String>,
     /// `system`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub system: Option<DeviceAttributeSystem>,
-}
-
-impl Validate for DeviceAttributePatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("attributeTags", self.attribute_tags.as_ref(), |at, v| {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |at, v| {
-                at.chars(v, 1, 255);
-            });
-        });
-        at.field("contentType", self.content_type.as_ref(), |at, v| {
-            at.chars(v, 0, 64);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.pattern(v, Pattern::Key);
-        });
-        at.field("system", self.system.as_ref(), |at, v| {
-            v.check(at);
-        });
-    }
 }
 
 /// The `deviceAttributePost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceAttributePost {
     /// `attributeTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(keys = Key), each(chars(min = 1, max = 255)))]
     pub attribute_tags: Option<BTreeMap<String, String>>,
     /// `contentType`: at most 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
     pub content_type: Option<String>,
     /// `dataType`.
-    pub data_type: DeviceAttributeDataType,
+    #[validate(listed)]
+    pub data_type: DataType,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
     pub name: String,
     /// `system`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub system: Option<DeviceAttributeSystem>,
 }
 
 impl DeviceAttributePost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(data_type: DeviceAttributeDataType, name: impl Into<String>) -> Self {
+    pub fn new(data_type: DataType, name: impl Into<String>) -> Self {
         Self {
             attribute_tags: None,
             content_type: None,
@@ -161,87 +133,45 @@ impl DeviceAttributePost {
     }
 }
 
-impl Validate for DeviceAttributePost {
-    fn check(&self, at: &mut Checker) {
-        at.field("attributeTags", self.attribute_tags.as_ref(), |at, v| {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |at, v| {
-                at.chars(v, 1, 255);
-            });
-        });
-        at.field("contentType", self.content_type.as_ref(), |at, v| {
-            at.chars(v, 0, 64);
-        });
-        at.field("dataType", Some(&self.data_type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DeviceAttributeDataType::VALUES);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.pattern(v, Pattern::Key);
-        });
-        at.field("system", self.system.as_ref(), |at, v| {
-            v.check(at);
-        });
-    }
-}
-
 /// The `system` of [`DeviceAttributePost`](crate::models::DeviceAttributePost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceAttributeSystem {
     /// `aggregation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub aggregation: Option<Aggregation>,
     /// `aggregationOptions`: at most 0 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 0))]
     pub aggregation_options: Option<Vec<Value>>,
     /// `childAttributes`: at most 256 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 256), each(nested))]
     pub child_attributes: Option<Vec<DeviceAttributeSystemChildAttribute>>,
-}
-
-impl Validate for DeviceAttributeSystem {
-    fn check(&self, at: &mut Checker) {
-        at.field("aggregation", self.aggregation.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Aggregation::VALUES);
-        });
-        at.field(
-            "aggregationOptions",
-            self.aggregation_options.as_ref(),
-            |at, v| {
-                at.items(v, 0, 0, |_, _| {});
-            },
-        );
-        at.field(
-            "childAttributes",
-            self.child_attributes.as_ref(),
-            |at, v| {
-                at.items(v, 0, 256, |at, v| {
-                    v.check(at);
-                });
-            },
-        );
-    }
 }
 
 /// An element of `childAttributes` in [`DeviceAttributeSystem`](crate::models::DeviceAttributeSystem).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceAttributeSystemChildAttribute {
     /// `deviceIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub device_ids: Option<Vec<DeviceId>>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
     /// `mode`.
+    #[validate(listed)]
     pub mode: AddressFilterType,
     /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
     pub name: String,
 }
 
@@ -258,26 +188,8 @@ impl DeviceAttributeSystemChildAttribute {
     }
 }
 
-impl Validate for DeviceAttributeSystemChildAttribute {
-    fn check(&self, at: &mut Checker) {
-        at.field("deviceIds", self.device_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("deviceTags", self.device_tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("mode", Some(&self.mode), |at, v| {
-            at.listed(v.as_str(), v.is_known(), AddressFilterType::VALUES);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.pattern(v, Pattern::Key);
-        });
-    }
-}
-
 /// The `deviceAttributes` schema.
+#[cfg(feature = "device_attribute")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

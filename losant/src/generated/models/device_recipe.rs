@@ -2,10 +2,12 @@
 
 //! Models of the `device_recipe` family.
 
-use super::{DeviceAttributePost, DeviceClass, DeviceTag, OrgsSortDirection};
-use losant_core::Page;
-use losant_core::validate::{Checker, Validate};
 use losant_core::{ApplicationId, DeviceId, DeviceRecipeId, ResourceId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `deviceRecipe` schema.
@@ -89,13 +91,14 @@ pub struct DeviceRecipeBulkCreate {
 
 /// The `deviceRecipeBulkCreatePost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct DeviceRecipeBulkCreatePost {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,21 +108,25 @@ pub struct DeviceRecipeBulkCreatePost {
     pub csv: Option<String>,
     /// `descriptionColumn`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub description_column: Option<String>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `gatewayId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<DeviceId>,
     /// `gatewayIdColumn`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub gateway_id_column: Option<String>,
     /// `makeUniqueKeySecret`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub make_unique_key_secret: Option<bool>,
     /// `nameColumn`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub name_column: Option<String>,
     /// `parentId`: `Some(None)` sends `null`.
     #[serde(
@@ -130,44 +137,14 @@ pub struct DeviceRecipeBulkCreatePost {
     pub parent_id: Option<Option<ResourceId>>,
     /// `parentIdColumn`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub parent_id_column: Option<String>,
-}
-
-impl Validate for DeviceRecipeBulkCreatePost {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field(
-            "descriptionColumn",
-            self.description_column.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 255);
-            },
-        );
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field(
-            "gatewayIdColumn",
-            self.gateway_id_column.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 255);
-            },
-        );
-        at.field("nameColumn", self.name_column.as_ref(), |at, v| {
-            at.chars(v, 0, 255);
-        });
-        at.field("parentIdColumn", self.parent_id_column.as_ref(), |at, v| {
-            at.chars(v, 0, 255);
-        });
-    }
 }
 
 /// The `deviceRecipePatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct DeviceRecipePatch {
@@ -177,18 +154,23 @@ pub struct DeviceRecipePatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::keyed_named"
     )]
+    #[validate(items(max = 256), each(nested))]
     pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `deviceClass`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub device_class: Option<DeviceClass>,
     /// `deviceDescription`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub device_description: Option<String>,
     /// `deviceName`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub device_name: Option<String>,
     /// `gatewayId`: `Some(None)` sends `null`.
     #[serde(
@@ -202,6 +184,7 @@ pub struct DeviceRecipePatch {
     pub keep_duplicates: Option<bool>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `parentId`: `Some(None)` sends `null`.
     #[serde(
@@ -212,6 +195,7 @@ pub struct DeviceRecipePatch {
     pub parent_id: Option<Option<ResourceId>>,
     /// `systemInterval`: from 5 to 3600.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 5, max = 3600))]
     pub system_interval: Option<i64>,
     /// `tags`: at most 100 items.
     #[serde(
@@ -219,50 +203,14 @@ pub struct DeviceRecipePatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::keyed_tags"
     )]
+    #[validate(items(max = 100), each(nested))]
     pub tags: Option<Vec<DeviceTag>>,
-}
-
-impl Validate for DeviceRecipePatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("attributes", self.attributes.as_ref(), |at, v| {
-            at.items(v, 0, 256, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("deviceClass", self.device_class.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DeviceClass::VALUES);
-        });
-        at.field(
-            "deviceDescription",
-            self.device_description.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 32_767);
-            },
-        );
-        at.field("deviceName", self.device_name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("systemInterval", self.system_interval.as_ref(), |at, v| {
-            at.int_range(*v, Some(5), Some(3600));
-        });
-        at.field("tags", self.tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-    }
 }
 
 /// The `deviceRecipePost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct DeviceRecipePost {
@@ -272,18 +220,23 @@ pub struct DeviceRecipePost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::keyed_named"
     )]
+    #[validate(items(max = 256), each(nested))]
     pub attributes: Option<Vec<DeviceAttributePost>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `deviceClass`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub device_class: Option<DeviceClass>,
     /// `deviceDescription`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub device_description: Option<String>,
     /// `deviceName`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub device_name: Option<String>,
     /// `gatewayId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -292,6 +245,7 @@ pub struct DeviceRecipePost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_duplicates: Option<bool>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `parentId`: `Some(None)` sends `null`.
     #[serde(
@@ -302,6 +256,7 @@ pub struct DeviceRecipePost {
     pub parent_id: Option<Option<ResourceId>>,
     /// `systemInterval`: from 5 to 3600.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 5, max = 3600))]
     pub system_interval: Option<i64>,
     /// `tags`: at most 100 items.
     #[serde(
@@ -309,6 +264,7 @@ pub struct DeviceRecipePost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::keyed_tags"
     )]
+    #[validate(items(max = 100), each(nested))]
     pub tags: Option<Vec<DeviceTag>>,
 }
 
@@ -329,43 +285,6 @@ impl DeviceRecipePost {
             system_interval: None,
             tags: None,
         }
-    }
-}
-
-impl Validate for DeviceRecipePost {
-    fn check(&self, at: &mut Checker) {
-        at.field("attributes", self.attributes.as_ref(), |at, v| {
-            at.items(v, 0, 256, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("deviceClass", self.device_class.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DeviceClass::VALUES);
-        });
-        at.field(
-            "deviceDescription",
-            self.device_description.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 32_767);
-            },
-        );
-        at.field("deviceName", self.device_name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("systemInterval", self.system_interval.as_ref(), |at, v| {
-            at.int_range(*v, Some(5), Some(3600));
-        });
-        at.field("tags", self.tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
     }
 }
 

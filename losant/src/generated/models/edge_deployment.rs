@@ -2,14 +2,18 @@
 
 //! Models of the `edge_deployment` family.
 
-use super::{ChangeType, DeviceConnectionInfo, DevicesTagFilter, SourceType};
+#![allow(unused_imports)]
+use losant_core::{ApplicationId, DeviceId, EdgeDeploymentId, FlowId, ResourceId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
 use losant_core::Page;
 use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
-use losant_core::{ApplicationId, DeviceId, EdgeDeploymentId, FlowId, ResourceId, Timestamp};
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `flowClass` of [`EdgeDeployment`](crate::models::EdgeDeployment).
+#[cfg(feature = "edge_deployment")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum EdgeDeploymentFlowClass {
     /// `edge`
@@ -23,6 +27,7 @@ pub enum EdgeDeploymentFlowClass {
 }
 
 /// A value of a query parameter of `edgeDeployments.get`.
+#[cfg(feature = "edge_deployment")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetEdgeDeploymentsSortField {
     /// `id`
@@ -51,6 +56,7 @@ pub enum GetEdgeDeploymentsSortField {
 }
 
 /// The `edgeDeployment` schema.
+#[cfg(feature = "edge_deployment")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -109,6 +115,7 @@ pub struct EdgeDeployment {
 }
 
 /// An element of `logs` in [`EdgeDeployment`](crate::models::EdgeDeployment).
+#[cfg(feature = "edge_deployment")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -150,22 +157,27 @@ pub struct EdgeDeploymentLog {
 
 /// The `edgeDeploymentRelease` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "edge_deployment")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct EdgeDeploymentRelease {
     /// `deviceIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub device_ids: Option<Vec<DeviceId>>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
     /// `flowId`.
     pub flow_id: FlowId,
     /// `version`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub version: Option<String>,
 }
 
+#[cfg(feature = "edge_deployment")]
 impl EdgeDeploymentRelease {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -176,22 +188,6 @@ impl EdgeDeploymentRelease {
             flow_id,
             version,
         }
-    }
-}
-
-impl Validate for EdgeDeploymentRelease {
-    fn check(&self, at: &mut Checker) {
-        at.field("deviceIds", self.device_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("deviceTags", self.device_tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("version", self.version.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
     }
 }
 
@@ -224,15 +220,17 @@ pub type EmbeddedDeploymentRemove = EdgeDeploymentRemove;
 ///
 /// The schemas `edgeDeploymentReplace`, `embeddedDeploymentReplace` are this same document.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct EdgeDeploymentReplace {
     /// `flowId`.
     pub flow_id: FlowId,
     /// `newVersion`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub new_version: Option<String>,
     /// `oldVersion`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub old_version: String,
 }
 
@@ -252,21 +250,11 @@ impl EdgeDeploymentReplace {
     }
 }
 
-impl Validate for EdgeDeploymentReplace {
-    fn check(&self, at: &mut Checker) {
-        at.field("newVersion", self.new_version.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("oldVersion", Some(&self.old_version), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
-}
-
 /// The `embeddedDeploymentReplace` schema, the same document as [`EdgeDeploymentReplace`].
 pub type EmbeddedDeploymentReplace = EdgeDeploymentReplace;
 
 /// The `edgeDeployments` schema.
+#[cfg(feature = "edge_deployment")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -294,6 +282,7 @@ pub struct EdgeDeployments {
     pub version: Option<String>,
 }
 
+#[cfg(feature = "edge_deployment")]
 impl Page for EdgeDeployments {
     type Item = EdgeDeploymentsItem;
 
@@ -309,6 +298,7 @@ impl Page for EdgeDeployments {
 /// An element of `items` in [`EdgeDeployments`](crate::models::EdgeDeployments).
 ///
 /// Schema for a single deployment of an edge workflow to an edge device.
+#[cfg(feature = "edge_deployment")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -2,14 +2,16 @@
 
 //! Models of the `embedded_deployment` family.
 
-use super::{ChangeType, DeviceConnectionInfo, DevicesTagFilter, SourceType};
-use losant_core::Page;
-use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
 use losant_core::{ApplicationId, DeviceId, EmbeddedDeploymentId, FlowId, ResourceId, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
 
 /// A value of a query parameter of `embeddedDeployments.get`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
@@ -106,12 +108,13 @@ pub struct EmbeddedDeployment {
 
 /// The `embeddedDeploymentExport` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct EmbeddedDeploymentExport {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `debugSymbols`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,6 +127,7 @@ pub struct EmbeddedDeploymentExport {
     pub disable_debug_message: Option<bool>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `embeddedDeploymentId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,24 +140,11 @@ pub struct EmbeddedDeploymentExport {
     pub gzip: Option<bool>,
     /// `stackSize`: from 1600 to 2147483648.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1600, max = 2_147_483_648))]
     pub stack_size: Option<i64>,
     /// `traceLevel`: any JSON: a scalar of several JSON types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_level: Option<Value>,
-}
-
-impl Validate for EmbeddedDeploymentExport {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("stackSize", self.stack_size.as_ref(), |at, v| {
-            at.int_range(*v, Some(1600), Some(2_147_483_648));
-        });
-    }
 }
 
 /// An element of `flows` in [`EmbeddedDeployment`](crate::models::EmbeddedDeployment).
@@ -211,16 +202,18 @@ pub struct EmbeddedDeploymentLog {
 
 /// The `embeddedDeploymentRelease` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct EmbeddedDeploymentRelease {
     /// `deviceIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub device_ids: Option<Vec<DeviceId>>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
     /// `flowId`.
     pub flow_id: FlowId,
@@ -230,8 +223,10 @@ pub struct EmbeddedDeploymentRelease {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(min = 1, max = 255))]
     pub release_tag: Option<Option<String>>,
     /// `version`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub version: Option<String>,
 }
 
@@ -246,29 +241,6 @@ impl EmbeddedDeploymentRelease {
             release_tag: None,
             version,
         }
-    }
-}
-
-impl Validate for EmbeddedDeploymentRelease {
-    fn check(&self, at: &mut Checker) {
-        at.field("deviceIds", self.device_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("deviceTags", self.device_tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "releaseTag",
-            self.release_tag.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 1, 255);
-            },
-        );
-        at.field("version", self.version.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
     }
 }
 

@@ -2,14 +2,13 @@
 
 //! Models of the `experience` family.
 
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `experienceBootstrapOptions` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ExperienceBootstrapOptions {
     /// `createGroups`.
@@ -23,16 +22,8 @@ pub struct ExperienceBootstrapOptions {
     pub replace_existing: Option<bool>,
     /// `slug`: 3 to 63 characters, matching [`Pattern::Slug`](losant_core::validate::Pattern::Slug).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 3, max = 63), pattern = Slug)]
     pub slug: Option<String>,
-}
-
-impl Validate for ExperienceBootstrapOptions {
-    fn check(&self, at: &mut Checker) {
-        at.field("slug", self.slug.as_ref(), |at, v| {
-            at.chars(v, 3, 63);
-            at.pattern(v, Pattern::Slug);
-        });
-    }
 }
 
 /// The `experienceBootstrapResult` schema.

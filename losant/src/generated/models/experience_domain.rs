@@ -2,7 +2,7 @@
 
 //! Models of the `experience_domain` family.
 
-use losant_core::validate::{Checker, Validate};
+use losant_core::Validate;
 use losant_core::{ApplicationId, ExperienceDomainId, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -42,13 +42,14 @@ pub struct ExperienceDomain {
 
 /// The `experienceDomainPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ExperienceDomainPatch {
     /// `domainName`: 3 to 45 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 3, max = 45))]
     pub domain_name: Option<String>,
     /// `sslBundle`: 50 to 32767 characters, `Some(None)` sends `null`.
     #[serde(
@@ -56,6 +57,7 @@ pub struct ExperienceDomainPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(min = 50, max = 32_767))]
     pub ssl_bundle: Option<Option<String>>,
     /// `sslCert`: 50 to 32767 characters, `Some(None)` sends `null`.
     #[serde(
@@ -63,6 +65,7 @@ pub struct ExperienceDomainPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(min = 50, max = 32_767))]
     pub ssl_cert: Option<Option<String>>,
     /// `sslKey`: 50 to 32767 characters, `Some(None)` sends `null`.
     #[serde(
@@ -70,6 +73,7 @@ pub struct ExperienceDomainPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(min = 50, max = 32_767))]
     pub ssl_key: Option<Option<String>>,
     /// `version`: 1 to 255 characters, `Some(None)` sends `null`.
     #[serde(
@@ -77,62 +81,31 @@ pub struct ExperienceDomainPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(min = 1, max = 255))]
     pub version: Option<Option<String>>,
-}
-
-impl Validate for ExperienceDomainPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("domainName", self.domain_name.as_ref(), |at, v| {
-            at.chars(v, 3, 45);
-        });
-        at.field(
-            "sslBundle",
-            self.ssl_bundle.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 50, 32_767);
-            },
-        );
-        at.field(
-            "sslCert",
-            self.ssl_cert.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 50, 32_767);
-            },
-        );
-        at.field(
-            "sslKey",
-            self.ssl_key.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 50, 32_767);
-            },
-        );
-        at.field(
-            "version",
-            self.version.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 1, 255);
-            },
-        );
-    }
 }
 
 /// The `experienceDomainPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ExperienceDomainPost {
     /// `domainName`: 3 to 45 characters.
+    #[validate(chars(min = 3, max = 45))]
     pub domain_name: String,
     /// `sslBundle`: 50 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 50, max = 32_767))]
     pub ssl_bundle: Option<String>,
     /// `sslCert`: 50 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 50, max = 32_767))]
     pub ssl_cert: Option<String>,
     /// `sslKey`: 50 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 50, max = 32_767))]
     pub ssl_key: Option<String>,
     /// `version`: 1 to 255 characters, `Some(None)` sends `null`.
     #[serde(
@@ -140,6 +113,7 @@ pub struct ExperienceDomainPost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(min = 1, max = 255))]
     pub version: Option<Option<String>>,
 }
 
@@ -154,30 +128,6 @@ impl ExperienceDomainPost {
             ssl_key: None,
             version: None,
         }
-    }
-}
-
-impl Validate for ExperienceDomainPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("domainName", Some(&self.domain_name), |at, v| {
-            at.chars(v, 3, 45);
-        });
-        at.field("sslBundle", self.ssl_bundle.as_ref(), |at, v| {
-            at.chars(v, 50, 32_767);
-        });
-        at.field("sslCert", self.ssl_cert.as_ref(), |at, v| {
-            at.chars(v, 50, 32_767);
-        });
-        at.field("sslKey", self.ssl_key.as_ref(), |at, v| {
-            at.chars(v, 50, 32_767);
-        });
-        at.field(
-            "version",
-            self.version.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 1, 255);
-            },
-        );
     }
 }
 

@@ -2,16 +2,15 @@
 
 //! Models of the `experience_endpoint` family.
 
-use super::{
-    Access, CreatorType, ExperienceLinkedResourcesExperienceEndpointsItem, Method,
-    OrgsSortDirection, RecentItemListItem,
-};
-use losant_core::StringEnum;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{ApplicationId, ExperienceEndpointId, ExperienceGroupId, ResourceId, Timestamp};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
 
 /// The `type` of [`ExperienceEndpointStaticReply`](crate::models::ExperienceEndpointStaticReply).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
@@ -27,6 +26,7 @@ pub enum ExperienceEndpointStaticReplyType {
 }
 
 /// A value of a query parameter of `experienceEndpoints.get`.
+#[cfg(feature = "experience_endpoint")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetExperienceEndpointsFilterField {
     /// `method`
@@ -40,6 +40,7 @@ pub enum GetExperienceEndpointsFilterField {
 }
 
 /// A value of a query parameter of `experienceEndpoints.get`.
+#[cfg(feature = "experience_endpoint")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetExperienceEndpointsSortField {
     /// `order`
@@ -68,6 +69,7 @@ pub enum GetExperienceEndpointsSortField {
 }
 
 /// A value of a query parameter of `experienceEndpoints.stats`.
+#[cfg(feature = "experience_endpoint")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum StatGrouping {
     /// `statusCode`
@@ -87,6 +89,7 @@ pub enum StatGrouping {
 }
 
 /// The `experienceEndpoint` schema.
+#[cfg(feature = "experience_endpoint")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -102,7 +105,7 @@ pub struct ExperienceEndpoint {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -135,7 +138,7 @@ pub struct ExperienceEndpoint {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<Method>,
@@ -152,34 +155,42 @@ pub struct ExperienceEndpoint {
 
 /// The `experienceEndpointPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "experience_endpoint")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ExperienceEndpointPatch {
     /// `access`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub access: Option<Access>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `deviceIdTemplate`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub device_id_template: Option<String>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `endpointTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(keys = Key), each(chars(min = 1, max = 255)))]
     pub endpoint_tags: Option<BTreeMap<String, String>>,
     /// `experienceGroupIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub experience_group_ids: Option<Vec<ExperienceGroupId>>,
     /// `method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub method: Option<Method>,
     /// `route`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
     pub route: Option<String>,
     /// `staticReply`: `Some(None)` sends `null`.
     #[serde(
@@ -187,6 +198,7 @@ pub struct ExperienceEndpointPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(nested)]
     pub static_reply: Option<Option<ExperienceEndpointStaticReply>>,
     /// `unauthorizedReply`: `Some(None)` sends `null`.
     #[serde(
@@ -194,87 +206,46 @@ pub struct ExperienceEndpointPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(nested)]
     pub unauthorized_reply: Option<Option<ExperienceEndpointStaticReply>>,
-}
-
-impl Validate for ExperienceEndpointPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("access", self.access.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Access::VALUES);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field(
-            "deviceIdTemplate",
-            self.device_id_template.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 255);
-            },
-        );
-        at.field("endpointTags", self.endpoint_tags.as_ref(), |at, v| {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |at, v| {
-                at.chars(v, 1, 255);
-            });
-        });
-        at.field(
-            "experienceGroupIds",
-            self.experience_group_ids.as_ref(),
-            |at, v| {
-                at.items(v, 0, 1000, |_, _| {});
-            },
-        );
-        at.field("method", self.method.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Method::VALUES);
-        });
-        at.field("route", self.route.as_ref(), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field(
-            "staticReply",
-            self.static_reply.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field(
-            "unauthorizedReply",
-            self.unauthorized_reply.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                v.check(at);
-            },
-        );
-    }
 }
 
 /// The `experienceEndpointPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "experience_endpoint")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ExperienceEndpointPost {
     /// `access`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub access: Option<Access>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `deviceIdTemplate`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub device_id_template: Option<String>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `endpointTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(keys = Key), each(chars(min = 1, max = 255)))]
     pub endpoint_tags: Option<BTreeMap<String, String>>,
     /// `experienceGroupIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub experience_group_ids: Option<Vec<ExperienceGroupId>>,
     /// `method`.
+    #[validate(listed)]
     pub method: Method,
     /// `route`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
     pub route: String,
     /// `staticReply`: `Some(None)` sends `null`.
     #[serde(
@@ -282,6 +253,7 @@ pub struct ExperienceEndpointPost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(nested)]
     pub static_reply: Option<Option<ExperienceEndpointStaticReply>>,
     /// `unauthorizedReply`: `Some(None)` sends `null`.
     #[serde(
@@ -289,9 +261,11 @@ pub struct ExperienceEndpointPost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(nested)]
     pub unauthorized_reply: Option<Option<ExperienceEndpointStaticReply>>,
 }
 
+#[cfg(feature = "experience_endpoint")]
 impl ExperienceEndpointPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -311,66 +285,18 @@ impl ExperienceEndpointPost {
     }
 }
 
-impl Validate for ExperienceEndpointPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("access", self.access.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Access::VALUES);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field(
-            "deviceIdTemplate",
-            self.device_id_template.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 255);
-            },
-        );
-        at.field("endpointTags", self.endpoint_tags.as_ref(), |at, v| {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |at, v| {
-                at.chars(v, 1, 255);
-            });
-        });
-        at.field(
-            "experienceGroupIds",
-            self.experience_group_ids.as_ref(),
-            |at, v| {
-                at.items(v, 0, 1000, |_, _| {});
-            },
-        );
-        at.field("method", Some(&self.method), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Method::VALUES);
-        });
-        at.field("route", Some(&self.route), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field(
-            "staticReply",
-            self.static_reply.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field(
-            "unauthorizedReply",
-            self.unauthorized_reply.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                v.check(at);
-            },
-        );
-    }
-}
-
 /// The `staticReply` of [`ExperienceEndpoint`](crate::models::ExperienceEndpoint).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ExperienceEndpointStaticReply {
     /// `statusCode`: from 100 to 599.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 100, max = 599))]
     pub status_code: Option<i64>,
     /// `type`.
+    #[validate(listed)]
     pub r#type: ExperienceEndpointStaticReplyType,
     /// `value`.
     pub value: String,
@@ -388,22 +314,8 @@ impl ExperienceEndpointStaticReply {
     }
 }
 
-impl Validate for ExperienceEndpointStaticReply {
-    fn check(&self, at: &mut Checker) {
-        at.field("statusCode", self.status_code.as_ref(), |at, v| {
-            at.int_range(*v, Some(100), Some(599));
-        });
-        at.field("type", Some(&self.r#type), |at, v| {
-            at.listed(
-                v.as_str(),
-                v.is_known(),
-                ExperienceEndpointStaticReplyType::VALUES,
-            );
-        });
-    }
-}
-
 /// The `experienceEndpointStats` schema.
+#[cfg(feature = "experience_endpoint")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -419,6 +331,7 @@ pub struct ExperienceEndpointStatsItemItem {
 /// The `experienceEndpoints` of [`ExperienceLinkedResources`](crate::models::ExperienceLinkedResources).
 ///
 /// Schema for a collection of Experience Endpoints.
+#[cfg(any(feature = "experience_endpoint", feature = "experience_view"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -2,16 +2,17 @@
 
 //! Models of the `experience_group` family.
 
-use super::{DevicesTagFilter, OrgsSortDirection};
-use losant_core::Page;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
 use losant_core::{
     ApplicationId, DeviceId, ExperienceEndpointId, ExperienceGroupId, ExperienceUserId, ResourceId,
     Timestamp,
 };
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
 
 /// The `experienceGroup` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -73,16 +74,18 @@ pub struct ExperienceGroup {
 
 /// The `experienceGroupPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ExperienceGroupPatch {
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `deviceIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub device_ids: Option<Vec<DeviceId>>,
     /// `deviceQueryJson`: at most 8192 characters, `Some(None)` sends `null`.
     #[serde(
@@ -90,21 +93,27 @@ pub struct ExperienceGroupPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(max = 8192))]
     pub device_query_json: Option<Option<String>>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
     /// `experienceEndpointIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub experience_endpoint_ids: Option<Vec<ExperienceEndpointId>>,
     /// `experienceUserIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub experience_user_ids: Option<Vec<ExperienceUserId>>,
     /// `groupTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(keys = Key), each(chars(min = 1, max = 255)))]
     pub group_tags: Option<BTreeMap<String, String>>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `parentId`: `Some(None)` sends `null`.
     #[serde(
@@ -115,63 +124,20 @@ pub struct ExperienceGroupPatch {
     pub parent_id: Option<Option<ResourceId>>,
 }
 
-impl Validate for ExperienceGroupPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("deviceIds", self.device_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field(
-            "deviceQueryJson",
-            self.device_query_json.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 0, 8192);
-            },
-        );
-        at.field("deviceTags", self.device_tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "experienceEndpointIds",
-            self.experience_endpoint_ids.as_ref(),
-            |at, v| {
-                at.items(v, 0, 1000, |_, _| {});
-            },
-        );
-        at.field(
-            "experienceUserIds",
-            self.experience_user_ids.as_ref(),
-            |at, v| {
-                at.items(v, 0, 1000, |_, _| {});
-            },
-        );
-        at.field("groupTags", self.group_tags.as_ref(), |at, v| {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |at, v| {
-                at.chars(v, 1, 255);
-            });
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
-}
-
 /// The `experienceGroupPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ExperienceGroupPost {
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `deviceIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub device_ids: Option<Vec<DeviceId>>,
     /// `deviceQueryJson`: at most 8192 characters, `Some(None)` sends `null`.
     #[serde(
@@ -179,20 +145,26 @@ pub struct ExperienceGroupPost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(max = 8192))]
     pub device_query_json: Option<Option<String>>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub device_tags: Option<Vec<DevicesTagFilter>>,
     /// `experienceEndpointIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub experience_endpoint_ids: Option<Vec<ExperienceEndpointId>>,
     /// `experienceUserIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub experience_user_ids: Option<Vec<ExperienceUserId>>,
     /// `groupTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(keys = Key), each(chars(min = 1, max = 255)))]
     pub group_tags: Option<BTreeMap<String, String>>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `parentId`: `Some(None)` sends `null`.
     #[serde(
@@ -218,51 +190,6 @@ impl ExperienceGroupPost {
             name: name.into(),
             parent_id: None,
         }
-    }
-}
-
-impl Validate for ExperienceGroupPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("deviceIds", self.device_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field(
-            "deviceQueryJson",
-            self.device_query_json.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 0, 8192);
-            },
-        );
-        at.field("deviceTags", self.device_tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "experienceEndpointIds",
-            self.experience_endpoint_ids.as_ref(),
-            |at, v| {
-                at.items(v, 0, 1000, |_, _| {});
-            },
-        );
-        at.field(
-            "experienceUserIds",
-            self.experience_user_ids.as_ref(),
-            |at, v| {
-                at.items(v, 0, 1000, |_, _| {});
-            },
-        );
-        at.field("groupTags", self.group_tags.as_ref(), |at, v| {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |at, v| {
-                at.chars(v, 1, 255);
-            });
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
     }
 }
 

@@ -2,8 +2,7 @@
 
 //! Models of the `experience_slug` family.
 
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
+use losant_core::Validate;
 use losant_core::{ApplicationId, ExperienceSlugId, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -37,13 +36,14 @@ pub struct ExperienceSlug {
 
 /// The `experienceSlugPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ExperienceSlugPatch {
     /// `slug`: 3 to 63 characters, matching [`Pattern::Slug`](losant_core::validate::Pattern::Slug).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 3, max = 63), pattern = Slug)]
     pub slug: Option<String>,
     /// `version`: 1 to 255 characters, `Some(None)` sends `null`.
     #[serde(
@@ -51,33 +51,19 @@ pub struct ExperienceSlugPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(min = 1, max = 255))]
     pub version: Option<Option<String>>,
-}
-
-impl Validate for ExperienceSlugPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("slug", self.slug.as_ref(), |at, v| {
-            at.chars(v, 3, 63);
-            at.pattern(v, Pattern::Slug);
-        });
-        at.field(
-            "version",
-            self.version.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 1, 255);
-            },
-        );
-    }
 }
 
 /// The `experienceSlugPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ExperienceSlugPost {
     /// `slug`: 3 to 63 characters, matching [`Pattern::Slug`](losant_core::validate::Pattern::Slug).
+    #[validate(chars(min = 3, max = 63), pattern = Slug)]
     pub slug: String,
     /// `version`: 1 to 255 characters, `Some(None)` sends `null`.
     #[serde(
@@ -85,6 +71,7 @@ pub struct ExperienceSlugPost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(min = 1, max = 255))]
     pub version: Option<Option<String>>,
 }
 
@@ -96,22 +83,6 @@ impl ExperienceSlugPost {
             slug: slug.into(),
             version: None,
         }
-    }
-}
-
-impl Validate for ExperienceSlugPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("slug", Some(&self.slug), |at, v| {
-            at.chars(v, 3, 63);
-            at.pattern(v, Pattern::Slug);
-        });
-        at.field(
-            "version",
-            self.version.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 1, 255);
-            },
-        );
     }
 }
 

@@ -2,14 +2,15 @@
 
 //! Models of the `experience_user` family.
 
-use super::OrgsSortDirection;
+use losant_core::{ApplicationId, ExperienceGroupId, ExperienceUserId, ResourceId, Timestamp};
+use std::collections::BTreeMap;
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
 use losant_core::Page;
 use losant_core::StringEnum;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
-use losant_core::{ApplicationId, ExperienceGroupId, ExperienceUserId, ResourceId, Timestamp};
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A value of a query parameter of `experienceUsers.get`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
@@ -106,86 +107,69 @@ pub struct ExperienceUserExperienceGroup {
 
 /// The `experienceUserPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ExperienceUserPatch {
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `experienceGroupIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub experience_group_ids: Option<Vec<ExperienceGroupId>>,
     /// `firstName`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub first_name: Option<String>,
     /// `lastName`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub last_name: Option<String>,
     /// `password`: 8 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 8, max = 2048))]
     pub password: Option<String>,
     /// `tokenCutoff`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_cutoff: Option<Timestamp>,
     /// `userTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(keys = Key), each(chars(min = 1, max = 255)))]
     pub user_tags: Option<BTreeMap<String, String>>,
-}
-
-impl Validate for ExperienceUserPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field(
-            "experienceGroupIds",
-            self.experience_group_ids.as_ref(),
-            |at, v| {
-                at.items(v, 0, 1000, |_, _| {});
-            },
-        );
-        at.field("firstName", self.first_name.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("lastName", self.last_name.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("password", self.password.as_ref(), |at, v| {
-            at.chars(v, 8, 2048);
-        });
-        at.field("userTags", self.user_tags.as_ref(), |at, v| {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |at, v| {
-                at.chars(v, 1, 255);
-            });
-        });
-    }
 }
 
 /// The `experienceUserPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ExperienceUserPost {
     /// `email`: at most 1024 characters.
+    #[validate(chars(max = 1024))]
     pub email: String,
     /// `experienceGroupIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub experience_group_ids: Option<Vec<ExperienceGroupId>>,
     /// `firstName`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub first_name: Option<String>,
     /// `lastName`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub last_name: Option<String>,
     /// `password`: 8 to 2048 characters.
+    #[validate(chars(min = 8, max = 2048))]
     pub password: String,
     /// `tokenCutoff`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_cutoff: Option<Timestamp>,
     /// `userTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(keys = Key), each(chars(min = 1, max = 255)))]
     pub user_tags: Option<BTreeMap<String, String>>,
 }
 
@@ -202,35 +186,6 @@ impl ExperienceUserPost {
             token_cutoff: None,
             user_tags: None,
         }
-    }
-}
-
-impl Validate for ExperienceUserPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("email", Some(&self.email), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field(
-            "experienceGroupIds",
-            self.experience_group_ids.as_ref(),
-            |at, v| {
-                at.items(v, 0, 1000, |_, _| {});
-            },
-        );
-        at.field("firstName", self.first_name.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("lastName", self.last_name.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("password", Some(&self.password), |at, v| {
-            at.chars(v, 8, 2048);
-        });
-        at.field("userTags", self.user_tags.as_ref(), |at, v| {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |at, v| {
-                at.chars(v, 1, 255);
-            });
-        });
     }
 }
 

@@ -2,13 +2,14 @@
 
 //! Models of the `experience_version` family.
 
-use super::{CreatorType, ExperienceEndpointStaticReply};
-use losant_core::Page;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
 use losant_core::{ApplicationId, ResourceId, Timestamp};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
 
 /// The `experienceVersion` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -32,7 +33,7 @@ pub struct ExperienceVersion {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -59,7 +60,7 @@ pub struct ExperienceVersion {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `notFoundReply`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_found_reply: Option<ExperienceEndpointStaticReply>,
@@ -102,16 +103,19 @@ pub struct ExperienceVersionAttachedSlug {
 
 /// An element of `globals` in [`ExperienceVersion`](crate::models::ExperienceVersion).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ExperienceVersionGlobal {
     /// `description`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub description: Option<String>,
     /// `json`: 1 to 32767 characters.
+    #[validate(chars(min = 1, max = 32_767))]
     pub json: String,
     /// `key`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
     pub key: String,
 }
 
@@ -127,38 +131,27 @@ impl ExperienceVersionGlobal {
     }
 }
 
-impl Validate for ExperienceVersionGlobal {
-    fn check(&self, at: &mut Checker) {
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("json", Some(&self.json), |at, v| {
-            at.chars(v, 1, 32_767);
-        });
-        at.field("key", Some(&self.key), |at, v| {
-            at.pattern(v, Pattern::Key);
-        });
-    }
-}
-
 /// The `experienceVersionPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ExperienceVersionPatch {
     /// `allowedCorsOrigins`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(chars(min = 8, max = 270)))]
     pub allowed_cors_origins: Option<Vec<String>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `endpointDefaultCors`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_default_cors: Option<bool>,
     /// `globals`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub globals: Option<Vec<ExperienceVersionGlobal>>,
     /// `notFoundReply`: `Some(None)` sends `null`.
     #[serde(
@@ -166,12 +159,15 @@ pub struct ExperienceVersionPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(nested)]
     pub not_found_reply: Option<Option<ExperienceEndpointStaticReply>>,
     /// `responseHeaders`: at most 10 entries, keys matching [`Pattern::Line255`](losant_core::validate::Pattern::Line255).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(max = 10, keys = Line255), each(chars(min = 1, max = 1024)))]
     pub response_headers: Option<BTreeMap<String, String>>,
     /// `sourceVersionIdOrName`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub source_version_id_or_name: Option<String>,
     /// `unauthorizedReply`: `Some(None)` sends `null`.
     #[serde(
@@ -179,82 +175,35 @@ pub struct ExperienceVersionPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(nested)]
     pub unauthorized_reply: Option<Option<ExperienceEndpointStaticReply>>,
-}
-
-impl Validate for ExperienceVersionPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "allowedCorsOrigins",
-            self.allowed_cors_origins.as_ref(),
-            |at, v| {
-                at.items(v, 0, 100, |at, v| {
-                    at.chars(v, 8, 270);
-                });
-            },
-        );
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("globals", self.globals.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "notFoundReply",
-            self.not_found_reply.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field(
-            "responseHeaders",
-            self.response_headers.as_ref(),
-            |at, v| {
-                at.entries(v, 0, 10, Pattern::Line255, |at, v| {
-                    at.chars(v, 1, 1024);
-                });
-            },
-        );
-        at.field(
-            "sourceVersionIdOrName",
-            self.source_version_id_or_name.as_ref(),
-            |at, v| {
-                at.chars(v, 1, 255);
-            },
-        );
-        at.field(
-            "unauthorizedReply",
-            self.unauthorized_reply.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                v.check(at);
-            },
-        );
-    }
 }
 
 /// The `experienceVersionPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ExperienceVersionPost {
     /// `allowedCorsOrigins`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(chars(min = 8, max = 270)))]
     pub allowed_cors_origins: Option<Vec<String>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `domainIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub domain_ids: Option<Vec<ResourceId>>,
     /// `endpointDefaultCors`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_default_cors: Option<bool>,
     /// `globals`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub globals: Option<Vec<ExperienceVersionGlobal>>,
     /// `notFoundReply`: `Some(None)` sends `null`.
     #[serde(
@@ -262,12 +211,15 @@ pub struct ExperienceVersionPost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(nested)]
     pub not_found_reply: Option<Option<ExperienceEndpointStaticReply>>,
     /// `responseHeaders`: at most 10 entries, keys matching [`Pattern::Line255`](losant_core::validate::Pattern::Line255).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(max = 10, keys = Line255), each(chars(min = 1, max = 1024)))]
     pub response_headers: Option<BTreeMap<String, String>>,
     /// `slugIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub slug_ids: Option<Vec<ResourceId>>,
     /// `unauthorizedReply`: `Some(None)` sends `null`.
     #[serde(
@@ -275,8 +227,10 @@ pub struct ExperienceVersionPost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(nested)]
     pub unauthorized_reply: Option<Option<ExperienceEndpointStaticReply>>,
     /// `version`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub version: String,
 }
 
@@ -296,60 +250,6 @@ impl ExperienceVersionPost {
             unauthorized_reply: None,
             version: version.into(),
         }
-    }
-}
-
-impl Validate for ExperienceVersionPost {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "allowedCorsOrigins",
-            self.allowed_cors_origins.as_ref(),
-            |at, v| {
-                at.items(v, 0, 100, |at, v| {
-                    at.chars(v, 8, 270);
-                });
-            },
-        );
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("domainIds", self.domain_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("globals", self.globals.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "notFoundReply",
-            self.not_found_reply.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field(
-            "responseHeaders",
-            self.response_headers.as_ref(),
-            |at, v| {
-                at.entries(v, 0, 10, Pattern::Line255, |at, v| {
-                    at.chars(v, 1, 1024);
-                });
-            },
-        );
-        at.field("slugIds", self.slug_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field(
-            "unauthorizedReply",
-            self.unauthorized_reply.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("version", Some(&self.version), |at, v| {
-            at.chars(v, 1, 255);
-        });
     }
 }
 
@@ -408,7 +308,7 @@ pub struct ExperienceVersionsItem {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -435,7 +335,7 @@ pub struct ExperienceVersionsItem {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `notFoundReply`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_found_reply: Option<ExperienceEndpointStaticReply>,

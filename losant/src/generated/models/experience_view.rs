@@ -2,17 +2,18 @@
 
 //! Models of the `experience_view` family.
 
-use super::{
-    CreatorType, ExperienceLinkedResourcesExperienceViewsItem, OrgsSortDirection, ViewType,
-};
-use losant_core::Page;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{ApplicationId, ExperienceViewId, ResourceId, Timestamp};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
+
 /// The `experienceView` schema.
+#[cfg(feature = "experience_view")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -28,7 +29,7 @@ pub struct ExperienceView {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -52,7 +53,7 @@ pub struct ExperienceView {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `layoutId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout_id: Option<ResourceId>,
@@ -72,8 +73,8 @@ pub struct ExperienceView {
 
 /// The `headers` of [`ExperienceView`](crate::models::ExperienceView).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ExperienceViewHeaders {
     /// `content-type`: 1 to 255 characters.
@@ -82,32 +83,29 @@ pub struct ExperienceViewHeaders {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[validate(chars(min = 1, max = 255))]
     pub content_type: Option<String>,
-}
-
-impl Validate for ExperienceViewHeaders {
-    fn check(&self, at: &mut Checker) {
-        at.field("content-type", self.content_type.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
 }
 
 /// The `experienceViewPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "experience_view")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ExperienceViewPatch {
     /// `body`: at most 131072 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 131_072))]
     pub body: Option<String>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `headers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub headers: Option<ExperienceViewHeaders>,
     /// `layoutId`: `Some(None)` sends `null`.
     #[serde(
@@ -118,49 +116,33 @@ pub struct ExperienceViewPatch {
     pub layout_id: Option<Option<ResourceId>>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `viewTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(keys = Key), each(chars(min = 1, max = 255)))]
     pub view_tags: Option<BTreeMap<String, String>>,
-}
-
-impl Validate for ExperienceViewPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("body", self.body.as_ref(), |at, v| {
-            at.chars(v, 0, 131_072);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("headers", self.headers.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("viewTags", self.view_tags.as_ref(), |at, v| {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |at, v| {
-                at.chars(v, 1, 255);
-            });
-        });
-    }
 }
 
 /// The `experienceViewPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "experience_view")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct ExperienceViewPost {
     /// `body`: at most 131072 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 131_072))]
     pub body: Option<String>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `headers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub headers: Option<ExperienceViewHeaders>,
     /// `layoutId`: `Some(None)` sends `null`.
     #[serde(
@@ -170,14 +152,18 @@ pub struct ExperienceViewPost {
     )]
     pub layout_id: Option<Option<ResourceId>>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `viewTags`: keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(keys = Key), each(chars(min = 1, max = 255)))]
     pub view_tags: Option<BTreeMap<String, String>>,
     /// `viewType`.
+    #[validate(listed)]
     pub view_type: ViewType,
 }
 
+#[cfg(feature = "experience_view")]
 impl ExperienceViewPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -191,31 +177,6 @@ impl ExperienceViewPost {
             view_tags: None,
             view_type,
         }
-    }
-}
-
-impl Validate for ExperienceViewPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("body", self.body.as_ref(), |at, v| {
-            at.chars(v, 0, 131_072);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("headers", self.headers.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("viewTags", self.view_tags.as_ref(), |at, v| {
-            at.entries(v, 0, usize::MAX, Pattern::Key, |at, v| {
-                at.chars(v, 1, 255);
-            });
-        });
-        at.field("viewType", Some(&self.view_type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ViewType::VALUES);
-        });
     }
 }
 

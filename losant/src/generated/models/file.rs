@@ -2,11 +2,13 @@
 
 //! Models of the `file` family.
 
-use super::{OrgsSortDirection, SourceType};
+use losant_core::{ApplicationId, FileId, ResourceId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
 use losant_core::Page;
 use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
-use losant_core::{ApplicationId, FileId, ResourceId, Timestamp};
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `status` of [`File`](crate::models::File).
@@ -112,12 +114,13 @@ pub struct FileDimensions {
 
 /// The `filePatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct FilePatch {
     /// `contentType`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub content_type: Option<String>,
     /// `fileDimensions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,22 +130,15 @@ pub struct FilePatch {
     pub file_size: Option<f64>,
 }
 
-impl Validate for FilePatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("contentType", self.content_type.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-    }
-}
-
 /// The `filePost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct FilePost {
     /// `contentType`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub content_type: Option<String>,
     /// `fileDimensions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,11 +147,14 @@ pub struct FilePost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<f64>,
     /// `name`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
     pub name: String,
     /// `parentDirectory`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub parent_directory: Option<String>,
     /// `type`.
+    #[validate(listed)]
     pub r#type: FileType,
 }
 
@@ -171,27 +170,6 @@ impl FilePost {
             parent_directory: None,
             r#type,
         }
-    }
-}
-
-impl Validate for FilePost {
-    fn check(&self, at: &mut Checker) {
-        at.field("contentType", self.content_type.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field(
-            "parentDirectory",
-            self.parent_directory.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 1024);
-            },
-        );
-        at.field("type", Some(&self.r#type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), FileType::VALUES);
-        });
     }
 }
 

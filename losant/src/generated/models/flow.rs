@@ -2,20 +2,26 @@
 
 //! Models of the `flow` family.
 
-use super::{
-    CreatorType, CredentialLinkedResourcesFlowsItemStats, CustomNodeSupport, OrgsSortDirection,
-    ResultMode, Workflow,
-};
-use losant_core::Page;
-use losant_core::StringEnum;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{ApplicationId, DeviceId, FlowId, ResourceId, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
+
 /// The `category` of [`Flow`](crate::models::Flow).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "instance_custom_node"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum FlowCategory {
     /// `data`
@@ -38,6 +44,13 @@ pub enum FlowCategory {
 }
 
 /// The `flowClass` of [`Flows`](crate::models::Flows).
+#[cfg(any(
+    feature = "application",
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum FlowClass {
     /// `cloud`
@@ -60,6 +73,7 @@ pub enum FlowClass {
 }
 
 /// The `category` of [`FlowPost`](crate::models::FlowPost).
+#[cfg(any(feature = "flow", feature = "instance_custom_node"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum FlowPostCategory {
     /// `data`
@@ -85,6 +99,7 @@ pub enum FlowPostCategory {
 }
 
 /// The `flow` schema.
+#[cfg(feature = "flow")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -100,7 +115,7 @@ pub struct Flow {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -151,7 +166,7 @@ pub struct Flow {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `minimumAgentVersion`: matching [`Pattern::Version`](losant_core::validate::Pattern::Version).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_agent_version: Option<String>,
@@ -174,21 +189,40 @@ pub struct Flow {
 
 /// The `customNodeConfig` of [`Flow`](crate::models::Flow).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowCustomNodeConfig {
     /// `fields`: at most 100 items.
+    #[validate(items(max = 100))]
     pub fields: Vec<Value>,
     /// `outputCount`.
     pub output_count: f64,
     /// `resultDescription`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub result_description: Option<String>,
     /// `resultMode`.
+    #[validate(listed)]
     pub result_mode: ResultMode,
 }
 
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
 impl FlowCustomNodeConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -202,25 +236,12 @@ impl FlowCustomNodeConfig {
     }
 }
 
-impl Validate for FlowCustomNodeConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("fields", Some(&self.fields), |at, v| {
-            at.items(v, 0, 100, |_, _| {});
-        });
-        at.field(
-            "resultDescription",
-            self.result_description.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 32_767);
-            },
-        );
-        at.field("resultMode", Some(&self.result_mode), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ResultMode::VALUES);
-        });
-    }
-}
-
 /// The `flowErrors` schema.
+#[cfg(any(
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -252,6 +273,11 @@ pub struct FlowErrors {
 }
 
 /// An element of `errors` in [`FlowErrors`](crate::models::FlowErrors).
+#[cfg(any(
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -283,6 +309,14 @@ pub struct FlowErrorsError {
 }
 
 /// The `error` of [`FlowErrorsError`](crate::models::FlowErrorsError).
+#[cfg(any(
+    feature = "application",
+    feature = "application_job_log",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node",
+    feature = "notebook"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -297,16 +331,32 @@ pub struct FlowErrorsErrorError {
 
 /// An element of `globals` in [`Flow`](crate::models::Flow).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowGlobal {
     /// `json`: 1 to 32767 characters.
+    #[validate(chars(min = 1, max = 32_767))]
     pub json: String,
     /// `key`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
     pub key: String,
 }
 
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
 impl FlowGlobal {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -318,18 +368,8 @@ impl FlowGlobal {
     }
 }
 
-impl Validate for FlowGlobal {
-    fn check(&self, at: &mut Checker) {
-        at.field("json", Some(&self.json), |at, v| {
-            at.chars(v, 1, 32_767);
-        });
-        at.field("key", Some(&self.key), |at, v| {
-            at.pattern(v, Pattern::Key);
-        });
-    }
-}
-
 /// The `flowLog` schema.
+#[cfg(any(feature = "flow", feature = "flow_version"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -359,8 +399,16 @@ pub struct FlowLogItem {
 
 /// An element of `nodes` in [`Flow`](crate::models::Flow).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowNode {
     /// `config`: any JSON: an object with open properties.
@@ -368,17 +416,31 @@ pub struct FlowNode {
     pub config: Option<Value>,
     /// `id`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub id: Option<String>,
     /// `meta`: any JSON: an object with open properties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
     /// `outputIds`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// `type`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
     pub r#type: String,
 }
 
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
 impl FlowNode {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -393,36 +455,21 @@ impl FlowNode {
     }
 }
 
-impl Validate for FlowNode {
-    fn check(&self, at: &mut Checker) {
-        at.field("id", self.id.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("outputIds", self.output_ids.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                at.items(v, 0, 100, |at, v| {
-                    at.chars(v, 1, 48);
-                });
-            });
-        });
-        at.field("type", Some(&self.r#type), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-    }
-}
-
 /// The `flowPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "flow")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct FlowPatch {
     /// `category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub category: Option<FlowPostCategory>,
     /// `customNodeConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub custom_node_config: Option<FlowCustomNodeConfig>,
     /// `defaultVersionId`: `Some(None)` sends `null`.
     #[serde(
@@ -433,15 +480,18 @@ pub struct FlowPatch {
     pub default_version_id: Option<Option<ResourceId>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `docsUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub docs_url: Option<String>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `globals`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub globals: Option<Vec<FlowGlobal>>,
     /// `iconData`: at most 32767 characters, matching [`Pattern::ImageDataUrl`](losant_core::validate::Pattern::ImageDataUrl), `Some(None)` sends `null`.
     #[serde(
@@ -449,110 +499,67 @@ pub struct FlowPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(max = 32_767), pattern = ImageDataUrl)]
     pub icon_data: Option<Option<String>>,
     /// `minimumAgentVersion`: matching [`Pattern::Version`](losant_core::validate::Pattern::Version).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(pattern = Version)]
     pub minimum_agent_version: Option<String>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `nodes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub nodes: Option<Vec<FlowNode>>,
     /// `shortDescription`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub short_description: Option<String>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<Value>>,
 }
 
-impl Validate for FlowPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("category", self.category.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), FlowPostCategory::VALUES);
-        });
-        at.field(
-            "customNodeConfig",
-            self.custom_node_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("docsUrl", self.docs_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("globals", self.globals.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "iconData",
-            self.icon_data.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 0, 32_767);
-                at.pattern(v, Pattern::ImageDataUrl);
-            },
-        );
-        at.field(
-            "minimumAgentVersion",
-            self.minimum_agent_version.as_ref(),
-            |at, v| {
-                at.pattern(v, Pattern::Version);
-            },
-        );
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("nodes", self.nodes.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "shortDescription",
-            self.short_description.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 1024);
-            },
-        );
-    }
-}
-
 /// The `flowPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "flow")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct FlowPost {
     /// `category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub category: Option<FlowPostCategory>,
     /// `customNodeConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub custom_node_config: Option<FlowCustomNodeConfig>,
     /// `customNodeSupports`: at most 1 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1), each(listed))]
     pub custom_node_supports: Option<Vec<CustomNodeSupport>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `docsUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub docs_url: Option<String>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `flowClass`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub flow_class: Option<FlowClass>,
     /// `globals`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub globals: Option<Vec<FlowGlobal>>,
     /// `iconData`: at most 32767 characters, matching [`Pattern::ImageDataUrl`](losant_core::validate::Pattern::ImageDataUrl), `Some(None)` sends `null`.
     #[serde(
@@ -560,23 +567,29 @@ pub struct FlowPost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(max = 32_767), pattern = ImageDataUrl)]
     pub icon_data: Option<Option<String>>,
     /// `minimumAgentVersion`: matching [`Pattern::Version`](losant_core::validate::Pattern::Version).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(pattern = Version)]
     pub minimum_agent_version: Option<String>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `nodes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub nodes: Option<Vec<FlowNode>>,
     /// `shortDescription`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub short_description: Option<String>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<Value>>,
 }
 
+#[cfg(feature = "flow")]
 impl FlowPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -600,75 +613,12 @@ impl FlowPost {
     }
 }
 
-impl Validate for FlowPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("category", self.category.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), FlowPostCategory::VALUES);
-        });
-        at.field(
-            "customNodeConfig",
-            self.custom_node_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field(
-            "customNodeSupports",
-            self.custom_node_supports.as_ref(),
-            |at, v| {
-                at.items(v, 0, 1, |at, v| {
-                    at.listed(v.as_str(), v.is_known(), CustomNodeSupport::VALUES);
-                });
-            },
-        );
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("docsUrl", self.docs_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("flowClass", self.flow_class.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), FlowClass::VALUES);
-        });
-        at.field("globals", self.globals.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "iconData",
-            self.icon_data.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 0, 32_767);
-                at.pattern(v, Pattern::ImageDataUrl);
-            },
-        );
-        at.field(
-            "minimumAgentVersion",
-            self.minimum_agent_version.as_ref(),
-            |at, v| {
-                at.pattern(v, Pattern::Version);
-            },
-        );
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("nodes", self.nodes.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "shortDescription",
-            self.short_description.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 1024);
-            },
-        );
-    }
-}
-
 /// The `flowStats` schema.
+#[cfg(any(
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -697,6 +647,11 @@ pub struct FlowStats {
 }
 
 /// An element of `metrics` in [`FlowStats`](crate::models::FlowStats).
+#[cfg(any(
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -720,17 +675,20 @@ pub struct FlowStatsMetric {
 
 /// The `flowStorageEntry` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "flow")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowStorageEntry {
     /// `key`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub key: String,
     /// `value`: any JSON: a schema without a type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
 }
 
+#[cfg(feature = "flow")]
 impl FlowStorageEntry {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -742,15 +700,8 @@ impl FlowStorageEntry {
     }
 }
 
-impl Validate for FlowStorageEntry {
-    fn check(&self, at: &mut Checker) {
-        at.field("key", Some(&self.key), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
-}
-
 /// The `flowStorageMetadata` schema.
+#[cfg(feature = "flow")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -765,32 +716,30 @@ pub struct FlowStorageMetadata {
 
 /// The `flowTriggerFilter` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "flow")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowTriggerFilterItem {
     /// `key`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub key: Option<String>,
     /// `type`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub r#type: Option<String>,
-}
-
-impl Validate for FlowTriggerFilterItem {
-    fn check(&self, at: &mut Checker) {
-        at.field("key", self.key.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("type", self.r#type.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-    }
 }
 
 /// The `flows` schema.
 ///
 /// Schema for a collection of Workflows.
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -830,6 +779,12 @@ pub struct Flows {
     pub total_count: Option<i64>,
 }
 
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow"
+))]
 impl Page for Flows {
     type Item = Workflow;
 
@@ -844,37 +799,26 @@ impl Page for Flows {
 
 /// The `flowsImportPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "flow")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowsImportPost {
     /// `flowVersions`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000), each(nested))]
     pub flow_versions: Option<Vec<FlowsImportPostFlowVersion>>,
     /// `flows`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000), each(nested))]
     pub flows: Option<Vec<FlowsImportPostFlow>>,
-}
-
-impl Validate for FlowsImportPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("flowVersions", self.flow_versions.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("flows", self.flows.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |at, v| {
-                v.check(at);
-            });
-        });
-    }
 }
 
 /// An element of `flows` in [`FlowsImportPost`](crate::models::FlowsImportPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "flow")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct FlowsImportPostFlow {
@@ -883,12 +827,15 @@ pub struct FlowsImportPostFlow {
     pub application_id: Option<ApplicationId>,
     /// `category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub category: Option<FlowPostCategory>,
     /// `customNodeConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub custom_node_config: Option<FlowCustomNodeConfig>,
     /// `customNodeSupports`: at most 1 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1), each(listed))]
     pub custom_node_supports: Option<Vec<CustomNodeSupport>>,
     /// `defaultVersionId`: `Some(None)` sends `null`.
     #[serde(
@@ -899,18 +846,22 @@ pub struct FlowsImportPostFlow {
     pub default_version_id: Option<Option<ResourceId>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `docsUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub docs_url: Option<String>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `flowClass`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub flow_class: Option<FlowClass>,
     /// `globals`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub globals: Option<Vec<FlowGlobal>>,
     /// `iconData`: at most 32767 characters, matching [`Pattern::ImageDataUrl`](losant_core::validate::Pattern::ImageDataUrl), `Some(None)` sends `null`.
     #[serde(
@@ -918,20 +869,25 @@ pub struct FlowsImportPostFlow {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(max = 32_767), pattern = ImageDataUrl)]
     pub icon_data: Option<Option<String>>,
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ResourceId>,
     /// `minimumAgentVersion`: matching [`Pattern::Version`](losant_core::validate::Pattern::Version).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(pattern = Version)]
     pub minimum_agent_version: Option<String>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `nodes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub nodes: Option<Vec<FlowNode>>,
     /// `shortDescription`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub short_description: Option<String>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -941,6 +897,7 @@ pub struct FlowsImportPostFlow {
     pub other: BTreeMap<String, Value>,
 }
 
+#[cfg(feature = "flow")]
 impl FlowsImportPostFlow {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -968,78 +925,11 @@ impl FlowsImportPostFlow {
     }
 }
 
-impl Validate for FlowsImportPostFlow {
-    fn check(&self, at: &mut Checker) {
-        at.field("category", self.category.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), FlowPostCategory::VALUES);
-        });
-        at.field(
-            "customNodeConfig",
-            self.custom_node_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field(
-            "customNodeSupports",
-            self.custom_node_supports.as_ref(),
-            |at, v| {
-                at.items(v, 0, 1, |at, v| {
-                    at.listed(v.as_str(), v.is_known(), CustomNodeSupport::VALUES);
-                });
-            },
-        );
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("docsUrl", self.docs_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("flowClass", self.flow_class.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), FlowClass::VALUES);
-        });
-        at.field("globals", self.globals.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "iconData",
-            self.icon_data.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 0, 32_767);
-                at.pattern(v, Pattern::ImageDataUrl);
-            },
-        );
-        at.field(
-            "minimumAgentVersion",
-            self.minimum_agent_version.as_ref(),
-            |at, v| {
-                at.pattern(v, Pattern::Version);
-            },
-        );
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("nodes", self.nodes.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "shortDescription",
-            self.short_description.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 1024);
-            },
-        );
-    }
-}
-
 /// An element of `flowVersions` in [`FlowsImportPost`](crate::models::FlowsImportPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "flow")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowsImportPostFlowVersion {
     /// `applicationId`.
@@ -1047,6 +937,7 @@ pub struct FlowsImportPostFlowVersion {
     pub application_id: Option<ApplicationId>,
     /// `customNodeConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub custom_node_config: Option<FlowCustomNodeConfig>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1056,29 +947,35 @@ pub struct FlowsImportPostFlowVersion {
     pub flow_id: Option<FlowId>,
     /// `globals`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub globals: Option<Vec<FlowGlobal>>,
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ResourceId>,
     /// `minimumAgentVersion`: matching [`Pattern::Version`](losant_core::validate::Pattern::Version).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(pattern = Version)]
     pub minimum_agent_version: Option<String>,
     /// `nodes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub nodes: Option<Vec<FlowNode>>,
     /// `notes`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub notes: Option<String>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<Value>>,
     /// `version`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub version: String,
     /// The members the schema leaves open, as sent.
     #[serde(flatten)]
     pub other: BTreeMap<String, Value>,
 }
 
+#[cfg(feature = "flow")]
 impl FlowsImportPostFlowVersion {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1100,42 +997,8 @@ impl FlowsImportPostFlowVersion {
     }
 }
 
-impl Validate for FlowsImportPostFlowVersion {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "customNodeConfig",
-            self.custom_node_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("globals", self.globals.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "minimumAgentVersion",
-            self.minimum_agent_version.as_ref(),
-            |at, v| {
-                at.pattern(v, Pattern::Version);
-            },
-        );
-        at.field("nodes", self.nodes.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("notes", self.notes.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("version", Some(&self.version), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
-}
-
 /// The `flowsImportResult` schema.
+#[cfg(feature = "flow")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1155,6 +1018,7 @@ pub struct FlowsImportResult {
 }
 
 /// The `paletteResponse` schema.
+#[cfg(feature = "flow")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1168,6 +1032,7 @@ pub struct PaletteResponse {
 }
 
 /// An element of `customNodes` in [`PaletteResponse`](crate::models::PaletteResponse).
+#[cfg(feature = "flow")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1208,6 +1073,7 @@ pub struct PaletteResponseCustomNode {
 }
 
 /// The `compatibleFlowClasses` of [`PaletteResponseCustomNode`](crate::models::PaletteResponseCustomNode).
+#[cfg(feature = "flow")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1231,8 +1097,9 @@ pub struct PaletteResponseCustomNodeCompatibleFlowClasses {
 
 /// The `virtualButtonPress` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "flow")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct VirtualButtonPress {
     /// `deploymentId`.
@@ -1243,6 +1110,7 @@ pub struct VirtualButtonPress {
     pub device_id: Option<DeviceId>,
     /// `flowVersion`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub flow_version: Option<String>,
     /// `key`.
     pub key: String,
@@ -1254,6 +1122,7 @@ pub struct VirtualButtonPress {
     pub payload: Option<Value>,
 }
 
+#[cfg(feature = "flow")]
 impl VirtualButtonPress {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1266,13 +1135,5 @@ impl VirtualButtonPress {
             meta: None,
             payload: None,
         }
-    }
-}
-
-impl Validate for VirtualButtonPress {
-    fn check(&self, at: &mut Checker) {
-        at.field("flowVersion", self.flow_version.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
     }
 }

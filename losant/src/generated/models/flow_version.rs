@@ -2,30 +2,36 @@
 
 //! Models of the `flow_version` family.
 
-use super::{FlowCustomNodeConfig, FlowGlobal, FlowNode, OrgsSortDirection};
-use losant_core::Page;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{ApplicationId, FlowId};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
 
 /// The `query` of [`FlowVersionsDeletePost`](crate::models::FlowVersionsDeletePost).
 ///
 /// Schema for advanced workflow queries.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "flow_version")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct AdvancedWorkflowVersionQuery {
     /// `$and`: at most 100 items.
     #[serde(rename = "$and", default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
     pub and: Option<Vec<Value>>,
     /// `$nor`: at most 100 items.
     #[serde(rename = "$nor", default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
     pub nor: Option<Vec<Value>>,
     /// `$or`: at most 100 items.
     #[serde(rename = "$or", default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
     pub or: Option<Vec<Value>>,
     /// `creationDate`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,24 +65,11 @@ pub struct AdvancedWorkflowVersionQuery {
     pub version: Option<Value>,
 }
 
-impl Validate for AdvancedWorkflowVersionQuery {
-    fn check(&self, at: &mut Checker) {
-        at.field("$and", self.and.as_ref(), |at, v| {
-            at.items(v, 0, 100, |_, _| {});
-        });
-        at.field("$nor", self.nor.as_ref(), |at, v| {
-            at.items(v, 0, 100, |_, _| {});
-        });
-        at.field("$or", self.or.as_ref(), |at, v| {
-            at.items(v, 0, 100, |_, _| {});
-        });
-    }
-}
-
 /// The `flowVersionPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "flow_version")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowVersionPatch {
     /// `enabled`.
@@ -84,48 +77,49 @@ pub struct FlowVersionPatch {
     pub enabled: Option<bool>,
     /// `notes`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub notes: Option<String>,
-}
-
-impl Validate for FlowVersionPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("notes", self.notes.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-    }
 }
 
 /// The `flowVersionPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "flow_version")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowVersionPost {
     /// `customNodeConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub custom_node_config: Option<FlowCustomNodeConfig>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `globals`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub globals: Option<Vec<FlowGlobal>>,
     /// `minimumAgentVersion`: matching [`Pattern::Version`](losant_core::validate::Pattern::Version).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(pattern = Version)]
     pub minimum_agent_version: Option<String>,
     /// `nodes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub nodes: Option<Vec<FlowNode>>,
     /// `notes`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub notes: Option<String>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<Value>>,
     /// `version`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub version: String,
 }
 
+#[cfg(feature = "flow_version")]
 impl FlowVersionPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -140,41 +134,6 @@ impl FlowVersionPost {
             triggers: None,
             version: version.into(),
         }
-    }
-}
-
-impl Validate for FlowVersionPost {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "customNodeConfig",
-            self.custom_node_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("globals", self.globals.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "minimumAgentVersion",
-            self.minimum_agent_version.as_ref(),
-            |at, v| {
-                at.pattern(v, Pattern::Version);
-            },
-        );
-        at.field("nodes", self.nodes.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("notes", self.notes.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("version", Some(&self.version), |at, v| {
-            at.chars(v, 1, 255);
-        });
     }
 }
 
@@ -234,20 +193,25 @@ impl Page for FlowVersions {
 
 /// The `flowVersionsDeletePost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "flow_version")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowVersionsDeletePost {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `query`: Schema for advanced workflow queries.
+    #[validate(nested)]
     pub query: AdvancedWorkflowVersionQuery,
 }
 
+#[cfg(feature = "flow_version")]
 impl FlowVersionsDeletePost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -257,19 +221,5 @@ impl FlowVersionsDeletePost {
             email: None,
             query,
         }
-    }
-}
-
-impl Validate for FlowVersionsDeletePost {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("query", Some(&self.query), |at, v| {
-            v.check(at);
-        });
     }
 }

@@ -2,13 +2,13 @@
 
 //! Models of the `instance` family.
 
-use super::{
-    DestinationType, InstanceMemberRole, MfaMode, OrgLimits, OrgsSortDirection, PayloadStats,
-};
+use losant_core::{InstanceId, ResourceId, Timestamp, UserId};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
 use losant_core::Page;
 use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
-use losant_core::{InstanceId, ResourceId, Timestamp, UserId};
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `dateGroupBy` of [`InstanceReportOptionsPost`](crate::models::InstanceReportOptionsPost).
@@ -242,7 +242,7 @@ pub struct HistoricalSummary {
     pub owner_name: Option<String>,
     /// `ownerType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_type: Option<DestinationType>,
+    pub owner_type: Option<OwnerType>,
     /// `payloadBillableCount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload_billable_count: Option<f64>,
@@ -472,72 +472,63 @@ pub struct InstanceMembersItem {
 
 /// The `instancePatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct InstancePatch {
     /// `mfaMode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub mfa_mode: Option<MfaMode>,
     /// `orgDefaultLimitConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub org_default_limit_config: Option<OrgLimits>,
     /// `reportConfigs`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 10), each(nested))]
     pub report_configs: Option<Vec<InstanceReportConfig>>,
-}
-
-impl Validate for InstancePatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("mfaMode", self.mfa_mode.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), MfaMode::VALUES);
-        });
-        at.field(
-            "orgDefaultLimitConfig",
-            self.org_default_limit_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("reportConfigs", self.report_configs.as_ref(), |at, v| {
-            at.items(v, 0, 10, |at, v| {
-                v.check(at);
-            });
-        });
-    }
 }
 
 /// An element of `reportConfigs` in [`Instance`](crate::models::Instance).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceReportConfig {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `cron`: at most 255 characters.
+    #[validate(chars(max = 255))]
     pub cron: String,
     /// `dateGroupBy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub date_group_by: Option<DateGroupBy>,
     /// `emails`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 10), each(chars(max = 1024)))]
     pub emails: Option<Vec<String>>,
     /// `id`: at most 48 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
     pub id: Option<String>,
     /// `includeSandbox`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_sandbox: Option<bool>,
     /// `periods`: from 1 to 90.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1, max = 90))]
     pub periods: Option<i64>,
     /// `resourceGroupBy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub resource_group_by: Option<ResourceGroupBy>,
     /// `timezone`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub timezone: Option<String>,
 }
 
@@ -559,55 +550,23 @@ impl InstanceReportConfig {
     }
 }
 
-impl Validate for InstanceReportConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("cron", Some(&self.cron), |at, v| {
-            at.chars(v, 0, 255);
-        });
-        at.field("dateGroupBy", self.date_group_by.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DateGroupBy::VALUES);
-        });
-        at.field("emails", self.emails.as_ref(), |at, v| {
-            at.items(v, 0, 10, |at, v| {
-                at.chars(v, 0, 1024);
-            });
-        });
-        at.field("id", self.id.as_ref(), |at, v| {
-            at.chars(v, 0, 48);
-        });
-        at.field("periods", self.periods.as_ref(), |at, v| {
-            at.int_range(*v, Some(1), Some(90));
-        });
-        at.field(
-            "resourceGroupBy",
-            self.resource_group_by.as_ref(),
-            |at, v| {
-                at.listed(v.as_str(), v.is_known(), ResourceGroupBy::VALUES);
-            },
-        );
-        at.field("timezone", self.timezone.as_ref(), |at, v| {
-            at.chars(v, 0, 255);
-        });
-    }
-}
-
 /// The `instanceReportOptionsPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceReportOptionsPost {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `dateGroupBy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub date_group_by: Option<DateGroupBy>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -617,31 +576,11 @@ pub struct InstanceReportOptionsPost {
     pub include_sandbox: Option<bool>,
     /// `resourceGroupBy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub resource_group_by: Option<ResourceGroupBy>,
     /// `start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Timestamp>,
-}
-
-impl Validate for InstanceReportOptionsPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("dateGroupBy", self.date_group_by.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DateGroupBy::VALUES);
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field(
-            "resourceGroupBy",
-            self.resource_group_by.as_ref(),
-            |at, v| {
-                at.listed(v.as_str(), v.is_known(), ResourceGroupBy::VALUES);
-            },
-        );
-    }
 }
 
 /// The `instances` schema.

@@ -2,13 +2,15 @@
 
 //! Models of the `instance_audit_log` family.
 
-use super::{AuditLogFilterRequest, OrgsSortDirection};
+use losant_core::{InstanceAuditLogId, InstanceId, ResourceId, Timestamp};
+use serde_json::Value;
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
 use losant_core::Page;
 use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
-use losant_core::{InstanceAuditLogId, InstanceId, ResourceId, Timestamp};
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// The `actorType` of [`InstanceAuditLog`](crate::models::InstanceAuditLog).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
@@ -127,65 +129,36 @@ pub struct InstanceAuditLog {
 
 /// The `instanceAuditLogFilter` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceAuditLogFilter {
     /// `actor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub actor: Option<Vec<InstanceAuditLogFilterActor>>,
     /// `primaryTarget`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub primary_target: Option<Vec<InstanceAuditLogFilterPrimaryTarget>>,
     /// `request`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub request: Option<Vec<AuditLogFilterRequest>>,
     /// `responseCode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(range(min = 100, max = 599)))]
     pub response_code: Option<Vec<i64>>,
     /// `secondaryTarget`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub secondary_target: Option<Vec<InstanceAuditLogFilterSecondaryTarget>>,
-}
-
-impl Validate for InstanceAuditLogFilter {
-    fn check(&self, at: &mut Checker) {
-        at.field("actor", self.actor.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("primaryTarget", self.primary_target.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("request", self.request.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("responseCode", self.response_code.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.int_range(*v, Some(100), Some(599));
-            });
-        });
-        at.field(
-            "secondaryTarget",
-            self.secondary_target.as_ref(),
-            |at, v| {
-                at.items(v, 0, usize::MAX, |at, v| {
-                    v.check(at);
-                });
-            },
-        );
-    }
 }
 
 /// An element of `actor` in [`InstanceAuditLogFilter`](crate::models::InstanceAuditLogFilter).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceAuditLogFilterActor {
     /// `id`.
@@ -193,27 +166,18 @@ pub struct InstanceAuditLogFilterActor {
     pub id: Option<ResourceId>,
     /// `name`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub name: Option<String>,
     /// `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub r#type: Option<InstanceAuditLogActorType>,
-}
-
-impl Validate for InstanceAuditLogFilterActor {
-    fn check(&self, at: &mut Checker) {
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("type", self.r#type.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), InstanceAuditLogActorType::VALUES);
-        });
-    }
 }
 
 /// An element of `primaryTarget` in [`InstanceAuditLogFilter`](crate::models::InstanceAuditLogFilter).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceAuditLogFilterPrimaryTarget {
     /// `id`.
@@ -221,31 +185,18 @@ pub struct InstanceAuditLogFilterPrimaryTarget {
     pub id: Option<ResourceId>,
     /// `name`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub name: Option<String>,
     /// `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub r#type: Option<InstanceAuditLogPrimaryTargetType>,
-}
-
-impl Validate for InstanceAuditLogFilterPrimaryTarget {
-    fn check(&self, at: &mut Checker) {
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("type", self.r#type.as_ref(), |at, v| {
-            at.listed(
-                v.as_str(),
-                v.is_known(),
-                InstanceAuditLogPrimaryTargetType::VALUES,
-            );
-        });
-    }
 }
 
 /// An element of `secondaryTarget` in [`InstanceAuditLogFilter`](crate::models::InstanceAuditLogFilter).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceAuditLogFilterSecondaryTarget {
     /// `id`.
@@ -253,25 +204,12 @@ pub struct InstanceAuditLogFilterSecondaryTarget {
     pub id: Option<ResourceId>,
     /// `name`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub name: Option<String>,
     /// `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub r#type: Option<InstanceAuditLogSecondaryTargetType>,
-}
-
-impl Validate for InstanceAuditLogFilterSecondaryTarget {
-    fn check(&self, at: &mut Checker) {
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("type", self.r#type.as_ref(), |at, v| {
-            at.listed(
-                v.as_str(),
-                v.is_known(),
-                InstanceAuditLogSecondaryTargetType::VALUES,
-            );
-        });
-    }
 }
 
 /// The `instanceAuditLogs` schema.

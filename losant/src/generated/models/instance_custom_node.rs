@@ -2,18 +2,16 @@
 
 //! Models of the `instance_custom_node` family.
 
-use super::{
-    CustomNodeSupport, FlowCategory, FlowCustomNodeConfig, FlowNode, FlowPostCategory,
-    NotificationRuleCreatedByType, OrgsSortDirection,
-};
-use losant_core::Page;
-use losant_core::StringEnum;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
 use losant_core::{ApplicationId, FlowId, InstanceCustomNodeId, InstanceId, ResourceId, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
 
 /// The `category` of [`InstanceCustomNodeTriggerMeta`](crate::models::InstanceCustomNodeTriggerMeta).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
@@ -119,25 +117,30 @@ pub struct InstanceCustomNode {
 
 /// The `instanceCustomNodePatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct InstanceCustomNodePatch {
     /// `category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub category: Option<FlowPostCategory>,
     /// `customNodeConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub custom_node_config: Option<FlowCustomNodeConfig>,
     /// `customNodeSupports`: at most 1 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1), each(listed))]
     pub custom_node_supports: Option<Vec<CustomNodeSupport>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `docsUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub docs_url: Option<String>,
     /// `iconData`: at most 32767 characters, matching [`Pattern::ImageDataUrl`](losant_core::validate::Pattern::ImageDataUrl), `Some(None)` sends `null`.
     #[serde(
@@ -145,18 +148,23 @@ pub struct InstanceCustomNodePatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(max = 32_767), pattern = ImageDataUrl)]
     pub icon_data: Option<Option<String>>,
     /// `minimumAgentVersion`: matching [`Pattern::Version`](losant_core::validate::Pattern::Version).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(pattern = Version)]
     pub minimum_agent_version: Option<String>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `nodes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(nested))]
     pub nodes: Option<Vec<FlowNode>>,
     /// `shortDescription`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub short_description: Option<String>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -166,87 +174,32 @@ pub struct InstanceCustomNodePatch {
     pub other: BTreeMap<String, Value>,
 }
 
-impl Validate for InstanceCustomNodePatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("category", self.category.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), FlowPostCategory::VALUES);
-        });
-        at.field(
-            "customNodeConfig",
-            self.custom_node_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field(
-            "customNodeSupports",
-            self.custom_node_supports.as_ref(),
-            |at, v| {
-                at.items(v, 0, 1, |at, v| {
-                    at.listed(v.as_str(), v.is_known(), CustomNodeSupport::VALUES);
-                });
-            },
-        );
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("docsUrl", self.docs_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field(
-            "iconData",
-            self.icon_data.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 0, 32_767);
-                at.pattern(v, Pattern::ImageDataUrl);
-            },
-        );
-        at.field(
-            "minimumAgentVersion",
-            self.minimum_agent_version.as_ref(),
-            |at, v| {
-                at.pattern(v, Pattern::Version);
-            },
-        );
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("nodes", self.nodes.as_ref(), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "shortDescription",
-            self.short_description.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 1024);
-            },
-        );
-    }
-}
-
 /// The `instanceCustomNodePost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct InstanceCustomNodePost {
     /// `category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub category: Option<FlowPostCategory>,
     /// `customNodeConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub custom_node_config: Option<FlowCustomNodeConfig>,
     /// `customNodeSupports`: at most 1 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1), each(listed))]
     pub custom_node_supports: Option<Vec<CustomNodeSupport>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `docsUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub docs_url: Option<String>,
     /// `iconData`: at most 32767 characters, matching [`Pattern::ImageDataUrl`](losant_core::validate::Pattern::ImageDataUrl), `Some(None)` sends `null`.
     #[serde(
@@ -254,16 +207,21 @@ pub struct InstanceCustomNodePost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(max = 32_767), pattern = ImageDataUrl)]
     pub icon_data: Option<Option<String>>,
     /// `minimumAgentVersion`: matching [`Pattern::Version`](losant_core::validate::Pattern::Version).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(pattern = Version)]
     pub minimum_agent_version: Option<String>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `nodes`.
+    #[validate(items, each(nested))]
     pub nodes: Vec<FlowNode>,
     /// `shortDescription`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub short_description: Option<String>,
     /// `triggers`.
     pub triggers: Vec<Value>,
@@ -290,66 +248,6 @@ impl InstanceCustomNodePost {
             triggers,
             other: BTreeMap::new(),
         }
-    }
-}
-
-impl Validate for InstanceCustomNodePost {
-    fn check(&self, at: &mut Checker) {
-        at.field("category", self.category.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), FlowPostCategory::VALUES);
-        });
-        at.field(
-            "customNodeConfig",
-            self.custom_node_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field(
-            "customNodeSupports",
-            self.custom_node_supports.as_ref(),
-            |at, v| {
-                at.items(v, 0, 1, |at, v| {
-                    at.listed(v.as_str(), v.is_known(), CustomNodeSupport::VALUES);
-                });
-            },
-        );
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("docsUrl", self.docs_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field(
-            "iconData",
-            self.icon_data.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 0, 32_767);
-                at.pattern(v, Pattern::ImageDataUrl);
-            },
-        );
-        at.field(
-            "minimumAgentVersion",
-            self.minimum_agent_version.as_ref(),
-            |at, v| {
-                at.pattern(v, Pattern::Version);
-            },
-        );
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("nodes", Some(&self.nodes), |at, v| {
-            at.items(v, 0, usize::MAX, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "shortDescription",
-            self.short_description.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 1024);
-            },
-        );
     }
 }
 

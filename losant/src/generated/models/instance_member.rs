@@ -2,10 +2,13 @@
 
 //! Models of the `instance_member` family.
 
-use super::OrgsSortDirection;
-use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{InstanceId, UserId};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::StringEnum;
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `role` of [`InstanceMembersItem`](crate::models::InstanceMembersItem).
@@ -22,6 +25,7 @@ pub enum InstanceMemberRole {
 }
 
 /// The `instanceMember` schema.
+#[cfg(feature = "instance_member")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -57,14 +61,17 @@ pub struct InstanceMember {
 
 /// The `instanceMemberPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "instance_member")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceMemberPatch {
     /// `role`.
+    #[validate(listed)]
     pub role: InstanceMemberRole,
 }
 
+#[cfg(feature = "instance_member")]
 impl InstanceMemberPatch {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -73,15 +80,8 @@ impl InstanceMemberPatch {
     }
 }
 
-impl Validate for InstanceMemberPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("role", Some(&self.role), |at, v| {
-            at.listed(v.as_str(), v.is_known(), InstanceMemberRole::VALUES);
-        });
-    }
-}
-
 /// The `instanceMembers` schema.
+#[cfg(feature = "instance_member")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

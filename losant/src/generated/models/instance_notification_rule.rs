@@ -2,11 +2,13 @@
 
 //! Models of the `instance_notification_rule` family.
 
-use super::{NotificationRuleCreatedByType, OrgsSortDirection};
+use losant_core::{InstanceId, NotificationRuleId, ResourceId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
 use losant_core::Page;
 use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
-use losant_core::{InstanceId, NotificationRuleId, ResourceId, Timestamp};
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `maxFrequency` of [`NotificationRuleConfig`](crate::models::NotificationRuleConfig).
@@ -176,18 +178,22 @@ pub struct NotificationRule {
 
 /// The `ruleConfig` of [`NotificationRule`](crate::models::NotificationRule).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationRuleConfig {
     /// `maxFrequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub max_frequency: Option<NotificationRuleConfigMaxFrequency>,
     /// `ruleType`.
+    #[validate(listed)]
     pub rule_type: RuleType,
     /// `threshold`: from 0 to 1000.
+    #[validate(range(min = 0.0, max = 1000.0))]
     pub threshold: f64,
     /// `thresholdType`.
+    #[validate(listed)]
     pub threshold_type: ThresholdType,
 }
 
@@ -201,27 +207,6 @@ impl NotificationRuleConfig {
             threshold,
             threshold_type,
         }
-    }
-}
-
-impl Validate for NotificationRuleConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("maxFrequency", self.max_frequency.as_ref(), |at, v| {
-            at.listed(
-                v.as_str(),
-                v.is_known(),
-                NotificationRuleConfigMaxFrequency::VALUES,
-            );
-        });
-        at.field("ruleType", Some(&self.rule_type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), RuleType::VALUES);
-        });
-        at.field("threshold", Some(&self.threshold), |at, v| {
-            at.range(*v, Some(0.0), Some(1000.0));
-        });
-        at.field("thresholdType", Some(&self.threshold_type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ThresholdType::VALUES);
-        });
     }
 }
 
@@ -317,22 +302,27 @@ pub struct NotificationRuleDeliveryLogsItemEvaluation {
 
 /// The `emailConfig` of [`NotificationRule`](crate::models::NotificationRule).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationRuleEmailConfig {
     /// `bodyTemplate`: at most 32767 characters.
+    #[validate(chars(max = 32_767))]
     pub body_template: String,
     /// `sendToAddresses`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 10), each(chars(max = 1024)))]
     pub send_to_addresses: Option<Vec<String>>,
     /// `sendToOwner`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub send_to_owner: Option<SendToOwner>,
     /// `sendToTarget`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub send_to_target: Option<SendToOwner>,
     /// `subjectTemplate`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
     pub subject_template: String,
 }
 
@@ -350,32 +340,6 @@ impl NotificationRuleEmailConfig {
     }
 }
 
-impl Validate for NotificationRuleEmailConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("bodyTemplate", Some(&self.body_template), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field(
-            "sendToAddresses",
-            self.send_to_addresses.as_ref(),
-            |at, v| {
-                at.items(v, 0, 10, |at, v| {
-                    at.chars(v, 0, 1024);
-                });
-            },
-        );
-        at.field("sendToOwner", self.send_to_owner.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), SendToOwner::VALUES);
-        });
-        at.field("sendToTarget", self.send_to_target.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), SendToOwner::VALUES);
-        });
-        at.field("subjectTemplate", Some(&self.subject_template), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-    }
-}
-
 /// The `notificationRuleEvaluationOptions` schema.
 ///
 /// Sent in a request: the schema sets no limits on it.
@@ -389,8 +353,8 @@ pub struct NotificationRuleEvaluationOptions {
 
 /// The `notificationRulePatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct NotificationRulePatch {
@@ -403,6 +367,7 @@ pub struct NotificationRulePatch {
     pub callback_url: Option<Option<String>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `emailConfig`: `Some(None)` sends `null`.
     #[serde(
@@ -410,53 +375,29 @@ pub struct NotificationRulePatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(nested)]
     pub email_config: Option<Option<NotificationRuleEmailConfig>>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `ruleConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub rule_config: Option<NotificationRuleConfig>,
     /// `targetQueryJson`: at most 8192 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8192))]
     pub target_query_json: Option<String>,
-}
-
-impl Validate for NotificationRulePatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field(
-            "emailConfig",
-            self.email_config.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("ruleConfig", self.rule_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field(
-            "targetQueryJson",
-            self.target_query_json.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 8192);
-            },
-        );
-    }
 }
 
 /// The `notificationRulePost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct NotificationRulePost {
@@ -469,6 +410,7 @@ pub struct NotificationRulePost {
     pub callback_url: Option<Option<String>>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `emailConfig`: `Some(None)` sends `null`.
     #[serde(
@@ -476,17 +418,22 @@ pub struct NotificationRulePost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(nested)]
     pub email_config: Option<Option<NotificationRuleEmailConfig>>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `ruleConfig`.
+    #[validate(nested)]
     pub rule_config: NotificationRuleConfig,
     /// `targetQueryJson`: at most 8192 characters.
+    #[validate(chars(max = 8192))]
     pub target_query_json: String,
     /// `targetType`.
+    #[validate(listed)]
     pub target_type: TargetType,
 }
 
@@ -509,33 +456,6 @@ impl NotificationRulePost {
             target_query_json: target_query_json.into(),
             target_type,
         }
-    }
-}
-
-impl Validate for NotificationRulePost {
-    fn check(&self, at: &mut Checker) {
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field(
-            "emailConfig",
-            self.email_config.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("ruleConfig", Some(&self.rule_config), |at, v| {
-            v.check(at);
-        });
-        at.field("targetQueryJson", Some(&self.target_query_json), |at, v| {
-            at.chars(v, 0, 8192);
-        });
-        at.field("targetType", Some(&self.target_type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), TargetType::VALUES);
-        });
     }
 }
 

@@ -2,14 +2,14 @@
 
 //! Models of the `instance_org` family.
 
-use super::{
-    DeviceTag, MfaMode, OrgBanner, OrgLimits, OrgSummary, OrgsSortDirection, SubscriptionStatus,
-};
-use losant_core::Page;
-use losant_core::validate::{Checker, Validate};
 use losant_core::{InstanceId, OrganizationId, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
 
 /// The `instanceOrg` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -98,8 +98,8 @@ pub struct InstanceOrg {
 
 /// The `instanceOrgPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceOrgPatch {
     /// `auditLogEnabled`.
@@ -107,30 +107,37 @@ pub struct InstanceOrgPatch {
     pub audit_log_enabled: Option<bool>,
     /// `banner`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub banner: Option<OrgBanner>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `disabledAt`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_at: Option<Value>,
     /// `iconColor`: at most 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
     pub icon_color: Option<String>,
     /// `isReadOnly`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_read_only: Option<bool>,
     /// `limits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub limits: Option<OrgLimits>,
     /// `mfaMode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub mfa_mode: Option<MfaMode>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `referralId`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub referral_id: Option<String>,
     /// `tags`: at most 100 items.
     #[serde(
@@ -138,56 +145,18 @@ pub struct InstanceOrgPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::keyed_tags"
     )]
+    #[validate(items(max = 100), each(nested))]
     pub tags: Option<Vec<DeviceTag>>,
     /// `whitelistedEmailDomains`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(chars(min = 3, max = 45)))]
     pub whitelisted_email_domains: Option<Vec<String>>,
-}
-
-impl Validate for InstanceOrgPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("banner", self.banner.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("iconColor", self.icon_color.as_ref(), |at, v| {
-            at.chars(v, 0, 64);
-        });
-        at.field("limits", self.limits.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("mfaMode", self.mfa_mode.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), MfaMode::VALUES);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("referralId", self.referral_id.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("tags", self.tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "whitelistedEmailDomains",
-            self.whitelisted_email_domains.as_ref(),
-            |at, v| {
-                at.items(v, 0, usize::MAX, |at, v| {
-                    at.chars(v, 3, 45);
-                });
-            },
-        );
-    }
 }
 
 /// The `instanceOrgPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceOrgPost {
     /// `auditLogEnabled`.
@@ -195,32 +164,39 @@ pub struct InstanceOrgPost {
     pub audit_log_enabled: Option<bool>,
     /// `banner`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub banner: Option<OrgBanner>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `disabledAt`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_at: Option<Value>,
     /// `iconColor`: at most 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
     pub icon_color: Option<String>,
     /// `isReadOnly`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_read_only: Option<bool>,
     /// `limits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub limits: Option<OrgLimits>,
     /// `members`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Value>>,
     /// `mfaMode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub mfa_mode: Option<MfaMode>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `referralId`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub referral_id: Option<String>,
     /// `tags`: at most 100 items.
     #[serde(
@@ -228,9 +204,11 @@ pub struct InstanceOrgPost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::keyed_tags"
     )]
+    #[validate(items(max = 100), each(nested))]
     pub tags: Option<Vec<DeviceTag>>,
     /// `whitelistedEmailDomains`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items, each(chars(min = 3, max = 45)))]
     pub whitelisted_email_domains: Option<Vec<String>>,
 }
 
@@ -253,46 +231,6 @@ impl InstanceOrgPost {
             tags: None,
             whitelisted_email_domains: None,
         }
-    }
-}
-
-impl Validate for InstanceOrgPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("banner", self.banner.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("iconColor", self.icon_color.as_ref(), |at, v| {
-            at.chars(v, 0, 64);
-        });
-        at.field("limits", self.limits.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("mfaMode", self.mfa_mode.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), MfaMode::VALUES);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("referralId", self.referral_id.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("tags", self.tags.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field(
-            "whitelistedEmailDomains",
-            self.whitelisted_email_domains.as_ref(),
-            |at, v| {
-                at.items(v, 0, usize::MAX, |at, v| {
-                    at.chars(v, 3, 45);
-                });
-            },
-        );
     }
 }
 

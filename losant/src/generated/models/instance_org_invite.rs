@@ -2,9 +2,11 @@
 
 //! Models of the `instance_org_invite` family.
 
-use super::{DefaultRole, OrgInviteDashboardRole, OrganizationInvitation, OrgsSortDirection};
-use losant_core::StringEnum;
 use losant_core::{InstanceId, InviteId, OrganizationId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::StringEnum;
 use serde::{Deserialize, Serialize};
 
 /// A value of a query parameter of `instanceOrgInvites.get`.
@@ -51,7 +53,7 @@ pub struct OrgInvite {
     pub invite_date: Option<Timestamp>,
     /// `role`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<DefaultRole>,
+    pub role: Option<Role>,
     /// `ttl`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,

@@ -2,12 +2,16 @@
 
 //! Models of the `instance_org_member` family.
 
-use super::{DefaultRole, OrgInviteDashboardRole, OrgsSortDirection};
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{InstanceId, OrganizationId, UserId};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `instanceOrgMember` schema.
+#[cfg(feature = "instance_org_member")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -32,7 +36,7 @@ pub struct InstanceOrgMember {
     pub org_id: Option<OrganizationId>,
     /// `role`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<DefaultRole>,
+    pub role: Option<Role>,
     /// `ssoLinked`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_linked: Option<bool>,
@@ -45,6 +49,7 @@ pub struct InstanceOrgMember {
 }
 
 /// The `instanceOrgMembers` schema.
+#[cfg(feature = "instance_org_member")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -79,41 +84,22 @@ pub struct InstanceOrgMembers {
 ///
 /// The schemas `instanceOrgMemberPatch`, `orgRoleInfo` are this same document.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgRoleInfo {
     /// `applicationRoles`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub application_roles: Option<Vec<OrgInviteDashboardRole>>,
     /// `dashboardRoles`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub dashboard_roles: Option<Vec<OrgInviteDashboardRole>>,
     /// `role`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<DefaultRole>,
-}
-
-impl Validate for OrgRoleInfo {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "applicationRoles",
-            self.application_roles.as_ref(),
-            |at, v| {
-                at.items(v, 0, 100, |at, v| {
-                    v.check(at);
-                });
-            },
-        );
-        at.field("dashboardRoles", self.dashboard_roles.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("role", self.role.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DefaultRole::VALUES);
-        });
-    }
+    #[validate(listed)]
+    pub role: Option<Role>,
 }
 
 /// The `instanceOrgMemberPatch` schema, the same document as [`OrgRoleInfo`].

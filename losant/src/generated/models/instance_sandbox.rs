@@ -2,9 +2,11 @@
 
 //! Models of the `instance_sandbox` family.
 
-use super::{MeLimits, MeSummary, OrgsSortDirection};
-use losant_core::StringEnum;
 use losant_core::{InstanceId, InstanceSandboxId, ResourceId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::StringEnum;
 use serde::{Deserialize, Serialize};
 
 /// A value of a query parameter of `instanceSandboxes.get`.

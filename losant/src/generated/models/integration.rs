@@ -2,19 +2,19 @@
 
 //! Models of the `integration` family.
 
-use super::{
-    CredentialLinkedResourcesIntegrationsItem,
-    CredentialLinkedResourcesIntegrationsItemWebsocketConfigHeader, OrgsSortDirection, Protocol,
-    ProtocolVersion,
-};
-use losant_core::Page;
-use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{ApplicationId, IntegrationId, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
+
 /// A value of a query parameter of `integrations.get`.
+#[cfg(feature = "integration")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetIntegrationsFilterField {
     /// `name`
@@ -28,6 +28,7 @@ pub enum GetIntegrationsFilterField {
 }
 
 /// A value of a query parameter of `integrations.get`.
+#[cfg(feature = "integration")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetIntegrationsSortField {
     /// `name`
@@ -75,6 +76,7 @@ pub enum IntegrationType {
 }
 
 /// The `integration` schema.
+#[cfg(feature = "integration")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -134,46 +136,40 @@ pub struct Integration {
 
 /// The `googlePubSubConfig` of [`Integration`](crate::models::Integration).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationGooglePubSubConfig {
     /// `keyJson`: 4 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 32_767))]
     pub key_json: Option<String>,
     /// `projectId`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub project_id: Option<String>,
-}
-
-impl Validate for IntegrationGooglePubSubConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("keyJson", self.key_json.as_ref(), |at, v| {
-            at.chars(v, 4, 32_767);
-        });
-        at.field("projectId", self.project_id.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-    }
 }
 
 /// The `mqttConfig` of [`Integration`](crate::models::Integration).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationMqttConfig {
     /// `caCertificate`: 4 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 32_767))]
     pub ca_certificate: Option<String>,
     /// `certificate`: 4 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 32_767))]
     pub certificate: Option<String>,
     /// `clean`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clean: Option<bool>,
     /// `clientId`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
     pub client_id: Option<String>,
     /// `disableSSLVerification`.
     #[serde(
@@ -183,22 +179,29 @@ pub struct IntegrationMqttConfig {
     )]
     pub disable_ssl_verification: Option<bool>,
     /// `host`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
     pub host: String,
     /// `password`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
     pub password: Option<String>,
     /// `port`: from 1 to 65535.
+    #[validate(range(min = 1.0, max = 65_535.0))]
     pub port: f64,
     /// `privateKey`: 4 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 32_767))]
     pub private_key: Option<String>,
     /// `protocol`.
+    #[validate(listed)]
     pub protocol: Protocol,
     /// `protocolVersion`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub protocol_version: Option<ProtocolVersion>,
     /// `username`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
     pub username: Option<String>,
 }
 
@@ -223,61 +226,26 @@ impl IntegrationMqttConfig {
     }
 }
 
-impl Validate for IntegrationMqttConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("caCertificate", self.ca_certificate.as_ref(), |at, v| {
-            at.chars(v, 4, 32_767);
-        });
-        at.field("certificate", self.certificate.as_ref(), |at, v| {
-            at.chars(v, 4, 32_767);
-        });
-        at.field("clientId", self.client_id.as_ref(), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field("host", Some(&self.host), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field("password", self.password.as_ref(), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field("port", Some(&self.port), |at, v| {
-            at.range(*v, Some(1.0), Some(65_535.0));
-        });
-        at.field("privateKey", self.private_key.as_ref(), |at, v| {
-            at.chars(v, 4, 32_767);
-        });
-        at.field("protocol", Some(&self.protocol), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Protocol::VALUES);
-        });
-        at.field(
-            "protocolVersion",
-            self.protocol_version.as_ref(),
-            |at, v| {
-                at.listed(v.as_str(), v.is_known(), ProtocolVersion::VALUES);
-            },
-        );
-        at.field("username", self.username.as_ref(), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-    }
-}
-
 /// The `particleConfig` of [`Integration`](crate::models::Integration).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationParticleConfig {
     /// `accessToken`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
     pub access_token: String,
     /// `deviceNameOrId`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
     pub device_name_or_id: Option<String>,
     /// `orgSlugOrId`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
     pub org_slug_or_id: Option<String>,
     /// `productSlugOrId`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
     pub product_slug_or_id: Option<String>,
 }
 
@@ -294,35 +262,11 @@ impl IntegrationParticleConfig {
     }
 }
 
-impl Validate for IntegrationParticleConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("accessToken", Some(&self.access_token), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field(
-            "deviceNameOrId",
-            self.device_name_or_id.as_ref(),
-            |at, v| {
-                at.chars(v, 1, 1024);
-            },
-        );
-        at.field("orgSlugOrId", self.org_slug_or_id.as_ref(), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field(
-            "productSlugOrId",
-            self.product_slug_or_id.as_ref(),
-            |at, v| {
-                at.chars(v, 1, 1024);
-            },
-        );
-    }
-}
-
 /// The `integrationPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "integration")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct IntegrationPatch {
@@ -335,78 +279,45 @@ pub struct IntegrationPatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
+    #[validate(chars(min = 1, max = 255))]
     pub credential_name: Option<Option<String>>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `googlePubSubConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub google_pub_sub_config: Option<IntegrationGooglePubSubConfig>,
     /// `mqttConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub mqtt_config: Option<IntegrationMqttConfig>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `particleConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub particle_config: Option<IntegrationParticleConfig>,
     /// `sqsConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sqs_config: Option<IntegrationSqsConfig>,
     /// `topics`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(unique, items, each(chars(min = 1, max = 1024)))]
     pub topics: Option<Vec<String>>,
     /// `websocketConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub websocket_config: Option<IntegrationWebsocketConfig>,
-}
-
-impl Validate for IntegrationPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "credentialName",
-            self.credential_name.as_ref().and_then(Option::as_ref),
-            |at, v| {
-                at.chars(v, 1, 255);
-            },
-        );
-        at.field(
-            "googlePubSubConfig",
-            self.google_pub_sub_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("mqttConfig", self.mqtt_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("particleConfig", self.particle_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("topics", self.topics.as_ref(), |at, v| {
-            at.unique(v);
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.chars(v, 1, 1024);
-            });
-        });
-        at.field(
-            "websocketConfig",
-            self.websocket_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-    }
 }
 
 /// The `integrationPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "integration")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationPost {
     /// `azureEventHubConfig`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
@@ -414,34 +325,43 @@ pub struct IntegrationPost {
     pub azure_event_hub_config: Option<Value>,
     /// `credentialName`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub credential_name: Option<String>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `googlePubSubConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub google_pub_sub_config: Option<IntegrationGooglePubSubConfig>,
     /// `integrationType`.
+    #[validate(listed)]
     pub integration_type: IntegrationType,
     /// `mqttConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub mqtt_config: Option<IntegrationMqttConfig>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `particleConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub particle_config: Option<IntegrationParticleConfig>,
     /// `sqsConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sqs_config: Option<IntegrationSqsConfig>,
     /// `topics`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(unique, items, each(chars(min = 1, max = 1024)))]
     pub topics: Option<Vec<String>>,
     /// `websocketConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub websocket_config: Option<IntegrationWebsocketConfig>,
 }
 
+#[cfg(feature = "integration")]
 impl IntegrationPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -459,46 +379,6 @@ impl IntegrationPost {
             topics: None,
             websocket_config: None,
         }
-    }
-}
-
-impl Validate for IntegrationPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("credentialName", self.credential_name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field(
-            "googlePubSubConfig",
-            self.google_pub_sub_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("integrationType", Some(&self.integration_type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), IntegrationType::VALUES);
-        });
-        at.field("mqttConfig", self.mqtt_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("particleConfig", self.particle_config.as_ref(), |at, v| {
-            v.check(at);
-        });
-        at.field("topics", self.topics.as_ref(), |at, v| {
-            at.unique(v);
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.chars(v, 1, 1024);
-            });
-        });
-        at.field(
-            "websocketConfig",
-            self.websocket_config.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
     }
 }
 
@@ -536,15 +416,17 @@ impl IntegrationSqsConfig {
 
 /// The `websocketConfig` of [`Integration`](crate::models::Integration).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationWebsocketConfig {
     /// `caCertificate`: 4 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 32_767))]
     pub ca_certificate: Option<String>,
     /// `certificate`: 4 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 32_767))]
     pub certificate: Option<String>,
     /// `disableSSLVerification`.
     #[serde(
@@ -555,17 +437,22 @@ pub struct IntegrationWebsocketConfig {
     pub disable_ssl_verification: Option<bool>,
     /// `headers`: at most 50 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 50), each(nested))]
     pub headers: Option<Vec<CredentialLinkedResourcesIntegrationsItemWebsocketConfigHeader>>,
     /// `password`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
     pub password: Option<String>,
     /// `privateKey`: 4 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 4, max = 32_767))]
     pub private_key: Option<String>,
     /// `url`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
     pub url: String,
     /// `username`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
     pub username: Option<String>,
 }
 
@@ -583,34 +470,6 @@ impl IntegrationWebsocketConfig {
             url: url.into(),
             username: None,
         }
-    }
-}
-
-impl Validate for IntegrationWebsocketConfig {
-    fn check(&self, at: &mut Checker) {
-        at.field("caCertificate", self.ca_certificate.as_ref(), |at, v| {
-            at.chars(v, 4, 32_767);
-        });
-        at.field("certificate", self.certificate.as_ref(), |at, v| {
-            at.chars(v, 4, 32_767);
-        });
-        at.field("headers", self.headers.as_ref(), |at, v| {
-            at.items(v, 0, 50, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("password", self.password.as_ref(), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field("privateKey", self.private_key.as_ref(), |at, v| {
-            at.chars(v, 4, 32_767);
-        });
-        at.field("url", Some(&self.url), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field("username", self.username.as_ref(), |at, v| {
-            at.chars(v, 1, 1024);
-        });
     }
 }
 

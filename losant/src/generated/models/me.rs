@@ -2,17 +2,17 @@
 
 //! Models of the `me` family.
 
-use super::{
-    ApplicationSummaryNotebookStats, ApplicationSummaryStorageStats, DefaultRole, PayloadStats,
-    RecentItemListItem,
-};
-use losant_core::StringEnum;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{OrganizationId, ResourceId, Timestamp, UserId};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::StringEnum;
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `action` of [`OrgInviteActionUser`](crate::models::OrgInviteActionUser).
+#[cfg(feature = "me")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum Action {
     /// `accept`
@@ -29,6 +29,7 @@ pub enum Action {
 }
 
 /// The `itemType` of [`RecentItemList`](crate::models::RecentItemList).
+#[cfg(feature = "me")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ItemType {
     /// `application`
@@ -51,6 +52,7 @@ pub enum ItemType {
 }
 
 /// The `result` of [`OrgInviteResultUser`](crate::models::OrgInviteResultUser).
+#[cfg(feature = "me")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum OrgInviteResultUserResult {
     /// `accepted`
@@ -68,25 +70,31 @@ pub enum OrgInviteResultUserResult {
 
 /// The `changePassword` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "me")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangePassword {
     /// `invalidateExistingTokens`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invalidate_existing_tokens: Option<bool>,
     /// `newPassword`: 12 to 2048 characters, matching [`Pattern::StrongPassword`](losant_core::validate::Pattern::StrongPassword).
+    #[validate(chars(min = 12, max = 2048), pattern = StrongPassword)]
     pub new_password: String,
     /// `password`: 8 to 2048 characters.
+    #[validate(chars(min = 8, max = 2048))]
     pub password: String,
     /// `tokenTTL`: at least 0.
     #[serde(rename = "tokenTTL", default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub token_ttl: Option<i64>,
     /// `twoFactorCode`: at most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 2048))]
     pub two_factor_code: Option<String>,
 }
 
+#[cfg(feature = "me")]
 impl ChangePassword {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -101,25 +109,8 @@ impl ChangePassword {
     }
 }
 
-impl Validate for ChangePassword {
-    fn check(&self, at: &mut Checker) {
-        at.field("newPassword", Some(&self.new_password), |at, v| {
-            at.chars(v, 12, 2048);
-            at.pattern(v, Pattern::StrongPassword);
-        });
-        at.field("password", Some(&self.password), |at, v| {
-            at.chars(v, 8, 2048);
-        });
-        at.field("tokenTTL", self.token_ttl.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("twoFactorCode", self.two_factor_code.as_ref(), |at, v| {
-            at.chars(v, 0, 2048);
-        });
-    }
-}
-
 /// The `me` schema.
+#[cfg(feature = "me")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -321,98 +312,73 @@ pub struct MeLimits {
 
 /// The `mePatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "me")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct MePatch {
     /// `companyName`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub company_name: Option<String>,
     /// `currentCredentials`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
     pub current_credentials: Option<MePatchCurrentCredentials>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `firstName`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
     pub first_name: Option<String>,
     /// `lastName`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub last_name: Option<String>,
     /// `location`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub location: Option<String>,
     /// `password`: 12 to 2048 characters, matching [`Pattern::StrongPassword`](losant_core::validate::Pattern::StrongPassword).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 12, max = 2048), pattern = StrongPassword)]
     pub password: Option<String>,
     /// `phoneNumber`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub phone_number: Option<String>,
     /// `title`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub title: Option<String>,
     /// `tokenCutoff`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_cutoff: Option<Timestamp>,
     /// `url`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub url: Option<String>,
-}
-
-impl Validate for MePatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("companyName", self.company_name.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field(
-            "currentCredentials",
-            self.current_credentials.as_ref(),
-            |at, v| {
-                v.check(at);
-            },
-        );
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("firstName", self.first_name.as_ref(), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-        at.field("lastName", self.last_name.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("location", self.location.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("password", self.password.as_ref(), |at, v| {
-            at.chars(v, 12, 2048);
-            at.pattern(v, Pattern::StrongPassword);
-        });
-        at.field("phoneNumber", self.phone_number.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("title", self.title.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("url", self.url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-    }
 }
 
 /// The `currentCredentials` of [`MePatch`](crate::models::MePatch).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "me")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct MePatchCurrentCredentials {
     /// `password`: 8 to 2048 characters.
+    #[validate(chars(min = 8, max = 2048))]
     pub password: String,
     /// `twoFactorCode`: at most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 2048))]
     pub two_factor_code: Option<String>,
 }
 
+#[cfg(feature = "me")]
 impl MePatchCurrentCredentials {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -421,17 +387,6 @@ impl MePatchCurrentCredentials {
             password: password.into(),
             two_factor_code: None,
         }
-    }
-}
-
-impl Validate for MePatchCurrentCredentials {
-    fn check(&self, at: &mut Checker) {
-        at.field("password", Some(&self.password), |at, v| {
-            at.chars(v, 8, 2048);
-        });
-        at.field("twoFactorCode", self.two_factor_code.as_ref(), |at, v| {
-            at.chars(v, 0, 2048);
-        });
     }
 }
 
@@ -534,16 +489,20 @@ pub struct MeSummary {
 
 /// The `multiFactorAuthDisable` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "me")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct MultiFactorAuthDisable {
     /// `password`: 8 to 2048 characters.
+    #[validate(chars(min = 8, max = 2048))]
     pub password: String,
     /// `twoFactorCode`: at most 2048 characters.
+    #[validate(chars(max = 2048))]
     pub two_factor_code: String,
 }
 
+#[cfg(feature = "me")]
 impl MultiFactorAuthDisable {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -555,32 +514,26 @@ impl MultiFactorAuthDisable {
     }
 }
 
-impl Validate for MultiFactorAuthDisable {
-    fn check(&self, at: &mut Checker) {
-        at.field("password", Some(&self.password), |at, v| {
-            at.chars(v, 8, 2048);
-        });
-        at.field("twoFactorCode", Some(&self.two_factor_code), |at, v| {
-            at.chars(v, 0, 2048);
-        });
-    }
-}
-
 /// The `multiFactorAuthEnable` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "me")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct MultiFactorAuthEnable {
     /// `password`: 8 to 2048 characters.
+    #[validate(chars(min = 8, max = 2048))]
     pub password: String,
     /// `twoFactorAuthKey`: exactly 52 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 52, max = 52))]
     pub two_factor_auth_key: Option<String>,
     /// `twoFactorCode`: at most 2048 characters.
+    #[validate(chars(max = 2048))]
     pub two_factor_code: String,
 }
 
+#[cfg(feature = "me")]
 impl MultiFactorAuthEnable {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -593,25 +546,8 @@ impl MultiFactorAuthEnable {
     }
 }
 
-impl Validate for MultiFactorAuthEnable {
-    fn check(&self, at: &mut Checker) {
-        at.field("password", Some(&self.password), |at, v| {
-            at.chars(v, 8, 2048);
-        });
-        at.field(
-            "twoFactorAuthKey",
-            self.two_factor_auth_key.as_ref(),
-            |at, v| {
-                at.chars(v, 52, 52);
-            },
-        );
-        at.field("twoFactorCode", Some(&self.two_factor_code), |at, v| {
-            at.chars(v, 0, 2048);
-        });
-    }
-}
-
 /// The `multiFactorAuthInfo` schema.
+#[cfg(feature = "me")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -626,14 +562,17 @@ pub struct MultiFactorAuthInfo {
 
 /// The `orgInviteActionUser` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "me")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgInviteActionUser {
     /// `action`.
+    #[validate(listed)]
     pub action: Action,
 }
 
+#[cfg(feature = "me")]
 impl OrgInviteActionUser {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -642,15 +581,8 @@ impl OrgInviteActionUser {
     }
 }
 
-impl Validate for OrgInviteActionUser {
-    fn check(&self, at: &mut Checker) {
-        at.field("action", Some(&self.action), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Action::VALUES);
-        });
-    }
-}
-
 /// The `orgInviteResultUser` schema.
+#[cfg(feature = "me")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -664,6 +596,7 @@ pub struct OrgInviteResultUser {
 }
 
 /// The `orgInviteUser` schema.
+#[cfg(feature = "me")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -692,13 +625,14 @@ pub struct OrgInviteUser {
     pub requires_mfa: Option<bool>,
     /// `role`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<DefaultRole>,
+    pub role: Option<Role>,
     /// `ttl`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
 }
 
 /// The `invitedBy` of [`OrgInviteUser`](crate::models::OrgInviteUser).
+#[cfg(feature = "me")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -713,19 +647,22 @@ pub struct OrgInviteUserInvitedBy {
 
 /// The `recentItem` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "me")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct RecentItem {
     /// `itemId`.
     pub item_id: ResourceId,
     /// `itemType`.
+    #[validate(listed)]
     pub item_type: ItemType,
     /// `parentId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<ResourceId>,
 }
 
+#[cfg(feature = "me")]
 impl RecentItem {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -738,15 +675,8 @@ impl RecentItem {
     }
 }
 
-impl Validate for RecentItem {
-    fn check(&self, at: &mut Checker) {
-        at.field("itemType", Some(&self.item_type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ItemType::VALUES);
-        });
-    }
-}
-
 /// The `recentItemList` schema.
+#[cfg(feature = "me")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

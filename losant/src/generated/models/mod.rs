@@ -4,7 +4,22 @@
 //!
 //! Each is compiled when a family using it is enabled; the family modules re-export the ones they own (`losant::device::Device` is `losant::models::Device`).
 
+#[cfg(any(
+    feature = "application",
+    feature = "instance_org",
+    feature = "instance_sandbox",
+    feature = "me",
+    feature = "org"
+))]
 mod application;
+
+#[cfg(any(
+    feature = "application",
+    feature = "instance_org",
+    feature = "instance_sandbox",
+    feature = "me",
+    feature = "org"
+))]
 pub use application::*;
 
 #[cfg(feature = "application_api_token")]
@@ -13,7 +28,18 @@ mod application_api_token;
 #[cfg(feature = "application_api_token")]
 pub use application_api_token::*;
 
+#[cfg(any(
+    feature = "application_certificate",
+    feature = "application_certificate_authority",
+    feature = "credential"
+))]
 mod application_certificate;
+
+#[cfg(any(
+    feature = "application_certificate",
+    feature = "application_certificate_authority",
+    feature = "credential"
+))]
 pub use application_certificate::*;
 
 #[cfg(feature = "application_certificate_authority")]
@@ -28,7 +54,10 @@ mod application_dashboard;
 #[cfg(feature = "application_dashboard")]
 pub use application_dashboard::*;
 
+#[cfg(any(feature = "application", feature = "application_job_log"))]
 mod application_job_log;
+
+#[cfg(any(feature = "application", feature = "application_job_log"))]
 pub use application_job_log::*;
 
 #[cfg(feature = "application_key")]
@@ -55,7 +84,22 @@ mod auth;
 #[cfg(any(feature = "auth", feature = "me"))]
 pub use auth::*;
 
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "integration"
+))]
 mod credential;
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "integration"
+))]
 pub use credential::*;
 
 #[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
@@ -82,10 +126,50 @@ mod data_table_row;
 #[cfg(feature = "data_table_row")]
 pub use data_table_row::*;
 
+#[cfg(any(
+    feature = "application",
+    feature = "application_certificate",
+    feature = "application_key",
+    feature = "auth",
+    feature = "data",
+    feature = "device",
+    feature = "device_attribute",
+    feature = "device_recipe",
+    feature = "edge_deployment",
+    feature = "embedded_deployment",
+    feature = "experience_group",
+    feature = "instance_org"
+))]
 mod device;
+
+#[cfg(any(
+    feature = "application",
+    feature = "application_certificate",
+    feature = "application_key",
+    feature = "auth",
+    feature = "data",
+    feature = "device",
+    feature = "device_attribute",
+    feature = "device_recipe",
+    feature = "edge_deployment",
+    feature = "embedded_deployment",
+    feature = "experience_group",
+    feature = "instance_org"
+))]
 pub use device::*;
 
+#[cfg(any(
+    feature = "device",
+    feature = "device_attribute",
+    feature = "device_recipe"
+))]
 mod device_attribute;
+
+#[cfg(any(
+    feature = "device",
+    feature = "device_attribute",
+    feature = "device_recipe"
+))]
 pub use device_attribute::*;
 
 #[cfg(feature = "device_recipe")]
@@ -118,7 +202,18 @@ mod experience_domain;
 #[cfg(feature = "experience_domain")]
 pub use experience_domain::*;
 
+#[cfg(any(
+    feature = "experience_endpoint",
+    feature = "experience_version",
+    feature = "experience_view"
+))]
 mod experience_endpoint;
+
+#[cfg(any(
+    feature = "experience_endpoint",
+    feature = "experience_version",
+    feature = "experience_view"
+))]
 pub use experience_endpoint::*;
 
 #[cfg(feature = "experience_group")]
@@ -145,7 +240,10 @@ mod experience_version;
 #[cfg(feature = "experience_version")]
 pub use experience_version::*;
 
+#[cfg(any(feature = "experience_endpoint", feature = "experience_view"))]
 mod experience_view;
+
+#[cfg(any(feature = "experience_endpoint", feature = "experience_view"))]
 pub use experience_view::*;
 
 #[cfg(any(feature = "file", feature = "private_file"))]
@@ -154,10 +252,48 @@ mod file;
 #[cfg(any(feature = "file", feature = "private_file"))]
 pub use file::*;
 
+#[cfg(any(
+    feature = "application",
+    feature = "application_job_log",
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node",
+    feature = "notebook"
+))]
 mod flow;
+
+#[cfg(any(
+    feature = "application",
+    feature = "application_job_log",
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node",
+    feature = "notebook"
+))]
 pub use flow::*;
 
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
 mod flow_version;
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
 pub use flow_version::*;
 
 #[cfg(feature = "instance")]
@@ -214,7 +350,10 @@ mod instance_sandbox;
 #[cfg(feature = "instance_sandbox")]
 pub use instance_sandbox::*;
 
+#[cfg(any(feature = "credential", feature = "integration"))]
 mod integration;
+
+#[cfg(any(feature = "credential", feature = "integration"))]
 pub use integration::*;
 
 #[cfg(any(feature = "instance_sandbox", feature = "me"))]
@@ -223,10 +362,116 @@ mod me;
 #[cfg(any(feature = "instance_sandbox", feature = "me"))]
 pub use me::*;
 
+#[cfg(any(
+    feature = "application",
+    feature = "instance",
+    feature = "instance_org",
+    feature = "instance_sandbox",
+    feature = "me",
+    feature = "notebook",
+    feature = "org"
+))]
 mod notebook;
+
+#[cfg(any(
+    feature = "application",
+    feature = "instance",
+    feature = "instance_org",
+    feature = "instance_sandbox",
+    feature = "me",
+    feature = "notebook",
+    feature = "org"
+))]
 pub use notebook::*;
 
+#[cfg(any(
+    feature = "application",
+    feature = "application_api_token",
+    feature = "application_certificate",
+    feature = "application_certificate_authority",
+    feature = "application_dashboard",
+    feature = "application_job_log",
+    feature = "application_key",
+    feature = "application_template",
+    feature = "audit_log",
+    feature = "credential",
+    feature = "dashboard",
+    feature = "data_table",
+    feature = "data_table_row",
+    feature = "device",
+    feature = "device_attribute",
+    feature = "device_recipe",
+    feature = "experience_endpoint",
+    feature = "experience_group",
+    feature = "experience_user",
+    feature = "experience_view",
+    feature = "file",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance",
+    feature = "instance_api_token",
+    feature = "instance_audit_log",
+    feature = "instance_custom_node",
+    feature = "instance_member",
+    feature = "instance_notification_rule",
+    feature = "instance_org",
+    feature = "instance_org_invite",
+    feature = "instance_org_member",
+    feature = "instance_sandbox",
+    feature = "integration",
+    feature = "notebook",
+    feature = "org",
+    feature = "private_file",
+    feature = "resource_job",
+    feature = "user_api_token",
+    feature = "user_oauth_token",
+    feature = "webhook"
+))]
 mod org;
+
+#[cfg(any(
+    feature = "application",
+    feature = "application_api_token",
+    feature = "application_certificate",
+    feature = "application_certificate_authority",
+    feature = "application_dashboard",
+    feature = "application_job_log",
+    feature = "application_key",
+    feature = "application_template",
+    feature = "audit_log",
+    feature = "credential",
+    feature = "dashboard",
+    feature = "data_table",
+    feature = "data_table_row",
+    feature = "device",
+    feature = "device_attribute",
+    feature = "device_recipe",
+    feature = "experience_endpoint",
+    feature = "experience_group",
+    feature = "experience_user",
+    feature = "experience_view",
+    feature = "file",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance",
+    feature = "instance_api_token",
+    feature = "instance_audit_log",
+    feature = "instance_custom_node",
+    feature = "instance_member",
+    feature = "instance_notification_rule",
+    feature = "instance_org",
+    feature = "instance_org_invite",
+    feature = "instance_org_member",
+    feature = "instance_sandbox",
+    feature = "integration",
+    feature = "notebook",
+    feature = "org",
+    feature = "private_file",
+    feature = "resource_job",
+    feature = "user_api_token",
+    feature = "user_oauth_token",
+    feature = "webhook"
+))]
 pub use org::*;
 
 #[cfg(feature = "org_invites")]
@@ -242,6 +487,8 @@ mod resource_job;
 pub use resource_job::*;
 
 mod shared;
+
+#[allow(unused_imports, unreachable_pub)]
 pub use shared::*;
 
 #[cfg(any(

@@ -2,16 +2,20 @@
 
 //! Models of the `notebook` family.
 
-use super::{FlowErrorsErrorError, OrgsSortDirection, SourceType};
-use losant_core::Page;
-use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{ApplicationId, NotebookId, ResourceId, Time, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
+
 /// A value of a query parameter of `notebooks.get`.
+#[cfg(feature = "notebook")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetNotebooksSortField {
     /// `name`
@@ -34,6 +38,7 @@ pub enum GetNotebooksSortField {
 }
 
 /// The `imageVersion` of [`Notebook`](crate::models::Notebook).
+#[cfg(feature = "notebook")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ImageVersion {
     /// `v1`
@@ -53,6 +58,7 @@ pub enum ImageVersion {
 }
 
 /// The `status` of [`NotebookExecutionLogsItem`](crate::models::NotebookExecutionLogsItem).
+#[cfg(feature = "notebook")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum NotebookExecutionLogsItemStatus {
     /// `queued`
@@ -81,6 +87,7 @@ pub enum NotebookExecutionLogsItemStatus {
 }
 
 /// The `notebook` schema.
+#[cfg(feature = "notebook")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -127,6 +134,7 @@ pub struct Notebook {
 }
 
 /// The `notebookExecutionLogs` schema.
+#[cfg(feature = "notebook")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -191,6 +199,7 @@ pub struct NotebookExecutionLogsItem {
 }
 
 /// An element of `inputInfo` in [`NotebookExecutionLogsItem`](crate::models::NotebookExecutionLogsItem).
+#[cfg(feature = "notebook")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -204,6 +213,7 @@ pub struct NotebookExecutionLogsItemInputInfo {
 }
 
 /// An element of `outputInfo` in [`NotebookExecutionLogsItem`](crate::models::NotebookExecutionLogsItem).
+#[cfg(feature = "notebook")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -223,43 +233,30 @@ pub struct NotebookExecutionLogsItemOutputInfo {
 ///
 /// The schemas `notebookDataExportOptions`, `notebookExecutionOptions` are this same document.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct NotebookExecutionOptions {
     /// `callbackUrl`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub callback_url: Option<String>,
     /// `email`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub email: Option<String>,
     /// `relativeTo`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relative_to: Option<Time>,
     /// `templateContext`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub template_context: Option<String>,
 }
 
-impl Validate for NotebookExecutionOptions {
-    fn check(&self, at: &mut Checker) {
-        at.field("callbackUrl", self.callback_url.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("email", self.email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field(
-            "templateContext",
-            self.template_context.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 32_767);
-            },
-        );
-    }
-}
-
 /// The `notebookDataExportOptions` schema, the same document as [`NotebookExecutionOptions`].
+#[cfg(feature = "notebook")]
 pub type NotebookDataExportOptions = NotebookExecutionOptions;
 
 /// The `notebookMinuteCounts` schema.
@@ -305,63 +302,58 @@ pub struct NotebookMinuteCountsCount {
 
 /// The `notebookPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct NotebookPatch {
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `imageVersion`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub image_version: Option<ImageVersion>,
     /// `inputs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs: Option<Vec<Value>>,
     /// `name`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
     pub name: Option<String>,
     /// `outputs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outputs: Option<Vec<Value>>,
 }
 
-impl Validate for NotebookPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("imageVersion", self.image_version.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ImageVersion::VALUES);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-    }
-}
-
 /// The `notebookPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct NotebookPost {
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `imageVersion`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub image_version: Option<ImageVersion>,
     /// `inputs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs: Option<Vec<Value>>,
     /// `name`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
     pub name: String,
     /// `outputs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outputs: Option<Vec<Value>>,
 }
 
+#[cfg(feature = "notebook")]
 impl NotebookPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -376,21 +368,8 @@ impl NotebookPost {
     }
 }
 
-impl Validate for NotebookPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("imageVersion", self.image_version.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ImageVersion::VALUES);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 1024);
-        });
-    }
-}
-
 /// The `stats` of [`Notebook`](crate::models::Notebook).
+#[cfg(feature = "notebook")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -407,6 +386,7 @@ pub struct NotebookStats {
 }
 
 /// The `notebooks` schema.
+#[cfg(feature = "notebook")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -443,6 +423,7 @@ pub struct Notebooks {
     pub total_count: Option<i64>,
 }
 
+#[cfg(feature = "notebook")]
 impl Page for Notebooks {
     type Item = NotebooksItem;
 
@@ -458,6 +439,7 @@ impl Page for Notebooks {
 /// An element of `items` in [`Notebooks`](crate::models::Notebooks).
 ///
 /// Schema for a single Notebook.
+#[cfg(feature = "notebook")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -2,18 +2,59 @@
 
 //! Models of the `org` family.
 
-use super::{
-    ApiTokenOrgRoleApplicationRoleRole, ApplicationSummaryNotebookStats,
-    ApplicationSummaryStorageStats, DefaultRole, Level, MfaMode, PayloadStats, SubscriptionStatus,
-};
-use losant_core::Page;
-use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{OrganizationId, ResourceId, Timestamp, UserId};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Page;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
+
 /// The `sortDirection` of [`Orgs`](crate::models::Orgs).
+#[cfg(any(
+    feature = "application",
+    feature = "application_api_token",
+    feature = "application_certificate",
+    feature = "application_certificate_authority",
+    feature = "application_dashboard",
+    feature = "application_job_log",
+    feature = "application_key",
+    feature = "application_template",
+    feature = "audit_log",
+    feature = "credential",
+    feature = "dashboard",
+    feature = "data_table",
+    feature = "data_table_row",
+    feature = "device",
+    feature = "device_attribute",
+    feature = "device_recipe",
+    feature = "experience_endpoint",
+    feature = "experience_group",
+    feature = "experience_user",
+    feature = "experience_view",
+    feature = "file",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance",
+    feature = "instance_audit_log",
+    feature = "instance_custom_node",
+    feature = "instance_member",
+    feature = "instance_notification_rule",
+    feature = "instance_org",
+    feature = "instance_org_invite",
+    feature = "instance_org_member",
+    feature = "instance_sandbox",
+    feature = "integration",
+    feature = "notebook",
+    feature = "org",
+    feature = "private_file",
+    feature = "resource_job",
+    feature = "user_oauth_token",
+    feature = "webhook"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum OrgsSortDirection {
     /// `asc`
@@ -36,6 +77,7 @@ pub enum OrgsSortDirection {
 }
 
 /// The `org` schema.
+#[cfg(any(feature = "instance_org", feature = "org"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -107,41 +149,54 @@ pub struct Org {
 
 /// The `banner` of [`Org`](crate::models::Org).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(feature = "instance_org", feature = "org"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgBanner {
     /// `level`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub level: Option<Level>,
     /// `message`: at most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 2048))]
     pub message: Option<String>,
-}
-
-impl Validate for OrgBanner {
-    fn check(&self, at: &mut Checker) {
-        at.field("level", self.level.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), Level::VALUES);
-        });
-        at.field("message", self.message.as_ref(), |at, v| {
-            at.chars(v, 0, 2048);
-        });
-    }
 }
 
 /// An element of `dashboardRoles` in [`OrgInvite`](crate::models::OrgInvite).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "instance_api_token",
+    feature = "instance_org",
+    feature = "instance_org_invite",
+    feature = "instance_org_member",
+    feature = "org",
+    feature = "user_api_token",
+    feature = "user_oauth_token"
+))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgInviteDashboardRole {
     /// `resourceId`.
     pub resource_id: ResourceId,
     /// `role`.
+    #[validate(listed)]
     pub role: ApiTokenOrgRoleApplicationRoleRole,
 }
 
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "instance_api_token",
+    feature = "instance_org",
+    feature = "instance_org_invite",
+    feature = "instance_org_member",
+    feature = "org",
+    feature = "user_api_token",
+    feature = "user_oauth_token"
+))]
 impl OrgInviteDashboardRole {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -150,43 +205,37 @@ impl OrgInviteDashboardRole {
     }
 }
 
-impl Validate for OrgInviteDashboardRole {
-    fn check(&self, at: &mut Checker) {
-        at.field("role", Some(&self.role), |at, v| {
-            at.listed(
-                v.as_str(),
-                v.is_known(),
-                ApiTokenOrgRoleApplicationRoleRole::VALUES,
-            );
-        });
-    }
-}
-
 /// The `orgInvitePost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(feature = "instance_org_invite", feature = "org"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgInvitePost {
     /// `applicationRoles`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub application_roles: Option<Vec<OrgInviteDashboardRole>>,
     /// `dashboardRoles`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub dashboard_roles: Option<Vec<OrgInviteDashboardRole>>,
     /// `disallowTransfer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disallow_transfer: Option<bool>,
     /// `email`: at most 1024 characters.
+    #[validate(chars(max = 1024))]
     pub email: String,
     /// `role`.
-    pub role: DefaultRole,
+    #[validate(listed)]
+    pub role: Role,
 }
 
+#[cfg(any(feature = "instance_org_invite", feature = "org"))]
 impl OrgInvitePost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(email: impl Into<String>, role: DefaultRole) -> Self {
+    pub fn new(email: impl Into<String>, role: Role) -> Self {
         Self {
             application_roles: None,
             dashboard_roles: None,
@@ -197,289 +246,153 @@ impl OrgInvitePost {
     }
 }
 
-impl Validate for OrgInvitePost {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "applicationRoles",
-            self.application_roles.as_ref(),
-            |at, v| {
-                at.items(v, 0, 100, |at, v| {
-                    v.check(at);
-                });
-            },
-        );
-        at.field("dashboardRoles", self.dashboard_roles.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("email", Some(&self.email), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("role", Some(&self.role), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DefaultRole::VALUES);
-        });
-    }
-}
-
 /// The `limits` of [`Org`](crate::models::Org).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(feature = "instance", feature = "instance_org", feature = "org"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgLimits {
     /// `apitoken`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub apitoken: Option<i64>,
     /// `application`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub application: Option<i64>,
     /// `applicationFlowSlots`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub application_flow_slots: Option<i64>,
     /// `applicationcertificate`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub applicationcertificate: Option<i64>,
     /// `applicationcertificateauthority`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub applicationcertificateauthority: Option<i64>,
     /// `applicationkey`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub applicationkey: Option<i64>,
     /// `credential`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub credential: Option<i64>,
     /// `dashboard`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub dashboard: Option<i64>,
     /// `dataTTL`: at least 86400.
     #[serde(rename = "dataTTL", default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 86_400))]
     pub data_ttl: Option<i64>,
     /// `datatable`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub datatable: Option<i64>,
     /// `device`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub device: Option<i64>,
     /// `devicerecipe`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub devicerecipe: Option<i64>,
     /// `experienceFlowSlots`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub experience_flow_slots: Option<i64>,
     /// `experiencedomain`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub experiencedomain: Option<i64>,
     /// `experienceendpoint`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub experienceendpoint: Option<i64>,
     /// `experiencegroup`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub experiencegroup: Option<i64>,
     /// `experienceslug`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub experienceslug: Option<i64>,
     /// `experienceuser`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub experienceuser: Option<i64>,
     /// `experienceversion`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub experienceversion: Option<i64>,
     /// `experienceview`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub experienceview: Option<i64>,
     /// `file`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub file: Option<i64>,
     /// `flow`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub flow: Option<i64>,
     /// `integration`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub integration: Option<i64>,
     /// `member`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub member: Option<i64>,
     /// `notebook`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub notebook: Option<i64>,
     /// `notebookInParallel`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub notebook_in_parallel: Option<i64>,
     /// `notebookMinutesPerMonth`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub notebook_minutes_per_month: Option<i64>,
     /// `notebookMinutesPerRun`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub notebook_minutes_per_run: Option<i64>,
     /// `payload`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub payload: Option<i64>,
     /// `privatefile`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub privatefile: Option<i64>,
     /// `resourcejob`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub resourcejob: Option<i64>,
     /// `storage`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub storage: Option<i64>,
     /// `systemInterval`: from 5 to 3600.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 5, max = 3600))]
     pub system_interval: Option<i64>,
     /// `webhook`: at least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub webhook: Option<i64>,
 }
 
-impl Validate for OrgLimits {
-    fn check(&self, at: &mut Checker) {
-        at.field("apitoken", self.apitoken.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("application", self.application.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field(
-            "applicationFlowSlots",
-            self.application_flow_slots.as_ref(),
-            |at, v| {
-                at.int_range(*v, Some(0), None);
-            },
-        );
-        at.field(
-            "applicationcertificate",
-            self.applicationcertificate.as_ref(),
-            |at, v| {
-                at.int_range(*v, Some(0), None);
-            },
-        );
-        at.field(
-            "applicationcertificateauthority",
-            self.applicationcertificateauthority.as_ref(),
-            |at, v| {
-                at.int_range(*v, Some(0), None);
-            },
-        );
-        at.field("applicationkey", self.applicationkey.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("credential", self.credential.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("dashboard", self.dashboard.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("dataTTL", self.data_ttl.as_ref(), |at, v| {
-            at.int_range(*v, Some(86_400), None);
-        });
-        at.field("datatable", self.datatable.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("device", self.device.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("devicerecipe", self.devicerecipe.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field(
-            "experienceFlowSlots",
-            self.experience_flow_slots.as_ref(),
-            |at, v| {
-                at.int_range(*v, Some(0), None);
-            },
-        );
-        at.field(
-            "experiencedomain",
-            self.experiencedomain.as_ref(),
-            |at, v| {
-                at.int_range(*v, Some(0), None);
-            },
-        );
-        at.field(
-            "experienceendpoint",
-            self.experienceendpoint.as_ref(),
-            |at, v| {
-                at.int_range(*v, Some(0), None);
-            },
-        );
-        at.field("experiencegroup", self.experiencegroup.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("experienceslug", self.experienceslug.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("experienceuser", self.experienceuser.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field(
-            "experienceversion",
-            self.experienceversion.as_ref(),
-            |at, v| {
-                at.int_range(*v, Some(0), None);
-            },
-        );
-        at.field("experienceview", self.experienceview.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("file", self.file.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("flow", self.flow.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("integration", self.integration.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("member", self.member.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("notebook", self.notebook.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field(
-            "notebookInParallel",
-            self.notebook_in_parallel.as_ref(),
-            |at, v| {
-                at.int_range(*v, Some(0), None);
-            },
-        );
-        at.field(
-            "notebookMinutesPerMonth",
-            self.notebook_minutes_per_month.as_ref(),
-            |at, v| {
-                at.int_range(*v, Some(0), None);
-            },
-        );
-        at.field(
-            "notebookMinutesPerRun",
-            self.notebook_minutes_per_run.as_ref(),
-            |at, v| {
-                at.int_range(*v, Some(0), None);
-            },
-        );
-        at.field("payload", self.payload.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("privatefile", self.privatefile.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("resourcejob", self.resourcejob.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("storage", self.storage.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("systemInterval", self.system_interval.as_ref(), |at, v| {
-            at.int_range(*v, Some(5), Some(3600));
-        });
-        at.field("webhook", self.webhook.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-    }
-}
-
 /// An element of `members` in [`Org`](crate::models::Org).
+#[cfg(any(feature = "instance_org", feature = "org"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -504,7 +417,7 @@ pub struct OrgMember {
     pub last_name: Option<String>,
     /// `role`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<DefaultRole>,
+    pub role: Option<Role>,
     /// `ssoLinked`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_linked: Option<bool>,
@@ -518,23 +431,28 @@ pub struct OrgMember {
 
 /// The `orgMemberPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "org")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgMemberPatch {
     /// `applicationRoles`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub application_roles: Option<Vec<OrgInviteDashboardRole>>,
     /// `dashboardRoles`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub dashboard_roles: Option<Vec<OrgInviteDashboardRole>>,
     /// `role`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<DefaultRole>,
+    #[validate(listed)]
+    pub role: Option<Role>,
     /// `userId`.
     pub user_id: UserId,
 }
 
+#[cfg(feature = "org")]
 impl OrgMemberPatch {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -548,111 +466,80 @@ impl OrgMemberPatch {
     }
 }
 
-impl Validate for OrgMemberPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "applicationRoles",
-            self.application_roles.as_ref(),
-            |at, v| {
-                at.items(v, 0, 100, |at, v| {
-                    v.check(at);
-                });
-            },
-        );
-        at.field("dashboardRoles", self.dashboard_roles.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("role", self.role.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DefaultRole::VALUES);
-        });
-    }
-}
-
 /// The `orgPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "org")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgPatch {
     /// `billingEmail`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub billing_email: Option<String>,
     /// `cardToken`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub card_token: Option<String>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `iconColor`: at most 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
     pub icon_color: Option<String>,
     /// `mfaMode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub mfa_mode: Option<MfaMode>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `planId`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub plan_id: Option<String>,
-}
-
-impl Validate for OrgPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("billingEmail", self.billing_email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("cardToken", self.card_token.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("iconColor", self.icon_color.as_ref(), |at, v| {
-            at.chars(v, 0, 64);
-        });
-        at.field("mfaMode", self.mfa_mode.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), MfaMode::VALUES);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("planId", self.plan_id.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-    }
 }
 
 /// The `orgPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "org")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgPost {
     /// `billingEmail`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub billing_email: Option<String>,
     /// `cardToken`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub card_token: Option<String>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `iconColor`: at most 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
     pub icon_color: Option<String>,
     /// `mfaMode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub mfa_mode: Option<MfaMode>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `planId`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
     pub plan_id: Option<String>,
 }
 
+#[cfg(feature = "org")]
 impl OrgPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -669,33 +556,8 @@ impl OrgPost {
     }
 }
 
-impl Validate for OrgPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("billingEmail", self.billing_email.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("cardToken", self.card_token.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("iconColor", self.icon_color.as_ref(), |at, v| {
-            at.chars(v, 0, 64);
-        });
-        at.field("mfaMode", self.mfa_mode.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), MfaMode::VALUES);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("planId", self.plan_id.as_ref(), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-    }
-}
-
 /// The `summary` of [`Org`](crate::models::Org).
+#[cfg(any(feature = "instance_org", feature = "org"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -795,6 +657,7 @@ pub struct OrgSummary {
 /// An element of `items` in [`OrgInviteCollection`](crate::models::OrgInviteCollection).
 ///
 /// Schema for a pending invitation to an Organization.
+#[cfg(any(feature = "instance_org_invite", feature = "org"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -822,13 +685,14 @@ pub struct OrganizationInvitation {
     pub invite_date: Option<Timestamp>,
     /// `role`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<DefaultRole>,
+    pub role: Option<Role>,
     /// `ttl`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
 }
 
 /// The `orgs` schema.
+#[cfg(feature = "org")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -862,6 +726,7 @@ pub struct Orgs {
     pub total_count: Option<i64>,
 }
 
+#[cfg(feature = "org")]
 impl Page for Orgs {
     type Item = Org;
 

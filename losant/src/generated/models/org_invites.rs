@@ -2,22 +2,26 @@
 
 //! Models of the `org_invites` family.
 
-use super::DefaultRole;
-use losant_core::validate::{Checker, Validate};
 use losant_core::{OrganizationId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `orgInviteAction` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgInviteAction {
     /// `accept`.
     pub accept: bool,
     /// `email`: at most 1024 characters.
+    #[validate(chars(max = 1024))]
     pub email: String,
     /// `token`: at least 1 characters.
+    #[validate(chars(min = 1))]
     pub token: String,
 }
 
@@ -30,17 +34,6 @@ impl OrgInviteAction {
             email: email.into(),
             token: token.into(),
         }
-    }
-}
-
-impl Validate for OrgInviteAction {
-    fn check(&self, at: &mut Checker) {
-        at.field("email", Some(&self.email), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("token", Some(&self.token), |at, v| {
-            at.chars(v, 1, usize::MAX);
-        });
     }
 }
 
@@ -63,7 +56,7 @@ pub struct OrgInviteInfo {
     pub org_name: Option<String>,
     /// `role`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<DefaultRole>,
+    pub role: Option<Role>,
     /// `ttl`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,

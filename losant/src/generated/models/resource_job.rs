@@ -2,11 +2,13 @@
 
 //! Models of the `resource_job` family.
 
-use super::{OrgsSortDirection, SourceType};
+use losant_core::{ApplicationId, ResourceId, ResourceJobId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
 use losant_core::Page;
 use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
-use losant_core::{ApplicationId, ResourceId, ResourceJobId, Timestamp};
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// A value of a query parameter of `resourceJobs.get`.
@@ -74,7 +76,7 @@ pub enum ResourceJobExecutionLogsItemStatus {
 
 /// The `resourceType` of [`ResourceJob`](crate::models::ResourceJob).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum ResourceJobResourceType {
+pub enum ResourceType {
     /// `dataTableRow`
     #[value = "dataTableRow"]
     DataTableRow,
@@ -143,7 +145,7 @@ pub struct ResourceJob {
     pub resource_job_id: Option<ResourceJobId>,
     /// `resourceType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<ResourceJobResourceType>,
+    pub resource_type: Option<ResourceType>,
     /// `retryDelay`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_delay: Option<i64>,
@@ -201,7 +203,7 @@ pub struct ResourceJobExecutionLogsItem {
     pub resource_job_id: Option<ResourceJobId>,
     /// `resourceType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<ResourceJobResourceType>,
+    pub resource_type: Option<ResourceType>,
     /// `runCompletedAt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_completed_at: Option<Timestamp>,
@@ -246,8 +248,8 @@ pub struct ResourceJobExecutionLogsItemExecutionSummary {
 
 /// The `resourceJobExecutionOptions` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceJobExecutionOptions {
     /// `dataTableId`.
@@ -255,31 +257,18 @@ pub struct ResourceJobExecutionOptions {
     pub data_table_id: Option<String>,
     /// `queryJson`: at most 8192 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8192))]
     pub query_json: Option<String>,
     /// `templateContext`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub template_context: Option<String>,
-}
-
-impl Validate for ResourceJobExecutionOptions {
-    fn check(&self, at: &mut Checker) {
-        at.field("queryJson", self.query_json.as_ref(), |at, v| {
-            at.chars(v, 0, 8192);
-        });
-        at.field(
-            "templateContext",
-            self.template_context.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 32_767);
-            },
-        );
-    }
 }
 
 /// The `resourceJobPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceJobPatch {
     /// `dataTableId`.
@@ -287,9 +276,11 @@ pub struct ResourceJobPatch {
     pub data_table_id: Option<String>,
     /// `defaultContext`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub default_context: Option<String>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `iterationDelay`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -305,9 +296,11 @@ pub struct ResourceJobPatch {
     pub max_iteration_retries: Option<i64>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `queryJson`: at most 8192 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8192))]
     pub query_json: Option<String>,
     /// `retryDelay`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -320,27 +313,10 @@ pub struct ResourceJobPatch {
     pub retry_on_timeout: Option<bool>,
 }
 
-impl Validate for ResourceJobPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("defaultContext", self.default_context.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("queryJson", self.query_json.as_ref(), |at, v| {
-            at.chars(v, 0, 8192);
-        });
-    }
-}
-
 /// The `resourceJobPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceJobPost {
     /// `dataTableId`.
@@ -348,9 +324,11 @@ pub struct ResourceJobPost {
     pub data_table_id: Option<String>,
     /// `defaultContext`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub default_context: Option<String>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `iterationDelay`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -365,12 +343,15 @@ pub struct ResourceJobPost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_iteration_retries: Option<i64>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `queryJson`: at most 8192 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8192))]
     pub query_json: Option<String>,
     /// `resourceType`.
-    pub resource_type: ResourceJobResourceType,
+    #[validate(listed)]
+    pub resource_type: ResourceType,
     /// `retryDelay`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_delay: Option<i64>,
@@ -385,7 +366,7 @@ pub struct ResourceJobPost {
 impl ResourceJobPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(name: impl Into<String>, resource_type: ResourceJobResourceType) -> Self {
+    pub fn new(name: impl Into<String>, resource_type: ResourceType) -> Self {
         Self {
             data_table_id: None,
             default_context: None,
@@ -401,26 +382,6 @@ impl ResourceJobPost {
             retry_on_failure: None,
             retry_on_timeout: None,
         }
-    }
-}
-
-impl Validate for ResourceJobPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("defaultContext", self.default_context.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("queryJson", self.query_json.as_ref(), |at, v| {
-            at.chars(v, 0, 8192);
-        });
-        at.field("resourceType", Some(&self.resource_type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ResourceJobResourceType::VALUES);
-        });
     }
 }
 
@@ -527,7 +488,7 @@ pub struct ResourceJobsItem {
     pub resource_job_id: Option<ResourceJobId>,
     /// `resourceType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<ResourceJobResourceType>,
+    pub resource_type: Option<ResourceType>,
     /// `retryDelay`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_delay: Option<i64>,

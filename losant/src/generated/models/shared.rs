@@ -2,22 +2,22 @@
 
 //! Models used by several families.
 
-use super::{
-    CredentialLinkedResourcesFlowsItemStats, ExperienceEndpointStaticReply, ExperienceEndpoints,
-    ExperienceViewHeaders, ExperienceViews, FlowCategory, FlowClass, FlowCustomNodeConfig,
-    FlowGlobal, FlowNode, FlowVersions, Flows, OrgInviteDashboardRole,
-};
-use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
+#![allow(unused_imports)]
 use losant_core::{
     ApiTokenId, ApplicationId, DashboardId, ExperienceEndpointId, ExperienceViewId, FlowId,
     ResourceId, Timestamp,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use losant_core::StringEnum;
+use losant_core::Validate;
+use serde::{Deserialize, Serialize};
+
 /// The `access` of [`ExperienceEndpoint`](crate::models::ExperienceEndpoint).
+#[cfg(any(feature = "experience_endpoint", feature = "experience_view"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum Access {
     /// `public`
@@ -37,6 +37,13 @@ pub enum Access {
 }
 
 /// The `addressFilterType` of [`ApplicationKey`](crate::models::ApplicationKey).
+#[cfg(any(
+    feature = "application",
+    feature = "application_key",
+    feature = "device",
+    feature = "device_attribute",
+    feature = "device_recipe"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum AddressFilterType {
     /// `all`
@@ -53,6 +60,11 @@ pub enum AddressFilterType {
 }
 
 /// The `aggregation` of [`DeviceAttributeSystem`](crate::models::DeviceAttributeSystem).
+#[cfg(any(
+    feature = "device",
+    feature = "device_attribute",
+    feature = "device_recipe"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum Aggregation {
     /// `FIRST`
@@ -87,6 +99,16 @@ pub enum Aggregation {
 }
 
 /// The `role` of [`OrgInviteDashboardRole`](crate::models::OrgInviteDashboardRole).
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "instance_api_token",
+    feature = "instance_org",
+    feature = "instance_org_invite",
+    feature = "instance_org_member",
+    feature = "org",
+    feature = "user_api_token",
+    feature = "user_oauth_token"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ApiTokenOrgRoleApplicationRoleRole {
     /// `collaborate`
@@ -103,6 +125,11 @@ pub enum ApiTokenOrgRoleApplicationRoleRole {
 }
 
 /// The `ownerType` of [`ApiToken`](crate::models::ApiToken).
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "instance_api_token",
+    feature = "user_api_token"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ApiTokenOwnerType {
     /// `application`
@@ -115,20 +142,8 @@ pub enum ApiTokenOwnerType {
     Other(String),
 }
 
-/// The `status` of [`ApiToken`](crate::models::ApiToken).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum ApiTokenStatus {
-    /// `active`
-    #[value = "active"]
-    Active,
-    /// `inactive`
-    #[value = "inactive"]
-    Inactive,
-    /// A value this version does not know, kept as sent.
-    Other(String),
-}
-
 /// The `changeType` of [`EdgeDeploymentLog`](crate::models::EdgeDeploymentLog).
+#[cfg(any(feature = "edge_deployment", feature = "embedded_deployment"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ChangeType {
     /// `current`
@@ -141,23 +156,14 @@ pub enum ChangeType {
     Other(String),
 }
 
-/// The `creatorType` of [`ApiToken`](crate::models::ApiToken).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum CreatorType {
-    /// `flow`
-    #[value = "flow"]
-    Flow,
-    /// `user`
-    #[value = "user"]
-    User,
-    /// `apiToken`
-    #[value = "apiToken"]
-    ApiToken,
-    /// A value this version does not know, kept as sent.
-    Other(String),
-}
-
 /// An element of `customNodeSupports` in [`Workflow`](crate::models::Workflow).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "instance_custom_node"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum CustomNodeSupport {
     /// `cloud`
@@ -170,29 +176,35 @@ pub enum CustomNodeSupport {
     Other(String),
 }
 
-/// The `defaultRole` of [`ApiToken`](crate::models::ApiToken).
+/// The `dataType` of [`DeviceAttributePost`](crate::models::DeviceAttributePost).
+#[cfg(any(
+    feature = "device",
+    feature = "device_attribute",
+    feature = "device_recipe"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum DefaultRole {
-    /// `admin`
-    #[value = "admin"]
-    Admin,
-    /// `edit`
-    #[value = "edit"]
-    Edit,
-    /// `collaborate`
-    #[value = "collaborate"]
-    Collaborate,
-    /// `view`
-    #[value = "view"]
-    View,
-    /// `none`
-    #[value = "none"]
-    None,
+pub enum DataType {
+    /// `string`
+    #[value = "string"]
+    String,
+    /// `number`
+    #[value = "number"]
+    Number,
+    /// `gps`
+    #[value = "gps"]
+    Gps,
+    /// `boolean`
+    #[value = "boolean"]
+    Boolean,
+    /// `blob`
+    #[value = "blob"]
+    Blob,
     /// A value this version does not know, kept as sent.
     Other(String),
 }
 
 /// The `defaultTheme` of [`Dashboard`](crate::models::Dashboard).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum DefaultTheme {
     /// `dark`
@@ -205,20 +217,43 @@ pub enum DefaultTheme {
     Other(String),
 }
 
-/// The `destinationType` of [`ResourceTransfer`](crate::models::ResourceTransfer).
+/// A value of a query parameter of `applicationDashboards.get`.
+#[cfg(any(
+    feature = "application",
+    feature = "application_dashboard",
+    feature = "dashboard",
+    feature = "data_table",
+    feature = "device",
+    feature = "device_recipe",
+    feature = "experience_group",
+    feature = "experience_view",
+    feature = "file",
+    feature = "flow",
+    feature = "instance",
+    feature = "instance_custom_node",
+    feature = "instance_notification_rule",
+    feature = "instance_org",
+    feature = "notebook",
+    feature = "org",
+    feature = "private_file",
+    feature = "user_oauth_token",
+    feature = "webhook"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum DestinationType {
-    /// `user`
-    #[value = "user"]
-    User,
-    /// `organization`
-    #[value = "organization"]
-    Organization,
+pub enum FilterField {
+    /// `name`
+    #[value = "name"]
+    Name,
     /// A value this version does not know, kept as sent.
     Other(String),
 }
 
 /// The `filterType` of [`ApplicationCertificate`](crate::models::ApplicationCertificate).
+#[cfg(any(
+    feature = "application_certificate",
+    feature = "application_key",
+    feature = "auth"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum FilterType {
     /// `all`
@@ -238,6 +273,7 @@ pub enum FilterType {
 }
 
 /// A value of a query parameter of `auditLogs.get`.
+#[cfg(any(feature = "audit_log", feature = "instance_audit_log"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetAuditLogsSortField {
     /// `creationDate`
@@ -254,6 +290,7 @@ pub enum GetAuditLogsSortField {
 }
 
 /// A value of a query parameter of `experienceUsers.get`.
+#[cfg(any(feature = "experience_user", feature = "instance_sandbox"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetExperienceUsersFilterField {
     /// `firstName`
@@ -270,6 +307,7 @@ pub enum GetExperienceUsersFilterField {
 }
 
 /// A value of a query parameter of `files.get`.
+#[cfg(any(feature = "credential", feature = "file", feature = "private_file"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetFilesSortField {
     /// `name`
@@ -289,6 +327,7 @@ pub enum GetFilesSortField {
 }
 
 /// A value of a query parameter of `files.get`.
+#[cfg(any(feature = "file", feature = "private_file"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetFilesStatus {
     /// `completed`
@@ -302,6 +341,7 @@ pub enum GetFilesStatus {
 }
 
 /// A value of a query parameter of `flowVersions.get`.
+#[cfg(any(feature = "experience_version", feature = "flow_version"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetFlowVersionsFilterField {
     /// `version`
@@ -312,6 +352,7 @@ pub enum GetFlowVersionsFilterField {
 }
 
 /// A value of a query parameter of `flowVersions.get`.
+#[cfg(any(feature = "experience_version", feature = "flow_version"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetFlowVersionsSortField {
     /// `version`
@@ -331,6 +372,11 @@ pub enum GetFlowVersionsSortField {
 }
 
 /// A value of a query parameter of `instanceMembers.get`.
+#[cfg(any(
+    feature = "instance_member",
+    feature = "instance_org_invite",
+    feature = "instance_org_member"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetInstanceMembersSortField {
     /// `email`
@@ -343,36 +389,13 @@ pub enum GetInstanceMembersSortField {
     Other(String),
 }
 
-/// A value of a query parameter of `orgs.get`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum GetOrgsFilterField {
-    /// `name`
-    #[value = "name"]
-    Name,
-    /// A value this version does not know, kept as sent.
-    Other(String),
-}
-
-/// A value of a query parameter of `orgs.get`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum GetOrgsSortField {
-    /// `name`
-    #[value = "name"]
-    Name,
-    /// `id`
-    #[value = "id"]
-    Id,
-    /// `creationDate`
-    #[value = "creationDate"]
-    CreationDate,
-    /// `lastUpdated`
-    #[value = "lastUpdated"]
-    LastUpdated,
-    /// A value this version does not know, kept as sent.
-    Other(String),
-}
-
 /// A value of a query parameter of `userApiTokens.get`.
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "application_certificate_authority",
+    feature = "instance_api_token",
+    feature = "user_api_token"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetUserApiTokensFilterField {
     /// `name`
@@ -386,6 +409,11 @@ pub enum GetUserApiTokensFilterField {
 }
 
 /// A value of a query parameter of `userApiTokens.get`.
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "instance_api_token",
+    feature = "user_api_token"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetUserApiTokensSortField {
     /// `name`
@@ -411,6 +439,10 @@ pub enum GetUserApiTokensSortField {
 }
 
 /// A value of a query parameter of `userOauthTokens.get`.
+#[cfg(any(
+    feature = "application_certificate_authority",
+    feature = "user_oauth_token"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum GetUserOauthTokensSortField {
     /// `name`
@@ -432,7 +464,38 @@ pub enum GetUserOauthTokensSortField {
     Other(String),
 }
 
+/// The `lastUpdatedByType` of [`ApplicationReadme`](crate::models::ApplicationReadme).
+#[cfg(any(
+    feature = "application",
+    feature = "application_api_token",
+    feature = "application_dashboard",
+    feature = "application_key",
+    feature = "credential",
+    feature = "dashboard",
+    feature = "experience_endpoint",
+    feature = "experience_version",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "instance_api_token",
+    feature = "user_api_token"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum LastUpdatedByType {
+    /// `flow`
+    #[value = "flow"]
+    Flow,
+    /// `user`
+    #[value = "user"]
+    User,
+    /// `apiToken`
+    #[value = "apiToken"]
+    ApiToken,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// The `level` of [`OrgBanner`](crate::models::OrgBanner).
+#[cfg(any(feature = "instance_org", feature = "org"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum Level {
     /// `info`
@@ -449,6 +512,7 @@ pub enum Level {
 }
 
 /// The `method` of [`ExperienceEndpoint`](crate::models::ExperienceEndpoint).
+#[cfg(any(feature = "experience_endpoint", feature = "experience_view"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum Method {
     /// `delete`
@@ -474,6 +538,7 @@ pub enum Method {
 }
 
 /// The `mfaMode` of [`Instance`](crate::models::Instance).
+#[cfg(any(feature = "instance", feature = "instance_org", feature = "org"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum MfaMode {
     /// `notRequired`
@@ -490,6 +555,10 @@ pub enum MfaMode {
 }
 
 /// The `createdByType` of [`NotificationRule`](crate::models::NotificationRule).
+#[cfg(any(
+    feature = "instance_custom_node",
+    feature = "instance_notification_rule"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum NotificationRuleCreatedByType {
     /// `apiToken`
@@ -502,20 +571,30 @@ pub enum NotificationRuleCreatedByType {
     Other(String),
 }
 
-/// The `order` of [`TimeSeriesData`](crate::models::TimeSeriesData).
+/// The `ownerType` of [`Application`](crate::models::Application).
+#[cfg(any(
+    feature = "application",
+    feature = "application_dashboard",
+    feature = "auth",
+    feature = "dashboard",
+    feature = "instance",
+    feature = "me",
+    feature = "org"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum Order {
-    /// `asc`
-    #[value = "asc"]
-    Asc,
-    /// `desc`
-    #[value = "desc"]
-    Desc,
+pub enum OwnerType {
+    /// `user`
+    #[value = "user"]
+    User,
+    /// `organization`
+    #[value = "organization"]
+    Organization,
     /// A value this version does not know, kept as sent.
     Other(String),
 }
 
 /// The `protocol` of [`IntegrationMqttConfig`](crate::models::IntegrationMqttConfig).
+#[cfg(any(feature = "credential", feature = "integration"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum Protocol {
     /// `mqtt`
@@ -535,6 +614,7 @@ pub enum Protocol {
 }
 
 /// The `protocolVersion` of [`IntegrationMqttConfig`](crate::models::IntegrationMqttConfig).
+#[cfg(any(feature = "credential", feature = "integration"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ProtocolVersion {
     /// `3.1.1`
@@ -548,6 +628,15 @@ pub enum ProtocolVersion {
 }
 
 /// A value of a query parameter of `application.payloadCountsBreakdown`.
+#[cfg(any(
+    feature = "application",
+    feature = "device",
+    feature = "instance",
+    feature = "instance_org",
+    feature = "instance_sandbox",
+    feature = "me",
+    feature = "org"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum Resolution {
     /// `86400000`
@@ -561,6 +650,14 @@ pub enum Resolution {
 }
 
 /// The `resultMode` of [`FlowCustomNodeConfig`](crate::models::FlowCustomNodeConfig).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ResultMode {
     /// `optional`
@@ -576,7 +673,144 @@ pub enum ResultMode {
     Other(String),
 }
 
+/// The `role` of [`ApiTokenOrgRole`](crate::models::ApiTokenOrgRole).
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "instance_api_token",
+    feature = "instance_org",
+    feature = "instance_org_invite",
+    feature = "instance_org_member",
+    feature = "me",
+    feature = "org",
+    feature = "org_invites",
+    feature = "user_api_token",
+    feature = "user_oauth_token"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum Role {
+    /// `admin`
+    #[value = "admin"]
+    Admin,
+    /// `edit`
+    #[value = "edit"]
+    Edit,
+    /// `collaborate`
+    #[value = "collaborate"]
+    Collaborate,
+    /// `view`
+    #[value = "view"]
+    View,
+    /// `none`
+    #[value = "none"]
+    None,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// A value of a query parameter of `applicationApiTokens.get`.
+#[cfg(any(
+    feature = "application",
+    feature = "application_api_token",
+    feature = "application_certificate",
+    feature = "application_certificate_authority",
+    feature = "application_dashboard",
+    feature = "application_job_log",
+    feature = "application_key",
+    feature = "application_template",
+    feature = "audit_log",
+    feature = "credential",
+    feature = "dashboard",
+    feature = "data",
+    feature = "data_table",
+    feature = "data_table_row",
+    feature = "device",
+    feature = "device_attribute",
+    feature = "device_recipe",
+    feature = "edge_deployment",
+    feature = "embedded_deployment",
+    feature = "experience_endpoint",
+    feature = "experience_group",
+    feature = "experience_user",
+    feature = "experience_version",
+    feature = "experience_view",
+    feature = "file",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance",
+    feature = "instance_api_token",
+    feature = "instance_audit_log",
+    feature = "instance_custom_node",
+    feature = "instance_member",
+    feature = "instance_notification_rule",
+    feature = "instance_org",
+    feature = "instance_org_invite",
+    feature = "instance_org_member",
+    feature = "instance_sandbox",
+    feature = "integration",
+    feature = "notebook",
+    feature = "org",
+    feature = "private_file",
+    feature = "resource_job",
+    feature = "user_api_token",
+    feature = "user_oauth_token",
+    feature = "webhook"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum SortDirection {
+    /// `asc`
+    #[value = "asc"]
+    Asc,
+    /// `desc`
+    #[value = "desc"]
+    Desc,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// A value of a query parameter of `applicationDashboards.get`.
+#[cfg(any(
+    feature = "application_dashboard",
+    feature = "application_template",
+    feature = "data_table",
+    feature = "device_recipe",
+    feature = "experience_group",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "instance",
+    feature = "instance_custom_node",
+    feature = "instance_notification_rule",
+    feature = "instance_org",
+    feature = "org",
+    feature = "webhook"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum SortField {
+    /// `name`
+    #[value = "name"]
+    Name,
+    /// `id`
+    #[value = "id"]
+    Id,
+    /// `creationDate`
+    #[value = "creationDate"]
+    CreationDate,
+    /// `lastUpdated`
+    #[value = "lastUpdated"]
+    LastUpdated,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// The `sourceType` of [`ApplicationImportExecutionsItem`](crate::models::ApplicationImportExecutionsItem).
+#[cfg(any(
+    feature = "application",
+    feature = "edge_deployment",
+    feature = "embedded_deployment",
+    feature = "file",
+    feature = "notebook",
+    feature = "private_file",
+    feature = "resource_job"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum SourceType {
     /// `flow`
@@ -598,7 +832,30 @@ pub enum SourceType {
     Other(String),
 }
 
+/// The `status` of [`ApiToken`](crate::models::ApiToken).
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "application_certificate",
+    feature = "application_certificate_authority",
+    feature = "application_key",
+    feature = "instance_api_token",
+    feature = "user_api_token",
+    feature = "user_oauth_token"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum Status {
+    /// `active`
+    #[value = "active"]
+    Active,
+    /// `inactive`
+    #[value = "inactive"]
+    Inactive,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// The `subscriptionStatus` of [`InstanceOrg`](crate::models::InstanceOrg).
+#[cfg(any(feature = "instance_org", feature = "org"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum SubscriptionStatus {
     /// `trialing`
@@ -621,6 +878,11 @@ pub enum SubscriptionStatus {
 }
 
 /// The `viewType` of [`ApplicationSearchResultItem`](crate::models::ApplicationSearchResultItem).
+#[cfg(any(
+    feature = "application",
+    feature = "experience_endpoint",
+    feature = "experience_view"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ViewType {
     /// `layout`
@@ -640,18 +902,22 @@ pub enum ViewType {
 ///
 /// Schema for advanced device queries.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(feature = "data", feature = "device"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct AdvancedDeviceQuery {
     /// `$and`: at most 100 items.
     #[serde(rename = "$and", default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
     pub and: Option<Vec<Value>>,
     /// `$nor`: at most 100 items.
     #[serde(rename = "$nor", default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
     pub nor: Option<Vec<Value>>,
     /// `$or`: at most 100 items.
     #[serde(rename = "$or", default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
     pub or: Option<Vec<Value>>,
     /// `ancestorId`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -703,21 +969,12 @@ pub struct AdvancedDeviceQuery {
     pub tags: Option<Value>,
 }
 
-impl Validate for AdvancedDeviceQuery {
-    fn check(&self, at: &mut Checker) {
-        at.field("$and", self.and.as_ref(), |at, v| {
-            at.items(v, 0, 100, |_, _| {});
-        });
-        at.field("$nor", self.nor.as_ref(), |at, v| {
-            at.items(v, 0, 100, |_, _| {});
-        });
-        at.field("$or", self.or.as_ref(), |at, v| {
-            at.items(v, 0, 100, |_, _| {});
-        });
-    }
-}
-
 /// The `apiToken` schema.
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "instance_api_token",
+    feature = "user_api_token"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -736,10 +993,10 @@ pub struct ApiToken {
     pub creator_name: Option<String>,
     /// `creatorType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator_type: Option<CreatorType>,
+    pub creator_type: Option<LastUpdatedByType>,
     /// `defaultRole`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_role: Option<DefaultRole>,
+    pub default_role: Option<Role>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -769,7 +1026,7 @@ pub struct ApiToken {
     pub scope: Option<Vec<String>>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    pub status: Option<Status>,
     /// `token`: at least 1 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
@@ -777,26 +1034,41 @@ pub struct ApiToken {
 
 /// An element of `orgRoles` in [`ApiToken`](crate::models::ApiToken).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "instance_api_token",
+    feature = "user_api_token",
+    feature = "user_oauth_token"
+))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenOrgRole {
     /// `applicationRoles`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub application_roles: Option<Vec<OrgInviteDashboardRole>>,
     /// `dashboardRoles`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
     pub dashboard_roles: Option<Vec<OrgInviteDashboardRole>>,
     /// `orgId`.
     pub org_id: String,
     /// `role`.
-    pub role: DefaultRole,
+    #[validate(listed)]
+    pub role: Role,
 }
 
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "instance_api_token",
+    feature = "user_api_token",
+    feature = "user_oauth_token"
+))]
 impl ApiTokenOrgRole {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(org_id: impl Into<String>, role: DefaultRole) -> Self {
+    pub fn new(org_id: impl Into<String>, role: Role) -> Self {
         Self {
             application_roles: None,
             dashboard_roles: None,
@@ -806,56 +1078,50 @@ impl ApiTokenOrgRole {
     }
 }
 
-impl Validate for ApiTokenOrgRole {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "applicationRoles",
-            self.application_roles.as_ref(),
-            |at, v| {
-                at.items(v, 0, 100, |at, v| {
-                    v.check(at);
-                });
-            },
-        );
-        at.field("dashboardRoles", self.dashboard_roles.as_ref(), |at, v| {
-            at.items(v, 0, 100, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("role", Some(&self.role), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DefaultRole::VALUES);
-        });
-    }
-}
-
 /// The `apiTokenPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "instance_api_token",
+    feature = "user_api_token"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenPost {
     /// `defaultRole`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_role: Option<DefaultRole>,
+    #[validate(listed)]
+    pub default_role: Option<Role>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `expirationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<Timestamp>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `orgRoles`: at most 25 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 25), each(nested))]
     pub org_roles: Option<Vec<ApiTokenOrgRole>>,
     /// `scope`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(unique)]
     pub scope: Option<Vec<Value>>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    #[validate(listed)]
+    pub status: Option<Status>,
 }
 
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "instance_api_token",
+    feature = "user_api_token"
+))]
 impl ApiTokenPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -872,32 +1138,8 @@ impl ApiTokenPost {
     }
 }
 
-impl Validate for ApiTokenPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("defaultRole", self.default_role.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DefaultRole::VALUES);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("orgRoles", self.org_roles.as_ref(), |at, v| {
-            at.items(v, 0, 25, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("scope", self.scope.as_ref(), |at, v| {
-            at.unique(v);
-        });
-        at.field("status", self.status.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ApiTokenStatus::VALUES);
-        });
-    }
-}
-
 /// The `bulkDeleteResponse` schema.
+#[cfg(any(feature = "device", feature = "flow_version"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -911,6 +1153,14 @@ pub struct BulkDeleteResponse {
 }
 
 /// The `deviceCounts` schema.
+#[cfg(any(
+    feature = "application",
+    feature = "instance",
+    feature = "instance_org",
+    feature = "instance_sandbox",
+    feature = "me",
+    feature = "org"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -927,6 +1177,14 @@ pub struct DeviceCounts {
 }
 
 /// An element of `counts` in [`DeviceCounts`](crate::models::DeviceCounts).
+#[cfg(any(
+    feature = "application",
+    feature = "instance",
+    feature = "instance_org",
+    feature = "instance_sandbox",
+    feature = "me",
+    feature = "org"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -946,6 +1204,7 @@ pub struct DeviceCountsCount {
 }
 
 /// The `experienceLinkedResources` schema.
+#[cfg(any(feature = "experience_endpoint", feature = "experience_view"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -967,6 +1226,7 @@ pub struct ExperienceLinkedResources {
 /// An element of `items` in [`ExperienceEndpoints`](crate::models::ExperienceEndpoints).
 ///
 /// Schema for a single Experience Endpoint.
+#[cfg(any(feature = "experience_endpoint", feature = "experience_view"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -982,7 +1242,7 @@ pub struct ExperienceLinkedResourcesExperienceEndpointsItem {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -1015,7 +1275,7 @@ pub struct ExperienceLinkedResourcesExperienceEndpointsItem {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<Method>,
@@ -1033,6 +1293,7 @@ pub struct ExperienceLinkedResourcesExperienceEndpointsItem {
 /// An element of `items` in [`ExperienceViews`](crate::models::ExperienceViews).
 ///
 /// Schema for a single Experience View.
+#[cfg(any(feature = "experience_endpoint", feature = "experience_view"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1048,7 +1309,7 @@ pub struct ExperienceLinkedResourcesExperienceViewsItem {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -1072,7 +1333,7 @@ pub struct ExperienceLinkedResourcesExperienceViewsItem {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `layoutId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout_id: Option<ResourceId>,
@@ -1091,6 +1352,15 @@ pub struct ExperienceLinkedResourcesExperienceViewsItem {
 }
 
 /// The `payloadCountsBreakdown` schema.
+#[cfg(any(
+    feature = "application",
+    feature = "device",
+    feature = "instance",
+    feature = "instance_org",
+    feature = "instance_sandbox",
+    feature = "me",
+    feature = "org"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1107,6 +1377,15 @@ pub struct PayloadCountsBreakdown {
 }
 
 /// An element of `counts` in [`PayloadCountsBreakdown`](crate::models::PayloadCountsBreakdown).
+#[cfg(any(
+    feature = "application",
+    feature = "device",
+    feature = "instance",
+    feature = "instance_org",
+    feature = "instance_sandbox",
+    feature = "me",
+    feature = "org"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1122,6 +1401,14 @@ pub struct PayloadCountsBreakdownCount {
 /// The `payloadCount` of [`ApplicationSummary`](crate::models::ApplicationSummary).
 ///
 /// Schema for the result of a payload stats request.
+#[cfg(any(
+    feature = "application",
+    feature = "instance",
+    feature = "instance_org",
+    feature = "instance_sandbox",
+    feature = "me",
+    feature = "org"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1186,6 +1473,11 @@ pub struct PayloadStats {
 }
 
 /// An element of `items` in [`RecentItemList`](crate::models::RecentItemList).
+#[cfg(any(
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "me"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1200,29 +1492,34 @@ pub struct RecentItemListItem {
 
 /// The `resourceTransfer` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(feature = "me", feature = "org"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceTransfer {
     /// `applicationIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub application_ids: Option<Vec<ApplicationId>>,
     /// `dashboardIds`: at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
     pub dashboard_ids: Option<Vec<DashboardId>>,
     /// `destinationId`.
     pub destination_id: ResourceId,
     /// `destinationType`.
-    pub destination_type: DestinationType,
+    #[validate(listed)]
+    pub destination_type: OwnerType,
     /// `strict`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strict: Option<bool>,
 }
 
+#[cfg(any(feature = "me", feature = "org"))]
 impl ResourceTransfer {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(destination_id: ResourceId, destination_type: DestinationType) -> Self {
+    pub fn new(destination_id: ResourceId, destination_type: OwnerType) -> Self {
         Self {
             application_ids: None,
             dashboard_ids: None,
@@ -1233,21 +1530,52 @@ impl ResourceTransfer {
     }
 }
 
-impl Validate for ResourceTransfer {
-    fn check(&self, at: &mut Checker) {
-        at.field("applicationIds", self.application_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("dashboardIds", self.dashboard_ids.as_ref(), |at, v| {
-            at.items(v, 0, 1000, |_, _| {});
-        });
-        at.field("destinationType", Some(&self.destination_type), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DestinationType::VALUES);
-        });
-    }
-}
-
 /// The `success` schema.
+#[cfg(any(
+    feature = "application",
+    feature = "application_api_token",
+    feature = "application_certificate",
+    feature = "application_certificate_authority",
+    feature = "application_dashboard",
+    feature = "application_key",
+    feature = "credential",
+    feature = "dashboard",
+    feature = "data_table",
+    feature = "data_table_row",
+    feature = "device",
+    feature = "device_attribute",
+    feature = "device_recipe",
+    feature = "edge_deployment",
+    feature = "embedded_deployment",
+    feature = "experience",
+    feature = "experience_domain",
+    feature = "experience_endpoint",
+    feature = "experience_group",
+    feature = "experience_slug",
+    feature = "experience_user",
+    feature = "experience_version",
+    feature = "experience_view",
+    feature = "file",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_api_token",
+    feature = "instance_custom_node",
+    feature = "instance_member",
+    feature = "instance_notification_rule",
+    feature = "instance_org",
+    feature = "instance_org_invite",
+    feature = "instance_org_member",
+    feature = "instance_sandbox",
+    feature = "integration",
+    feature = "me",
+    feature = "notebook",
+    feature = "org",
+    feature = "private_file",
+    feature = "resource_job",
+    feature = "user_api_token",
+    feature = "user_oauth_token",
+    feature = "webhook"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1258,6 +1586,7 @@ pub struct Success {
 }
 
 /// The `successWithExecutionId` schema.
+#[cfg(any(feature = "notebook", feature = "resource_job"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1272,25 +1601,32 @@ pub struct SuccessWithExecutionId {
 
 /// The `userCredentials` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(feature = "auth", feature = "me"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct UserCredentials {
     /// `email`: at most 1024 characters.
+    #[validate(chars(max = 1024))]
     pub email: String,
     /// `password`: 8 to 2048 characters.
+    #[validate(chars(min = 8, max = 2048))]
     pub password: String,
     /// `requestedScopes`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(unique)]
     pub requested_scopes: Option<Vec<Value>>,
     /// `tokenTTL`: at least 0.
     #[serde(rename = "tokenTTL", default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
     pub token_ttl: Option<i64>,
     /// `twoFactorCode`: at most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 2048))]
     pub two_factor_code: Option<String>,
 }
 
+#[cfg(any(feature = "auth", feature = "me"))]
 impl UserCredentials {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -1305,33 +1641,15 @@ impl UserCredentials {
     }
 }
 
-impl Validate for UserCredentials {
-    fn check(&self, at: &mut Checker) {
-        at.field("email", Some(&self.email), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("password", Some(&self.password), |at, v| {
-            at.chars(v, 8, 2048);
-        });
-        at.field(
-            "requestedScopes",
-            self.requested_scopes.as_ref(),
-            |at, v| {
-                at.unique(v);
-            },
-        );
-        at.field("tokenTTL", self.token_ttl.as_ref(), |at, v| {
-            at.int_range(*v, Some(0), None);
-        });
-        at.field("twoFactorCode", self.two_factor_code.as_ref(), |at, v| {
-            at.chars(v, 0, 2048);
-        });
-    }
-}
-
 /// An element of `items` in [`Flows`](crate::models::Flows).
 ///
 /// Schema for a single Workflow.
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow"
+))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1347,7 +1665,7 @@ pub struct Workflow {
     pub created_by_id: Option<ResourceId>,
     /// `createdByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by_type: Option<CreatorType>,
+    pub created_by_type: Option<LastUpdatedByType>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -1398,7 +1716,7 @@ pub struct Workflow {
     pub last_updated_by_id: Option<ResourceId>,
     /// `lastUpdatedByType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by_type: Option<CreatorType>,
+    pub last_updated_by_type: Option<LastUpdatedByType>,
     /// `minimumAgentVersion`: matching [`Pattern::Version`](losant_core::validate::Pattern::Version).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_agent_version: Option<String>,

@@ -2,15 +2,18 @@
 
 //! Models of the `user_oauth_token` family.
 
-use super::{ApiTokenOrgRole, ApiTokenStatus, DefaultRole, OrgsSortDirection};
+#![allow(unused_imports)]
+use losant_core::{OauthTokenId, Timestamp};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
 use losant_core::Page;
 use losant_core::StringEnum;
-use losant_core::validate::Pattern;
-use losant_core::validate::{Checker, Validate};
-use losant_core::{OauthTokenId, Timestamp};
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `authorizationStatus` of [`UserOauthTokenOauth`](crate::models::UserOauthTokenOauth).
+#[cfg(feature = "user_oauth_token")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum AuthorizationStatus {
     /// `pending`
@@ -24,6 +27,7 @@ pub enum AuthorizationStatus {
 }
 
 /// The `code_challenge_method` of [`UserOauthTokenPostOauth`](crate::models::UserOauthTokenPostOauth).
+#[cfg(feature = "user_oauth_token")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum CodeChallengeMethod {
     /// `S256`
@@ -34,6 +38,7 @@ pub enum CodeChallengeMethod {
 }
 
 /// An element of `scope` in [`UserOauthToken`](crate::models::UserOauthToken).
+#[cfg(feature = "user_oauth_token")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum Scope {
     /// `all.Application.read`
@@ -65,53 +70,37 @@ pub enum Scope {
 ///
 /// The schemas `apiTokenPatch`, `userOauthTokenPatch` are this same document.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenPatch {
     /// `defaultRole`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_role: Option<DefaultRole>,
+    #[validate(listed)]
+    pub default_role: Option<Role>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `orgRoles`: at most 25 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 25), each(nested))]
     pub org_roles: Option<Vec<ApiTokenOrgRole>>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
-}
-
-impl Validate for ApiTokenPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field("defaultRole", self.default_role.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DefaultRole::VALUES);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("orgRoles", self.org_roles.as_ref(), |at, v| {
-            at.items(v, 0, 25, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("status", self.status.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), ApiTokenStatus::VALUES);
-        });
-    }
+    #[validate(listed)]
+    pub status: Option<Status>,
 }
 
 /// The `userOauthTokenPatch` schema, the same document as [`ApiTokenPatch`].
 pub type UserOauthTokenPatch = ApiTokenPatch;
 
 /// The `userOauthToken` schema.
+#[cfg(feature = "user_oauth_token")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -121,7 +110,7 @@ pub struct UserOauthToken {
     pub creation_date: Option<Timestamp>,
     /// `defaultRole`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_role: Option<DefaultRole>,
+    pub default_role: Option<Role>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -151,10 +140,11 @@ pub struct UserOauthToken {
     pub scope: Option<Vec<Scope>>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ApiTokenStatus>,
+    pub status: Option<Status>,
 }
 
 /// The `oauth` of [`UserOauthToken`](crate::models::UserOauthToken).
+#[cfg(feature = "user_oauth_token")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -196,16 +186,19 @@ pub struct UserOauthTokenOauth {
 
 /// The `userOauthTokenPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "user_oauth_token")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct UserOauthTokenPost {
     /// `defaultRole`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_role: Option<DefaultRole>,
+    #[validate(listed)]
+    pub default_role: Option<Role>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `expirationDate`: Session expiration. Omit for the default 1-year session, pass an ISO date for a specific expiration, or pass null for a session that does not expire. (`Some(None)` sends `null`).
     #[serde(
@@ -215,17 +208,22 @@ pub struct UserOauthTokenPost {
     )]
     pub expiration_date: Option<Option<Timestamp>>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `oauth`.
+    #[validate(nested)]
     pub oauth: UserOauthTokenPostOauth,
     /// `orgRoles`: at most 25 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 25), each(nested))]
     pub org_roles: Option<Vec<ApiTokenOrgRole>>,
     /// `scope`: API scopes for this OAuth client. (no item repeated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(unique, items, each(listed))]
     pub scope: Option<Vec<Scope>>,
 }
 
+#[cfg(feature = "user_oauth_token")]
 impl UserOauthTokenPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -242,57 +240,36 @@ impl UserOauthTokenPost {
     }
 }
 
-impl Validate for UserOauthTokenPost {
-    fn check(&self, at: &mut Checker) {
-        at.field("defaultRole", self.default_role.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), DefaultRole::VALUES);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("oauth", Some(&self.oauth), |at, v| {
-            v.check(at);
-        });
-        at.field("orgRoles", self.org_roles.as_ref(), |at, v| {
-            at.items(v, 0, 25, |at, v| {
-                v.check(at);
-            });
-        });
-        at.field("scope", self.scope.as_ref(), |at, v| {
-            at.unique(v);
-            at.items(v, 0, usize::MAX, |at, v| {
-                at.listed(v.as_str(), v.is_known(), Scope::VALUES);
-            });
-        });
-    }
-}
-
 /// The `oauth` of [`UserOauthTokenPost`](crate::models::UserOauthTokenPost).
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "user_oauth_token")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct UserOauthTokenPostOauth {
     /// `client_id`: The registered OAuth client ID (ObjectId or HTTPS URL for CIMD) (24 to 1024 characters).
     #[serde(rename = "client_id")]
+    #[validate(chars(min = 24, max = 1024))]
     pub client_id: String,
     /// `code_challenge`: PKCE code challenge (RFC 7636 base64url, 43-128 chars) (43 to 128 characters, matching [`Pattern::Word`](losant_core::validate::Pattern::Word)).
     #[serde(rename = "code_challenge")]
+    #[validate(chars(min = 43, max = 128), pattern = Word)]
     pub code_challenge: String,
     /// `code_challenge_method`: PKCE code challenge method.
     #[serde(rename = "code_challenge_method")]
+    #[validate(listed)]
     pub code_challenge_method: CodeChallengeMethod,
     /// `redirect_uri`: at most 1024 characters.
     #[serde(rename = "redirect_uri")]
+    #[validate(chars(max = 1024))]
     pub redirect_uri: String,
     /// `resource`: Resource indicator(s) per RFC 8707 — absolute URI(s) identifying the audience(s) this token is being requested for. (at most 10 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 10), each(chars(max = 1024)))]
     pub resource: Option<Vec<String>>,
 }
 
+#[cfg(feature = "user_oauth_token")]
 impl UserOauthTokenPostOauth {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -312,34 +289,8 @@ impl UserOauthTokenPostOauth {
     }
 }
 
-impl Validate for UserOauthTokenPostOauth {
-    fn check(&self, at: &mut Checker) {
-        at.field("client_id", Some(&self.client_id), |at, v| {
-            at.chars(v, 24, 1024);
-        });
-        at.field("code_challenge", Some(&self.code_challenge), |at, v| {
-            at.chars(v, 43, 128);
-            at.pattern(v, Pattern::Word);
-        });
-        at.field(
-            "code_challenge_method",
-            Some(&self.code_challenge_method),
-            |at, v| {
-                at.listed(v.as_str(), v.is_known(), CodeChallengeMethod::VALUES);
-            },
-        );
-        at.field("redirect_uri", Some(&self.redirect_uri), |at, v| {
-            at.chars(v, 0, 1024);
-        });
-        at.field("resource", self.resource.as_ref(), |at, v| {
-            at.items(v, 0, 10, |at, v| {
-                at.chars(v, 0, 1024);
-            });
-        });
-    }
-}
-
 /// The `userOauthTokens` schema.
+#[cfg(feature = "user_oauth_token")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -373,6 +324,7 @@ pub struct UserOauthTokens {
     pub total_count: Option<i64>,
 }
 
+#[cfg(feature = "user_oauth_token")]
 impl Page for UserOauthTokens {
     type Item = UserOauthToken;
 

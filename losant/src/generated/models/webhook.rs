@@ -2,11 +2,13 @@
 
 //! Models of the `webhook` family.
 
-use super::OrgsSortDirection;
+use losant_core::{ApplicationId, Timestamp, WebhookId};
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
 use losant_core::Page;
 use losant_core::StringEnum;
-use losant_core::validate::{Checker, Validate};
-use losant_core::{ApplicationId, Timestamp, WebhookId};
+use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
 /// The `castBuffersAs` of [`Webhook`](crate::models::Webhook).
@@ -116,8 +118,8 @@ pub struct Webhook {
 
 /// The `webhookPatch` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookPatch {
     /// `annotateMultipart`.
@@ -125,15 +127,19 @@ pub struct WebhookPatch {
     pub annotate_multipart: Option<bool>,
     /// `basicAuthPassword`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub basic_auth_password: Option<String>,
     /// `basicAuthUsername`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub basic_auth_username: Option<String>,
     /// `castBuffersAs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub cast_buffers_as: Option<CastBuffersAs>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -143,70 +149,29 @@ pub struct WebhookPatch {
     pub is_websocket: Option<bool>,
     /// `name`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
     pub name: Option<String>,
     /// `responseCode`: from 100 to 599.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 100, max = 599))]
     pub response_code: Option<i64>,
     /// `verificationCode`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub verification_code: Option<String>,
     /// `verificationType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub verification_type: Option<VerificationType>,
     /// `waitForReply`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_for_reply: Option<bool>,
 }
 
-impl Validate for WebhookPatch {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "basicAuthPassword",
-            self.basic_auth_password.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 255);
-            },
-        );
-        at.field(
-            "basicAuthUsername",
-            self.basic_auth_username.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 255);
-            },
-        );
-        at.field("castBuffersAs", self.cast_buffers_as.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), CastBuffersAs::VALUES);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", self.name.as_ref(), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("responseCode", self.response_code.as_ref(), |at, v| {
-            at.int_range(*v, Some(100), Some(599));
-        });
-        at.field(
-            "verificationCode",
-            self.verification_code.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 32_767);
-            },
-        );
-        at.field(
-            "verificationType",
-            self.verification_type.as_ref(),
-            |at, v| {
-                at.listed(v.as_str(), v.is_known(), VerificationType::VALUES);
-            },
-        );
-    }
-}
-
 /// The `webhookPost` schema.
 ///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookPost {
     /// `annotateMultipart`.
@@ -214,15 +179,19 @@ pub struct WebhookPost {
     pub annotate_multipart: Option<bool>,
     /// `basicAuthPassword`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub basic_auth_password: Option<String>,
     /// `basicAuthUsername`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
     pub basic_auth_username: Option<String>,
     /// `castBuffersAs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub cast_buffers_as: Option<CastBuffersAs>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub description: Option<String>,
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -231,15 +200,19 @@ pub struct WebhookPost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_websocket: Option<bool>,
     /// `name`: 1 to 255 characters.
+    #[validate(chars(min = 1, max = 255))]
     pub name: String,
     /// `responseCode`: from 100 to 599.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 100, max = 599))]
     pub response_code: Option<i64>,
     /// `verificationCode`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
     pub verification_code: Option<String>,
     /// `verificationType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
     pub verification_type: Option<VerificationType>,
     /// `waitForReply`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -264,51 +237,6 @@ impl WebhookPost {
             verification_type: None,
             wait_for_reply: None,
         }
-    }
-}
-
-impl Validate for WebhookPost {
-    fn check(&self, at: &mut Checker) {
-        at.field(
-            "basicAuthPassword",
-            self.basic_auth_password.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 255);
-            },
-        );
-        at.field(
-            "basicAuthUsername",
-            self.basic_auth_username.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 255);
-            },
-        );
-        at.field("castBuffersAs", self.cast_buffers_as.as_ref(), |at, v| {
-            at.listed(v.as_str(), v.is_known(), CastBuffersAs::VALUES);
-        });
-        at.field("description", self.description.as_ref(), |at, v| {
-            at.chars(v, 0, 32_767);
-        });
-        at.field("name", Some(&self.name), |at, v| {
-            at.chars(v, 1, 255);
-        });
-        at.field("responseCode", self.response_code.as_ref(), |at, v| {
-            at.int_range(*v, Some(100), Some(599));
-        });
-        at.field(
-            "verificationCode",
-            self.verification_code.as_ref(),
-            |at, v| {
-                at.chars(v, 0, 32_767);
-            },
-        );
-        at.field(
-            "verificationType",
-            self.verification_type.as_ref(),
-            |at, v| {
-                at.listed(v.as_str(), v.is_known(), VerificationType::VALUES);
-            },
-        );
     }
 }
 
