@@ -2,7 +2,7 @@
 //! nesting check of queries.
 
 use losant_core::InvalidArgument;
-use losant_core::validate::nests_deeper;
+use losant_core::validate::{Checker, nests_deeper};
 use serde_json::{Map, Value};
 
 /// Longest subject of an event, in characters.
@@ -23,15 +23,10 @@ pub const MAX_DATA_DEPTH: usize = 100;
 
 /// Checks that `value` nests arrays and objects at most [`MAX_DATA_DEPTH`] deep.
 pub(crate) fn check_depth(field: &str, value: &Value) -> Result<(), InvalidArgument> {
-    if nests_deeper(value, MAX_DATA_DEPTH) {
-        return Err(InvalidArgument::new(
-            field,
-            format!(
-                "nests arrays and objects more than {MAX_DATA_DEPTH} levels deep: the API would store it but its answers could not be decoded"
-            ),
-        ));
-    }
-    Ok(())
+    let mut at = Checker::default();
+    at.depth(value, MAX_DATA_DEPTH);
+    at.finish()
+        .map_err(|breach| InvalidArgument::new(field, breach.reason()))
 }
 
 /// [`check_depth`] of a JSON object held as its fields.

@@ -408,30 +408,27 @@ fn rename_all(input: &DeriveInput) -> Option<String> {
 
 /// The string value of `key = ".."` in the `#[serde(...)]` attributes, if any.
 fn serde_value(attrs: &[syn::Attribute], key: &str) -> Option<LitStr> {
-    let mut found = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        // Other serde keys take values of any form: skip them whole.
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident(key) {
-                found = Some(meta.value()?.parse::<LitStr>()?);
-            } else if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<syn::Expr>()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                meta.parse_nested_meta(|_| Ok(()))?;
-            }
-            Ok(())
-        });
-    }
-    found
+    serde_key(attrs, key, |meta| meta.value()?.parse::<LitStr>())
 }
 
 /// Whether the `#[serde(...)]` attributes hold the bare key `key` (`flatten`).
 fn serde_flag(attrs: &[syn::Attribute], key: &str) -> bool {
-    let mut found = false;
+    serde_key(attrs, key, |_| Ok(())).is_some()
+}
+
+/// What `read` takes from the key `key` of the `#[serde(...)]` attributes, if present.
+fn serde_key<T>(
+    attrs: &[syn::Attribute],
+    key: &str,
+    mut read: impl FnMut(&syn::meta::ParseNestedMeta<'_>) -> syn::Result<T>,
+) -> Option<T> {
+    let mut found = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        // Other serde keys take values of any form: skip them whole. (serde itself
+        // reports a malformed attribute.)
         let _ = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident(key) {
-                found = true;
+                found = Some(read(&meta)?);
             } else if meta.input.peek(syn::Token![=]) {
                 meta.value()?.parse::<syn::Expr>()?;
             } else if meta.input.peek(syn::token::Paren) {

@@ -128,9 +128,7 @@ impl Layout {
             enum_users,
         }
     }
-}
 
-impl Layout {
     /// Whether some models of `group` are compiled for fewer families than the file.
     fn partial(&self, group: &Group) -> bool {
         group
