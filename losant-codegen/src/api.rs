@@ -63,6 +63,8 @@ pub struct Api {
     pub users: BTreeMap<StructId, BTreeSet<String>>,
     /// The same for enums.
     pub enum_users: BTreeMap<usize, BTreeSet<String>>,
+    /// The same for advanced queries.
+    pub query_users: BTreeMap<usize, BTreeSet<String>>,
 }
 
 /// How a page lists its items.
@@ -289,6 +291,7 @@ impl Api {
             owners: BTreeMap::new(),
             users: BTreeMap::new(),
             enum_users: BTreeMap::new(),
+            query_users: BTreeMap::new(),
         };
         api.place_models(&family_uses);
         Ok(api)
@@ -312,6 +315,12 @@ impl Api {
                     }
                     Ty::Enum(id) => {
                         self.enum_users
+                            .entry(id)
+                            .or_default()
+                            .insert(family.clone());
+                    }
+                    Ty::Query(id) => {
+                        self.query_users
                             .entry(id)
                             .or_default()
                             .insert(family.clone());
@@ -372,7 +381,15 @@ pub const RESERVED_NAMES: &[&str] = &[
     "Result",
     "Error",
     "Timestamp",
+    "Time",
     "OneOrMany",
+    "OrFalse",
+    "Aggregation",
+    "AggregationFunction",
+    "AggregationValue",
+    "Query",
+    "QueryField",
+    "TaggedField",
     "Validate",
     "Checker",
     "Pattern",

@@ -15,6 +15,7 @@ pub mod api;
 pub mod emit;
 pub mod format;
 pub mod names;
+pub mod queries;
 pub mod spec;
 pub mod types;
 

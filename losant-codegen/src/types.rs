@@ -18,11 +18,14 @@ use serde_json::{Map, Value};
 
 use crate::Error;
 use crate::names::{item_name, join_names, pascal};
+use crate::queries::{OPEN_QUERY, QueryDef, query_def, query_schema};
 
 /// Index of a struct in [`Types::structs`].
 pub type StructId = usize;
 /// Index of an enum in [`Types::enums`].
 pub type EnumId = usize;
+/// Index of an advanced query in [`Types::queries`].
+pub type QueryId = usize;
 
 /// Why a place is `serde_json::Value`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,7 +36,7 @@ pub enum ValueWhy {
     ScalarUnion,
     /// An object whose properties the schema leaves open.
     OpenObject,
-    /// An advanced query (`$and`/`$or` trees of field operators).
+    /// An advanced query whose fields are not listed (data table rows).
     AdvancedQuery,
     /// A schema without any type.
     Untyped,
@@ -79,6 +82,13 @@ pub enum Ty {
     Struct(StructId),
     /// A generated string enum.
     Enum(EnumId),
+    /// A typed advanced query (`losant_core::query::Query` over a generated field enum).
+    Query(QueryId),
+    /// `losant_core::OrFalse<T>`: a value, or `false` for none.
+    OrFalse(Box<Shape>),
+    /// `losant_core::Aggregation`: a time series aggregation (a function's name or
+    /// object, or the time at a value).
+    Aggregation,
     /// `Vec<T>`
     List(Box<Shape>),
     /// `BTreeMap<String, T>`, keys matching the pattern.
@@ -235,6 +245,9 @@ pub struct Types {
     pub structs: Vec<StructDef>,
     /// The enums, in creation order.
     pub enums: Vec<EnumDef>,
+    /// The advanced queries, in creation order.
+    pub queries: Vec<QueryDef>,
+    query_keys: HashMap<String, QueryId>,
     struct_keys: HashMap<String, StructId>,
     enum_keys: HashMap<String, EnumId>,
     /// The shape of each schema built as a root.
@@ -440,6 +453,35 @@ fn structure_key(node: &Map<String, Value>) -> String {
     strip(&Value::Object(node.clone())).to_string()
 }
 
+/// Whether each alternative only lists required fields (`{"required": [...]}`).
+fn only_required(alternatives: &Value) -> bool {
+    alternatives.as_array().is_some_and(|list| {
+        list.iter().all(|alternative| {
+            alternative
+                .as_object()
+                .is_some_and(|keys| keys.keys().all(|key| key == "required"))
+        })
+    })
+}
+
+/// Whether the alternatives are a time series aggregation's: one is the object form
+/// whose `type` is `TIMEATVALUE`.
+fn is_aggregation(alternatives: &[&Value]) -> bool {
+    alternatives.iter().any(|alternative| {
+        alternative.pointer("/properties/type/enum") == Some(&Value::from(vec!["TIMEATVALUE"]))
+    })
+}
+
+/// Of `false` and another schema, the other.
+fn or_false<'a>(a: &'a Value, b: &'a Value) -> Option<&'a Value> {
+    let is_false = |v: &Value| v.get("enum") == Some(&Value::from(vec![false]));
+    match (is_false(a), is_false(b)) {
+        (true, false) => Some(b),
+        (false, true) => Some(a),
+        _ => None,
+    }
+}
+
 fn usize_of(node: &Map<String, Value>, key: &str) -> Option<usize> {
     node.get(key)
         .and_then(Value::as_u64)
@@ -472,9 +514,11 @@ impl Types {
             priority: 0,
             fallback: None,
         };
-        let shape = if name.starts_with("advanced") {
+        let shape = if name == OPEN_QUERY {
             self.count(&context, ValueWhy::AdvancedQuery);
             Shape::value(ValueWhy::AdvancedQuery)
+        } else if name.starts_with("advanced") {
+            self.query(schemas, name)?
         } else {
             self.shape(schemas, &schemas[name], &context)?
         };
@@ -483,6 +527,20 @@ impl Types {
         }
         self.roots.insert(name.to_owned(), shape.clone());
         Ok(shape)
+    }
+
+    /// The typed query of the advanced query schema `name`.
+    fn query(&mut self, schemas: &BTreeMap<String, Value>, name: &str) -> Result<Shape, Error> {
+        if let Some(&id) = self.query_keys.get(name) {
+            return Ok(Shape::new(Ty::Query(id)));
+        }
+        let node = schemas.get(name).ok_or_else(|| {
+            Error::spec(format!("a reference to `{name}`, which is not described"))
+        })?;
+        self.queries.push(query_def(name, node)?);
+        let id = self.queries.len() - 1;
+        self.query_keys.insert(name.to_owned(), id);
+        Ok(Shape::new(Ty::Query(id)))
     }
 
     fn count(&mut self, context: &Context<'_>, why: ValueWhy) {
@@ -504,6 +562,13 @@ impl Types {
                 context.place
             )));
         };
+        // A reference to an advanced query, or a body's inline copy of one.
+        if let Some(name) = query_schema(node)
+            && name != OPEN_QUERY
+            && schemas.contains_key(name)
+        {
+            return self.query(schemas, name);
+        }
         if let Some(name) = node
             .get("$ref")
             .and_then(Value::as_str)
@@ -516,6 +581,14 @@ impl Types {
             return self.root(schemas, name, None);
         }
         if let Some(alternatives) = node.get("oneOf").or_else(|| node.get("anyOf")) {
+            // An object whose alternatives only say which fields are required (one of
+            // two credentials) is that object: the server checks the combination.
+            if node.contains_key("properties") && only_required(alternatives) {
+                let mut object = node.clone();
+                object.remove("oneOf");
+                object.remove("anyOf");
+                return self.shape(schemas, &Value::Object(object), context);
+            }
             return self.alternatives(schemas, alternatives, context);
         }
         match node.get("type") {
@@ -588,6 +661,12 @@ impl Types {
             }
             [single] => self.shape(schemas, single, context)?,
             _ if is_date_or_epoch(&non_null) => Shape::new(Ty::Time),
+            _ if is_aggregation(&non_null) => Shape::new(Ty::Aggregation),
+            [a, b] if or_false(a, b).is_some() => {
+                let value = or_false(a, b).unwrap_or(a);
+                let value = self.shape(schemas, value, context)?;
+                Shape::new(Ty::OrFalse(Box::new(value)))
+            }
             _ if non_null
                 .iter()
                 .all(|v| v.get("type").and_then(Value::as_str) == Some("string")) =>
@@ -993,6 +1072,12 @@ impl Types {
     /// number.
     pub fn assign_names(&mut self, reserved: &BTreeSet<&str>) {
         let mut taken: BTreeSet<String> = reserved.iter().map(|s| (*s).to_owned()).collect();
+        // The queries' names come from their schemas; the structs and enums yield.
+        taken.extend(
+            self.queries
+                .iter()
+                .flat_map(|query| [query.name.clone(), query.field_enum()]),
+        );
         let mut order: Vec<StructId> = (0..self.structs.len()).collect();
         order.sort_by(|&a, &b| {
             self.structs[a]
@@ -1309,6 +1394,34 @@ mod tests {
         assert_eq!(value.limits.chars, Some((0, Some(5))));
         assert_eq!(types.values[&ValueWhy::Polymorphic], 1);
         assert_eq!(types.values[&ValueWhy::ScalarUnion], 1);
+    }
+
+    #[test]
+    fn unions_the_api_uses_have_types() {
+        let schemas: BTreeMap<String, Value> = BTreeMap::from([(
+            "thing".to_owned(),
+            json!({"type": "object", "properties": {
+                "disabledAt": {"oneOf": [{"type": "boolean", "enum": [false]}, {"type": "string", "format": "date-time"}]},
+                "aggregation": {"oneOf": [
+                    {"type": "string", "enum": ["MEAN"]},
+                    {"type": "object", "properties": {"type": {"type": "string", "enum": ["TIMEATVALUE"]}}}
+                ]},
+                "config": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+                    "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}
+            }}),
+        )]);
+        let mut types = Types::default();
+        types.root(&schemas, "thing", None).unwrap();
+        types.assign_names(&BTreeSet::new());
+        let thing = types.structs.iter().find(|s| s.name == "Thing").unwrap();
+        let shape = |name: &str| &thing.fields.iter().find(|f| f.json == name).unwrap().shape;
+        let Ty::OrFalse(value) = &shape("disabledAt").ty else {
+            panic!("{:?}", shape("disabledAt"))
+        };
+        assert_eq!(value.ty, Ty::Timestamp);
+        assert_eq!(shape("aggregation").ty, Ty::Aggregation);
+        assert!(matches!(shape("config").ty, Ty::Struct(_)));
+        assert!(types.values.is_empty(), "{:?}", types.values);
     }
 
     #[test]

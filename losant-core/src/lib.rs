@@ -297,6 +297,7 @@
 
 extern crate self as losant_core;
 
+mod aggregation;
 mod builder;
 mod call;
 mod client;
@@ -308,8 +309,10 @@ pub mod json;
 mod json_path;
 mod keyed;
 mod one_or_many;
+mod or_false;
 mod paging;
 mod param;
+pub mod query;
 mod redact;
 pub mod request;
 pub mod response;
@@ -328,6 +331,9 @@ mod wire;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use aggregation::{
+    Aggregation, AggregationFunction, AggregationValue, MAX_AGGREGATION_VALUE_CHARS,
+};
 pub use builder::ClientBuilder;
 pub use call::{CallSettings, GlobalParams, Reply, Settings};
 pub use client::{
@@ -351,8 +357,10 @@ pub use id::{
 };
 pub use job::{JobEnqueued, MaybeJob};
 pub use one_or_many::OneOrMany;
+pub use or_false::OrFalse;
 pub use paging::{Page, PageStream, paginate};
 pub use param::{HeaderArg, PathValue, Segment};
+pub use query::{FieldQuery, Query, QueryField, TaggedField};
 pub use redact::Redactor;
 pub use request::Request;
 pub use response::{FromResponse, Response};

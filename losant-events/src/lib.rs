@@ -40,13 +40,14 @@ pub use losant_core::{ApplicationId, DeviceId, EventId};
 
 pub use collection::{EventPlusNewCount, Events, EventsDeleted};
 pub use export::{EventsExport, ExportFormat, MAX_EXPORT_ADDRESS_CHARS};
+pub use losant_core::query::MAX_QUERY_ITEMS;
 pub use model::{
     Change, DeviceIdChange, Event, EventLevel, EventState, EventUpdate, SourceType, Success,
 };
 pub use options::{EventsFilter, EventsQuery, FilterField, SortDirection, SortField};
 pub use patch::EventPatch;
 pub use post::EventPost;
-pub use query::{EventField, EventQuery, FieldQuery, MAX_QUERY_ITEMS};
+pub use query::{EventField, EventQuery, FieldQuery};
 pub use validate::{
     MAX_COMMENT_CHARS, MAX_DATA_DEPTH, MAX_MESSAGE_CHARS, MAX_SUBJECT_CHARS, MAX_TAG_CHARS,
 };

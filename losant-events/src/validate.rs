@@ -1,9 +1,7 @@
 //! The limits the request builders declare with `#[derive(Validate)]`, and the
-//! nesting check of queries.
+//! nesting check of event data.
 
 use losant_core::InvalidArgument;
-use losant_core::validate::{Checker, nests_deeper};
-use serde_json::{Map, Value};
 
 /// Longest subject of an event, in characters.
 pub const MAX_SUBJECT_CHARS: usize = 255;
@@ -21,29 +19,6 @@ pub const MAX_TAG_CHARS: usize = 255;
 /// back. 100 levels leave room for every echo the API makes.
 pub const MAX_DATA_DEPTH: usize = 100;
 
-/// Checks that `value` nests arrays and objects at most [`MAX_DATA_DEPTH`] deep.
-pub(crate) fn check_depth(field: &str, value: &Value) -> Result<(), InvalidArgument> {
-    let mut at = Checker::default();
-    at.depth(value, MAX_DATA_DEPTH);
-    at.finish()
-        .map_err(|breach| InvalidArgument::new(field, breach.reason()))
-}
-
-/// [`check_depth`] of a JSON object held as its fields.
-pub(crate) fn check_object_depth(
-    field: &str,
-    fields: &Map<String, Value>,
-) -> Result<(), InvalidArgument> {
-    // The object itself is the first level.
-    if fields
-        .values()
-        .any(|child| nests_deeper(child, MAX_DATA_DEPTH - 1))
-    {
-        return check_depth(field, &Value::Object(fields.clone()));
-    }
-    Ok(())
-}
-
 /// The serialization error of a model that breaks its schema's limits.
 pub(crate) fn limit_error<E: serde::ser::Error>(invalid: &InvalidArgument) -> E {
     E::custom(format_args!(
@@ -57,7 +32,17 @@ pub(crate) fn limit_error<E: serde::ser::Error>(invalid: &InvalidArgument) -> E 
 mod tests {
     use serde_json::{Value, json};
 
+    use losant_core::validate::Checker;
+
     use super::*;
+
+    /// Checks that `value` nests arrays and objects at most [`MAX_DATA_DEPTH`] deep.
+    fn check_depth(field: &str, value: &Value) -> Result<(), InvalidArgument> {
+        let mut at = Checker::default();
+        at.depth(value, MAX_DATA_DEPTH);
+        at.finish()
+            .map_err(|breach| InvalidArgument::new(field, breach.reason()))
+    }
 
     /// `levels` arrays, one inside the other, around `1`.
     pub(crate) fn nested(levels: usize) -> Value {

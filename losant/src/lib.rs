@@ -96,11 +96,13 @@ pub use losant_core::{StringEnum, api, async_trait, endpoint};
 #[cfg(feature = "events")]
 pub use losant_events as events;
 
+pub use losant_core::query;
 pub use losant_core::{
-    ApiError, Auth, CallSettings, Client, ClientBuilder, Endpoint, Error, FromResponse,
-    GlobalParams, IdError, InvalidArgument, JobEnqueued, MaybeJob, Method, OneOrMany, Page,
-    PageStream, PathValue, Reply, Request, Response, Result, RetryPolicy, Settings, Time,
-    Timestamp, Transport, paginate,
+    Aggregation, AggregationFunction, AggregationValue, ApiError, Auth, CallSettings, Client,
+    ClientBuilder, Endpoint, Error, FieldQuery, FromResponse, GlobalParams, IdError,
+    InvalidArgument, JobEnqueued, MaybeJob, Method, OneOrMany, OrFalse, Page, PageStream,
+    PathValue, Query, QueryField, Reply, Request, Response, Result, RetryPolicy, Settings,
+    TaggedField, Time, Timestamp, Transport, paginate,
 };
 pub use losant_core::{
     ApiTokenId, ApplicationCertificateAuthorityId, ApplicationCertificateId, ApplicationId,

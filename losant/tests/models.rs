@@ -65,6 +65,15 @@ use std::collections::BTreeMap;
 #[allow(clippy::too_many_lines)]
 fn every_model_round_trips_an_instance_of_its_schema() {
     let mut report = support::Report::default();
+    report.round_trip::<ApplicationJobLogQuery>("advancedApplicationJobLogQuery");
+    report.round_trip::<ApplicationKeyQuery>("advancedApplicationKeyQuery");
+    report.round_trip::<DeviceQuery>("advancedDeviceQuery");
+    report.round_trip::<ExperienceGroupQuery>("advancedExperienceGroupQuery");
+    report.round_trip::<ExperienceUserQuery>("advancedExperienceUserQuery");
+    report.round_trip::<FlowByVersionQuery>("advancedFlowByVersionQuery");
+    report.round_trip::<FlowQuery>("advancedFlowQuery");
+    report.round_trip::<FlowVersionQuery>("advancedFlowVersionQuery");
+    report.round_trip::<InstanceOrgQuery>("advancedInstanceOrgQuery");
     report.round_trip::<ApiToken>("apiToken");
     report.round_trip::<ApiTokenPatch>("apiTokenPatch");
     report.round_trip::<ApiTokenPost>("apiTokenPost");
@@ -124,6 +133,7 @@ fn every_model_round_trips_an_instance_of_its_schema() {
     report.round_trip::<BTreeMap<String, Value>>("dashboardContextInstance");
     report.round_trip::<DashboardPatch>("dashboardPatch");
     report.round_trip::<DashboardPost>("dashboardPost");
+    report.round_trip::<DashboardSendReport>("dashboardSendReport");
     report.round_trip::<Dashboards>("dashboards");
     report.round_trip::<DataTable>("dataTable");
     report.round_trip::<DataTableColumn>("dataTableColumn");
@@ -248,6 +258,7 @@ fn every_model_round_trips_an_instance_of_its_schema() {
     report.round_trip::<InstanceCustomNodes>("instanceCustomNodes");
     report.round_trip::<InstanceMember>("instanceMember");
     report.round_trip::<InstanceMemberPatch>("instanceMemberPatch");
+    report.round_trip::<InstanceMemberPost>("instanceMemberPost");
     report.round_trip::<InstanceMembers>("instanceMembers");
     report.round_trip::<InstanceOrg>("instanceOrg");
     report.round_trip::<InstanceOrgMember>("instanceOrgMember");
@@ -340,6 +351,6 @@ fn every_model_round_trips_an_instance_of_its_schema() {
     report.round_trip::<Webhooks>("webhooks");
     report.round_trip::<JobEnqueued>("jobEnqueuedResult");
     let (schemas, examples) = report.finish();
-    assert_eq!(schemas, 271usize);
+    assert_eq!(schemas, 282usize);
     assert!(examples > 0);
 }

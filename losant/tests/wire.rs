@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use httpmock::prelude::*;
+use losant::device::{DeviceQuery, DeviceQueryField, DevicesRemoveDataPost};
 use losant::models::DeviceCredentials;
 use losant::models::{
     DeviceClass, DevicePatch, DeviceState, DeviceStateOrStates, DeviceTag, DevicesPatch,
@@ -13,7 +14,9 @@ use losant::models::{
 };
 use losant::prelude::*;
 use losant::validate::Validate;
-use losant::{ApplicationId, Client, DeviceId, Error, MaybeJob, OneOrMany};
+use losant::{
+    Aggregation, AggregationFunction, ApplicationId, Client, DeviceId, Error, MaybeJob, OneOrMany,
+};
 use serde_json::json;
 
 const TOKEN: &str = "wire-test-token-4d1f";
@@ -194,7 +197,13 @@ async fn send_state_takes_one_state_or_many() {
 #[tokio::test]
 async fn get_devices_sends_the_tag_filter_in_brackets_and_the_query_as_json() {
     let server = MockServer::start_async().await;
-    let query = json!({"name": {"$like": "pump*"}});
+    let query = DeviceQuery::and([
+        DeviceQuery::field(DeviceQueryField::Name)
+            .starts_with("pump")
+            .case_insensitive(true)
+            .into(),
+        DeviceQuery::tag("floor", "2"),
+    ]);
     let mock = server
         .mock_async(|when, then| {
             when.method(GET)
@@ -203,7 +212,10 @@ async fn get_devices_sends_the_tag_filter_in_brackets_and_the_query_as_json() {
                 .query_param("tagFilter[0][key]", "floor")
                 .query_param("tagFilter[0][value]", "2")
                 .query_param("tagFilter[1][key]", "zone")
-                .query_param("query", r#"{"name":{"$like":"pump*"}}"#)
+                .query_param(
+                    "query",
+                    r#"{"$and":[{"name":{"$ci":true,"$startsWith":"pump"}},{"tags":{"floor":"2"}}]}"#,
+                )
                 .query_param("page", "0");
             then.status(200).json_body(json!({
                 "items": [device_json("Pump")],
@@ -231,6 +243,53 @@ async fn get_devices_sends_the_tag_filter_in_brackets_and_the_query_as_json() {
         .unwrap();
     mock.assert_async().await;
     assert_eq!(page.items.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_advanced_query_that_breaks_its_schema_is_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(json!({"items": []}));
+        })
+        .await;
+    // `$like` is no operator of Losant's queries, and `gatewayId` takes an ID.
+    for (query, reason) in [
+        (
+            json!({"name": {"$like": "pump*"}}),
+            "unknown operator `$like` at `name`",
+        ),
+        (
+            json!({"$or": [{"gatewayId": "pump"}]}),
+            "`$or[0].gatewayId` must be an ID",
+        ),
+    ] {
+        let query: DeviceQuery = DeviceQuery::raw(query.as_object().unwrap().clone());
+        let error = client(&server)
+            .get_devices(&APP)
+            .query(&query)
+            .await
+            .unwrap_err();
+        let Error::InvalidArgument(invalid) = &error else {
+            panic!("not refused before sending: {error:?}");
+        };
+        assert!(invalid.reason().contains(reason), "{error}");
+    }
+    // A body's query is reported at its field.
+    let body = DevicesRemoveDataPost::new(DeviceQuery::raw(
+        json!({"id": {"$in": ["x"]}}).as_object().unwrap().clone(),
+    ));
+    let error = client(&server)
+        .remove_data_devices(&APP, &body)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("query"), "{error}");
+    assert!(
+        error.to_string().contains("`id.$in` may hold only IDs"),
+        "{error}"
+    );
+    any.assert_calls_async(0).await;
 }
 
 #[tokio::test]
@@ -283,14 +342,15 @@ async fn time_series_query_posts_the_query_and_decodes_the_series() {
                 .path("/applications/575ec8687ae143cd83dc4a97/data/time-series-query")
                 // Whole numbers of `number` fields as JavaScript writes them:
                 // `3600000`, not `3600000.0`.
+                // An aggregation function by its name; the device query as built.
                 .body(
-                    r#"{"attributes":["temperature"],"deviceIds":["575ecf887ae143cd83dc4aa2"],"duration":3600000,"resolution":60000}"#,
+                    r#"{"aggregation":"MEAN","attributes":["temperature"],"deviceIds":["575ecf887ae143cd83dc4aa2"],"deviceQuery":{"tags":{"floor":"2"}},"duration":3600000,"resolution":60000}"#,
                 );
             then.status(200).json_body(json!({
                 "start": "2016-06-13T04:00:00.000Z",
                 "end": "2016-06-13T05:00:00.000Z",
                 "resolution": 60000,
-                "aggregation": "MEAN",
+                "aggregation": {"type": "TIMEATVALUE", "options": {"value": "on"}},
                 "order": "asc",
                 "devices": {
                     (DEVICE.as_str()): {
@@ -303,8 +363,10 @@ async fn time_series_query_posts_the_query_and_decodes_the_series() {
         })
         .await;
     let query = TimeSeriesQuery {
+        aggregation: Some(AggregationFunction::Mean.into()),
         attributes: Some(vec!["temperature".into()]),
         device_ids: Some(vec![DEVICE]),
+        device_query: Some(DeviceQuery::tag("floor", "2")),
         duration: Some(3_600_000.0),
         resolution: Some(60_000.0),
         ..Default::default()
@@ -314,6 +376,7 @@ async fn time_series_query_posts_the_query_and_decodes_the_series() {
         .await
         .unwrap();
     mock.assert_async().await;
+    assert_eq!(series.aggregation, Aggregation::time_at_value("on"));
     let devices = series.devices;
     let pump = &devices[DEVICE.as_str()];
     assert_eq!(pump.name, "Pump");

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use losant::device::{DevicesTagFilter, GetDevicesSortField};
+use losant::device::{DeviceQuery, DeviceQueryField, DevicesTagFilter, GetDevicesSortField};
 use losant::prelude::*;
 use losant::{Client, GlobalParams};
 use support::{ScriptedServer, Step};
@@ -29,7 +29,7 @@ async fn the_query_string_is_the_official_clients() {
         key: Some("floor".into()),
         value: Some("2".into()),
     }];
-    let query = serde_json::json!({"name": {"$eq": "pump"}});
+    let query = DeviceQuery::field(DeviceQueryField::Name).eq("pump").into();
     client(&server.url())
         .get_devices(&support::app())
         .tag_filter(&tags)

@@ -110,6 +110,10 @@ fn owned_models(api: &Api, layout: &Layout, family: &Family) -> Vec<String> {
                 .map(|&id| api.types.enums[id].name.clone()),
         )
         .chain(group.aliases.iter().map(|(alias, _)| alias.clone()))
+        .chain(group.queries.iter().flat_map(|&id| {
+            let query = &api.types.queries[id];
+            [query.name.clone(), query.field_enum()]
+        }))
         .collect();
     names.sort_unstable();
     names

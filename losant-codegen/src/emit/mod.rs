@@ -131,6 +131,23 @@ pub fn rust_type(shape: &Shape, types: &Types, uses: &mut Uses) -> TokenStream {
             let name = ident(name);
             quote!(#name)
         }
+        Ty::OrFalse(value) => {
+            uses.core.insert("OrFalse");
+            let value = rust_type(value, types, uses);
+            quote!(OrFalse<#value>)
+        }
+        Ty::Aggregation => {
+            uses.core.insert("Aggregation");
+            quote!(Aggregation)
+        }
+        Ty::Query(id) => {
+            // The field enum goes with the query: a caller needs both to build one.
+            let name = &types.queries[*id].name;
+            uses.models.insert(types.queries[*id].field_enum());
+            uses.models.insert(name.clone());
+            let name = ident(name);
+            quote!(#name)
+        }
         Ty::Enum(id) => {
             let name = &types.enums[*id].name;
             uses.models.insert(name.clone());

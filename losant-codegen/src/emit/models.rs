@@ -9,8 +9,9 @@ use quote::{format_ident, quote};
 
 use super::{Uses, doc, ident, rust_type, sentence};
 use crate::api::Api;
-use crate::names::{camel, field_ident, pascal, variant_ident};
-use crate::types::{EnumId, Field, Limits, Origin, Shape, StructId, Ty, Types};
+use crate::names::{camel, field_ident, pascal, split_words, variant_ident};
+use crate::queries::{QueryDef, QueryKind};
+use crate::types::{EnumId, Field, Limits, Origin, QueryId, Shape, StructId, Ty, Types};
 
 /// Which file each model goes in, and which features compile each file.
 #[derive(Debug)]
@@ -29,6 +30,8 @@ pub struct Layout {
     pub struct_users: BTreeMap<StructId, BTreeSet<String>>,
     /// The same for enums.
     pub enum_users: BTreeMap<EnumId, BTreeSet<String>>,
+    /// The same for advanced queries.
+    pub query_users: BTreeMap<QueryId, BTreeSet<String>>,
 }
 
 /// The models of one file.
@@ -38,6 +41,8 @@ pub struct Group {
     pub structs: Vec<StructId>,
     /// Its enums, by name.
     pub enums: Vec<EnumId>,
+    /// Its advanced queries, by name.
+    pub queries: Vec<QueryId>,
     /// Other names of its structs' schemas: alias, struct.
     pub aliases: Vec<(String, StructId)>,
     /// The families (modules) whose features compile it.
@@ -96,6 +101,7 @@ impl Layout {
             enum_users.insert(id, users);
             enum_file.insert(id, file);
         }
+        let query_users = place_queries(api, &module_of, &mut files);
         let names: BTreeSet<&str> = types
             .structs
             .iter()
@@ -109,6 +115,9 @@ impl Layout {
             group
                 .enums
                 .sort_by(|a, b| types.enums[*a].name.cmp(&types.enums[*b].name));
+            group
+                .queries
+                .sort_by(|a, b| types.queries[*a].name.cmp(&types.queries[*b].name));
             for &id in &group.structs {
                 for root in &types.structs[id].roots {
                     let alias = pascal(root);
@@ -126,6 +135,7 @@ impl Layout {
             checked: checked(types),
             struct_users,
             enum_users,
+            query_users,
         }
     }
 
@@ -139,7 +149,42 @@ impl Layout {
                 .enums
                 .iter()
                 .any(|id| self.enum_users[id] != group.users)
+            || group
+                .queries
+                .iter()
+                .any(|id| self.query_users[id] != group.users)
     }
+}
+
+/// Puts each advanced query in the file of the family it is named after
+/// (`DeviceQuery` in `device`), else of the only family using it, else the shared
+/// file; returns the families using each.
+fn place_queries(
+    api: &Api,
+    module_of: &dyn Fn(&String) -> String,
+    files: &mut BTreeMap<String, Group>,
+) -> BTreeMap<QueryId, BTreeSet<String>> {
+    let mut query_users = BTreeMap::new();
+    for (&id, users) in &api.query_users {
+        let users: BTreeSet<String> = users.iter().map(module_of).collect();
+        let name = &api.types.queries[id].name;
+        let file = users
+            .iter()
+            .filter(|user| name.starts_with(&pascal(user)))
+            .max_by_key(|user| user.len())
+            .cloned()
+            .or_else(|| {
+                (users.len() == 1)
+                    .then(|| users.iter().next().cloned())
+                    .flatten()
+            })
+            .unwrap_or_else(|| super::SHARED_MODELS.to_owned());
+        let group = files.entry(file).or_default();
+        group.queries.push(id);
+        group.users.extend(users.iter().cloned());
+        query_users.insert(id, users);
+    }
+    query_users
 }
 
 /// Structs whose every field is optional or has a default value.
@@ -171,10 +216,17 @@ fn has_default(shape: &Shape, defaults: &BTreeSet<StructId>) -> bool {
             | Ty::Number
             | Ty::String
             | Ty::Value(_)
+            | Ty::Query(_)
+            | Ty::OrFalse(_)
             | Ty::List(_)
             | Ty::Map(_) => true,
             Ty::Struct(id) => defaults.contains(id),
-            Ty::Timestamp | Ty::Time | Ty::Id(_) | Ty::Enum(_) | Ty::OneOrMany(_) => false,
+            Ty::Timestamp
+            | Ty::Time
+            | Ty::Id(_)
+            | Ty::Enum(_)
+            | Ty::OneOrMany(_)
+            | Ty::Aggregation => false,
         }
 }
 
@@ -221,7 +273,7 @@ pub fn needs_check(shape: &Shape, checked: &BTreeSet<StructId>) -> bool {
     }
     match &shape.ty {
         Ty::Struct(id) => checked.contains(id),
-        Ty::Enum(_) => true,
+        Ty::Enum(_) | Ty::Query(_) | Ty::Aggregation => true,
         Ty::List(item) | Ty::Map(item) | Ty::OneOrMany(item) => needs_check(item, checked),
         _ => false,
     }
@@ -296,6 +348,16 @@ pub fn file(api: &Api, layout: &Layout, file_name: &str, group: &Group) -> Token
         items.push(with_cfg(enum_item(types, id), cfg));
         needs.add(Needs::STRING_ENUM);
     }
+    for &id in &group.queries {
+        let cfg = only_for(&layout.query_users[&id]);
+        items.push(with_cfg(query_items(&types.queries[id]), cfg));
+        needs.add(Needs::STRING_ENUM);
+        needs.add(Needs::QUERY);
+        needs.add(Needs::QUERY_FIELD);
+        if types.queries[id].tags.is_some() {
+            needs.add(Needs::TAGGED_FIELD);
+        }
+    }
     for &id in &group.structs {
         let cfg = only_for(&layout.struct_users[&id]);
         let item = struct_item(api, layout, id, &mut uses, &mut needs);
@@ -327,6 +389,12 @@ pub fn file(api: &Api, layout: &Layout, file_name: &str, group: &Group) -> Token
         .iter()
         .map(|&id| types.structs[id].name.clone())
         .chain(group.enums.iter().map(|&id| types.enums[id].name.clone()))
+        .chain(group.queries.iter().flat_map(|&id| {
+            [
+                types.queries[id].name.clone(),
+                types.queries[id].field_enum(),
+            ]
+        }))
         .collect();
     let imports = uses.items(super::ModelsPath::Siblings, &own, false);
     let serde = quote!(
@@ -399,6 +467,9 @@ impl Needs {
     const VALIDATE: &'static str = "Validate";
     const PAGE: &'static str = "Page";
     const STRING_ENUM: &'static str = "StringEnum";
+    const QUERY: &'static str = "Query";
+    const QUERY_FIELD: &'static str = "QueryField";
+    const TAGGED_FIELD: &'static str = "TaggedField";
 
     fn add(&mut self, import: &'static str) {
         self.0.insert(import);
@@ -441,6 +512,104 @@ fn enum_item(types: &Types, id: EnumId) -> TokenStream {
             /// A value this version does not know, kept as sent.
             Other(String),
         }
+    }
+}
+
+/// An advanced query: the enum of its fields, their kinds, and the `Query` alias.
+fn query_items(def: &QueryDef) -> TokenStream {
+    let query = ident(&def.name);
+    let field_enum = ident(&def.field_enum());
+    let variants = def.fields.iter().map(|(field, kind)| {
+        let variant = ident(&variant_ident(field));
+        let what = match kind {
+            QueryKind::Value => "a value".to_owned(),
+            QueryKind::Id => "an ID".to_owned(),
+            QueryKind::Object(keys) => {
+                let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+                format!("an object of {}", keys.join(", "))
+            }
+        };
+        let text = doc(&format!("`{field}`: {what}."));
+        quote! {
+            #text
+            #[value = #field]
+            #variant,
+        }
+    });
+    let schema = &def.schema;
+    let tags = def
+        .tags
+        .as_ref()
+        .map(|tags| quote!(const TAGS: Option<&'static str> = Some(#tags);));
+    let of_kind = |wanted: fn(&QueryKind) -> bool| {
+        def.fields
+            .iter()
+            .filter(|(_, kind)| wanted(kind))
+            .collect::<Vec<_>>()
+    };
+    let ids = of_kind(|kind| *kind == QueryKind::Id);
+    let ids = (!ids.is_empty()).then(|| {
+        let names = ids.iter().map(|(field, _)| field);
+        quote!(const IDS: &'static [&'static str] = &[#(#names),*];)
+    });
+    let objects = of_kind(|kind| matches!(kind, QueryKind::Object(_)));
+    let objects = (!objects.is_empty()).then(|| {
+        let entries = objects.iter().map(|(field, kind)| {
+            let keys = match kind {
+                QueryKind::Object(keys) => keys.as_slice(),
+                _ => &[],
+            };
+            quote!((#field, &[#(#keys),*]))
+        });
+        quote!(const OBJECTS: &'static [(&'static str, &'static [&'static str])] = &[#(#entries),*];)
+    });
+    let tagged = def
+        .tags
+        .is_some()
+        .then(|| quote!(impl TaggedField for #field_enum {}));
+    let enum_doc = doc(&format!(
+        "A field of [`{}`] (schema `{schema}`), for [`Query::field`].",
+        def.name
+    ));
+    let words: Vec<String> = split_words(&def.name)
+        .iter()
+        .map(|word| word.to_lowercase())
+        .collect();
+    let mut about = format!("An advanced {} (schema `{schema}`).", words.join(" "));
+    let _ = write!(
+        about,
+        "\n\nConditions on [`{}`] fields combined with `$and`, `$or` and \
+         `$nor`, checked against the schema before anything is sent: see [`Query`].",
+        def.field_enum()
+    );
+    if let Some(tags) = &def.tags {
+        let _ = write!(
+            about,
+            " Tag conditions (`{tags}`) come from [`Query::tag`] and [`Query::tag_key`]."
+        );
+    }
+    let query_doc = doc(&about);
+    quote! {
+        #enum_doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+        pub enum #field_enum {
+            #(#variants)*
+            /// A field this version does not know, kept as written (a query holding it
+            /// is refused before sending).
+            Other(String),
+        }
+
+        impl QueryField for #field_enum {
+            const SCHEMA: &'static str = #schema;
+            #tags
+            #ids
+            #objects
+        }
+
+        #tagged
+
+        #query_doc
+        pub type #query = Query<#field_enum>;
     }
 }
 
@@ -886,7 +1055,7 @@ fn checks(shape: &Shape, layout: &Layout) -> Vec<TokenStream> {
             }
         }
         Ty::Enum(_) => words.push(quote!(listed)),
-        Ty::Struct(_) => words.push(quote!(nested)),
+        Ty::Struct(_) | Ty::Query(_) | Ty::Aggregation => words.push(quote!(nested)),
         Ty::List(item) | Ty::OneOrMany(item) => {
             if limits.unique {
                 words.push(quote!(unique));
@@ -917,7 +1086,7 @@ fn checks(shape: &Shape, layout: &Layout) -> Vec<TokenStream> {
                 words.push(quote!(each(#(#each),*)));
             }
         }
-        Ty::Bool | Ty::Timestamp | Ty::Time | Ty::Id(_) | Ty::Value(_) => {}
+        Ty::Bool | Ty::Timestamp | Ty::Time | Ty::Id(_) | Ty::Value(_) | Ty::OrFalse(_) => {}
     }
     words
 }

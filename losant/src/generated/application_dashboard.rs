@@ -6,11 +6,11 @@
 
 pub use crate::models::ApplicationDashboardPost;
 pub use crate::models::{
-    Dashboard, DashboardPatch, Dashboards, FilterField, SortDirection, SortField, Success,
+    Dashboard, DashboardPatch, DashboardSendReport, Dashboards, FilterField, SortDirection,
+    SortField, Success,
 };
 use losant_core::api;
 use losant_core::{ApplicationId, DashboardId, JobEnqueued, Result};
-use serde_json::Value;
 
 /// The actions of the `applicationDashboard` resource (`/applications/{applicationId}/dashboards/{dashboardId}`).
 ///
@@ -197,7 +197,7 @@ pub trait ApplicationDashboardApi {
         &self,
         application_id: &ApplicationId,
         dashboard_id: &DashboardId,
-        #[body] report_config: &Value,
+        #[body(validate)] report_config: &DashboardSendReport,
     ) -> Result<JobEnqueued>;
 }
 

@@ -7,12 +7,12 @@
 pub use crate::models::SortDirection;
 pub use crate::models::{
     ApplicationJobLog, ApplicationJobLogOwnerType, ApplicationJobLogProgress,
-    ApplicationJobLogResourceType, ApplicationJobLogStatus, ApplicationJobLogs,
-    ApplicationJobLogsItem, GetApplicationJobLogsSortField, RequestedByType,
+    ApplicationJobLogQuery, ApplicationJobLogQueryField, ApplicationJobLogResourceType,
+    ApplicationJobLogStatus, ApplicationJobLogs, ApplicationJobLogsItem,
+    GetApplicationJobLogsSortField, RequestedByType,
 };
 use losant_core::api;
 use losant_core::{ApplicationId, JobId, Result};
-use serde_json::Value;
 
 /// The actions of the `applicationJobLog` resource (`/applications/{applicationId}/jobLogs/{jobId}`).
 ///
@@ -147,6 +147,6 @@ pub trait ApplicationJobLogsApi {
         #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&ApplicationJobLogQuery>,
     ) -> Result<ApplicationJobLogs>;
 }

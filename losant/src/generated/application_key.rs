@@ -6,13 +6,12 @@
 
 pub use crate::models::{
     ApplicationKey, ApplicationKeyPatch, ApplicationKeyPost, ApplicationKeyPostResponse,
-    ApplicationKeys, ApplicationKeysItem, GetApplicationKeysFilterField,
-    GetApplicationKeysSortField,
+    ApplicationKeyQuery, ApplicationKeyQueryField, ApplicationKeys, ApplicationKeysItem,
+    GetApplicationKeysFilterField, GetApplicationKeysSortField,
 };
 pub use crate::models::{SortDirection, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ApplicationKeyId, Result};
-use serde_json::Value;
 
 /// The actions of the `applicationKey` resource (`/applications/{applicationId}/keys/{applicationKeyId}`).
 ///
@@ -249,7 +248,7 @@ pub trait ApplicationKeysApi {
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<GetApplicationKeysFilterField>,
         #[query] filter: Option<&str>,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&ApplicationKeyQuery>,
     ) -> Result<ApplicationKeys>;
 
     /// Create a new applicationKey for an application.

@@ -5,13 +5,13 @@
 //! Enabled by the `dashboard` feature.
 
 pub use crate::models::{
-    Dashboard, DashboardContextInstance, DashboardPatch, DashboardPost, Dashboards,
-    GetDashboardsSortField, ValidateContextSuccess, ValidateContextSuccessDashboard,
+    Dashboard, DashboardContextInstance, DashboardPatch, DashboardPost, DashboardReportConfig,
+    DashboardSendReport, Dashboards, GetDashboardsSortField, ValidateContextSuccess,
+    ValidateContextSuccessDashboard,
 };
 pub use crate::models::{FilterField, SortDirection, Success};
 use losant_core::api;
 use losant_core::{DashboardId, JobEnqueued, Result};
-use serde_json::Value;
 
 /// The actions of the `dashboard` resource (`/dashboards/{dashboardId}`).
 ///
@@ -170,7 +170,7 @@ pub trait DashboardApi {
     async fn send_report_dashboard(
         &self,
         dashboard_id: &DashboardId,
-        #[body] report_config: &Value,
+        #[body(validate)] report_config: &DashboardSendReport,
     ) -> Result<JobEnqueued>;
 
     /// Validates a context object against the dashboard's context configuration.

@@ -8,10 +8,10 @@ pub use crate::models::{
     AttributeNamesResponse, BulkRestoreResponse, CompositeDeviceStateItem, CompositeDevicesState,
     CompositeDevicesStateItem, Device, DeviceClass, DeviceCommand, DeviceConnectionInfo,
     DeviceDataExport, DeviceDataExportOptions, DeviceLogItem, DeviceNamesResponse,
-    DeviceNamesResponseDeviceSummary, DevicePatch, DevicePayloadCounts, DevicePost, DeviceState,
-    DeviceStateOrStates, DeviceTag, Devices, DevicesDeleteOrRestorePost,
-    DevicesExportPayloadCountPost, DevicesExportPost, DevicesItem, DevicesPatch,
-    DevicesRemoveDataPost, DevicesTagFilter, DevicesUpdated, Format,
+    DeviceNamesResponseDeviceSummary, DevicePatch, DevicePayloadCounts, DevicePost, DeviceQuery,
+    DeviceQueryField, DeviceState, DeviceStateOrStates, DeviceTag, Devices,
+    DevicesDeleteOrRestorePost, DevicesExportPayloadCountPost, DevicesExportPost, DevicesItem,
+    DevicesPatch, DevicesRemoveDataPost, DevicesTagFilter, DevicesUpdated, Format,
     GetCompositeStateDevicesSortField, GetDevicesSortField, MultiDeviceCommand, TagKeysResponse,
     TagValuesResponse,
 };
@@ -962,7 +962,7 @@ pub trait DevicesApi {
     async fn attribute_names_devices(
         &self,
         application_id: &ApplicationId,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&DeviceQuery>,
         #[query] data_type: Option<&OneOrMany<DataType>>,
         #[query] starts_with: Option<&str>,
     ) -> Result<AttributeNamesResponse>;
@@ -1067,7 +1067,7 @@ pub trait DevicesApi {
     async fn device_names_devices(
         &self,
         application_id: &ApplicationId,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&DeviceQuery>,
         #[query] starts_with: Option<&str>,
     ) -> Result<DeviceNamesResponse>;
 
@@ -1193,7 +1193,7 @@ pub trait DevicesApi {
         #[query] tag_filter: Option<&[DevicesTagFilter]>,
         #[query] exclude_connection_info: Option<bool>,
         #[query] parent_id: Option<&str>,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&DeviceQuery>,
         #[query] tags_as_object: Option<bool>,
         #[query] attributes_as_object: Option<bool>,
         #[query] query_deleted: Option<bool>,
@@ -1277,7 +1277,7 @@ pub trait DevicesApi {
         #[query] sort_direction: Option<SortDirection>,
         #[query] page: Option<u32>,
         #[query] per_page: Option<i64>,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&DeviceQuery>,
     ) -> Result<CompositeDevicesState>;
 
     /// Update the fields of one or more devices.
@@ -1732,7 +1732,7 @@ pub trait DevicesApi {
     async fn tag_keys_devices(
         &self,
         application_id: &ApplicationId,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&DeviceQuery>,
         #[query] starts_with: Option<&str>,
     ) -> Result<TagKeysResponse>;
 
@@ -1782,7 +1782,7 @@ pub trait DevicesApi {
     async fn tag_values_devices(
         &self,
         application_id: &ApplicationId,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&DeviceQuery>,
         #[query] key: &str,
         #[query] starts_with: Option<&str>,
     ) -> Result<TagValuesResponse>;

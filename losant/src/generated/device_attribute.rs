@@ -6,7 +6,8 @@
 
 pub use crate::models::{
     DeviceAttribute, DeviceAttributePatch, DeviceAttributePost, DeviceAttributeSystem,
-    DeviceAttributeSystemChildAttribute, DeviceAttributes, GetDeviceAttributesSortField,
+    DeviceAttributeSystemAggregation, DeviceAttributeSystemChildAttribute, DeviceAttributes,
+    GetDeviceAttributesSortField,
 };
 pub use crate::models::{SortDirection, Success};
 use losant_core::api;

@@ -5,13 +5,12 @@
 //! Enabled by the `experience_group` feature.
 
 pub use crate::models::{
-    ExperienceGroup, ExperienceGroupPatch, ExperienceGroupPost, ExperienceGroups,
-    ExperienceGroupsItem,
+    ExperienceGroup, ExperienceGroupPatch, ExperienceGroupPost, ExperienceGroupQuery,
+    ExperienceGroupQueryField, ExperienceGroups, ExperienceGroupsItem,
 };
 pub use crate::models::{FilterField, SortDirection, SortField, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ExperienceGroupId, Result};
-use serde_json::Value;
 
 /// The actions of the `experienceGroup` resource (`/applications/{applicationId}/experience/groups/{experienceGroupId}`).
 ///
@@ -278,7 +277,7 @@ pub trait ExperienceGroupsApi {
         #[query] per_page: Option<i64>,
         #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&ExperienceGroupQuery>,
     ) -> Result<ExperienceGroups>;
 
     /// Create a new experience group for an application.

@@ -6,12 +6,12 @@
 
 pub use crate::models::{
     ExperienceUser, ExperienceUserExperienceGroup, ExperienceUserPatch, ExperienceUserPost,
-    ExperienceUsers, ExperienceUsersItem, GetExperienceUsersSortField,
+    ExperienceUserQuery, ExperienceUserQueryField, ExperienceUsers, ExperienceUsersItem,
+    GetExperienceUsersSortField,
 };
 pub use crate::models::{GetExperienceUsersFilterField, SortDirection, Success};
 use losant_core::api;
 use losant_core::{ApplicationId, ExperienceUserId, Result};
-use serde_json::Value;
 
 /// The actions of the `experienceUser` resource (`/applications/{applicationId}/experience/users/{experienceUserId}`).
 ///
@@ -263,7 +263,7 @@ pub trait ExperienceUsersApi {
         #[query] filter: Option<&str>,
         #[query] experience_group_id: Option<&str>,
         #[query] include_ancestor_groups: Option<&str>,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&ExperienceUserQuery>,
     ) -> Result<ExperienceUsers>;
 
     /// Create a new experience user for an application.

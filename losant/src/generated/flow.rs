@@ -6,8 +6,9 @@
 
 pub use crate::models::{FilterField, FlowVersions, SortDirection, SortField, Success};
 pub use crate::models::{
-    Flow, FlowCategory, FlowClass, FlowCustomNodeConfig, FlowErrors, FlowErrorsError,
-    FlowErrorsErrorError, FlowGlobal, FlowLogItem, FlowNode, FlowPatch, FlowPost, FlowPostCategory,
+    Flow, FlowByVersionQuery, FlowByVersionQueryField, FlowCategory, FlowClass,
+    FlowCustomNodeConfig, FlowErrors, FlowErrorsError, FlowErrorsErrorError, FlowGlobal,
+    FlowLogItem, FlowNode, FlowPatch, FlowPost, FlowPostCategory, FlowQuery, FlowQueryField,
     FlowStats, FlowStatsMetric, FlowStorageEntry, FlowStorageMetadata, FlowTriggerFilterItem,
     Flows, FlowsImportPost, FlowsImportPostFlow, FlowsImportPostFlowVersion, FlowsImportResult,
     PaletteResponse, PaletteResponseCustomNode, PaletteResponseCustomNodeCompatibleFlowClasses,
@@ -706,7 +707,7 @@ pub trait FlowsApi {
         #[query] flow_class: Option<FlowClass>,
         #[query] trigger_filter: Option<&[FlowTriggerFilterItem]>,
         #[query] include_custom_nodes: Option<bool>,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&FlowQuery>,
         #[query] all_versions: Option<bool>,
     ) -> Result<Flows>;
 
@@ -796,7 +797,7 @@ pub trait FlowsApi {
         #[query] version: &str,
         #[query] trigger_filter: Option<&[FlowTriggerFilterItem]>,
         #[query] include_custom_nodes: Option<bool>,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&FlowByVersionQuery>,
     ) -> Result<FlowVersions>;
 
     /// Import a set of flows and flow versions.

@@ -5,12 +5,12 @@
 //! Enabled by the `flow_version` feature.
 
 pub use crate::models::{
-    AdvancedWorkflowVersionQuery, FlowVersionPatch, FlowVersionPost, FlowVersions,
-    FlowVersionsDeletePost,
-};
-pub use crate::models::{
     BulkDeleteResponse, FlowErrors, FlowLogItem, FlowStats, GetFlowVersionsFilterField,
     GetFlowVersionsSortField, SortDirection, Success,
+};
+pub use crate::models::{
+    FlowVersionPatch, FlowVersionPost, FlowVersionQuery, FlowVersionQueryField, FlowVersions,
+    FlowVersionsDeletePost,
 };
 use losant_core::api;
 use losant_core::{ApplicationId, FlowId, MaybeJob, Result};
@@ -529,7 +529,7 @@ pub trait FlowVersionsApi {
         #[query] filter_field: Option<GetFlowVersionsFilterField>,
         #[query] filter: Option<&str>,
         #[query] include_custom_nodes: Option<bool>,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&FlowVersionQuery>,
     ) -> Result<FlowVersions>;
 
     /// Create or replace a flow version for a flow.

@@ -5,10 +5,11 @@
 //! Enabled by the `instance_member` feature.
 
 pub use crate::models::{GetInstanceMembersSortField, SortDirection, Success};
-pub use crate::models::{InstanceMember, InstanceMemberPatch, InstanceMemberRole, InstanceMembers};
+pub use crate::models::{
+    InstanceMember, InstanceMemberPatch, InstanceMemberPost, InstanceMemberRole, InstanceMembers,
+};
 use losant_core::api;
 use losant_core::{InstanceId, Result, UserId};
-use serde_json::Value;
 
 /// The actions of the `instanceMember` resource (`/instances/{instanceId}/members/{userId}`).
 ///
@@ -236,6 +237,6 @@ pub trait InstanceMembersApi {
     async fn post_instance_members(
         &self,
         instance_id: &InstanceId,
-        #[body] member: &Value,
+        #[body(validate)] member: &InstanceMemberPost,
     ) -> Result<InstanceMember>;
 }

@@ -9,11 +9,11 @@ pub use crate::models::{
     Resolution, SortDirection, SortField, Success,
 };
 pub use crate::models::{
-    InstanceOrg, InstanceOrgPatch, InstanceOrgPost, InstanceOrganization, InstanceOrgs,
+    InstanceOrg, InstanceOrgPatch, InstanceOrgPost, InstanceOrgQuery, InstanceOrgQueryField,
+    InstanceOrganization, InstanceOrgs,
 };
 use losant_core::api;
 use losant_core::{InstanceId, OrganizationId, Result};
-use serde_json::Value;
 
 /// The actions of the `instanceOrg` resource (`/instances/{instanceId}/orgs/{orgId}`).
 ///
@@ -409,7 +409,7 @@ pub trait InstanceOrgsApi {
         #[query] filter_field: Option<FilterField>,
         #[query] filter: Option<&str>,
         #[query] summary_include: Option<&str>,
-        #[query(json)] query: Option<&Value>,
+        #[query(json)] query: Option<&InstanceOrgQuery>,
     ) -> Result<InstanceOrgs>;
 
     /// Create a new organization.

@@ -6,9 +6,9 @@
 
 pub use crate::models::{
     GetIntegrationsFilterField, GetIntegrationsSortField, Integration,
-    IntegrationGooglePubSubConfig, IntegrationMqttConfig, IntegrationParticleConfig,
-    IntegrationPatch, IntegrationPost, IntegrationSqsConfig, IntegrationType,
-    IntegrationWebsocketConfig, Integrations,
+    IntegrationAzureEventHubConfig, IntegrationGooglePubSubConfig, IntegrationMqttConfig,
+    IntegrationParticleConfig, IntegrationPatch, IntegrationPost, IntegrationSqsConfig,
+    IntegrationType, IntegrationWebsocketConfig, Integrations,
 };
 pub use crate::models::{SortDirection, Success};
 use losant_core::api;

@@ -54,8 +54,8 @@ pub struct ApplicationDashboardPost {
     pub refresh_rate: Option<f64>,
     /// `reportConfigs`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 10))]
-    pub report_configs: Option<Vec<Value>>,
+    #[validate(items(max = 10), each(nested))]
+    pub report_configs: Option<Vec<DashboardReportConfig>>,
     /// `resolution`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(range(min = 1))]

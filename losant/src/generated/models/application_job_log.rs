@@ -9,6 +9,8 @@ use serde_json::Value;
 #[allow(clippy::wildcard_imports)]
 use super::*;
 use losant_core::Page;
+use losant_core::Query;
+use losant_core::QueryField;
 use losant_core::StringEnum;
 use serde::{Deserialize, Serialize};
 
@@ -128,6 +130,51 @@ pub enum RequestedByType {
     /// A value this version does not know, kept as sent.
     Other(String),
 }
+
+/// A field of [`ApplicationJobLogQuery`] (schema `advancedApplicationJobLogQuery`), for [`Query::field`].
+#[cfg(feature = "application_job_log")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum ApplicationJobLogQueryField {
+    /// `id`: an ID.
+    #[value = "id"]
+    Id,
+    /// `name`: a value.
+    #[value = "name"]
+    Name,
+    /// `resourceId`: an ID.
+    #[value = "resourceId"]
+    ResourceId,
+    /// `resourceType`: a value.
+    #[value = "resourceType"]
+    ResourceType,
+    /// `runCompletedAt`: a value.
+    #[value = "runCompletedAt"]
+    RunCompletedAt,
+    /// `runQueuedAt`: a value.
+    #[value = "runQueuedAt"]
+    RunQueuedAt,
+    /// `runStartedAt`: a value.
+    #[value = "runStartedAt"]
+    RunStartedAt,
+    /// `status`: a value.
+    #[value = "status"]
+    Status,
+    /// A field this version does not know, kept as written (a query holding it
+    /// is refused before sending).
+    Other(String),
+}
+
+#[cfg(feature = "application_job_log")]
+impl QueryField for ApplicationJobLogQueryField {
+    const SCHEMA: &'static str = "advancedApplicationJobLogQuery";
+    const IDS: &'static [&'static str] = &["id", "resourceId"];
+}
+
+/// An advanced application job log query (schema `advancedApplicationJobLogQuery`).
+///
+/// Conditions on [`ApplicationJobLogQueryField`] fields combined with `$and`, `$or` and `$nor`, checked against the schema before anything is sent: see [`Query`].
+#[cfg(feature = "application_job_log")]
+pub type ApplicationJobLogQuery = Query<ApplicationJobLogQueryField>;
 
 /// The `applicationJobLog` schema.
 #[cfg(feature = "application_job_log")]

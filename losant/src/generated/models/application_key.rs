@@ -7,7 +7,10 @@ use losant_core::{ApplicationId, ApplicationKeyId, DeviceId, ResourceId, Timesta
 #[allow(clippy::wildcard_imports)]
 use super::*;
 use losant_core::Page;
+use losant_core::Query;
+use losant_core::QueryField;
 use losant_core::StringEnum;
+use losant_core::TaggedField;
 use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +54,66 @@ pub enum GetApplicationKeysSortField {
     /// A value this version does not know, kept as sent.
     Other(String),
 }
+
+/// A field of [`ApplicationKeyQuery`] (schema `advancedApplicationKeyQuery`), for [`Query::field`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum ApplicationKeyQueryField {
+    /// `addressFilterType`: a value.
+    #[value = "addressFilterType"]
+    AddressFilterType,
+    /// `addresses`: a value.
+    #[value = "addresses"]
+    Addresses,
+    /// `creationDate`: a value.
+    #[value = "creationDate"]
+    CreationDate,
+    /// `description`: a value.
+    #[value = "description"]
+    Description,
+    /// `deviceIds`: an ID.
+    #[value = "deviceIds"]
+    DeviceIds,
+    /// `filterType`: a value.
+    #[value = "filterType"]
+    FilterType,
+    /// `id`: an ID.
+    #[value = "id"]
+    Id,
+    /// `key`: a value.
+    #[value = "key"]
+    Key,
+    /// `lastUpdated`: a value.
+    #[value = "lastUpdated"]
+    LastUpdated,
+    /// `name`: a value.
+    #[value = "name"]
+    Name,
+    /// `pubTopics`: a value.
+    #[value = "pubTopics"]
+    PubTopics,
+    /// `status`: a value.
+    #[value = "status"]
+    Status,
+    /// `subTopics`: a value.
+    #[value = "subTopics"]
+    SubTopics,
+    /// A field this version does not know, kept as written (a query holding it
+    /// is refused before sending).
+    Other(String),
+}
+
+impl QueryField for ApplicationKeyQueryField {
+    const SCHEMA: &'static str = "advancedApplicationKeyQuery";
+    const TAGS: Option<&'static str> = Some("deviceTags");
+    const IDS: &'static [&'static str] = &["deviceIds", "id"];
+}
+
+impl TaggedField for ApplicationKeyQueryField {}
+
+/// An advanced application key query (schema `advancedApplicationKeyQuery`).
+///
+/// Conditions on [`ApplicationKeyQueryField`] fields combined with `$and`, `$or` and `$nor`, checked against the schema before anything is sent: see [`Query`]. Tag conditions (`deviceTags`) come from [`Query::tag`] and [`Query::tag_key`].
+pub type ApplicationKeyQuery = Query<ApplicationKeyQueryField>;
 
 /// The `applicationKey` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

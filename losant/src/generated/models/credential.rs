@@ -438,9 +438,9 @@ pub struct CredentialLinkedResourcesIntegrationsItem {
     /// `applicationId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<ApplicationId>,
-    /// `azureEventHubConfig`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `azureEventHubConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_event_hub_config: Option<Value>,
+    pub azure_event_hub_config: Option<IntegrationAzureEventHubConfig>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -552,7 +552,7 @@ pub struct CredentialPatch {
     /// `gitConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub git_config: Option<CredentialPatchGitConfig>,
+    pub git_config: Option<CredentialPostGitConfig>,
     /// `httpConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
@@ -584,7 +584,7 @@ pub struct CredentialPatch {
     /// `snowflakeConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub snowflake_config: Option<CredentialPatchSnowflakeConfig>,
+    pub snowflake_config: Option<CredentialPostSnowflakeConfig>,
     /// `sqlConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
@@ -684,42 +684,6 @@ pub struct CredentialPatchGcpConfig {
     pub key_json: Option<String>,
 }
 
-/// The `gitConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
-///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
-#[cfg(feature = "credential")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
-#[serde(rename_all = "camelCase")]
-pub struct CredentialPatchGitConfig {
-    /// `cloneUrl`: 5 to 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(chars(min = 5, max = 1024))]
-    pub clone_url: Option<String>,
-    /// `committerEmail`: at most 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(chars(max = 128))]
-    pub committer_email: Option<String>,
-    /// `committerName`: at most 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(chars(max = 128))]
-    pub committer_name: Option<String>,
-    /// `generatePrivateKey`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generate_private_key: Option<bool>,
-    /// `secretValue`: at most 8196 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(chars(max = 8196))]
-    pub secret_value: Option<String>,
-    /// `type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(listed)]
-    pub r#type: Option<CredentialGitConfigType>,
-    /// `username`: at most 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(chars(max = 128))]
-    pub username: Option<String>,
-}
-
 /// The `httpConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
 ///
 /// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
@@ -803,30 +767,6 @@ pub struct CredentialPatchMongodbConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 2048))]
     pub connection_uri: Option<String>,
-}
-
-/// The `snowflakeConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
-///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
-#[cfg(feature = "credential")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
-#[serde(rename_all = "camelCase")]
-pub struct CredentialPatchSnowflakeConfig {
-    /// `generatePrivateKey`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generate_private_key: Option<bool>,
-    /// `host`: 1 to 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(chars(min = 1, max = 128))]
-    pub host: Option<String>,
-    /// `privateKey`: at most 8196 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(chars(max = 8196))]
-    pub private_key: Option<String>,
-    /// `username`: 1 to 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(chars(min = 1, max = 128))]
-    pub username: Option<String>,
 }
 
 /// The `sqlConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
@@ -949,9 +889,10 @@ pub struct CredentialPost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
     pub gcp_config: Option<CredentialPostGcpConfig>,
-    /// `gitConfig`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `gitConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub git_config: Option<Value>,
+    #[validate(nested)]
+    pub git_config: Option<CredentialPostGitConfig>,
     /// `httpConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
@@ -979,9 +920,10 @@ pub struct CredentialPost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
     pub sendgrid_config: Option<CredentialPostMailgunConfig>,
-    /// `snowflakeConfig`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `snowflakeConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snowflake_config: Option<Value>,
+    #[validate(nested)]
+    pub snowflake_config: Option<CredentialPostSnowflakeConfig>,
     /// `sqlConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
@@ -1170,6 +1112,42 @@ impl CredentialPostGcpConfig {
     }
 }
 
+/// The `gitConfig` of [`CredentialPost`](crate::models::CredentialPost).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialPostGitConfig {
+    /// `cloneUrl`: 5 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 5, max = 1024))]
+    pub clone_url: Option<String>,
+    /// `committerEmail`: at most 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 128))]
+    pub committer_email: Option<String>,
+    /// `committerName`: at most 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 128))]
+    pub committer_name: Option<String>,
+    /// `generatePrivateKey`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generate_private_key: Option<bool>,
+    /// `secretValue`: at most 8196 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8196))]
+    pub secret_value: Option<String>,
+    /// `type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub r#type: Option<CredentialGitConfigType>,
+    /// `username`: at most 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 128))]
+    pub username: Option<String>,
+}
+
 /// The `httpConfig` of [`CredentialPost`](crate::models::CredentialPost).
 ///
 /// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
@@ -1309,6 +1287,30 @@ impl CredentialPostMongodbConfig {
             connection_uri: connection_uri.into(),
         }
     }
+}
+
+/// The `snowflakeConfig` of [`CredentialPost`](crate::models::CredentialPost).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "credential")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialPostSnowflakeConfig {
+    /// `generatePrivateKey`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generate_private_key: Option<bool>,
+    /// `host`: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 128))]
+    pub host: Option<String>,
+    /// `privateKey`: at most 8196 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8196))]
+    pub private_key: Option<String>,
+    /// `username`: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 128))]
+    pub username: Option<String>,
 }
 
 /// The `sqlConfig` of [`CredentialPost`](crate::models::CredentialPost).

@@ -116,7 +116,7 @@ pub struct Dashboard {
     pub refresh_rate: Option<f64>,
     /// `reportConfigs`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report_configs: Option<Vec<Value>>,
+    pub report_configs: Option<Vec<DashboardReportConfig>>,
     /// `resolution`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<i64>,
@@ -182,8 +182,8 @@ pub struct DashboardPatch {
     pub refresh_rate: Option<f64>,
     /// `reportConfigs`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 10))]
-    pub report_configs: Option<Vec<Value>>,
+    #[validate(items(max = 10), each(nested))]
+    pub report_configs: Option<Vec<DashboardReportConfig>>,
     /// `resolution`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(range(min = 1))]
@@ -243,8 +243,8 @@ pub struct DashboardPost {
     pub refresh_rate: Option<f64>,
     /// `reportConfigs`: at most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 10))]
-    pub report_configs: Option<Vec<Value>>,
+    #[validate(items(max = 10), each(nested))]
+    pub report_configs: Option<Vec<DashboardReportConfig>>,
     /// `resolution`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(range(min = 1))]
@@ -272,6 +272,103 @@ impl DashboardPost {
             resolution: None,
         }
     }
+}
+
+/// An element of `reportConfigs` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardReportConfig {
+    /// `branded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branded: Option<bool>,
+    /// `callbackUrl`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub callback_url: Option<String>,
+    /// `cron`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub cron: Option<String>,
+    /// `ctx`: Schema for a dashboard context instance. (keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(keys = Key))]
+    pub ctx: Option<BTreeMap<String, Value>>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `locale`: at most 5 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 5))]
+    pub locale: Option<String>,
+    /// `message`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub message: Option<String>,
+    /// `subject`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub subject: Option<String>,
+    /// `theme`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub theme: Option<DefaultTheme>,
+    /// `timezone`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub timezone: Option<String>,
+    /// `toEmail`: 1 to 10 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(min = 1, max = 10), each(chars(max = 1024)))]
+    pub to_email: Option<Vec<String>>,
+}
+
+/// The `dashboardSendReport` schema.
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardSendReport {
+    /// `branded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branded: Option<bool>,
+    /// `callbackUrl`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub callback_url: Option<String>,
+    /// `ctx`: Schema for a dashboard context instance. (keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(entries(keys = Key))]
+    pub ctx: Option<BTreeMap<String, Value>>,
+    /// `locale`: at most 5 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 5))]
+    pub locale: Option<String>,
+    /// `message`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub message: Option<String>,
+    /// `subject`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub subject: Option<String>,
+    /// `theme`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub theme: Option<DefaultTheme>,
+    /// `time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<f64>,
+    /// `timezone`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub timezone: Option<String>,
+    /// `toEmail`: 1 to 10 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(min = 1, max = 10), each(chars(max = 1024)))]
+    pub to_email: Option<Vec<String>>,
 }
 
 /// The `dashboards` schema.

@@ -2,7 +2,7 @@
 
 //! Models of the `data` family.
 
-use losant_core::{DeviceId, Time, Timestamp};
+use losant_core::{Aggregation, DeviceId, Time, Timestamp};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -32,7 +32,7 @@ pub struct DevicesDataExport {
     /// `deviceQuery`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub device_query: Option<AdvancedDeviceQuery>,
+    pub device_query: Option<DeviceQuery>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(items(max = 100), each(nested))]
@@ -100,7 +100,7 @@ pub struct LastValueQuery {
     /// `deviceQuery`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub device_query: Option<AdvancedDeviceQuery>,
+    pub device_query: Option<DeviceQuery>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(items(max = 100), each(nested))]
@@ -115,8 +115,8 @@ pub struct LastValueQuery {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TimeSeriesData {
-    /// `aggregation`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    pub aggregation: Value,
+    /// `aggregation`.
+    pub aggregation: Aggregation,
     /// `devices`: keys matching [`Pattern::Id`](losant_core::validate::Pattern::Id).
     pub devices: BTreeMap<String, TimeSeriesDataDevice>,
     /// `end`.
@@ -150,9 +150,10 @@ pub struct TimeSeriesDataDevice {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct TimeSeriesQuery {
-    /// `aggregation`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `aggregation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aggregation: Option<Value>,
+    #[validate(nested)]
+    pub aggregation: Option<Aggregation>,
     /// `attributes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(items, each(pattern = Key))]
@@ -164,7 +165,7 @@ pub struct TimeSeriesQuery {
     /// `deviceQuery`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub device_query: Option<AdvancedDeviceQuery>,
+    pub device_query: Option<DeviceQuery>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(items(max = 100), each(nested))]

@@ -10,7 +10,10 @@ use std::collections::BTreeMap;
 #[allow(clippy::wildcard_imports)]
 use super::*;
 use losant_core::Page;
+use losant_core::Query;
+use losant_core::QueryField;
 use losant_core::StringEnum;
+use losant_core::TaggedField;
 use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
@@ -110,6 +113,83 @@ pub enum GetDevicesSortField {
     /// A value this version does not know, kept as sent.
     Other(String),
 }
+
+/// A field of [`DeviceQuery`] (schema `advancedDeviceQuery`), for [`Query::field`].
+#[cfg(any(feature = "data", feature = "device"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum DeviceQueryField {
+    /// `ancestorId`: an ID.
+    #[value = "ancestorId"]
+    AncestorId,
+    /// `attributeName`: a value.
+    #[value = "attributeName"]
+    AttributeName,
+    /// `connectedAt`: a value.
+    #[value = "connectedAt"]
+    ConnectedAt,
+    /// `connectionStatus`: a value.
+    #[value = "connectionStatus"]
+    ConnectionStatus,
+    /// `creationDate`: a value.
+    #[value = "creationDate"]
+    CreationDate,
+    /// `deletedAt`: a value.
+    #[value = "deletedAt"]
+    DeletedAt,
+    /// `deviceClass`: a value.
+    #[value = "deviceClass"]
+    DeviceClass,
+    /// `disconnectedAt`: a value.
+    #[value = "disconnectedAt"]
+    DisconnectedAt,
+    /// `experienceGroupId`: an ID.
+    #[value = "experienceGroupId"]
+    ExperienceGroupId,
+    /// `experienceUserId`: an ID.
+    #[value = "experienceUserId"]
+    ExperienceUserId,
+    /// `gatewayId`: an ID.
+    #[value = "gatewayId"]
+    GatewayId,
+    /// `id`: an ID.
+    #[value = "id"]
+    Id,
+    /// `lastUpdated`: a value.
+    #[value = "lastUpdated"]
+    LastUpdated,
+    /// `name`: a value.
+    #[value = "name"]
+    Name,
+    /// `parentId`: an ID.
+    #[value = "parentId"]
+    ParentId,
+    /// A field this version does not know, kept as written (a query holding it
+    /// is refused before sending).
+    Other(String),
+}
+
+#[cfg(any(feature = "data", feature = "device"))]
+impl QueryField for DeviceQueryField {
+    const SCHEMA: &'static str = "advancedDeviceQuery";
+    const TAGS: Option<&'static str> = Some("tags");
+    const IDS: &'static [&'static str] = &[
+        "ancestorId",
+        "experienceGroupId",
+        "experienceUserId",
+        "gatewayId",
+        "id",
+        "parentId",
+    ];
+}
+
+#[cfg(any(feature = "data", feature = "device"))]
+impl TaggedField for DeviceQueryField {}
+
+/// An advanced device query (schema `advancedDeviceQuery`).
+///
+/// Conditions on [`DeviceQueryField`] fields combined with `$and`, `$or` and `$nor`, checked against the schema before anything is sent: see [`Query`]. Tag conditions (`tags`) come from [`Query::tag`] and [`Query::tag_key`].
+#[cfg(any(feature = "data", feature = "device"))]
+pub type DeviceQuery = Query<DeviceQueryField>;
 
 /// The `attributeNamesResponse` schema.
 #[cfg(feature = "device")]
@@ -778,14 +858,14 @@ pub struct DevicesDeleteOrRestorePost {
     pub force_job: Option<bool>,
     /// `query`: Schema for advanced device queries.
     #[validate(nested)]
-    pub query: AdvancedDeviceQuery,
+    pub query: DeviceQuery,
 }
 
 #[cfg(feature = "device")]
 impl DevicesDeleteOrRestorePost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(query: AdvancedDeviceQuery) -> Self {
+    pub fn new(query: DeviceQuery) -> Self {
         Self {
             callback_url: None,
             email: None,
@@ -816,7 +896,7 @@ pub struct DevicesExportPayloadCountPost {
     /// `query`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub query: Option<AdvancedDeviceQuery>,
+    pub query: Option<DeviceQuery>,
     /// `start`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Time>,
@@ -844,7 +924,7 @@ pub struct DevicesExportPost {
     /// `query`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub query: Option<AdvancedDeviceQuery>,
+    pub query: Option<DeviceQuery>,
 }
 
 /// An element of `items` in [`Devices`](crate::models::Devices).
@@ -941,7 +1021,7 @@ pub struct DevicesPatch {
     /// `query`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub query: Option<AdvancedDeviceQuery>,
+    pub query: Option<DeviceQuery>,
     /// `updateFields`: Schema for the body of a Device modification request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
@@ -987,7 +1067,7 @@ pub struct DevicesRemoveDataPost {
     pub keep_connection_history: Option<bool>,
     /// `query`: Schema for advanced device queries.
     #[validate(nested)]
-    pub query: AdvancedDeviceQuery,
+    pub query: DeviceQuery,
     /// `start`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Time>,
@@ -997,7 +1077,7 @@ pub struct DevicesRemoveDataPost {
 impl DevicesRemoveDataPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(query: AdvancedDeviceQuery) -> Self {
+    pub fn new(query: DeviceQuery) -> Self {
         Self {
             attributes: None,
             callback_url: None,
@@ -1073,7 +1153,7 @@ pub struct MultiDeviceCommand {
     /// `deviceQuery`: Schema for advanced device queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub device_query: Option<AdvancedDeviceQuery>,
+    pub device_query: Option<DeviceQuery>,
     /// `deviceTags`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(items(max = 100), each(nested))]

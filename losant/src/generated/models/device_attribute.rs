@@ -13,6 +13,40 @@ use losant_core::StringEnum;
 use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
+/// The `aggregation` of [`DeviceAttributeSystem`](crate::models::DeviceAttributeSystem).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum DeviceAttributeSystemAggregation {
+    /// `FIRST`
+    #[value = "FIRST"]
+    First,
+    /// `LAST`
+    #[value = "LAST"]
+    Last,
+    /// `COUNT`
+    #[value = "COUNT"]
+    Count,
+    /// `MAX`
+    #[value = "MAX"]
+    Max,
+    /// `MIN`
+    #[value = "MIN"]
+    Min,
+    /// `MEDIAN`
+    #[value = "MEDIAN"]
+    Median,
+    /// `MEAN`
+    #[value = "MEAN"]
+    Mean,
+    /// `SUM`
+    #[value = "SUM"]
+    Sum,
+    /// `STD_DEV`
+    #[value = "STD_DEV"]
+    StdDev,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// A value of a query parameter of `deviceAttributes.get`.
 #[cfg(feature = "device_attribute")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
@@ -142,7 +176,7 @@ pub struct DeviceAttributeSystem {
     /// `aggregation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(listed)]
-    pub aggregation: Option<Aggregation>,
+    pub aggregation: Option<DeviceAttributeSystemAggregation>,
     /// `aggregationOptions`: at most 0 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(items(max = 0))]

@@ -11,8 +11,63 @@ use std::collections::BTreeMap;
 #[allow(clippy::wildcard_imports)]
 use super::*;
 use losant_core::Page;
+use losant_core::Query;
+use losant_core::QueryField;
+use losant_core::StringEnum;
+use losant_core::TaggedField;
 use losant_core::Validate;
 use serde::{Deserialize, Serialize};
+
+/// A field of [`ExperienceGroupQuery`] (schema `advancedExperienceGroupQuery`), for [`Query::field`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum ExperienceGroupQueryField {
+    /// `ancestorId`: an ID.
+    #[value = "ancestorId"]
+    AncestorId,
+    /// `creationDate`: a value.
+    #[value = "creationDate"]
+    CreationDate,
+    /// `experienceEndpointId`: an ID.
+    #[value = "experienceEndpointId"]
+    ExperienceEndpointId,
+    /// `experienceUserId`: an ID.
+    #[value = "experienceUserId"]
+    ExperienceUserId,
+    /// `id`: an ID.
+    #[value = "id"]
+    Id,
+    /// `lastUpdated`: a value.
+    #[value = "lastUpdated"]
+    LastUpdated,
+    /// `name`: a value.
+    #[value = "name"]
+    Name,
+    /// `parentId`: an ID.
+    #[value = "parentId"]
+    ParentId,
+    /// A field this version does not know, kept as written (a query holding it
+    /// is refused before sending).
+    Other(String),
+}
+
+impl QueryField for ExperienceGroupQueryField {
+    const SCHEMA: &'static str = "advancedExperienceGroupQuery";
+    const TAGS: Option<&'static str> = Some("groupTags");
+    const IDS: &'static [&'static str] = &[
+        "ancestorId",
+        "experienceEndpointId",
+        "experienceUserId",
+        "id",
+        "parentId",
+    ];
+}
+
+impl TaggedField for ExperienceGroupQueryField {}
+
+/// An advanced experience group query (schema `advancedExperienceGroupQuery`).
+///
+/// Conditions on [`ExperienceGroupQueryField`] fields combined with `$and`, `$or` and `$nor`, checked against the schema before anything is sent: see [`Query`]. Tag conditions (`groupTags`) come from [`Query::tag`] and [`Query::tag_key`].
+pub type ExperienceGroupQuery = Query<ExperienceGroupQueryField>;
 
 /// The `experienceGroup` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

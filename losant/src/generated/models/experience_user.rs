@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 #[allow(clippy::wildcard_imports)]
 use super::*;
 use losant_core::Page;
+use losant_core::Query;
+use losant_core::QueryField;
 use losant_core::StringEnum;
+use losant_core::TaggedField;
 use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +42,54 @@ pub enum GetExperienceUsersSortField {
     /// A value this version does not know, kept as sent.
     Other(String),
 }
+
+/// A field of [`ExperienceUserQuery`] (schema `advancedExperienceUserQuery`), for [`Query::field`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum ExperienceUserQueryField {
+    /// `creationDate`: a value.
+    #[value = "creationDate"]
+    CreationDate,
+    /// `email`: a value.
+    #[value = "email"]
+    Email,
+    /// `experienceGroupId`: an ID.
+    #[value = "experienceGroupId"]
+    ExperienceGroupId,
+    /// `firstName`: a value.
+    #[value = "firstName"]
+    FirstName,
+    /// `id`: an ID.
+    #[value = "id"]
+    Id,
+    /// `lastLogin`: a value.
+    #[value = "lastLogin"]
+    LastLogin,
+    /// `lastName`: a value.
+    #[value = "lastName"]
+    LastName,
+    /// `lastUpdated`: a value.
+    #[value = "lastUpdated"]
+    LastUpdated,
+    /// `passwordLastUpdated`: a value.
+    #[value = "passwordLastUpdated"]
+    PasswordLastUpdated,
+    /// A field this version does not know, kept as written (a query holding it
+    /// is refused before sending).
+    Other(String),
+}
+
+impl QueryField for ExperienceUserQueryField {
+    const SCHEMA: &'static str = "advancedExperienceUserQuery";
+    const TAGS: Option<&'static str> = Some("userTags");
+    const IDS: &'static [&'static str] = &["experienceGroupId", "id"];
+}
+
+impl TaggedField for ExperienceUserQueryField {}
+
+/// An advanced experience user query (schema `advancedExperienceUserQuery`).
+///
+/// Conditions on [`ExperienceUserQueryField`] fields combined with `$and`, `$or` and `$nor`, checked against the schema before anything is sent: see [`Query`]. Tag conditions (`userTags`) come from [`Query::tag`] and [`Query::tag_key`].
+pub type ExperienceUserQuery = Query<ExperienceUserQueryField>;
 
 /// The `experienceUser` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 #[allow(clippy::wildcard_imports)]
 use super::*;
 use losant_core::Page;
+use losant_core::Query;
+use losant_core::QueryField;
 use losant_core::StringEnum;
 use losant_core::Validate;
 use serde::{Deserialize, Serialize};
@@ -97,6 +99,103 @@ pub enum FlowPostCategory {
     /// A value this version does not know, kept as sent.
     Other(String),
 }
+
+/// A field of [`FlowByVersionQuery`] (schema `advancedFlowByVersionQuery`), for [`Query::field`].
+#[cfg(feature = "flow")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum FlowByVersionQueryField {
+    /// `creationDate`: a value.
+    #[value = "creationDate"]
+    CreationDate,
+    /// `enabled`: a value.
+    #[value = "enabled"]
+    Enabled,
+    /// `flowClass`: a value.
+    #[value = "flowClass"]
+    FlowClass,
+    /// `flowId`: an ID.
+    #[value = "flowId"]
+    FlowId,
+    /// `id`: an ID.
+    #[value = "id"]
+    Id,
+    /// `lastUpdated`: a value.
+    #[value = "lastUpdated"]
+    LastUpdated,
+    /// `name`: a value.
+    #[value = "name"]
+    Name,
+    /// A field this version does not know, kept as written (a query holding it
+    /// is refused before sending).
+    Other(String),
+}
+
+#[cfg(feature = "flow")]
+impl QueryField for FlowByVersionQueryField {
+    const SCHEMA: &'static str = "advancedFlowByVersionQuery";
+    const IDS: &'static [&'static str] = &["flowId", "id"];
+}
+
+/// An advanced flow by version query (schema `advancedFlowByVersionQuery`).
+///
+/// Conditions on [`FlowByVersionQueryField`] fields combined with `$and`, `$or` and `$nor`, checked against the schema before anything is sent: see [`Query`].
+#[cfg(feature = "flow")]
+pub type FlowByVersionQuery = Query<FlowByVersionQueryField>;
+
+/// A field of [`FlowQuery`] (schema `advancedFlowQuery`), for [`Query::field`].
+#[cfg(feature = "flow")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum FlowQueryField {
+    /// `creationDate`: a value.
+    #[value = "creationDate"]
+    CreationDate,
+    /// `customNodeSupports`: a value.
+    #[value = "customNodeSupports"]
+    CustomNodeSupports,
+    /// `defaultVersion`: an ID.
+    #[value = "defaultVersion"]
+    DefaultVersion,
+    /// `enabled`: a value.
+    #[value = "enabled"]
+    Enabled,
+    /// `flowClass`: a value.
+    #[value = "flowClass"]
+    FlowClass,
+    /// `id`: an ID.
+    #[value = "id"]
+    Id,
+    /// `lastUpdated`: a value.
+    #[value = "lastUpdated"]
+    LastUpdated,
+    /// `name`: a value.
+    #[value = "name"]
+    Name,
+    /// `nodes`: an object of `config`, `type`.
+    #[value = "nodes"]
+    Nodes,
+    /// `triggers`: an object of `config`, `key`, `type`.
+    #[value = "triggers"]
+    Triggers,
+    /// A field this version does not know, kept as written (a query holding it
+    /// is refused before sending).
+    Other(String),
+}
+
+#[cfg(feature = "flow")]
+impl QueryField for FlowQueryField {
+    const SCHEMA: &'static str = "advancedFlowQuery";
+    const IDS: &'static [&'static str] = &["defaultVersion", "id"];
+    const OBJECTS: &'static [(&'static str, &'static [&'static str])] = &[
+        ("nodes", &["config", "type"]),
+        ("triggers", &["config", "key", "type"]),
+    ];
+}
+
+/// An advanced flow query (schema `advancedFlowQuery`).
+///
+/// Conditions on [`FlowQueryField`] fields combined with `$and`, `$or` and `$nor`, checked against the schema before anything is sent: see [`Query`].
+#[cfg(feature = "flow")]
+pub type FlowQuery = Query<FlowQueryField>;
 
 /// The `flow` schema.
 #[cfg(feature = "flow")]

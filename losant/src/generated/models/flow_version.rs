@@ -9,61 +9,66 @@ use serde_json::Value;
 #[allow(clippy::wildcard_imports)]
 use super::*;
 use losant_core::Page;
+use losant_core::Query;
+use losant_core::QueryField;
+use losant_core::StringEnum;
 use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
-/// The `query` of [`FlowVersionsDeletePost`](crate::models::FlowVersionsDeletePost).
-///
-/// Schema for advanced workflow queries.
-///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+/// A field of [`FlowVersionQuery`] (schema `advancedFlowVersionQuery`), for [`Query::field`].
 #[cfg(feature = "flow_version")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
-#[serde(rename_all = "camelCase")]
-pub struct AdvancedWorkflowVersionQuery {
-    /// `$and`: at most 100 items.
-    #[serde(rename = "$and", default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 100))]
-    pub and: Option<Vec<Value>>,
-    /// `$nor`: at most 100 items.
-    #[serde(rename = "$nor", default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 100))]
-    pub nor: Option<Vec<Value>>,
-    /// `$or`: at most 100 items.
-    #[serde(rename = "$or", default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 100))]
-    pub or: Option<Vec<Value>>,
-    /// `creationDate`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<Value>,
-    /// `customNodeSupports`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_node_supports: Option<Value>,
-    /// `enabled`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<Value>,
-    /// `flowClass`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow_class: Option<Value>,
-    /// `id`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Value>,
-    /// `lastUpdated`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<Value>,
-    /// `name`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Value>,
-    /// `nodes`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nodes: Option<Value>,
-    /// `triggers`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub triggers: Option<Value>,
-    /// `version`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<Value>,
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum FlowVersionQueryField {
+    /// `creationDate`: a value.
+    #[value = "creationDate"]
+    CreationDate,
+    /// `customNodeSupports`: a value.
+    #[value = "customNodeSupports"]
+    CustomNodeSupports,
+    /// `enabled`: a value.
+    #[value = "enabled"]
+    Enabled,
+    /// `flowClass`: a value.
+    #[value = "flowClass"]
+    FlowClass,
+    /// `id`: an ID.
+    #[value = "id"]
+    Id,
+    /// `lastUpdated`: a value.
+    #[value = "lastUpdated"]
+    LastUpdated,
+    /// `name`: a value.
+    #[value = "name"]
+    Name,
+    /// `nodes`: an object of `config`, `type`.
+    #[value = "nodes"]
+    Nodes,
+    /// `triggers`: an object of `config`, `key`, `type`.
+    #[value = "triggers"]
+    Triggers,
+    /// `version`: a value.
+    #[value = "version"]
+    Version,
+    /// A field this version does not know, kept as written (a query holding it
+    /// is refused before sending).
+    Other(String),
 }
+
+#[cfg(feature = "flow_version")]
+impl QueryField for FlowVersionQueryField {
+    const SCHEMA: &'static str = "advancedFlowVersionQuery";
+    const IDS: &'static [&'static str] = &["id"];
+    const OBJECTS: &'static [(&'static str, &'static [&'static str])] = &[
+        ("nodes", &["config", "type"]),
+        ("triggers", &["config", "key", "type"]),
+    ];
+}
+
+/// An advanced flow version query (schema `advancedFlowVersionQuery`).
+///
+/// Conditions on [`FlowVersionQueryField`] fields combined with `$and`, `$or` and `$nor`, checked against the schema before anything is sent: see [`Query`].
+#[cfg(feature = "flow_version")]
+pub type FlowVersionQuery = Query<FlowVersionQueryField>;
 
 /// The `flowVersionPatch` schema.
 ///
@@ -208,14 +213,14 @@ pub struct FlowVersionsDeletePost {
     pub email: Option<String>,
     /// `query`: Schema for advanced workflow queries.
     #[validate(nested)]
-    pub query: AdvancedWorkflowVersionQuery,
+    pub query: FlowVersionQuery,
 }
 
 #[cfg(feature = "flow_version")]
 impl FlowVersionsDeletePost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(query: AdvancedWorkflowVersionQuery) -> Self {
+    pub fn new(query: FlowVersionQuery) -> Self {
         Self {
             callback_url: None,
             email: None,

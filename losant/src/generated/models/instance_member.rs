@@ -80,6 +80,26 @@ impl InstanceMemberPatch {
     }
 }
 
+/// The `instanceMemberPost` schema.
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "instance_member")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceMemberPost {
+    /// `email`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub email: Option<String>,
+    /// `role`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub role: Option<InstanceMemberRole>,
+    /// `userId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<UserId>,
+}
+
 /// The `instanceMembers` schema.
 #[cfg(feature = "instance_member")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -2,14 +2,69 @@
 
 //! Models of the `instance_org` family.
 
-use losant_core::{InstanceId, OrganizationId, Timestamp};
+use losant_core::{InstanceId, OrFalse, OrganizationId, Timestamp};
 use serde_json::Value;
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
 use losant_core::Page;
+use losant_core::Query;
+use losant_core::QueryField;
+use losant_core::StringEnum;
+use losant_core::TaggedField;
 use losant_core::Validate;
 use serde::{Deserialize, Serialize};
+
+/// A field of [`InstanceOrgQuery`] (schema `advancedInstanceOrgQuery`), for [`Query::field`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum InstanceOrgQueryField {
+    /// `auditLogEnabled`: a value.
+    #[value = "auditLogEnabled"]
+    AuditLogEnabled,
+    /// `creationDate`: a value.
+    #[value = "creationDate"]
+    CreationDate,
+    /// `disabledAt`: a value.
+    #[value = "disabledAt"]
+    DisabledAt,
+    /// `id`: an ID.
+    #[value = "id"]
+    Id,
+    /// `isReadOnly`: a value.
+    #[value = "isReadOnly"]
+    IsReadOnly,
+    /// `lastUpdated`: a value.
+    #[value = "lastUpdated"]
+    LastUpdated,
+    /// `memberId`: an ID.
+    #[value = "memberId"]
+    MemberId,
+    /// `mfaMode`: a value.
+    #[value = "mfaMode"]
+    MfaMode,
+    /// `name`: a value.
+    #[value = "name"]
+    Name,
+    /// `referralId`: a value.
+    #[value = "referralId"]
+    ReferralId,
+    /// A field this version does not know, kept as written (a query holding it
+    /// is refused before sending).
+    Other(String),
+}
+
+impl QueryField for InstanceOrgQueryField {
+    const SCHEMA: &'static str = "advancedInstanceOrgQuery";
+    const TAGS: Option<&'static str> = Some("tags");
+    const IDS: &'static [&'static str] = &["id", "memberId"];
+}
+
+impl TaggedField for InstanceOrgQueryField {}
+
+/// An advanced instance org query (schema `advancedInstanceOrgQuery`).
+///
+/// Conditions on [`InstanceOrgQueryField`] fields combined with `$and`, `$or` and `$nor`, checked against the schema before anything is sent: see [`Query`]. Tag conditions (`tags`) come from [`Query::tag`] and [`Query::tag_key`].
+pub type InstanceOrgQuery = Query<InstanceOrgQueryField>;
 
 /// The `instanceOrg` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -40,9 +95,9 @@ pub struct InstanceOrg {
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `disabledAt`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `disabledAt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<Value>,
+    pub disabled_at: Option<OrFalse<Timestamp>>,
     /// `iconColor`: at most 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_color: Option<String>,
@@ -265,9 +320,9 @@ pub struct InstanceOrganization {
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `disabledAt`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `disabledAt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<Value>,
+    pub disabled_at: Option<OrFalse<Timestamp>>,
     /// `iconColor`: at most 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_color: Option<String>,

@@ -84,9 +84,9 @@ pub struct Integration {
     /// `applicationId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<ApplicationId>,
-    /// `azureEventHubConfig`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `azureEventHubConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_event_hub_config: Option<Value>,
+    pub azure_event_hub_config: Option<IntegrationAzureEventHubConfig>,
     /// `creationDate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
@@ -132,6 +132,30 @@ pub struct Integration {
     /// `websocketConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub websocket_config: Option<IntegrationWebsocketConfig>,
+}
+
+/// The `azureEventHubConfig` of [`Integration`](crate::models::Integration).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct IntegrationAzureEventHubConfig {
+    /// `connectionString`: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
+    pub connection_string: Option<String>,
+    /// `consumerGroup`: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 256))]
+    pub consumer_group: Option<String>,
+    /// `hostName`: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 256))]
+    pub host_name: Option<String>,
+    /// `hubName`: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 256))]
+    pub hub_name: Option<String>,
 }
 
 /// The `googlePubSubConfig` of [`Integration`](crate::models::Integration).
@@ -270,9 +294,10 @@ impl IntegrationParticleConfig {
 #[serde(rename_all = "camelCase")]
 #[allow(clippy::option_option)]
 pub struct IntegrationPatch {
-    /// `azureEventHubConfig`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `azureEventHubConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_event_hub_config: Option<Value>,
+    #[validate(nested)]
+    pub azure_event_hub_config: Option<IntegrationAzureEventHubConfig>,
     /// `credentialName`: 1 to 255 characters, `Some(None)` sends `null`.
     #[serde(
         default,
@@ -320,9 +345,10 @@ pub struct IntegrationPatch {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationPost {
-    /// `azureEventHubConfig`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `azureEventHubConfig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_event_hub_config: Option<Value>,
+    #[validate(nested)]
+    pub azure_event_hub_config: Option<IntegrationAzureEventHubConfig>,
     /// `credentialName`: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 255))]

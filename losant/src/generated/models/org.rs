@@ -3,8 +3,7 @@
 //! Models of the `org` family.
 
 #![allow(unused_imports)]
-use losant_core::{OrganizationId, ResourceId, Timestamp, UserId};
-use serde_json::Value;
+use losant_core::{OrFalse, OrganizationId, ResourceId, Timestamp, UserId};
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -100,9 +99,9 @@ pub struct Org {
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `disabledAt`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    /// `disabledAt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<Value>,
+    pub disabled_at: Option<OrFalse<Timestamp>>,
     /// `iconColor`: at most 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_color: Option<String>,

@@ -59,45 +59,6 @@ pub enum AddressFilterType {
     Other(String),
 }
 
-/// The `aggregation` of [`DeviceAttributeSystem`](crate::models::DeviceAttributeSystem).
-#[cfg(any(
-    feature = "device",
-    feature = "device_attribute",
-    feature = "device_recipe"
-))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum Aggregation {
-    /// `FIRST`
-    #[value = "FIRST"]
-    First,
-    /// `LAST`
-    #[value = "LAST"]
-    Last,
-    /// `COUNT`
-    #[value = "COUNT"]
-    Count,
-    /// `MAX`
-    #[value = "MAX"]
-    Max,
-    /// `MIN`
-    #[value = "MIN"]
-    Min,
-    /// `MEDIAN`
-    #[value = "MEDIAN"]
-    Median,
-    /// `MEAN`
-    #[value = "MEAN"]
-    Mean,
-    /// `SUM`
-    #[value = "SUM"]
-    Sum,
-    /// `STD_DEV`
-    #[value = "STD_DEV"]
-    StdDev,
-    /// A value this version does not know, kept as sent.
-    Other(String),
-}
-
 /// The `role` of [`OrgInviteDashboardRole`](crate::models::OrgInviteDashboardRole).
 #[cfg(any(
     feature = "application_api_token",
@@ -896,77 +857,6 @@ pub enum ViewType {
     Component,
     /// A value this version does not know, kept as sent.
     Other(String),
-}
-
-/// The `deviceQuery` of [`DevicesDataExport`](crate::models::DevicesDataExport).
-///
-/// Schema for advanced device queries.
-///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
-#[cfg(any(feature = "data", feature = "device"))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
-#[serde(rename_all = "camelCase")]
-pub struct AdvancedDeviceQuery {
-    /// `$and`: at most 100 items.
-    #[serde(rename = "$and", default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 100))]
-    pub and: Option<Vec<Value>>,
-    /// `$nor`: at most 100 items.
-    #[serde(rename = "$nor", default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 100))]
-    pub nor: Option<Vec<Value>>,
-    /// `$or`: at most 100 items.
-    #[serde(rename = "$or", default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 100))]
-    pub or: Option<Vec<Value>>,
-    /// `ancestorId`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ancestor_id: Option<Value>,
-    /// `attributeName`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribute_name: Option<Value>,
-    /// `connectedAt`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_at: Option<Value>,
-    /// `connectionStatus`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_status: Option<Value>,
-    /// `creationDate`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<Value>,
-    /// `deletedAt`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<Value>,
-    /// `deviceClass`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_class: Option<Value>,
-    /// `disconnectedAt`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disconnected_at: Option<Value>,
-    /// `experienceGroupId`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experience_group_id: Option<Value>,
-    /// `experienceUserId`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experience_user_id: Option<Value>,
-    /// `gatewayId`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gateway_id: Option<Value>,
-    /// `id`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Value>,
-    /// `lastUpdated`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<Value>,
-    /// `name`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Value>,
-    /// `parentId`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<Value>,
-    /// `tags`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
 }
 
 /// The `apiToken` schema.
