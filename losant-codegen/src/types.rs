@@ -651,9 +651,24 @@ impl Types {
             self.count(context, ValueWhy::Polymorphic);
             return Ok(Shape::value(ValueWhy::Polymorphic));
         }
-        let is_null = |v: &Value| v.get("type").and_then(Value::as_str) == Some("null");
-        let non_null: Vec<&Value> = list.iter().filter(|v| !is_null(v)).collect();
-        let nullable = non_null.len() < list.len();
+        // A nested `oneOf` that only groups alternatives is its alternatives.
+        let mut flat: Vec<&Value> = Vec::new();
+        for alternative in list {
+            match alternative.as_object() {
+                Some(node) if node.len() == 1 => {
+                    match node.get("oneOf").or_else(|| node.get("anyOf")) {
+                        Some(Value::Array(inner)) if inner.iter().all(Value::is_object) => {
+                            flat.extend(inner)
+                        }
+                        _ => flat.push(alternative),
+                    }
+                }
+                _ => flat.push(alternative),
+            }
+        }
+        let is_null = |v: &&Value| v.get("type").and_then(Value::as_str) == Some("null");
+        let nullable = flat.iter().any(is_null);
+        let non_null: Vec<&Value> = flat.into_iter().filter(|v| !is_null(v)).collect();
         let mut shape = match non_null[..] {
             [] => {
                 self.count(context, ValueWhy::Polymorphic);
@@ -1407,7 +1422,11 @@ mod tests {
                     {"type": "object", "properties": {"type": {"type": "string", "enum": ["TIMEATVALUE"]}}}
                 ]},
                 "config": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
-                    "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}
+                    "oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
+                "scopes": {"type": "array", "items": {"oneOf": [
+                    {"oneOf": [{"type": "string", "enum": ["a"]}, {"type": "string", "enum": ["b"]}]},
+                    {"type": "string", "enum": ["c"]}
+                ]}}
             }}),
         )]);
         let mut types = Types::default();
@@ -1421,6 +1440,13 @@ mod tests {
         assert_eq!(value.ty, Ty::Timestamp);
         assert_eq!(shape("aggregation").ty, Ty::Aggregation);
         assert!(matches!(shape("config").ty, Ty::Struct(_)));
+        let Ty::List(scope) = &shape("scopes").ty else {
+            panic!("{:?}", shape("scopes"))
+        };
+        let Ty::Enum(scope) = scope.ty else {
+            panic!("{scope:?}")
+        };
+        assert_eq!(types.enums[scope].values, ["a", "b", "c"]);
         assert!(types.values.is_empty(), "{:?}", types.values);
     }
 

@@ -6,8 +6,8 @@
 
 pub use crate::models::UserCredentials;
 pub use crate::models::{
-    AuthedDevice, AuthedUser, DeviceCredentials, GithubLogin, RequestedScope, SamlResponse,
-    SsoRequest, SsoType,
+    AuthedDevice, AuthedUser, DeviceCredentials, DeviceCredentialsRequestedScope, GithubLogin,
+    SamlResponse, SsoRequest, SsoType,
 };
 use losant_core::Endpoint;
 use losant_core::Result;

@@ -4,7 +4,6 @@
 
 #![allow(unused_imports)]
 use losant_core::{ApplicationId, DeviceId, OrganizationId, UserId};
-use serde_json::Value;
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -15,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// An element of `requestedScopes` in [`DeviceCredentials`](crate::models::DeviceCredentials).
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum RequestedScope {
+pub enum DeviceCredentialsRequestedScope {
     /// `all.Device`
     #[value = "all.Device"]
     AllDevice,
@@ -148,7 +147,7 @@ pub struct DeviceCredentials {
     /// `requestedScopes`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(unique, items, each(listed))]
-    pub requested_scopes: Option<Vec<RequestedScope>>,
+    pub requested_scopes: Option<Vec<DeviceCredentialsRequestedScope>>,
     /// `secret`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -185,8 +184,8 @@ pub struct GithubLogin {
     pub access_token: String,
     /// `requestedScopes`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(unique)]
-    pub requested_scopes: Option<Vec<Value>>,
+    #[validate(unique, items, each(listed))]
+    pub requested_scopes: Option<Vec<RequestedScope>>,
     /// `tokenTTL`: at least 0.
     #[serde(rename = "tokenTTL", default, skip_serializing_if = "Option::is_none")]
     #[validate(range(min = 0))]
@@ -223,8 +222,8 @@ pub struct SamlResponse {
     pub saml_response: String,
     /// `requestedScopes`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(unique)]
-    pub requested_scopes: Option<Vec<Value>>,
+    #[validate(unique, items, each(listed))]
+    pub requested_scopes: Option<Vec<RequestedScope>>,
     /// `tokenTTL`: at least 0.
     #[serde(rename = "tokenTTL", default, skip_serializing_if = "Option::is_none")]
     #[validate(range(min = 0))]

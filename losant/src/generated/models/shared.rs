@@ -588,6 +588,1520 @@ pub enum ProtocolVersion {
     Other(String),
 }
 
+/// An element of `requestedScopes` in [`UserCredentials`](crate::models::UserCredentials).
+#[cfg(any(
+    feature = "application_api_token",
+    feature = "auth",
+    feature = "instance_api_token",
+    feature = "me",
+    feature = "user_api_token"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum RequestedScope {
+    /// `all.Application`
+    #[value = "all.Application"]
+    AllApplication,
+    /// `all.Application.bounded`
+    #[value = "all.Application.bounded"]
+    AllApplicationBounded,
+    /// `all.Application.read`
+    #[value = "all.Application.read"]
+    AllApplicationRead,
+    /// `all.Application.cli`
+    #[value = "all.Application.cli"]
+    AllApplicationCli,
+    /// `all.Device`
+    #[value = "all.Device"]
+    AllDevice,
+    /// `all.Device.read`
+    #[value = "all.Device.read"]
+    AllDeviceRead,
+    /// `application.*`
+    #[value = "application.*"]
+    Application,
+    /// `applicationApiToken.*`
+    #[value = "applicationApiToken.*"]
+    ApplicationApiToken,
+    /// `applicationApiTokens.*`
+    #[value = "applicationApiTokens.*"]
+    ApplicationApiTokens,
+    /// `applicationCertificate.*`
+    #[value = "applicationCertificate.*"]
+    ApplicationCertificate,
+    /// `applicationCertificates.*`
+    #[value = "applicationCertificates.*"]
+    ApplicationCertificates,
+    /// `applicationCertificateAuthority.*`
+    #[value = "applicationCertificateAuthority.*"]
+    ApplicationCertificateAuthority,
+    /// `applicationCertificateAuthorities.*`
+    #[value = "applicationCertificateAuthorities.*"]
+    ApplicationCertificateAuthorities,
+    /// `applicationDashboards.*`
+    #[value = "applicationDashboards.*"]
+    ApplicationDashboards,
+    /// `applicationDashboard.*`
+    #[value = "applicationDashboard.*"]
+    ApplicationDashboard,
+    /// `applicationJobLogs.*`
+    #[value = "applicationJobLogs.*"]
+    ApplicationJobLogs,
+    /// `applicationJobLog.*`
+    #[value = "applicationJobLog.*"]
+    ApplicationJobLog,
+    /// `applicationKey.*`
+    #[value = "applicationKey.*"]
+    ApplicationKey,
+    /// `applicationKeys.*`
+    #[value = "applicationKeys.*"]
+    ApplicationKeys,
+    /// `credential.*`
+    #[value = "credential.*"]
+    Credential,
+    /// `credentials.*`
+    #[value = "credentials.*"]
+    Credentials,
+    /// `data.*`
+    #[value = "data.*"]
+    Data,
+    /// `dataTable.*`
+    #[value = "dataTable.*"]
+    DataTable,
+    /// `dataTables.*`
+    #[value = "dataTables.*"]
+    DataTables,
+    /// `dataTableRow.*`
+    #[value = "dataTableRow.*"]
+    DataTableRow,
+    /// `dataTableRows.*`
+    #[value = "dataTableRows.*"]
+    DataTableRows,
+    /// `device.*`
+    #[value = "device.*"]
+    Device,
+    /// `deviceRecipe.*`
+    #[value = "deviceRecipe.*"]
+    DeviceRecipe,
+    /// `deviceRecipes.*`
+    #[value = "deviceRecipes.*"]
+    DeviceRecipes,
+    /// `devices.*`
+    #[value = "devices.*"]
+    Devices,
+    /// `deviceAttribute.*`
+    #[value = "deviceAttribute.*"]
+    DeviceAttribute,
+    /// `deviceAttributes.*`
+    #[value = "deviceAttributes.*"]
+    DeviceAttributes,
+    /// `edgeDeployment.*`
+    #[value = "edgeDeployment.*"]
+    EdgeDeployment,
+    /// `edgeDeployments.*`
+    #[value = "edgeDeployments.*"]
+    EdgeDeployments,
+    /// `embeddedDeployment.*`
+    #[value = "embeddedDeployment.*"]
+    EmbeddedDeployment,
+    /// `embeddedDeployments.*`
+    #[value = "embeddedDeployments.*"]
+    EmbeddedDeployments,
+    /// `event.*`
+    #[value = "event.*"]
+    Event,
+    /// `events.*`
+    #[value = "events.*"]
+    Events,
+    /// `experience.*`
+    #[value = "experience.*"]
+    Experience,
+    /// `experienceDomain.*`
+    #[value = "experienceDomain.*"]
+    ExperienceDomain,
+    /// `experienceDomains.*`
+    #[value = "experienceDomains.*"]
+    ExperienceDomains,
+    /// `experienceEndpoint.*`
+    #[value = "experienceEndpoint.*"]
+    ExperienceEndpoint,
+    /// `experienceEndpoints.*`
+    #[value = "experienceEndpoints.*"]
+    ExperienceEndpoints,
+    /// `experienceGroup.*`
+    #[value = "experienceGroup.*"]
+    ExperienceGroup,
+    /// `experienceGroups.*`
+    #[value = "experienceGroups.*"]
+    ExperienceGroups,
+    /// `experienceSlug.*`
+    #[value = "experienceSlug.*"]
+    ExperienceSlug,
+    /// `experienceSlugs.*`
+    #[value = "experienceSlugs.*"]
+    ExperienceSlugs,
+    /// `experienceUser.*`
+    #[value = "experienceUser.*"]
+    ExperienceUser,
+    /// `experienceUsers.*`
+    #[value = "experienceUsers.*"]
+    ExperienceUsers,
+    /// `experienceVersion.*`
+    #[value = "experienceVersion.*"]
+    ExperienceVersion,
+    /// `experienceVersions.*`
+    #[value = "experienceVersions.*"]
+    ExperienceVersions,
+    /// `experienceView.*`
+    #[value = "experienceView.*"]
+    ExperienceView,
+    /// `experienceViews.*`
+    #[value = "experienceViews.*"]
+    ExperienceViews,
+    /// `integration.*`
+    #[value = "integration.*"]
+    Integration,
+    /// `integrations.*`
+    #[value = "integrations.*"]
+    Integrations,
+    /// `file.*`
+    #[value = "file.*"]
+    File,
+    /// `files.*`
+    #[value = "files.*"]
+    Files,
+    /// `flow.*`
+    #[value = "flow.*"]
+    Flow,
+    /// `flows.*`
+    #[value = "flows.*"]
+    Flows,
+    /// `flowVersion.*`
+    #[value = "flowVersion.*"]
+    FlowVersion,
+    /// `flowVersions.*`
+    #[value = "flowVersions.*"]
+    FlowVersions,
+    /// `notebook.*`
+    #[value = "notebook.*"]
+    Notebook,
+    /// `notebooks.*`
+    #[value = "notebooks.*"]
+    Notebooks,
+    /// `privateFile.*`
+    #[value = "privateFile.*"]
+    PrivateFile,
+    /// `privateFiles.*`
+    #[value = "privateFiles.*"]
+    PrivateFiles,
+    /// `resourceJobs.*`
+    #[value = "resourceJobs.*"]
+    ResourceJobs,
+    /// `resourceJob.*`
+    #[value = "resourceJob.*"]
+    ResourceJob,
+    /// `webhook.*`
+    #[value = "webhook.*"]
+    Webhook,
+    /// `webhooks.*`
+    #[value = "webhooks.*"]
+    Webhooks,
+    /// `application.applyTemplate`
+    #[value = "application.applyTemplate"]
+    ApplicationApplyTemplate,
+    /// `application.archiveData`
+    #[value = "application.archiveData"]
+    ApplicationArchiveData,
+    /// `application.backfillArchiveData`
+    #[value = "application.backfillArchiveData"]
+    ApplicationBackfillArchiveData,
+    /// `application.clone`
+    #[value = "application.clone"]
+    ApplicationClone,
+    /// `application.export`
+    #[value = "application.export"]
+    ApplicationExport,
+    /// `application.import`
+    #[value = "application.import"]
+    ApplicationImport,
+    /// `application.fullEventsArchive`
+    #[value = "application.fullEventsArchive"]
+    ApplicationFullEventsArchive,
+    /// `application.fullDataTablesArchive`
+    #[value = "application.fullDataTablesArchive"]
+    ApplicationFullDataTablesArchive,
+    /// `application.debug`
+    #[value = "application.debug"]
+    ApplicationDebug,
+    /// `application.delete`
+    #[value = "application.delete"]
+    ApplicationDelete,
+    /// `application.get`
+    #[value = "application.get"]
+    ApplicationGet,
+    /// `application.mqttPublishMessage`
+    #[value = "application.mqttPublishMessage"]
+    ApplicationMqttPublishMessage,
+    /// `application.mqttSubscriptionStream`
+    #[value = "application.mqttSubscriptionStream"]
+    ApplicationMqttSubscriptionStream,
+    /// `application.patch`
+    #[value = "application.patch"]
+    ApplicationPatch,
+    /// `application.payloadCounts`
+    #[value = "application.payloadCounts"]
+    ApplicationPayloadCounts,
+    /// `application.payloadCountsBreakdown`
+    #[value = "application.payloadCountsBreakdown"]
+    ApplicationPayloadCountsBreakdown,
+    /// `application.deviceCounts`
+    #[value = "application.deviceCounts"]
+    ApplicationDeviceCounts,
+    /// `application.notebookMinuteCounts`
+    #[value = "application.notebookMinuteCounts"]
+    ApplicationNotebookMinuteCounts,
+    /// `application.search`
+    #[value = "application.search"]
+    ApplicationSearch,
+    /// `application.importLogs`
+    #[value = "application.importLogs"]
+    ApplicationImportLogs,
+    /// `applicationApiToken.delete`
+    #[value = "applicationApiToken.delete"]
+    ApplicationApiTokenDelete,
+    /// `applicationApiToken.get`
+    #[value = "applicationApiToken.get"]
+    ApplicationApiTokenGet,
+    /// `applicationApiToken.patch`
+    #[value = "applicationApiToken.patch"]
+    ApplicationApiTokenPatch,
+    /// `applicationApiTokens.get`
+    #[value = "applicationApiTokens.get"]
+    ApplicationApiTokensGet,
+    /// `applicationApiTokens.post`
+    #[value = "applicationApiTokens.post"]
+    ApplicationApiTokensPost,
+    /// `applicationCertificate.delete`
+    #[value = "applicationCertificate.delete"]
+    ApplicationCertificateDelete,
+    /// `applicationCertificate.get`
+    #[value = "applicationCertificate.get"]
+    ApplicationCertificateGet,
+    /// `applicationCertificate.patch`
+    #[value = "applicationCertificate.patch"]
+    ApplicationCertificatePatch,
+    /// `applicationCertificates.get`
+    #[value = "applicationCertificates.get"]
+    ApplicationCertificatesGet,
+    /// `applicationCertificates.post`
+    #[value = "applicationCertificates.post"]
+    ApplicationCertificatesPost,
+    /// `applicationCertificateAuthority.delete`
+    #[value = "applicationCertificateAuthority.delete"]
+    ApplicationCertificateAuthorityDelete,
+    /// `applicationCertificateAuthority.get`
+    #[value = "applicationCertificateAuthority.get"]
+    ApplicationCertificateAuthorityGet,
+    /// `applicationCertificateAuthority.patch`
+    #[value = "applicationCertificateAuthority.patch"]
+    ApplicationCertificateAuthorityPatch,
+    /// `applicationCertificateAuthorities.get`
+    #[value = "applicationCertificateAuthorities.get"]
+    ApplicationCertificateAuthoritiesGet,
+    /// `applicationCertificateAuthorities.post`
+    #[value = "applicationCertificateAuthorities.post"]
+    ApplicationCertificateAuthoritiesPost,
+    /// `applicationDashboard.get`
+    #[value = "applicationDashboard.get"]
+    ApplicationDashboardGet,
+    /// `applicationDashboard.patch`
+    #[value = "applicationDashboard.patch"]
+    ApplicationDashboardPatch,
+    /// `applicationDashboard.sendReport`
+    #[value = "applicationDashboard.sendReport"]
+    ApplicationDashboardSendReport,
+    /// `applicationDashboard.delete`
+    #[value = "applicationDashboard.delete"]
+    ApplicationDashboardDelete,
+    /// `applicationDashboards.get`
+    #[value = "applicationDashboards.get"]
+    ApplicationDashboardsGet,
+    /// `applicationDashboards.post`
+    #[value = "applicationDashboards.post"]
+    ApplicationDashboardsPost,
+    /// `applicationJobLogs.get`
+    #[value = "applicationJobLogs.get"]
+    ApplicationJobLogsGet,
+    /// `applicationJobLog.get`
+    #[value = "applicationJobLog.get"]
+    ApplicationJobLogGet,
+    /// `applicationKey.delete`
+    #[value = "applicationKey.delete"]
+    ApplicationKeyDelete,
+    /// `applicationKey.get`
+    #[value = "applicationKey.get"]
+    ApplicationKeyGet,
+    /// `applicationKey.patch`
+    #[value = "applicationKey.patch"]
+    ApplicationKeyPatch,
+    /// `applicationKeys.get`
+    #[value = "applicationKeys.get"]
+    ApplicationKeysGet,
+    /// `applicationKeys.post`
+    #[value = "applicationKeys.post"]
+    ApplicationKeysPost,
+    /// `credential.get`
+    #[value = "credential.get"]
+    CredentialGet,
+    /// `credential.linkedResources`
+    #[value = "credential.linkedResources"]
+    CredentialLinkedResources,
+    /// `credential.patch`
+    #[value = "credential.patch"]
+    CredentialPatch,
+    /// `credential.delete`
+    #[value = "credential.delete"]
+    CredentialDelete,
+    /// `credentials.get`
+    #[value = "credentials.get"]
+    CredentialsGet,
+    /// `credentials.post`
+    #[value = "credentials.post"]
+    CredentialsPost,
+    /// `data.export`
+    #[value = "data.export"]
+    DataExport,
+    /// `data.lastValueQuery`
+    #[value = "data.lastValueQuery"]
+    DataLastValueQuery,
+    /// `data.timeSeriesQuery`
+    #[value = "data.timeSeriesQuery"]
+    DataTimeSeriesQuery,
+    /// `dataTable.addColumn`
+    #[value = "dataTable.addColumn"]
+    DataTableAddColumn,
+    /// `dataTable.delete`
+    #[value = "dataTable.delete"]
+    DataTableDelete,
+    /// `dataTable.get`
+    #[value = "dataTable.get"]
+    DataTableGet,
+    /// `dataTable.patch`
+    #[value = "dataTable.patch"]
+    DataTablePatch,
+    /// `dataTable.removeColumn`
+    #[value = "dataTable.removeColumn"]
+    DataTableRemoveColumn,
+    /// `dataTableRow.delete`
+    #[value = "dataTableRow.delete"]
+    DataTableRowDelete,
+    /// `dataTableRow.get`
+    #[value = "dataTableRow.get"]
+    DataTableRowGet,
+    /// `dataTableRow.patch`
+    #[value = "dataTableRow.patch"]
+    DataTableRowPatch,
+    /// `dataTableRows.get`
+    #[value = "dataTableRows.get"]
+    DataTableRowsGet,
+    /// `dataTableRows.post`
+    #[value = "dataTableRows.post"]
+    DataTableRowsPost,
+    /// `dataTableRows.query`
+    #[value = "dataTableRows.query"]
+    DataTableRowsQuery,
+    /// `dataTableRows.export`
+    #[value = "dataTableRows.export"]
+    DataTableRowsExport,
+    /// `dataTableRows.delete`
+    #[value = "dataTableRows.delete"]
+    DataTableRowsDelete,
+    /// `dataTableRows.truncate`
+    #[value = "dataTableRows.truncate"]
+    DataTableRowsTruncate,
+    /// `dataTables.get`
+    #[value = "dataTables.get"]
+    DataTablesGet,
+    /// `dataTables.post`
+    #[value = "dataTables.post"]
+    DataTablesPost,
+    /// `device.agentLogs`
+    #[value = "device.agentLogs"]
+    DeviceAgentLogs,
+    /// `device.commandStream`
+    #[value = "device.commandStream"]
+    DeviceCommandStream,
+    /// `device.debug`
+    #[value = "device.debug"]
+    DeviceDebug,
+    /// `device.delete`
+    #[value = "device.delete"]
+    DeviceDelete,
+    /// `device.export`
+    #[value = "device.export"]
+    DeviceExport,
+    /// `device.get`
+    #[value = "device.get"]
+    DeviceGet,
+    /// `device.getCommand`
+    #[value = "device.getCommand"]
+    DeviceGetCommand,
+    /// `device.getCompositeState`
+    #[value = "device.getCompositeState"]
+    DeviceGetCompositeState,
+    /// `device.getLogEntries`
+    #[value = "device.getLogEntries"]
+    DeviceGetLogEntries,
+    /// `device.getState`
+    #[value = "device.getState"]
+    DeviceGetState,
+    /// `device.patch`
+    #[value = "device.patch"]
+    DevicePatch,
+    /// `device.payloadCounts`
+    #[value = "device.payloadCounts"]
+    DevicePayloadCounts,
+    /// `device.payloadCountsBreakdown`
+    #[value = "device.payloadCountsBreakdown"]
+    DevicePayloadCountsBreakdown,
+    /// `device.removeData`
+    #[value = "device.removeData"]
+    DeviceRemoveData,
+    /// `device.sendCommand`
+    #[value = "device.sendCommand"]
+    DeviceSendCommand,
+    /// `device.sendState`
+    #[value = "device.sendState"]
+    DeviceSendState,
+    /// `device.setConnectionStatus`
+    #[value = "device.setConnectionStatus"]
+    DeviceSetConnectionStatus,
+    /// `device.stateStream`
+    #[value = "device.stateStream"]
+    DeviceStateStream,
+    /// `deviceRecipe.bulkCreate`
+    #[value = "deviceRecipe.bulkCreate"]
+    DeviceRecipeBulkCreate,
+    /// `deviceRecipe.delete`
+    #[value = "deviceRecipe.delete"]
+    DeviceRecipeDelete,
+    /// `deviceRecipe.get`
+    #[value = "deviceRecipe.get"]
+    DeviceRecipeGet,
+    /// `deviceRecipe.patch`
+    #[value = "deviceRecipe.patch"]
+    DeviceRecipePatch,
+    /// `deviceRecipes.get`
+    #[value = "deviceRecipes.get"]
+    DeviceRecipesGet,
+    /// `deviceRecipes.post`
+    #[value = "deviceRecipes.post"]
+    DeviceRecipesPost,
+    /// `devices.attributeNames`
+    #[value = "devices.attributeNames"]
+    DevicesAttributeNames,
+    /// `devices.patch`
+    #[value = "devices.patch"]
+    DevicesPatch,
+    /// `devices.delete`
+    #[value = "devices.delete"]
+    DevicesDelete,
+    /// `devices.restore`
+    #[value = "devices.restore"]
+    DevicesRestore,
+    /// `devices.removeData`
+    #[value = "devices.removeData"]
+    DevicesRemoveData,
+    /// `devices.deviceNames`
+    #[value = "devices.deviceNames"]
+    DevicesDeviceNames,
+    /// `devices.export`
+    #[value = "devices.export"]
+    DevicesExport,
+    /// `devices.get`
+    #[value = "devices.get"]
+    DevicesGet,
+    /// `devices.getCompositeState`
+    #[value = "devices.getCompositeState"]
+    DevicesGetCompositeState,
+    /// `devices.historicalImport`
+    #[value = "devices.historicalImport"]
+    DevicesHistoricalImport,
+    /// `devices.payloadCounts`
+    #[value = "devices.payloadCounts"]
+    DevicesPayloadCounts,
+    /// `devices.post`
+    #[value = "devices.post"]
+    DevicesPost,
+    /// `devices.sendCommand`
+    #[value = "devices.sendCommand"]
+    DevicesSendCommand,
+    /// `devices.tagKeys`
+    #[value = "devices.tagKeys"]
+    DevicesTagKeys,
+    /// `devices.tagValues`
+    #[value = "devices.tagValues"]
+    DevicesTagValues,
+    /// `deviceAttribute.get`
+    #[value = "deviceAttribute.get"]
+    DeviceAttributeGet,
+    /// `deviceAttribute.patch`
+    #[value = "deviceAttribute.patch"]
+    DeviceAttributePatch,
+    /// `deviceAttribute.delete`
+    #[value = "deviceAttribute.delete"]
+    DeviceAttributeDelete,
+    /// `deviceAttributes.get`
+    #[value = "deviceAttributes.get"]
+    DeviceAttributesGet,
+    /// `deviceAttributes.post`
+    #[value = "deviceAttributes.post"]
+    DeviceAttributesPost,
+    /// `edgeDeployment.get`
+    #[value = "edgeDeployment.get"]
+    EdgeDeploymentGet,
+    /// `edgeDeployments.get`
+    #[value = "edgeDeployments.get"]
+    EdgeDeploymentsGet,
+    /// `edgeDeployments.release`
+    #[value = "edgeDeployments.release"]
+    EdgeDeploymentsRelease,
+    /// `edgeDeployments.remove`
+    #[value = "edgeDeployments.remove"]
+    EdgeDeploymentsRemove,
+    /// `edgeDeployments.replace`
+    #[value = "edgeDeployments.replace"]
+    EdgeDeploymentsReplace,
+    /// `embeddedDeployment.get`
+    #[value = "embeddedDeployment.get"]
+    EmbeddedDeploymentGet,
+    /// `embeddedDeployments.get`
+    #[value = "embeddedDeployments.get"]
+    EmbeddedDeploymentsGet,
+    /// `embeddedDeployments.release`
+    #[value = "embeddedDeployments.release"]
+    EmbeddedDeploymentsRelease,
+    /// `embeddedDeployments.remove`
+    #[value = "embeddedDeployments.remove"]
+    EmbeddedDeploymentsRemove,
+    /// `embeddedDeployments.replace`
+    #[value = "embeddedDeployments.replace"]
+    EmbeddedDeploymentsReplace,
+    /// `embeddedDeployments.export`
+    #[value = "embeddedDeployments.export"]
+    EmbeddedDeploymentsExport,
+    /// `event.delete`
+    #[value = "event.delete"]
+    EventDelete,
+    /// `event.get`
+    #[value = "event.get"]
+    EventGet,
+    /// `event.patch`
+    #[value = "event.patch"]
+    EventPatch,
+    /// `events.delete`
+    #[value = "events.delete"]
+    EventsDelete,
+    /// `events.detailedSummary`
+    #[value = "events.detailedSummary"]
+    EventsDetailedSummary,
+    /// `events.get`
+    #[value = "events.get"]
+    EventsGet,
+    /// `events.mostRecentBySeverity`
+    #[value = "events.mostRecentBySeverity"]
+    EventsMostRecentBySeverity,
+    /// `events.patch`
+    #[value = "events.patch"]
+    EventsPatch,
+    /// `events.post`
+    #[value = "events.post"]
+    EventsPost,
+    /// `events.export`
+    #[value = "events.export"]
+    EventsExport,
+    /// `experience.delete`
+    #[value = "experience.delete"]
+    ExperienceDelete,
+    /// `experience.bootstrap`
+    #[value = "experience.bootstrap"]
+    ExperienceBootstrap,
+    /// `experienceDomain.delete`
+    #[value = "experienceDomain.delete"]
+    ExperienceDomainDelete,
+    /// `experienceDomain.get`
+    #[value = "experienceDomain.get"]
+    ExperienceDomainGet,
+    /// `experienceDomain.patch`
+    #[value = "experienceDomain.patch"]
+    ExperienceDomainPatch,
+    /// `experienceDomains.get`
+    #[value = "experienceDomains.get"]
+    ExperienceDomainsGet,
+    /// `experienceDomains.post`
+    #[value = "experienceDomains.post"]
+    ExperienceDomainsPost,
+    /// `experienceEndpoint.delete`
+    #[value = "experienceEndpoint.delete"]
+    ExperienceEndpointDelete,
+    /// `experienceEndpoint.get`
+    #[value = "experienceEndpoint.get"]
+    ExperienceEndpointGet,
+    /// `experienceEndpoint.linkedResources`
+    #[value = "experienceEndpoint.linkedResources"]
+    ExperienceEndpointLinkedResources,
+    /// `experienceEndpoint.patch`
+    #[value = "experienceEndpoint.patch"]
+    ExperienceEndpointPatch,
+    /// `experienceEndpoints.get`
+    #[value = "experienceEndpoints.get"]
+    ExperienceEndpointsGet,
+    /// `experienceEndpoints.post`
+    #[value = "experienceEndpoints.post"]
+    ExperienceEndpointsPost,
+    /// `experienceEndpoints.stats`
+    #[value = "experienceEndpoints.stats"]
+    ExperienceEndpointsStats,
+    /// `experienceGroup.delete`
+    #[value = "experienceGroup.delete"]
+    ExperienceGroupDelete,
+    /// `experienceGroup.get`
+    #[value = "experienceGroup.get"]
+    ExperienceGroupGet,
+    /// `experienceGroup.patch`
+    #[value = "experienceGroup.patch"]
+    ExperienceGroupPatch,
+    /// `experienceGroups.detailedSummary`
+    #[value = "experienceGroups.detailedSummary"]
+    ExperienceGroupsDetailedSummary,
+    /// `experienceGroups.get`
+    #[value = "experienceGroups.get"]
+    ExperienceGroupsGet,
+    /// `experienceGroups.post`
+    #[value = "experienceGroups.post"]
+    ExperienceGroupsPost,
+    /// `experienceSlug.delete`
+    #[value = "experienceSlug.delete"]
+    ExperienceSlugDelete,
+    /// `experienceSlug.get`
+    #[value = "experienceSlug.get"]
+    ExperienceSlugGet,
+    /// `experienceSlug.patch`
+    #[value = "experienceSlug.patch"]
+    ExperienceSlugPatch,
+    /// `experienceSlugs.get`
+    #[value = "experienceSlugs.get"]
+    ExperienceSlugsGet,
+    /// `experienceSlugs.post`
+    #[value = "experienceSlugs.post"]
+    ExperienceSlugsPost,
+    /// `experienceUser.delete`
+    #[value = "experienceUser.delete"]
+    ExperienceUserDelete,
+    /// `experienceUser.get`
+    #[value = "experienceUser.get"]
+    ExperienceUserGet,
+    /// `experienceUser.patch`
+    #[value = "experienceUser.patch"]
+    ExperienceUserPatch,
+    /// `experienceUsers.detailedSummary`
+    #[value = "experienceUsers.detailedSummary"]
+    ExperienceUsersDetailedSummary,
+    /// `experienceUsers.get`
+    #[value = "experienceUsers.get"]
+    ExperienceUsersGet,
+    /// `experienceUsers.post`
+    #[value = "experienceUsers.post"]
+    ExperienceUsersPost,
+    /// `experienceVersion.delete`
+    #[value = "experienceVersion.delete"]
+    ExperienceVersionDelete,
+    /// `experienceVersion.get`
+    #[value = "experienceVersion.get"]
+    ExperienceVersionGet,
+    /// `experienceVersion.patch`
+    #[value = "experienceVersion.patch"]
+    ExperienceVersionPatch,
+    /// `experienceVersions.get`
+    #[value = "experienceVersions.get"]
+    ExperienceVersionsGet,
+    /// `experienceVersions.post`
+    #[value = "experienceVersions.post"]
+    ExperienceVersionsPost,
+    /// `experienceView.debug`
+    #[value = "experienceView.debug"]
+    ExperienceViewDebug,
+    /// `experienceView.delete`
+    #[value = "experienceView.delete"]
+    ExperienceViewDelete,
+    /// `experienceView.get`
+    #[value = "experienceView.get"]
+    ExperienceViewGet,
+    /// `experienceView.linkedResources`
+    #[value = "experienceView.linkedResources"]
+    ExperienceViewLinkedResources,
+    /// `experienceView.patch`
+    #[value = "experienceView.patch"]
+    ExperienceViewPatch,
+    /// `experienceViews.debug`
+    #[value = "experienceViews.debug"]
+    ExperienceViewsDebug,
+    /// `experienceViews.detailedSummary`
+    #[value = "experienceViews.detailedSummary"]
+    ExperienceViewsDetailedSummary,
+    /// `experienceViews.get`
+    #[value = "experienceViews.get"]
+    ExperienceViewsGet,
+    /// `experienceViews.post`
+    #[value = "experienceViews.post"]
+    ExperienceViewsPost,
+    /// `file.get`
+    #[value = "file.get"]
+    FileGet,
+    /// `file.patch`
+    #[value = "file.patch"]
+    FilePatch,
+    /// `file.move`
+    #[value = "file.move"]
+    FileMove,
+    /// `file.delete`
+    #[value = "file.delete"]
+    FileDelete,
+    /// `file.upload`
+    #[value = "file.upload"]
+    FileUpload,
+    /// `files.get`
+    #[value = "files.get"]
+    FilesGet,
+    /// `files.post`
+    #[value = "files.post"]
+    FilesPost,
+    /// `flow.clearStorageEntries`
+    #[value = "flow.clearStorageEntries"]
+    FlowClearStorageEntries,
+    /// `flow.debug`
+    #[value = "flow.debug"]
+    FlowDebug,
+    /// `flow.delete`
+    #[value = "flow.delete"]
+    FlowDelete,
+    /// `flow.errors`
+    #[value = "flow.errors"]
+    FlowErrors,
+    /// `flow.get`
+    #[value = "flow.get"]
+    FlowGet,
+    /// `flow.getStorageEntries`
+    #[value = "flow.getStorageEntries"]
+    FlowGetStorageEntries,
+    /// `flow.log`
+    #[value = "flow.log"]
+    FlowLog,
+    /// `flow.patch`
+    #[value = "flow.patch"]
+    FlowPatch,
+    /// `flow.pressVirtualButton`
+    #[value = "flow.pressVirtualButton"]
+    FlowPressVirtualButton,
+    /// `flow.setStorageEntry`
+    #[value = "flow.setStorageEntry"]
+    FlowSetStorageEntry,
+    /// `flow.getStorageEntriesMetadata`
+    #[value = "flow.getStorageEntriesMetadata"]
+    FlowGetStorageEntriesMetadata,
+    /// `flow.stats`
+    #[value = "flow.stats"]
+    FlowStats,
+    /// `flow.suggestFunction`
+    #[value = "flow.suggestFunction"]
+    FlowSuggestFunction,
+    /// `flows.get`
+    #[value = "flows.get"]
+    FlowsGet,
+    /// `flows.getByVersion`
+    #[value = "flows.getByVersion"]
+    FlowsGetByVersion,
+    /// `flows.import`
+    #[value = "flows.import"]
+    FlowsImport,
+    /// `flows.palette`
+    #[value = "flows.palette"]
+    FlowsPalette,
+    /// `flows.post`
+    #[value = "flows.post"]
+    FlowsPost,
+    /// `flowVersion.delete`
+    #[value = "flowVersion.delete"]
+    FlowVersionDelete,
+    /// `flowVersion.debug`
+    #[value = "flowVersion.debug"]
+    FlowVersionDebug,
+    /// `flowVersion.errors`
+    #[value = "flowVersion.errors"]
+    FlowVersionErrors,
+    /// `flowVersion.get`
+    #[value = "flowVersion.get"]
+    FlowVersionGet,
+    /// `flowVersion.log`
+    #[value = "flowVersion.log"]
+    FlowVersionLog,
+    /// `flowVersion.patch`
+    #[value = "flowVersion.patch"]
+    FlowVersionPatch,
+    /// `flowVersion.stats`
+    #[value = "flowVersion.stats"]
+    FlowVersionStats,
+    /// `flowVersions.delete`
+    #[value = "flowVersions.delete"]
+    FlowVersionsDelete,
+    /// `flowVersions.get`
+    #[value = "flowVersions.get"]
+    FlowVersionsGet,
+    /// `flowVersions.post`
+    #[value = "flowVersions.post"]
+    FlowVersionsPost,
+    /// `integration.delete`
+    #[value = "integration.delete"]
+    IntegrationDelete,
+    /// `integration.get`
+    #[value = "integration.get"]
+    IntegrationGet,
+    /// `integration.patch`
+    #[value = "integration.patch"]
+    IntegrationPatch,
+    /// `integrations.get`
+    #[value = "integrations.get"]
+    IntegrationsGet,
+    /// `integrations.post`
+    #[value = "integrations.post"]
+    IntegrationsPost,
+    /// `notebook.delete`
+    #[value = "notebook.delete"]
+    NotebookDelete,
+    /// `notebook.execute`
+    #[value = "notebook.execute"]
+    NotebookExecute,
+    /// `notebook.get`
+    #[value = "notebook.get"]
+    NotebookGet,
+    /// `notebook.logs`
+    #[value = "notebook.logs"]
+    NotebookLogs,
+    /// `notebook.notebookMinuteCounts`
+    #[value = "notebook.notebookMinuteCounts"]
+    NotebookNotebookMinuteCounts,
+    /// `notebook.patch`
+    #[value = "notebook.patch"]
+    NotebookPatch,
+    /// `notebook.requestInputDataExport`
+    #[value = "notebook.requestInputDataExport"]
+    NotebookRequestInputDataExport,
+    /// `notebook.upload`
+    #[value = "notebook.upload"]
+    NotebookUpload,
+    /// `notebooks.get`
+    #[value = "notebooks.get"]
+    NotebooksGet,
+    /// `notebooks.post`
+    #[value = "notebooks.post"]
+    NotebooksPost,
+    /// `privateFile.get`
+    #[value = "privateFile.get"]
+    PrivateFileGet,
+    /// `privateFile.patch`
+    #[value = "privateFile.patch"]
+    PrivateFilePatch,
+    /// `privateFile.move`
+    #[value = "privateFile.move"]
+    PrivateFileMove,
+    /// `privateFile.delete`
+    #[value = "privateFile.delete"]
+    PrivateFileDelete,
+    /// `privateFile.upload`
+    #[value = "privateFile.upload"]
+    PrivateFileUpload,
+    /// `privateFiles.get`
+    #[value = "privateFiles.get"]
+    PrivateFilesGet,
+    /// `privateFiles.post`
+    #[value = "privateFiles.post"]
+    PrivateFilesPost,
+    /// `resourceJob.get`
+    #[value = "resourceJob.get"]
+    ResourceJobGet,
+    /// `resourceJob.logs`
+    #[value = "resourceJob.logs"]
+    ResourceJobLogs,
+    /// `resourceJob.patch`
+    #[value = "resourceJob.patch"]
+    ResourceJobPatch,
+    /// `resourceJob.delete`
+    #[value = "resourceJob.delete"]
+    ResourceJobDelete,
+    /// `resourceJob.execute`
+    #[value = "resourceJob.execute"]
+    ResourceJobExecute,
+    /// `resourceJob.cancelExecution`
+    #[value = "resourceJob.cancelExecution"]
+    ResourceJobCancelExecution,
+    /// `resourceJobs.get`
+    #[value = "resourceJobs.get"]
+    ResourceJobsGet,
+    /// `resourceJobs.post`
+    #[value = "resourceJobs.post"]
+    ResourceJobsPost,
+    /// `webhook.delete`
+    #[value = "webhook.delete"]
+    WebhookDelete,
+    /// `webhook.get`
+    #[value = "webhook.get"]
+    WebhookGet,
+    /// `webhook.patch`
+    #[value = "webhook.patch"]
+    WebhookPatch,
+    /// `webhooks.get`
+    #[value = "webhooks.get"]
+    WebhooksGet,
+    /// `webhooks.post`
+    #[value = "webhooks.post"]
+    WebhooksPost,
+    /// `all.Organization`
+    #[value = "all.Organization"]
+    AllOrganization,
+    /// `all.Organization.bounded`
+    #[value = "all.Organization.bounded"]
+    AllOrganizationBounded,
+    /// `all.Organization.read`
+    #[value = "all.Organization.read"]
+    AllOrganizationRead,
+    /// `only.Organization`
+    #[value = "only.Organization"]
+    OnlyOrganization,
+    /// `only.Organization.bounded`
+    #[value = "only.Organization.bounded"]
+    OnlyOrganizationBounded,
+    /// `only.Organization.read`
+    #[value = "only.Organization.read"]
+    OnlyOrganizationRead,
+    /// `applications.*`
+    #[value = "applications.*"]
+    Applications,
+    /// `auditLog.*`
+    #[value = "auditLog.*"]
+    AuditLog,
+    /// `auditLogs.*`
+    #[value = "auditLogs.*"]
+    AuditLogs,
+    /// `dashboard.*`
+    #[value = "dashboard.*"]
+    Dashboard,
+    /// `dashboards.*`
+    #[value = "dashboards.*"]
+    Dashboards,
+    /// `org.*`
+    #[value = "org.*"]
+    Org,
+    /// `applications.get`
+    #[value = "applications.get"]
+    ApplicationsGet,
+    /// `applications.post`
+    #[value = "applications.post"]
+    ApplicationsPost,
+    /// `applications.import`
+    #[value = "applications.import"]
+    ApplicationsImport,
+    /// `applications.detailedSummary`
+    #[value = "applications.detailedSummary"]
+    ApplicationsDetailedSummary,
+    /// `applications.periodSummaries`
+    #[value = "applications.periodSummaries"]
+    ApplicationsPeriodSummaries,
+    /// `auditLog.get`
+    #[value = "auditLog.get"]
+    AuditLogGet,
+    /// `auditLogs.get`
+    #[value = "auditLogs.get"]
+    AuditLogsGet,
+    /// `dashboard.patch`
+    #[value = "dashboard.patch"]
+    DashboardPatch,
+    /// `dashboard.delete`
+    #[value = "dashboard.delete"]
+    DashboardDelete,
+    /// `dashboard.sendReport`
+    #[value = "dashboard.sendReport"]
+    DashboardSendReport,
+    /// `dashboard.suggestCode`
+    #[value = "dashboard.suggestCode"]
+    DashboardSuggestCode,
+    /// `dashboards.get`
+    #[value = "dashboards.get"]
+    DashboardsGet,
+    /// `dashboards.post`
+    #[value = "dashboards.post"]
+    DashboardsPost,
+    /// `org.get`
+    #[value = "org.get"]
+    OrgGet,
+    /// `org.patch`
+    #[value = "org.patch"]
+    OrgPatch,
+    /// `org.delete`
+    #[value = "org.delete"]
+    OrgDelete,
+    /// `org.pendingInvites`
+    #[value = "org.pendingInvites"]
+    OrgPendingInvites,
+    /// `org.inviteMember`
+    #[value = "org.inviteMember"]
+    OrgInviteMember,
+    /// `org.revokeInvite`
+    #[value = "org.revokeInvite"]
+    OrgRevokeInvite,
+    /// `org.modifyMember`
+    #[value = "org.modifyMember"]
+    OrgModifyMember,
+    /// `org.removeMember`
+    #[value = "org.removeMember"]
+    OrgRemoveMember,
+    /// `org.payloadCounts`
+    #[value = "org.payloadCounts"]
+    OrgPayloadCounts,
+    /// `org.payloadCountsBreakdown`
+    #[value = "org.payloadCountsBreakdown"]
+    OrgPayloadCountsBreakdown,
+    /// `org.deviceCounts`
+    #[value = "org.deviceCounts"]
+    OrgDeviceCounts,
+    /// `org.notebookMinuteCounts`
+    #[value = "org.notebookMinuteCounts"]
+    OrgNotebookMinuteCounts,
+    /// `org.invoices`
+    #[value = "org.invoices"]
+    OrgInvoices,
+    /// `org.currentCard`
+    #[value = "org.currentCard"]
+    OrgCurrentCard,
+    /// `org.transferResources`
+    #[value = "org.transferResources"]
+    OrgTransferResources,
+    /// `all.Instance`
+    #[value = "all.Instance"]
+    AllInstance,
+    /// `all.Instance.bounded`
+    #[value = "all.Instance.bounded"]
+    AllInstanceBounded,
+    /// `all.Instance.read`
+    #[value = "all.Instance.read"]
+    AllInstanceRead,
+    /// `instance.*`
+    #[value = "instance.*"]
+    Instance,
+    /// `instance.get`
+    #[value = "instance.get"]
+    InstanceGet,
+    /// `instance.patch`
+    #[value = "instance.patch"]
+    InstancePatch,
+    /// `instance.historicalSummaries`
+    #[value = "instance.historicalSummaries"]
+    InstanceHistoricalSummaries,
+    /// `instance.generateReport`
+    #[value = "instance.generateReport"]
+    InstanceGenerateReport,
+    /// `instance.payloadCounts`
+    #[value = "instance.payloadCounts"]
+    InstancePayloadCounts,
+    /// `instance.payloadCountsBreakdown`
+    #[value = "instance.payloadCountsBreakdown"]
+    InstancePayloadCountsBreakdown,
+    /// `instance.deviceCounts`
+    #[value = "instance.deviceCounts"]
+    InstanceDeviceCounts,
+    /// `instance.notebookMinuteCounts`
+    #[value = "instance.notebookMinuteCounts"]
+    InstanceNotebookMinuteCounts,
+    /// `instanceOrg.*`
+    #[value = "instanceOrg.*"]
+    InstanceOrg,
+    /// `instanceOrg.get`
+    #[value = "instanceOrg.get"]
+    InstanceOrgGet,
+    /// `instanceOrg.patch`
+    #[value = "instanceOrg.patch"]
+    InstanceOrgPatch,
+    /// `instanceOrg.delete`
+    #[value = "instanceOrg.delete"]
+    InstanceOrgDelete,
+    /// `instanceOrg.payloadCounts`
+    #[value = "instanceOrg.payloadCounts"]
+    InstanceOrgPayloadCounts,
+    /// `instanceOrg.payloadCountsBreakdown`
+    #[value = "instanceOrg.payloadCountsBreakdown"]
+    InstanceOrgPayloadCountsBreakdown,
+    /// `instanceOrg.deviceCounts`
+    #[value = "instanceOrg.deviceCounts"]
+    InstanceOrgDeviceCounts,
+    /// `instanceOrg.notebookMinuteCounts`
+    #[value = "instanceOrg.notebookMinuteCounts"]
+    InstanceOrgNotebookMinuteCounts,
+    /// `instanceOrg.convertToEnterprise`
+    #[value = "instanceOrg.convertToEnterprise"]
+    InstanceOrgConvertToEnterprise,
+    /// `instanceOrgs.*`
+    #[value = "instanceOrgs.*"]
+    InstanceOrgs,
+    /// `instanceOrgs.get`
+    #[value = "instanceOrgs.get"]
+    InstanceOrgsGet,
+    /// `instanceOrgs.post`
+    #[value = "instanceOrgs.post"]
+    InstanceOrgsPost,
+    /// `instanceMember.*`
+    #[value = "instanceMember.*"]
+    InstanceMember,
+    /// `instanceMember.get`
+    #[value = "instanceMember.get"]
+    InstanceMemberGet,
+    /// `instanceMember.patch`
+    #[value = "instanceMember.patch"]
+    InstanceMemberPatch,
+    /// `instanceMember.delete`
+    #[value = "instanceMember.delete"]
+    InstanceMemberDelete,
+    /// `instanceMembers.*`
+    #[value = "instanceMembers.*"]
+    InstanceMembers,
+    /// `instanceMembers.get`
+    #[value = "instanceMembers.get"]
+    InstanceMembersGet,
+    /// `instanceMembers.post`
+    #[value = "instanceMembers.post"]
+    InstanceMembersPost,
+    /// `instanceOrgMember.*`
+    #[value = "instanceOrgMember.*"]
+    InstanceOrgMember,
+    /// `instanceOrgMember.get`
+    #[value = "instanceOrgMember.get"]
+    InstanceOrgMemberGet,
+    /// `instanceOrgMember.patch`
+    #[value = "instanceOrgMember.patch"]
+    InstanceOrgMemberPatch,
+    /// `instanceOrgMember.delete`
+    #[value = "instanceOrgMember.delete"]
+    InstanceOrgMemberDelete,
+    /// `instanceOrgMembers.*`
+    #[value = "instanceOrgMembers.*"]
+    InstanceOrgMembers,
+    /// `instanceOrgMembers.get`
+    #[value = "instanceOrgMembers.get"]
+    InstanceOrgMembersGet,
+    /// `instanceOrgMembers.post`
+    #[value = "instanceOrgMembers.post"]
+    InstanceOrgMembersPost,
+    /// `instanceOrgInvite.*`
+    #[value = "instanceOrgInvite.*"]
+    InstanceOrgInvite,
+    /// `instanceOrgInvite.get`
+    #[value = "instanceOrgInvite.get"]
+    InstanceOrgInviteGet,
+    /// `instanceOrgInvite.delete`
+    #[value = "instanceOrgInvite.delete"]
+    InstanceOrgInviteDelete,
+    /// `instanceOrgInvite.resendInvite`
+    #[value = "instanceOrgInvite.resendInvite"]
+    InstanceOrgInviteResendInvite,
+    /// `instanceOrgInvites.*`
+    #[value = "instanceOrgInvites.*"]
+    InstanceOrgInvites,
+    /// `instanceOrgInvites.get`
+    #[value = "instanceOrgInvites.get"]
+    InstanceOrgInvitesGet,
+    /// `instanceOrgInvites.post`
+    #[value = "instanceOrgInvites.post"]
+    InstanceOrgInvitesPost,
+    /// `instanceApiTokens.*`
+    #[value = "instanceApiTokens.*"]
+    InstanceApiTokens,
+    /// `instanceApiTokens.get`
+    #[value = "instanceApiTokens.get"]
+    InstanceApiTokensGet,
+    /// `instanceApiTokens.post`
+    #[value = "instanceApiTokens.post"]
+    InstanceApiTokensPost,
+    /// `instanceApiToken.*`
+    #[value = "instanceApiToken.*"]
+    InstanceApiToken,
+    /// `instanceApiToken.get`
+    #[value = "instanceApiToken.get"]
+    InstanceApiTokenGet,
+    /// `instanceApiToken.patch`
+    #[value = "instanceApiToken.patch"]
+    InstanceApiTokenPatch,
+    /// `instanceApiToken.delete`
+    #[value = "instanceApiToken.delete"]
+    InstanceApiTokenDelete,
+    /// `instanceCustomNodes.*`
+    #[value = "instanceCustomNodes.*"]
+    InstanceCustomNodes,
+    /// `instanceCustomNodes.get`
+    #[value = "instanceCustomNodes.get"]
+    InstanceCustomNodesGet,
+    /// `instanceCustomNodes.post`
+    #[value = "instanceCustomNodes.post"]
+    InstanceCustomNodesPost,
+    /// `instanceCustomNode.*`
+    #[value = "instanceCustomNode.*"]
+    InstanceCustomNode,
+    /// `instanceCustomNode.get`
+    #[value = "instanceCustomNode.get"]
+    InstanceCustomNodeGet,
+    /// `instanceCustomNode.patch`
+    #[value = "instanceCustomNode.patch"]
+    InstanceCustomNodePatch,
+    /// `instanceCustomNode.delete`
+    #[value = "instanceCustomNode.delete"]
+    InstanceCustomNodeDelete,
+    /// `instanceCustomNode.errors`
+    #[value = "instanceCustomNode.errors"]
+    InstanceCustomNodeErrors,
+    /// `instanceCustomNode.stats`
+    #[value = "instanceCustomNode.stats"]
+    InstanceCustomNodeStats,
+    /// `instanceNotificationRules.*`
+    #[value = "instanceNotificationRules.*"]
+    InstanceNotificationRules,
+    /// `instanceNotificationRules.get`
+    #[value = "instanceNotificationRules.get"]
+    InstanceNotificationRulesGet,
+    /// `instanceNotificationRules.post`
+    #[value = "instanceNotificationRules.post"]
+    InstanceNotificationRulesPost,
+    /// `instanceNotificationRule.*`
+    #[value = "instanceNotificationRule.*"]
+    InstanceNotificationRule,
+    /// `instanceNotificationRule.get`
+    #[value = "instanceNotificationRule.get"]
+    InstanceNotificationRuleGet,
+    /// `instanceNotificationRule.patch`
+    #[value = "instanceNotificationRule.patch"]
+    InstanceNotificationRulePatch,
+    /// `instanceNotificationRule.delete`
+    #[value = "instanceNotificationRule.delete"]
+    InstanceNotificationRuleDelete,
+    /// `instanceNotificationRule.evaluate`
+    #[value = "instanceNotificationRule.evaluate"]
+    InstanceNotificationRuleEvaluate,
+    /// `instanceNotificationRule.logs`
+    #[value = "instanceNotificationRule.logs"]
+    InstanceNotificationRuleLogs,
+    /// `instanceSandbox.*`
+    #[value = "instanceSandbox.*"]
+    InstanceSandbox,
+    /// `instanceSandbox.get`
+    #[value = "instanceSandbox.get"]
+    InstanceSandboxGet,
+    /// `instanceSandbox.delete`
+    #[value = "instanceSandbox.delete"]
+    InstanceSandboxDelete,
+    /// `instanceSandbox.undelete`
+    #[value = "instanceSandbox.undelete"]
+    InstanceSandboxUndelete,
+    /// `instanceSandbox.payloadCounts`
+    #[value = "instanceSandbox.payloadCounts"]
+    InstanceSandboxPayloadCounts,
+    /// `instanceSandbox.payloadCountsBreakdown`
+    #[value = "instanceSandbox.payloadCountsBreakdown"]
+    InstanceSandboxPayloadCountsBreakdown,
+    /// `instanceSandbox.deviceCounts`
+    #[value = "instanceSandbox.deviceCounts"]
+    InstanceSandboxDeviceCounts,
+    /// `instanceSandbox.notebookMinuteCounts`
+    #[value = "instanceSandbox.notebookMinuteCounts"]
+    InstanceSandboxNotebookMinuteCounts,
+    /// `instanceSandboxes.*`
+    #[value = "instanceSandboxes.*"]
+    InstanceSandboxes,
+    /// `instanceSandboxes.get`
+    #[value = "instanceSandboxes.get"]
+    InstanceSandboxesGet,
+    /// `instanceAuditLog.*`
+    #[value = "instanceAuditLog.*"]
+    InstanceAuditLog,
+    /// `instanceAuditLog.get`
+    #[value = "instanceAuditLog.get"]
+    InstanceAuditLogGet,
+    /// `instanceAuditLogs.*`
+    #[value = "instanceAuditLogs.*"]
+    InstanceAuditLogs,
+    /// `instanceAuditLogs.get`
+    #[value = "instanceAuditLogs.get"]
+    InstanceAuditLogsGet,
+    /// `all.User`
+    #[value = "all.User"]
+    AllUser,
+    /// `all.User.bounded`
+    #[value = "all.User.bounded"]
+    AllUserBounded,
+    /// `all.User.read`
+    #[value = "all.User.read"]
+    AllUserRead,
+    /// `all.User.cli`
+    #[value = "all.User.cli"]
+    AllUserCli,
+    /// `only.User`
+    #[value = "only.User"]
+    OnlyUser,
+    /// `only.User.bounded`
+    #[value = "only.User.bounded"]
+    OnlyUserBounded,
+    /// `only.User.read`
+    #[value = "only.User.read"]
+    OnlyUserRead,
+    /// `userApiToken.*`
+    #[value = "userApiToken.*"]
+    UserApiToken,
+    /// `userApiToken.get`
+    #[value = "userApiToken.get"]
+    UserApiTokenGet,
+    /// `userApiToken.patch`
+    #[value = "userApiToken.patch"]
+    UserApiTokenPatch,
+    /// `userApiToken.delete`
+    #[value = "userApiToken.delete"]
+    UserApiTokenDelete,
+    /// `userApiTokens.*`
+    #[value = "userApiTokens.*"]
+    UserApiTokens,
+    /// `userApiTokens.get`
+    #[value = "userApiTokens.get"]
+    UserApiTokensGet,
+    /// `userApiTokens.post`
+    #[value = "userApiTokens.post"]
+    UserApiTokensPost,
+    /// `userOauthToken.*`
+    #[value = "userOauthToken.*"]
+    UserOauthToken,
+    /// `userOauthToken.get`
+    #[value = "userOauthToken.get"]
+    UserOauthTokenGet,
+    /// `userOauthToken.patch`
+    #[value = "userOauthToken.patch"]
+    UserOauthTokenPatch,
+    /// `userOauthToken.delete`
+    #[value = "userOauthToken.delete"]
+    UserOauthTokenDelete,
+    /// `userOauthTokens.*`
+    #[value = "userOauthTokens.*"]
+    UserOauthTokens,
+    /// `userOauthTokens.get`
+    #[value = "userOauthTokens.get"]
+    UserOauthTokensGet,
+    /// `userOauthTokens.post`
+    #[value = "userOauthTokens.post"]
+    UserOauthTokensPost,
+    /// `applicationTemplate.*`
+    #[value = "applicationTemplate.*"]
+    ApplicationTemplate,
+    /// `applicationTemplate.get`
+    #[value = "applicationTemplate.get"]
+    ApplicationTemplateGet,
+    /// `applicationTemplates.*`
+    #[value = "applicationTemplates.*"]
+    ApplicationTemplates,
+    /// `applicationTemplates.get`
+    #[value = "applicationTemplates.get"]
+    ApplicationTemplatesGet,
+    /// `applicationTemplates.getCategories`
+    #[value = "applicationTemplates.getCategories"]
+    ApplicationTemplatesGetCategories,
+    /// `applicationTemplates.getUniqueKeywords`
+    #[value = "applicationTemplates.getUniqueKeywords"]
+    ApplicationTemplatesGetUniqueKeywords,
+    /// `instances.*`
+    #[value = "instances.*"]
+    Instances,
+    /// `instances.get`
+    #[value = "instances.get"]
+    InstancesGet,
+    /// `me.*`
+    #[value = "me.*"]
+    Me,
+    /// `me.get`
+    #[value = "me.get"]
+    MeGet,
+    /// `me.patch`
+    #[value = "me.patch"]
+    MePatch,
+    /// `me.delete`
+    #[value = "me.delete"]
+    MeDelete,
+    /// `me.verifyEmail`
+    #[value = "me.verifyEmail"]
+    MeVerifyEmail,
+    /// `me.changePassword`
+    #[value = "me.changePassword"]
+    MeChangePassword,
+    /// `me.generateTwoFactorAuth`
+    #[value = "me.generateTwoFactorAuth"]
+    MeGenerateTwoFactorAuth,
+    /// `me.enableTwoFactorAuth`
+    #[value = "me.enableTwoFactorAuth"]
+    MeEnableTwoFactorAuth,
+    /// `me.disableTwoFactorAuth`
+    #[value = "me.disableTwoFactorAuth"]
+    MeDisableTwoFactorAuth,
+    /// `me.disconnectGithub`
+    #[value = "me.disconnectGithub"]
+    MeDisconnectGithub,
+    /// `me.connectGithub`
+    #[value = "me.connectGithub"]
+    MeConnectGithub,
+    /// `me.addRecentItem`
+    #[value = "me.addRecentItem"]
+    MeAddRecentItem,
+    /// `me.fetchRecentItems`
+    #[value = "me.fetchRecentItems"]
+    MeFetchRecentItems,
+    /// `me.payloadCounts`
+    #[value = "me.payloadCounts"]
+    MePayloadCounts,
+    /// `me.payloadCountsBreakdown`
+    #[value = "me.payloadCountsBreakdown"]
+    MePayloadCountsBreakdown,
+    /// `me.deviceCounts`
+    #[value = "me.deviceCounts"]
+    MeDeviceCounts,
+    /// `me.notebookMinuteCounts`
+    #[value = "me.notebookMinuteCounts"]
+    MeNotebookMinuteCounts,
+    /// `me.transferResources`
+    #[value = "me.transferResources"]
+    MeTransferResources,
+    /// `me.invite`
+    #[value = "me.invite"]
+    MeInvite,
+    /// `me.invites`
+    #[value = "me.invites"]
+    MeInvites,
+    /// `me.respondToInvite`
+    #[value = "me.respondToInvite"]
+    MeRespondToInvite,
+    /// `me.refreshToken`
+    #[value = "me.refreshToken"]
+    MeRefreshToken,
+    /// `orgs.*`
+    #[value = "orgs.*"]
+    Orgs,
+    /// `orgs.get`
+    #[value = "orgs.get"]
+    OrgsGet,
+    /// `orgs.post`
+    #[value = "orgs.post"]
+    OrgsPost,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// A value of a query parameter of `application.payloadCountsBreakdown`.
 #[cfg(any(
     feature = "application",
@@ -999,8 +2513,8 @@ pub struct ApiTokenPost {
     pub org_roles: Option<Vec<ApiTokenOrgRole>>,
     /// `scope`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(unique)]
-    pub scope: Option<Vec<Value>>,
+    #[validate(unique, items, each(listed))]
+    pub scope: Option<Vec<RequestedScope>>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(listed)]
@@ -1504,8 +3018,8 @@ pub struct UserCredentials {
     pub password: String,
     /// `requestedScopes`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(unique)]
-    pub requested_scopes: Option<Vec<Value>>,
+    #[validate(unique, items, each(listed))]
+    pub requested_scopes: Option<Vec<RequestedScope>>,
     /// `tokenTTL`: at least 0.
     #[serde(rename = "tokenTTL", default, skip_serializing_if = "Option::is_none")]
     #[validate(range(min = 0))]
