@@ -390,6 +390,7 @@ pub const RESERVED_NAMES: &[&str] = &[
     "Query",
     "QueryField",
     "TaggedField",
+    "TableColumn",
     "Validate",
     "Checker",
     "Pattern",

@@ -14,9 +14,9 @@ use serde_json::{Map, Value};
 use crate::Error;
 use crate::names::pascal;
 
-/// The schema of queries the crate keeps as JSON: data table row queries, whose
-/// fields are a table's own columns (`patternProperties`).
-pub const OPEN_QUERY: &str = "advancedQuery";
+/// The schema of data table row queries, whose fields are the table's own columns
+/// (`patternProperties`): a query over `losant_core::TableColumn`.
+pub const TABLE_QUERY: &str = "advancedQuery";
 
 /// One advanced query schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,13 +29,16 @@ pub struct QueryDef {
     pub fields: Vec<(String, QueryKind)>,
     /// The field holding tag conditions (`tags`, `deviceTags`).
     pub tags: Option<String>,
+    /// The fields are a data table's columns (any column name, each a value), not
+    /// listed.
+    pub columns: bool,
 }
 
 impl QueryDef {
-    /// The name of the field enum: `DeviceQueryField`.
+    /// The name of the field enum: `DeviceQueryField`; `None` for a table's columns.
     #[must_use]
-    pub fn field_enum(&self) -> String {
-        format!("{}Field", self.name)
+    pub fn field_enum(&self) -> Option<String> {
+        (!self.columns).then(|| format!("{}Field", self.name))
     }
 }
 
@@ -92,15 +95,33 @@ pub fn query_def(schema: &str, node: &Value) -> Result<QueryDef, Error> {
             }
         }
     }
-    let bare = schema
-        .strip_prefix("advanced")
-        .filter(|rest| !rest.is_empty())
-        .unwrap_or(schema);
+    let columns = schema == TABLE_QUERY;
+    if columns {
+        let forms = node.get("patternProperties").and_then(Value::as_object);
+        let value_columns = forms.is_some_and(|forms| {
+            forms.len() == 1
+                && forms.iter().all(|(pattern, form)| {
+                    pattern == "^[0-9a-zA-Z_-]{1,255}$"
+                        && matches!(kind(form), Some(Kind::Field(QueryKind::Value)))
+                })
+        });
+        if !value_columns || !fields.is_empty() {
+            return Err(Error::spec(format!(
+                "{schema}: the columns of a table query in a form the generator does not know"
+            )));
+        }
+    }
+    let name = if columns {
+        "DataTableQuery".to_owned()
+    } else {
+        pascal(schema.strip_prefix("advanced").unwrap_or(schema))
+    };
     Ok(QueryDef {
         schema: schema.to_owned(),
-        name: pascal(bare),
+        name,
         fields,
         tags,
+        columns,
     })
 }
 
@@ -174,7 +195,7 @@ mod tests {
         });
         let def = query_def("advancedWidgetQuery", &schema).unwrap();
         assert_eq!(def.name, "WidgetQuery");
-        assert_eq!(def.field_enum(), "WidgetQueryField");
+        assert_eq!(def.field_enum().as_deref(), Some("WidgetQueryField"));
         assert_eq!(def.tags.as_deref(), Some("widgetTags"));
         assert_eq!(
             def.fields,
@@ -187,6 +208,19 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_table_query_is_over_its_columns() {
+        let schema = json!({
+            "properties": {"$and": {}, "$or": {}, "$nor": {}},
+            "patternProperties": {"^[0-9a-zA-Z_-]{1,255}$": scalar()}
+        });
+        let def = query_def(TABLE_QUERY, &schema).unwrap();
+        assert_eq!(def.name, "DataTableQuery");
+        assert!(def.columns && def.field_enum().is_none());
+        let odd = json!({"patternProperties": {"^[a-z]+$": scalar()}});
+        assert!(query_def(TABLE_QUERY, &odd).is_err());
     }
 
     #[test]

@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 
 use crate::Error;
 use crate::names::{item_name, join_names, pascal};
-use crate::queries::{OPEN_QUERY, QueryDef, query_def, query_schema};
+use crate::queries::{QueryDef, query_def, query_schema};
 
 /// Index of a struct in [`Types::structs`].
 pub type StructId = usize;
@@ -36,8 +36,6 @@ pub enum ValueWhy {
     ScalarUnion,
     /// An object whose properties the schema leaves open.
     OpenObject,
-    /// An advanced query whose fields are not listed (data table rows).
-    AdvancedQuery,
     /// A schema without any type.
     Untyped,
     /// A schema the description gets wrong (a list inside `anyOf`).
@@ -52,7 +50,6 @@ impl ValueWhy {
             ValueWhy::Polymorphic => "polymorphic (`oneOf`/`anyOf` of different shapes)",
             ValueWhy::ScalarUnion => "a scalar of several JSON types",
             ValueWhy::OpenObject => "an object with open properties",
-            ValueWhy::AdvancedQuery => "an advanced query",
             ValueWhy::Untyped => "a schema without a type",
             ValueWhy::Malformed => "a malformed schema",
         }
@@ -514,10 +511,7 @@ impl Types {
             priority: 0,
             fallback: None,
         };
-        let shape = if name == OPEN_QUERY {
-            self.count(&context, ValueWhy::AdvancedQuery);
-            Shape::value(ValueWhy::AdvancedQuery)
-        } else if name.starts_with("advanced") {
+        let shape = if name.starts_with("advanced") {
             self.query(schemas, name)?
         } else {
             self.shape(schemas, &schemas[name], &context)?
@@ -564,7 +558,6 @@ impl Types {
         };
         // A reference to an advanced query, or a body's inline copy of one.
         if let Some(name) = query_schema(node)
-            && name != OPEN_QUERY
             && schemas.contains_key(name)
         {
             return self.query(schemas, name);
@@ -574,9 +567,11 @@ impl Types {
             .and_then(Value::as_str)
             .and_then(|r| r.strip_prefix("#/definitions/"))
         {
-            if name.starts_with("advanced") || !schemas.contains_key(name) {
-                self.count(context, ValueWhy::AdvancedQuery);
-                return Ok(Shape::value(ValueWhy::AdvancedQuery));
+            if !schemas.contains_key(name) {
+                return Err(Error::spec(format!(
+                    "{}: a reference to `{name}`, which is not described",
+                    context.place
+                )));
             }
             return self.root(schemas, name, None);
         }
@@ -658,7 +653,7 @@ impl Types {
                 Some(node) if node.len() == 1 => {
                     match node.get("oneOf").or_else(|| node.get("anyOf")) {
                         Some(Value::Array(inner)) if inner.iter().all(Value::is_object) => {
-                            flat.extend(inner)
+                            flat.extend(inner);
                         }
                         _ => flat.push(alternative),
                     }
@@ -1091,7 +1086,8 @@ impl Types {
         taken.extend(
             self.queries
                 .iter()
-                .flat_map(|query| [query.name.clone(), query.field_enum()]),
+                .flat_map(|query| [Some(query.name.clone()), query.field_enum()])
+                .flatten(),
         );
         let mut order: Vec<StructId> = (0..self.structs.len()).collect();
         order.sort_by(|&a, &b| {

@@ -360,7 +360,7 @@ pub use one_or_many::OneOrMany;
 pub use or_false::OrFalse;
 pub use paging::{Page, PageStream, paginate};
 pub use param::{HeaderArg, PathValue, Segment};
-pub use query::{FieldQuery, Query, QueryField, TaggedField};
+pub use query::{FieldQuery, Query, QueryField, TableColumn, TaggedField};
 pub use redact::Redactor;
 pub use request::Request;
 pub use response::{FromResponse, Response};

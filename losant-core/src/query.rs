@@ -81,6 +81,70 @@ pub trait QueryField: Listed + Clone + fmt::Debug + PartialEq {
     }
 }
 
+/// The name of a data table's column: the fields of a data table query
+/// (`advancedQuery`), which are the table's own columns, each taking the conditions
+/// of a [`FieldKind::Value`]. A name is 1 to 255 of 0-9, a-z, A-Z, `_` and `-`; a
+/// query on another is refused before sending.
+///
+/// ```
+/// use losant_core::{Query, TableColumn};
+///
+/// type TableQuery = Query<TableColumn>;
+///
+/// let hot = TableQuery::and([
+///     TableQuery::field(TableColumn::new("temperature")).gt(30),
+///     TableQuery::field(TableColumn::new("site")).eq("north"),
+/// ]);
+/// assert_eq!(
+///     hot.to_json().to_string(),
+///     r#"{"$and":[{"temperature":{"$gt":30}},{"site":{"$eq":"north"}}]}"#
+/// );
+/// let odd = TableQuery::from(TableQuery::field(TableColumn::new("a b")).eq(1));
+/// assert!(odd.validate().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TableColumn(String);
+
+impl TableColumn {
+    /// The column `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        TableColumn(name.into())
+    }
+}
+
+impl From<&str> for TableColumn {
+    fn from(name: &str) -> Self {
+        TableColumn::new(name)
+    }
+}
+
+impl From<String> for TableColumn {
+    fn from(name: String) -> Self {
+        TableColumn(name)
+    }
+}
+
+impl Listed for TableColumn {
+    /// Columns are the table's own: none is listed.
+    const VALUES: &'static [&'static str] = &[];
+
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn is_known(&self) -> bool {
+        Pattern::Key.matches(&self.0)
+    }
+}
+
+impl QueryField for TableColumn {
+    const SCHEMA: &'static str = "advancedQuery";
+
+    fn kind_of(name: &str) -> Option<FieldKind> {
+        Pattern::Key.matches(name).then_some(FieldKind::Value)
+    }
+}
+
 /// The fields of a schema that has a tags field: what [`Query::tag`] and
 /// [`Query::tag_key`] need. Implement it only where [`QueryField::TAGS`] is `Some`.
 #[diagnostic::on_unimplemented(
@@ -448,6 +512,11 @@ fn check_query<F: QueryField>(at: &str, clauses: &Map<String, Value>) -> Result<
 }
 
 fn unknown_field<F: QueryField>(field: &str, at: &str) -> String {
+    if F::VALUES.is_empty() {
+        return format!(
+            "`{field}` at `{at}` is not a column name (1 to 255 of 0-9, a-z, A-Z, `_` and `-`)"
+        );
+    }
     let mut expected = F::VALUES.join(", ");
     if let Some(tags) = F::TAGS {
         expected.push_str(", ");
@@ -883,6 +952,39 @@ mod tests {
         let error = at.finish().unwrap_err();
         assert_eq!(error.argument(), "deviceQuery");
         assert!(error.reason().starts_with("`id` must be an ID"), "{error}");
+    }
+
+    #[test]
+    fn a_table_query_takes_any_column_name() {
+        let query: Query<TableColumn> =
+            serde_json::from_str(r#"{"$or":[{"temp-1":{"$gte":3}},{"site_2":"north"}]}"#).unwrap();
+        assert!(query.validate().is_ok());
+        let error = Query::<TableColumn>::raw(
+            json!({"$and": [{"bad column": 1}]})
+                .as_object()
+                .unwrap()
+                .clone(),
+        )
+        .validate()
+        .unwrap_err();
+        assert!(
+            error
+                .reason()
+                .contains("`bad column` at `$and[0].bad column` is not a column name"),
+            "{error}"
+        );
+        let error = Query::<TableColumn>::raw(
+            json!({"temp": {"$tagKey": "x"}})
+                .as_object()
+                .unwrap()
+                .clone(),
+        )
+        .validate()
+        .unwrap_err();
+        assert!(
+            error.reason().contains("unknown operator `$tagKey`"),
+            "{error}"
+        );
     }
 
     #[test]

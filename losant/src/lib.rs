@@ -102,7 +102,7 @@ pub use losant_core::{
     ClientBuilder, Endpoint, Error, FieldQuery, FromResponse, GlobalParams, IdError,
     InvalidArgument, JobEnqueued, MaybeJob, Method, OneOrMany, OrFalse, Page, PageStream,
     PathValue, Query, QueryField, Reply, Request, Response, Result, RetryPolicy, Settings,
-    TaggedField, Time, Timestamp, Transport, paginate,
+    TableColumn, TaggedField, Time, Timestamp, Transport, paginate,
 };
 pub use losant_core::{
     ApiTokenId, ApplicationCertificateAuthorityId, ApplicationCertificateId, ApplicationId,

@@ -470,3 +470,47 @@ fn every_type_of_a_family_s_signatures_is_reachable_from_its_module() {
     assert_eq!(FilterField::Name.as_str(), "name");
     assert_eq!(Success::default().success, None);
 }
+
+#[cfg(feature = "data_table_row")]
+#[tokio::test]
+async fn a_data_table_query_is_sent_as_the_body_and_checked_first() {
+    use losant::data_table_row::DataTableQuery;
+    use losant::{DataTableId, TableColumn};
+    const TABLE: DataTableId = DataTableId::from_static("575ed78e7ae143cd83dc4aab");
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/query")
+                .query_param("limit", "10")
+                .body(r#"{"$or":[{"temp":{"$gt":30}},{"site":"north"}]}"#);
+            then.status(200)
+                .json_body(json!({"items": [], "count": 0, "limit": 10, "offset": 0, "totalCount": 0}));
+        })
+        .await;
+    let query = DataTableQuery::or([
+        DataTableQuery::from(DataTableQuery::field(TableColumn::new("temp")).gt(30)),
+        DataTableQuery::raw(json!({"site": "north"}).as_object().unwrap().clone()),
+    ]);
+    let client = client(&server);
+    client
+        .query_data_table_rows(&APP, &TABLE)
+        .limit(10)
+        .query(&query)
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    // A column name the API refuses is refused here, before sending.
+    let odd = DataTableQuery::from(DataTableQuery::field(TableColumn::new("a b")).eq(1));
+    let error = client
+        .query_data_table_rows(&APP, &TABLE)
+        .query(&odd)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidArgument(_)), "{error:?}");
+    assert!(
+        error.to_string().contains("is not a column name"),
+        "{error}"
+    );
+    mock.assert_calls_async(1).await;
+}

@@ -112,7 +112,9 @@ fn owned_models(api: &Api, layout: &Layout, family: &Family) -> Vec<String> {
         .chain(group.aliases.iter().map(|(alias, _)| alias.clone()))
         .chain(group.queries.iter().flat_map(|&id| {
             let query = &api.types.queries[id];
-            [query.name.clone(), query.field_enum()]
+            [Some(query.name.clone()), query.field_enum()]
+                .into_iter()
+                .flatten()
         }))
         .collect();
     names.sort_unstable();

@@ -143,7 +143,9 @@ pub fn rust_type(shape: &Shape, types: &Types, uses: &mut Uses) -> TokenStream {
         Ty::Query(id) => {
             // The field enum goes with the query: a caller needs both to build one.
             let name = &types.queries[*id].name;
-            uses.models.insert(types.queries[*id].field_enum());
+            if let Some(fields) = types.queries[*id].field_enum() {
+                uses.models.insert(fields);
+            }
             uses.models.insert(name.clone());
             let name = ident(name);
             quote!(#name)

@@ -350,11 +350,16 @@ pub fn file(api: &Api, layout: &Layout, file_name: &str, group: &Group) -> Token
     }
     for &id in &group.queries {
         let cfg = only_for(&layout.query_users[&id]);
-        items.push(with_cfg(query_items(&types.queries[id]), cfg));
-        needs.add(Needs::STRING_ENUM);
+        let query = &types.queries[id];
+        items.push(with_cfg(query_items(query), cfg));
         needs.add(Needs::QUERY);
-        needs.add(Needs::QUERY_FIELD);
-        if types.queries[id].tags.is_some() {
+        if query.columns {
+            needs.add(Needs::TABLE_COLUMN);
+        } else {
+            needs.add(Needs::STRING_ENUM);
+            needs.add(Needs::QUERY_FIELD);
+        }
+        if query.tags.is_some() {
             needs.add(Needs::TAGGED_FIELD);
         }
     }
@@ -391,9 +396,11 @@ pub fn file(api: &Api, layout: &Layout, file_name: &str, group: &Group) -> Token
         .chain(group.enums.iter().map(|&id| types.enums[id].name.clone()))
         .chain(group.queries.iter().flat_map(|&id| {
             [
-                types.queries[id].name.clone(),
+                Some(types.queries[id].name.clone()),
                 types.queries[id].field_enum(),
             ]
+            .into_iter()
+            .flatten()
         }))
         .collect();
     let imports = uses.items(super::ModelsPath::Siblings, &own, false);
@@ -470,6 +477,7 @@ impl Needs {
     const QUERY: &'static str = "Query";
     const QUERY_FIELD: &'static str = "QueryField";
     const TAGGED_FIELD: &'static str = "TaggedField";
+    const TABLE_COLUMN: &'static str = "TableColumn";
 
     fn add(&mut self, import: &'static str) {
         self.0.insert(import);
@@ -518,7 +526,19 @@ fn enum_item(types: &Types, id: EnumId) -> TokenStream {
 /// An advanced query: the enum of its fields, their kinds, and the `Query` alias.
 fn query_items(def: &QueryDef) -> TokenStream {
     let query = ident(&def.name);
-    let field_enum = ident(&def.field_enum());
+    let schema = &def.schema;
+    let Some(field_enum_name) = def.field_enum() else {
+        let text = doc(&format!(
+            "An advanced data table query (schema `{schema}`): conditions on the table's \
+             columns (named by [`TableColumn`]) combined with `$and`, `$or` and `$nor`, \
+             checked before anything is sent: see [`Query`]."
+        ));
+        return quote! {
+            #text
+            pub type #query = Query<TableColumn>;
+        };
+    };
+    let field_enum = ident(&field_enum_name);
     let variants = def.fields.iter().map(|(field, kind)| {
         let variant = ident(&variant_ident(field));
         let what = match kind {
@@ -536,7 +556,6 @@ fn query_items(def: &QueryDef) -> TokenStream {
             #variant,
         }
     });
-    let schema = &def.schema;
     let tags = def
         .tags
         .as_ref()
@@ -578,9 +597,8 @@ fn query_items(def: &QueryDef) -> TokenStream {
     let mut about = format!("An advanced {} (schema `{schema}`).", words.join(" "));
     let _ = write!(
         about,
-        "\n\nConditions on [`{}`] fields combined with `$and`, `$or` and \
-         `$nor`, checked against the schema before anything is sent: see [`Query`].",
-        def.field_enum()
+        "\n\nConditions on [`{field_enum_name}`] fields combined with `$and`, `$or` and \
+         `$nor`, checked against the schema before anything is sent: see [`Query`]."
     );
     if let Some(tags) = &def.tags {
         let _ = write!(

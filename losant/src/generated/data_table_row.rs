@@ -5,7 +5,7 @@
 //! Enabled by the `data_table_row` feature.
 
 pub use crate::models::{
-    AdvancedQuery, DataTableRow, DataTableRowInsert, DataTableRowInsertUpdate, DataTableRows,
+    DataTableQuery, DataTableRow, DataTableRowInsert, DataTableRowInsertUpdate, DataTableRows,
     DataTableRowsDelete, DataTableRowsExport, DataTableRowsExportQueryOptions, DataTableRowsItem,
 };
 pub use crate::models::{SortDirection, Success};
@@ -224,7 +224,7 @@ pub trait DataTableRowsApi {
         &self,
         application_id: &ApplicationId,
         data_table_id: &DataTableId,
-        #[body] query: Option<&Value>,
+        #[body(validate)] query: Option<&DataTableQuery>,
         #[query] limit: Option<&str>,
     ) -> Result<DataTableRowsDelete>;
 
@@ -510,7 +510,7 @@ pub trait DataTableRowsApi {
         #[query] limit: Option<i64>,
         #[query] offset: Option<i64>,
         #[query] include_fields: Option<&str>,
-        #[body] query: Option<&Value>,
+        #[body(validate)] query: Option<&DataTableQuery>,
     ) -> Result<DataTableRows>;
 
     /// Delete all data in the data table.

@@ -8,33 +8,13 @@ use std::collections::BTreeMap;
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
+use losant_core::Query;
+use losant_core::TableColumn;
 use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
-/// The `query` of [`DataTableRowsExport`](crate::models::DataTableRowsExport).
-///
-/// Schema for advanced filters and queries.
-///
-/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
-#[serde(rename_all = "camelCase")]
-pub struct AdvancedQuery {
-    /// `$and`: at most 100 items.
-    #[serde(rename = "$and", default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 100))]
-    pub and: Option<Vec<Value>>,
-    /// `$nor`: at most 100 items.
-    #[serde(rename = "$nor", default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 100))]
-    pub nor: Option<Vec<Value>>,
-    /// `$or`: at most 100 items.
-    #[serde(rename = "$or", default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 100))]
-    pub or: Option<Vec<Value>>,
-    /// The members the schema leaves open, as sent.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
-}
+/// An advanced data table query (schema `advancedQuery`): conditions on the table's columns (named by [`TableColumn`]) combined with `$and`, `$or` and `$nor`, checked before anything is sent: see [`Query`].
+pub type DataTableQuery = Query<TableColumn>;
 
 /// The `dataTableRow` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -155,7 +135,7 @@ pub struct DataTableRowsExport {
     /// `query`: Schema for advanced filters and queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub query: Option<AdvancedQuery>,
+    pub query: Option<DataTableQuery>,
     /// `queryOptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
