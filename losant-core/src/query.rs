@@ -149,7 +149,8 @@ impl QueryField for TableColumn {
 /// [`Query::tag_key`] need. Implement it only where [`QueryField::TAGS`] is `Some`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` queries have no tag conditions",
-    label = "this query's schema has no tags field"
+    label = "this query's schema has no tags field",
+    note = "`Query::tag` and `Query::tag_key` exist for the schemas with a tags field (devices' `tags`, events' `eventTags`, ...)"
 )]
 pub trait TaggedField: QueryField {}
 
@@ -329,11 +330,14 @@ impl<F: QueryField> Query<F> {
     }
 }
 
-impl<F: TaggedField> Query<F> {
+impl<F: QueryField> Query<F> {
     /// Items with the tag `key` set to `value` (`{"tags": {key: value}}`, by the
-    /// schema's tags field).
+    /// schema's tags field). Only for schemas with one ([`TaggedField`]).
     #[must_use]
-    pub fn tag(key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn tag(key: impl Into<String>, value: impl Into<String>) -> Self
+    where
+        F: TaggedField,
+    {
         let mut tags = Map::new();
         tags.insert(key.into(), Value::String(value.into()));
         Self::clause(F::TAGS.unwrap_or_default(), Value::Object(tags))
@@ -342,7 +346,10 @@ impl<F: TaggedField> Query<F> {
     /// Items with a tag named `key`, whatever its value
     /// (`{"tags": {"$tagKey": key}}`).
     #[must_use]
-    pub fn tag_key(key: impl Into<String>) -> Self {
+    pub fn tag_key(key: impl Into<String>) -> Self
+    where
+        F: TaggedField,
+    {
         let mut tags = Map::new();
         tags.insert("$tagKey".to_owned(), Value::String(key.into()));
         Self::clause(F::TAGS.unwrap_or_default(), Value::Object(tags))
