@@ -65,6 +65,8 @@ pub struct Api {
     pub enum_users: BTreeMap<usize, BTreeSet<String>>,
     /// The same for advanced queries.
     pub query_users: BTreeMap<usize, BTreeSet<String>>,
+    /// The same for tagged unions.
+    pub union_users: BTreeMap<usize, BTreeSet<String>>,
 }
 
 /// How a page lists its items.
@@ -292,6 +294,7 @@ impl Api {
             users: BTreeMap::new(),
             enum_users: BTreeMap::new(),
             query_users: BTreeMap::new(),
+            union_users: BTreeMap::new(),
         };
         api.place_models(&family_uses);
         Ok(api)
@@ -318,6 +321,20 @@ impl Api {
                             .entry(id)
                             .or_default()
                             .insert(family.clone());
+                    }
+                    Ty::Union(id)
+                        if self
+                            .union_users
+                            .entry(id)
+                            .or_default()
+                            .insert(family.clone()) =>
+                    {
+                        stack.extend(
+                            self.types.unions[id]
+                                .variants
+                                .iter()
+                                .map(|(_, variant)| variant.clone()),
+                        );
                     }
                     Ty::Query(id) => {
                         self.query_users

@@ -26,6 +26,8 @@ pub type StructId = usize;
 pub type EnumId = usize;
 /// Index of an advanced query in [`Types::queries`].
 pub type QueryId = usize;
+/// Index of a tagged union in [`Types::unions`].
+pub type UnionId = usize;
 
 /// Why a place is `serde_json::Value`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,6 +83,8 @@ pub enum Ty {
     Enum(EnumId),
     /// A typed advanced query (`losant_core::query::Query` over a generated field enum).
     Query(QueryId),
+    /// A generated enum of objects told apart by a tag field.
+    Union(UnionId),
     /// `losant_core::OrFalse<T>`: a value, or `false` for none.
     OrFalse(Box<Shape>),
     /// `losant_core::Aggregation`: a time series aggregation (a function's name or
@@ -216,6 +220,22 @@ impl StructDef {
     }
 }
 
+/// A `oneOf` of objects that one required field tells apart (`inputType`: each
+/// alternative lists one value of it): an internally tagged enum whose variants are
+/// the alternatives without that field, and a last variant keeping unknown kinds.
+#[derive(Debug)]
+pub struct UnionDef {
+    /// The final name: the shortest of the places it was met under.
+    pub name: String,
+    candidates: BTreeSet<(usize, String)>,
+    /// The JSON name of the tag field.
+    pub tag: String,
+    /// Each tag value and the struct of its alternative.
+    pub variants: Vec<(String, Shape)>,
+    /// Where it was met first.
+    pub origin: Origin,
+}
+
 /// A generated string enum.
 #[derive(Debug)]
 pub struct EnumDef {
@@ -244,6 +264,9 @@ pub struct Types {
     pub enums: Vec<EnumDef>,
     /// The advanced queries, in creation order.
     pub queries: Vec<QueryDef>,
+    /// The tagged unions, in creation order.
+    pub unions: Vec<UnionDef>,
+    union_keys: HashMap<String, UnionId>,
     query_keys: HashMap<String, QueryId>,
     struct_keys: HashMap<String, StructId>,
     enum_keys: HashMap<String, EnumId>,
@@ -469,6 +492,32 @@ fn is_aggregation(alternatives: &[&Value]) -> bool {
     })
 }
 
+/// The field that tells the alternatives apart, when they are objects that each
+/// require it and list one value of it, a different one each.
+fn discriminator<'a>(alternatives: &[&'a Value]) -> Option<&'a str> {
+    let first = alternatives.first()?.get("properties")?.as_object()?;
+    if alternatives.len() < 2 {
+        return None;
+    }
+    first.keys().map(String::as_str).find(|&field| {
+        let mut values = BTreeSet::new();
+        alternatives.iter().all(|alternative| {
+            let required = alternative
+                .get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|name| name.as_str() == Some(field)));
+            let value = alternative
+                .get("properties")
+                .and_then(|p| p.get(field))
+                .and_then(|t| t.get("enum"))
+                .and_then(Value::as_array)
+                .filter(|listed| listed.len() == 1)
+                .and_then(|listed| listed[0].as_str());
+            required && value.is_some_and(|value| values.insert(value))
+        })
+    })
+}
+
 /// Of `false` and another schema, the other.
 fn or_false<'a>(a: &'a Value, b: &'a Value) -> Option<&'a Value> {
     let is_false = |v: &Value| v.get("enum") == Some(&Value::from(vec![false]));
@@ -672,6 +721,10 @@ impl Types {
             [single] => self.shape(schemas, single, context)?,
             _ if is_date_or_epoch(&non_null) => Shape::new(Ty::Time),
             _ if is_aggregation(&non_null) => Shape::new(Ty::Aggregation),
+            _ if discriminator(&non_null).is_some() => {
+                let tag = discriminator(&non_null).unwrap_or_default();
+                self.union(schemas, &non_null, tag, context)?
+            }
             [a, b] if or_false(a, b).is_some() => {
                 let value = or_false(a, b).unwrap_or(a);
                 let value = self.shape(schemas, value, context)?;
@@ -695,6 +748,72 @@ impl Types {
         };
         shape.nullable |= nullable;
         Ok(shape)
+    }
+
+    /// The union of `alternatives`, told apart by `tag`.
+    fn union(
+        &mut self,
+        schemas: &BTreeMap<String, Value>,
+        alternatives: &[&Value],
+        tag: &str,
+        context: &Context<'_>,
+    ) -> Result<Shape, Error> {
+        let key = format!(
+            "{tag}|{}",
+            alternatives
+                .iter()
+                .filter_map(|a| a.as_object())
+                .map(structure_key)
+                .collect::<Vec<_>>()
+                .join("|")
+        );
+        let mut variants = Vec::new();
+        for alternative in alternatives {
+            let Some(node) = alternative.as_object() else {
+                continue;
+            };
+            let value = node
+                .get("properties")
+                .and_then(|p| p.get(tag))
+                .and_then(|t| t.get("enum"))
+                .and_then(|e| e.get(0))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            // The variant is the alternative without its tag, which the enum holds.
+            let mut node = node.clone();
+            if let Some(Value::Object(properties)) = node.get_mut("properties") {
+                properties.remove(tag);
+            }
+            if let Some(Value::Array(required)) = node.get_mut("required") {
+                required.retain(|name| name.as_str() != Some(tag));
+            }
+            let name = format!("{}{}", context.name, pascal(&value));
+            let variant_context = Context {
+                name: name.clone(),
+                fallback: Some(name),
+                ..context.clone()
+            };
+            let shape = self.shape(schemas, &Value::Object(node), &variant_context)?;
+            variants.push((value, shape));
+        }
+        // Met again: the variants' structs have the names of this place too (shaped
+        // above), and so has the union.
+        let candidate = (context.name.len(), context.name.clone());
+        if let Some(&id) = self.union_keys.get(&key) {
+            self.unions[id].candidates.insert(candidate);
+            return Ok(Shape::new(Ty::Union(id)));
+        }
+        let id = self.unions.len();
+        self.union_keys.insert(key, id);
+        self.unions.push(UnionDef {
+            name: String::new(),
+            candidates: BTreeSet::from([candidate]),
+            tag: tag.to_owned(),
+            variants,
+            origin: context.origin.clone(),
+        });
+        Ok(Shape::new(Ty::Union(id)))
     }
 
     /// Several string alternatives: an enum of all their values when each lists
@@ -1070,8 +1189,57 @@ impl Types {
                     stack.extend(self.structs[id].fields.iter().map(|f| f.shape.clone()));
                 }
                 Ty::List(item) | Ty::Map(item) | Ty::OneOrMany(item) => stack.push(*item),
+                Ty::Union(id) => {
+                    stack.extend(self.unions[id].variants.iter().map(|(_, v)| v.clone()));
+                }
                 _ => {}
             }
+        }
+    }
+
+    /// Names each union after the field holding it in its parent's final name
+    /// (`FlowCustomNodeConfig` + `fields` is `FlowCustomNodeConfigField`), or after
+    /// the shortest place it was met, and its variants' structs after it
+    /// (`FlowCustomNodeConfigFieldCheckbox`) when those names are free.
+    fn name_unions(&mut self, taken: &mut BTreeSet<String>) {
+        for id in 0..self.unions.len() {
+            let union = &self.unions[id];
+            let by_parent = match &union.origin {
+                Origin::Field {
+                    parent,
+                    field,
+                    item,
+                } => {
+                    let child = if *item {
+                        item_name(field)
+                    } else {
+                        pascal(field)
+                    };
+                    Some(join_names(&self.structs[*parent].name, &child))
+                }
+                _ => None,
+            };
+            let base = by_parent
+                .or_else(|| union.candidates.first().map(|(_, name)| name.clone()))
+                .unwrap_or_default();
+            let mut name = base.clone();
+            let mut n = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{base}{n}");
+                n += 1;
+            }
+            for (value, shape) in &self.unions[id].variants {
+                let Ty::Struct(variant) = shape.ty else {
+                    continue;
+                };
+                let wanted = format!("{name}{}", pascal(value));
+                if !taken.contains(&wanted) {
+                    taken.remove(&self.structs[variant].name);
+                    taken.insert(wanted.clone());
+                    self.structs[variant].name = wanted;
+                }
+            }
+            self.unions[id].name = name;
         }
     }
 
@@ -1109,6 +1277,7 @@ impl Types {
             }
             def.name = name;
         }
+        self.name_unions(&mut taken);
         // A field name (`SortField`) goes to the enum that field holds most often, when
         // one holds it more often than any other: the list of values most families
         // share gets the neutral name, the others keep their qualified one.
@@ -1419,6 +1588,12 @@ mod tests {
                 ]},
                 "config": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
                     "oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
+                "inputs": {"type": "array", "items": {"oneOf": [
+                    {"type": "object", "required": ["kind"], "properties": {
+                        "kind": {"type": "string", "enum": ["file"]}, "path": {"type": "string"}}},
+                    {"type": "object", "required": ["kind", "url"], "properties": {
+                        "kind": {"type": "string", "enum": ["url"]}, "url": {"type": "string"}}}
+                ]}},
                 "scopes": {"type": "array", "items": {"oneOf": [
                     {"oneOf": [{"type": "string", "enum": ["a"]}, {"type": "string", "enum": ["b"]}]},
                     {"type": "string", "enum": ["c"]}
@@ -1443,6 +1618,34 @@ mod tests {
             panic!("{scope:?}")
         };
         assert_eq!(types.enums[scope].values, ["a", "b", "c"]);
+        let Ty::List(input) = &shape("inputs").ty else {
+            panic!("{:?}", shape("inputs"))
+        };
+        let Ty::Union(input) = input.ty else {
+            panic!("{input:?}")
+        };
+        let union = &types.unions[input];
+        assert_eq!(
+            (union.name.as_str(), union.tag.as_str()),
+            ("ThingInput", "kind")
+        );
+        let kinds: Vec<(&str, &str)> = union
+            .variants
+            .iter()
+            .map(|(value, shape)| match shape.ty {
+                Ty::Struct(id) => (value.as_str(), types.structs[id].name.as_str()),
+                _ => panic!("{shape:?}"),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [("file", "ThingInputFile"), ("url", "ThingInputUrl")]
+        );
+        // The tag is the enum's, not a field of its variants.
+        let Ty::Struct(url) = union.variants[1].1.ty else {
+            panic!()
+        };
+        assert!(types.structs[url].fields.iter().all(|f| f.json != "kind"));
         assert!(types.values.is_empty(), "{:?}", types.values);
     }
 

@@ -230,3 +230,43 @@ fn credentials_are_built_from_their_parts() {
         json!({"deviceId": DEVICE.as_str(), "key": "key", "secret": "secret"})
     );
 }
+
+/// A `oneOf` told apart by a tag field is an enum: each kind decodes into its own
+/// struct, a kind this version does not know is kept, and each kind's limits are
+/// checked when it is sent.
+#[cfg(feature = "notebook")]
+#[test]
+fn tagged_unions_decode_by_their_tag_and_keep_unknown_kinds() {
+    use losant::models::{NotebookInput, NotebookInputDeviceData, NotebookPost};
+
+    let known: NotebookInput = serde_json::from_value(json!({
+        "inputType": "deviceData", "fileName": "data.csv",
+        "start": 1_700_000_000_000_i64, "end": 1_700_000_600_000_i64,
+        "attributes": ["temperature"]
+    }))
+    .unwrap();
+    let NotebookInput::DeviceData(data) = &known else {
+        panic!("not decoded by its tag: {known:?}");
+    };
+    assert_eq!(data.file_name, "data.csv");
+    assert_eq!(
+        data.attributes.as_deref(),
+        Some(&["temperature".to_owned()][..])
+    );
+    // The tag is written once, from the variant.
+    let back = serde_json::to_value(&known).unwrap();
+    assert_eq!(back["inputType"], "deviceData");
+    assert!(back.get("fileName").is_some());
+
+    let unknown = json!({"inputType": "satelliteFeed", "fileName": "x", "orbit": 7});
+    let kept: NotebookInput = serde_json::from_value(unknown.clone()).unwrap();
+    assert_eq!(kept, NotebookInput::Other(unknown.clone()));
+    assert_eq!(serde_json::to_value(&kept).unwrap(), unknown);
+
+    let mut input = NotebookInputDeviceData::new(0.into(), "data.csv", 0.into());
+    input.attributes = Some(vec!["not a key!".into()]);
+    let mut post = NotebookPost::new("Daily");
+    post.inputs = Some(vec![NotebookInput::DeviceData(input)]);
+    let error = post.validate().unwrap_err();
+    assert_eq!(error.argument(), "inputs[0].attributes[0]");
+}

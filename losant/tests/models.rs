@@ -156,6 +156,7 @@ fn every_model_round_trips_an_instance_of_its_schema() {
     report.round_trip::<OneOrMany<DeviceClass>>("deviceClassFilter");
     report.round_trip::<DeviceCommand>("deviceCommand");
     report.round_trip::<Vec<DeviceCommand>>("deviceCommands");
+    report.round_trip::<DeviceConnectionStatus>("deviceConnectionStatus");
     report.round_trip::<DeviceCounts>("deviceCounts");
     report.round_trip::<DeviceCredentials>("deviceCredentials");
     report.round_trip::<DeviceDataExport>("deviceDataExport");
@@ -352,6 +353,6 @@ fn every_model_round_trips_an_instance_of_its_schema() {
     report.round_trip::<Webhooks>("webhooks");
     report.round_trip::<JobEnqueued>("jobEnqueuedResult");
     let (schemas, examples) = report.finish();
-    assert_eq!(schemas, 283usize);
+    assert_eq!(schemas, 284usize);
     assert!(examples > 0);
 }

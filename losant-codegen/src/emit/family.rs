@@ -110,6 +110,12 @@ fn owned_models(api: &Api, layout: &Layout, family: &Family) -> Vec<String> {
                 .map(|&id| api.types.enums[id].name.clone()),
         )
         .chain(group.aliases.iter().map(|(alias, _)| alias.clone()))
+        .chain(
+            group
+                .unions
+                .iter()
+                .map(|&id| api.types.unions[id].name.clone()),
+        )
         .chain(group.queries.iter().flat_map(|&id| {
             let query = &api.types.queries[id];
             [Some(query.name.clone()), query.field_enum()]

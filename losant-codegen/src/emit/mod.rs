@@ -131,6 +131,12 @@ pub fn rust_type(shape: &Shape, types: &Types, uses: &mut Uses) -> TokenStream {
             let name = ident(name);
             quote!(#name)
         }
+        Ty::Union(id) => {
+            let name = &types.unions[*id].name;
+            uses.models.insert(name.clone());
+            let name = ident(name);
+            quote!(#name)
+        }
         Ty::OrFalse(value) => {
             uses.core.insert("OrFalse");
             let value = rust_type(value, types, uses);

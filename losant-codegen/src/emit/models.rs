@@ -11,7 +11,7 @@ use super::{Uses, doc, ident, rust_type, sentence};
 use crate::api::Api;
 use crate::names::{camel, field_ident, pascal, split_words, variant_ident};
 use crate::queries::{QueryDef, QueryKind};
-use crate::types::{EnumId, Field, Limits, Origin, QueryId, Shape, StructId, Ty, Types};
+use crate::types::{EnumId, Field, Limits, Origin, QueryId, Shape, StructId, Ty, Types, UnionId};
 
 /// Which file each model goes in, and which features compile each file.
 #[derive(Debug)]
@@ -32,6 +32,8 @@ pub struct Layout {
     pub enum_users: BTreeMap<EnumId, BTreeSet<String>>,
     /// The same for advanced queries.
     pub query_users: BTreeMap<QueryId, BTreeSet<String>>,
+    /// The same for tagged unions.
+    pub union_users: BTreeMap<UnionId, BTreeSet<String>>,
 }
 
 /// The models of one file.
@@ -43,6 +45,8 @@ pub struct Group {
     pub enums: Vec<EnumId>,
     /// Its advanced queries, by name.
     pub queries: Vec<QueryId>,
+    /// Its tagged unions, by name.
+    pub unions: Vec<UnionId>,
     /// Other names of its structs' schemas: alias, struct.
     pub aliases: Vec<(String, StructId)>,
     /// The families (modules) whose features compile it.
@@ -101,7 +105,20 @@ impl Layout {
             enum_users.insert(id, users);
             enum_file.insert(id, file);
         }
-        let query_users = place_queries(api, &module_of, &mut files);
+        let query_users = place_named(
+            &api.query_users,
+            |id| &types.queries[id].name,
+            &module_of,
+            &mut files,
+            |group, id| group.queries.push(id),
+        );
+        let union_users = place_named(
+            &api.union_users,
+            |id| &types.unions[id].name,
+            &module_of,
+            &mut files,
+            |group, id| group.unions.push(id),
+        );
         let names: BTreeSet<&str> = types
             .structs
             .iter()
@@ -109,15 +126,7 @@ impl Layout {
             .chain(types.enums.iter().map(|e| e.name.as_str()))
             .collect();
         for group in files.values_mut() {
-            group
-                .structs
-                .sort_by(|a, b| types.structs[*a].name.cmp(&types.structs[*b].name));
-            group
-                .enums
-                .sort_by(|a, b| types.enums[*a].name.cmp(&types.enums[*b].name));
-            group
-                .queries
-                .sort_by(|a, b| types.queries[*a].name.cmp(&types.queries[*b].name));
+            group.sort(types);
             for &id in &group.structs {
                 for root in &types.structs[id].roots {
                     let alias = pascal(root);
@@ -136,6 +145,7 @@ impl Layout {
             struct_users,
             enum_users,
             query_users,
+            union_users,
         }
     }
 
@@ -153,21 +163,41 @@ impl Layout {
                 .queries
                 .iter()
                 .any(|id| self.query_users[id] != group.users)
+            || group
+                .unions
+                .iter()
+                .any(|id| self.union_users[id] != group.users)
     }
 }
 
-/// Puts each advanced query in the file of the family it is named after
+impl Group {
+    /// Orders each kind of model by name.
+    fn sort(&mut self, types: &Types) {
+        self.structs
+            .sort_by(|a, b| types.structs[*a].name.cmp(&types.structs[*b].name));
+        self.enums
+            .sort_by(|a, b| types.enums[*a].name.cmp(&types.enums[*b].name));
+        self.queries
+            .sort_by(|a, b| types.queries[*a].name.cmp(&types.queries[*b].name));
+        self.unions
+            .sort_by(|a, b| types.unions[*a].name.cmp(&types.unions[*b].name));
+    }
+}
+
+/// Puts each query or union in the file of the family it is named after
 /// (`DeviceQuery` in `device`), else of the only family using it, else the shared
 /// file; returns the families using each.
-fn place_queries(
-    api: &Api,
+fn place_named<'a>(
+    users_of: &BTreeMap<usize, BTreeSet<String>>,
+    name_of: impl Fn(usize) -> &'a String,
     module_of: &dyn Fn(&String) -> String,
     files: &mut BTreeMap<String, Group>,
-) -> BTreeMap<QueryId, BTreeSet<String>> {
-    let mut query_users = BTreeMap::new();
-    for (&id, users) in &api.query_users {
+    add: impl Fn(&mut Group, usize),
+) -> BTreeMap<usize, BTreeSet<String>> {
+    let mut placed = BTreeMap::new();
+    for (&id, users) in users_of {
         let users: BTreeSet<String> = users.iter().map(module_of).collect();
-        let name = &api.types.queries[id].name;
+        let name = name_of(id);
         let file = users
             .iter()
             .filter(|user| name.starts_with(&pascal(user)))
@@ -180,11 +210,11 @@ fn place_queries(
             })
             .unwrap_or_else(|| super::SHARED_MODELS.to_owned());
         let group = files.entry(file).or_default();
-        group.queries.push(id);
+        add(group, id);
         group.users.extend(users.iter().cloned());
-        query_users.insert(id, users);
+        placed.insert(id, users);
     }
-    query_users
+    placed
 }
 
 /// Structs whose every field is optional or has a default value.
@@ -226,6 +256,7 @@ fn has_default(shape: &Shape, defaults: &BTreeSet<StructId>) -> bool {
             | Ty::Id(_)
             | Ty::Enum(_)
             | Ty::OneOrMany(_)
+            | Ty::Union(_)
             | Ty::Aggregation => false,
         }
 }
@@ -273,7 +304,7 @@ pub fn needs_check(shape: &Shape, checked: &BTreeSet<StructId>) -> bool {
     }
     match &shape.ty {
         Ty::Struct(id) => checked.contains(id),
-        Ty::Enum(_) | Ty::Query(_) | Ty::Aggregation => true,
+        Ty::Enum(_) | Ty::Query(_) | Ty::Union(_) | Ty::Aggregation => true,
         Ty::List(item) | Ty::Map(item) | Ty::OneOrMany(item) => needs_check(item, checked),
         _ => false,
     }
@@ -363,6 +394,11 @@ pub fn file(api: &Api, layout: &Layout, file_name: &str, group: &Group) -> Token
             needs.add(Needs::TAGGED_FIELD);
         }
     }
+    for &id in &group.unions {
+        let cfg = only_for(&layout.union_users[&id]);
+        items.push(with_cfg(union_item(types, layout, id), cfg));
+        needs.add(Needs::VALIDATE);
+    }
     for &id in &group.structs {
         let cfg = only_for(&layout.struct_users[&id]);
         let item = struct_item(api, layout, id, &mut uses, &mut needs);
@@ -394,6 +430,7 @@ pub fn file(api: &Api, layout: &Layout, file_name: &str, group: &Group) -> Token
         .iter()
         .map(|&id| types.structs[id].name.clone())
         .chain(group.enums.iter().map(|&id| types.enums[id].name.clone()))
+        .chain(group.unions.iter().map(|&id| types.unions[id].name.clone()))
         .chain(group.queries.iter().flat_map(|&id| {
             [
                 Some(types.queries[id].name.clone()),
@@ -519,6 +556,68 @@ fn enum_item(types: &Types, id: EnumId) -> TokenStream {
             #(#variants)*
             /// A value this version does not know, kept as sent.
             Other(String),
+        }
+    }
+}
+
+/// A tagged union: an internally tagged enum of its alternatives' structs, a last
+/// variant for kinds this version does not know, and its `Validate` impl.
+fn union_item(types: &Types, layout: &Layout, id: UnionId) -> TokenStream {
+    let def = &types.unions[id];
+    let name = ident(&def.name);
+    let tag = &def.tag;
+    let mut seen = BTreeSet::new();
+    let mut arms = Vec::new();
+    let mut unchecked = Vec::new();
+    let variants: Vec<TokenStream> = def
+        .variants
+        .iter()
+        .map(|(value, shape)| {
+            let mut variant = variant_ident(value);
+            while !seen.insert(variant.clone()) {
+                variant.push('_');
+            }
+            let variant = ident(&variant);
+            let mut uses = Uses::default();
+            let ty = rust_type(shape, types, &mut uses);
+            let text = doc(&format!("`{tag}`: `{value}`."));
+            if needs_check(shape, &layout.checked) {
+                arms.push(quote!(Self::#variant(value) => value.check(at),));
+            } else {
+                unchecked.push(quote!(Self::#variant(_)));
+            }
+            quote! {
+                #text
+                #[serde(rename = #value)]
+                #variant(#ty),
+            }
+        })
+        .collect();
+    let mut text = origin_doc(types, &def.origin, None);
+    let _ = write!(
+        text,
+        "\n\nOne of {} kinds, told apart by `{tag}`.",
+        def.variants.len()
+    );
+    let text = doc(&text);
+    quote! {
+        #text
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = #tag)]
+        pub enum #name {
+            #(#variants)*
+            /// A kind this version does not know, kept as JSON (the tag with it).
+            #[serde(untagged)]
+            Other(serde_json::Value),
+        }
+
+        impl Validate for #name {
+            fn check(&self, at: &mut losant_core::validate::Checker) {
+                match self {
+                    #(#arms)*
+                    #(#unchecked |)* Self::Other(_) => {}
+                }
+            }
         }
     }
 }
@@ -1073,7 +1172,9 @@ fn checks(shape: &Shape, layout: &Layout) -> Vec<TokenStream> {
             }
         }
         Ty::Enum(_) => words.push(quote!(listed)),
-        Ty::Struct(_) | Ty::Query(_) | Ty::Aggregation => words.push(quote!(nested)),
+        Ty::Struct(_) | Ty::Query(_) | Ty::Union(_) | Ty::Aggregation => {
+            words.push(quote!(nested));
+        }
         Ty::List(item) | Ty::OneOrMany(item) => {
             if limits.unique {
                 words.push(quote!(unique));

@@ -5,7 +5,15 @@
 //! Enabled by the `dashboard` feature.
 
 pub use crate::models::{
-    Dashboard, DashboardContextInstance, DashboardPatch, DashboardPost, DashboardReportConfig,
+    Dashboard, DashboardContextConfiguration, DashboardContextConfigurationDeviceAttribute,
+    DashboardContextConfigurationDeviceAttributeValidationConfig,
+    DashboardContextConfigurationDeviceId, DashboardContextConfigurationDeviceIdValidationConfig,
+    DashboardContextConfigurationDeviceTag, DashboardContextConfigurationDeviceTagValidationConfig,
+    DashboardContextConfigurationExperienceUser,
+    DashboardContextConfigurationExperienceUserValidationConfig,
+    DashboardContextConfigurationNumber, DashboardContextConfigurationNumberValidationConfig,
+    DashboardContextConfigurationString, DashboardContextConfigurationStringValidationConfig,
+    DashboardContextInstance, DashboardPatch, DashboardPost, DashboardReportConfig,
     DashboardSendReport, Dashboards, GetDashboardsSortField, ValidateContextSuccess,
     ValidateContextSuccessDashboard,
 };

@@ -7,11 +7,12 @@
 pub use crate::models::{
     AttributeNamesResponse, BulkRestoreResponse, CompositeDeviceStateItem, CompositeDevicesState,
     CompositeDevicesStateItem, Device, DeviceClass, DeviceCommand, DeviceConnectionInfo,
+    DeviceConnectionStatus, DeviceConnectionStatusConnected, DeviceConnectionStatusDisconnected,
     DeviceDataExport, DeviceDataExportOptions, DeviceLogItem, DeviceNamesResponse,
     DeviceNamesResponseDeviceSummary, DevicePatch, DevicePayloadCounts, DevicePost, DeviceQuery,
     DeviceQueryField, DeviceState, DeviceStateOrStates, DeviceTag, Devices,
     DevicesDeleteOrRestorePost, DevicesExportPayloadCountPost, DevicesExportPost, DevicesItem,
-    DevicesPatch, DevicesRemoveDataPost, DevicesTagFilter, DevicesUpdated, Format,
+    DevicesPatch, DevicesRemoveDataPost, DevicesTagFilter, DevicesUpdated,
     GetCompositeStateDevicesSortField, GetDevicesSortField, MultiDeviceCommand, TagKeysResponse,
     TagValuesResponse,
 };
@@ -21,7 +22,6 @@ pub use crate::models::{
 };
 use losant_core::api;
 use losant_core::{ApplicationId, DeviceId, JobEnqueued, MaybeJob, OneOrMany, Result};
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The actions of the `device` resource (`/applications/{applicationId}/devices/{deviceId}`).
@@ -908,7 +908,7 @@ pub trait DeviceApi {
         &self,
         application_id: &ApplicationId,
         device_id: &DeviceId,
-        #[body] connection_status: &Value,
+        #[body(validate)] connection_status: &DeviceConnectionStatus,
     ) -> Result<Success>;
 }
 

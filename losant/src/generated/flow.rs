@@ -7,12 +7,15 @@
 pub use crate::models::{FilterField, FlowVersions, SortDirection, SortField, Success};
 pub use crate::models::{
     Flow, FlowByVersionQuery, FlowByVersionQueryField, FlowCategory, FlowClass,
-    FlowCustomNodeConfig, FlowErrors, FlowErrorsError, FlowErrorsErrorError, FlowGlobal,
-    FlowLogItem, FlowNode, FlowPatch, FlowPost, FlowPostCategory, FlowQuery, FlowQueryField,
-    FlowStats, FlowStatsMetric, FlowStorageEntry, FlowStorageMetadata, FlowTriggerFilterItem,
-    Flows, FlowsImportPost, FlowsImportPostFlow, FlowsImportPostFlowVersion, FlowsImportResult,
-    PaletteResponse, PaletteResponseCustomNode, PaletteResponseCustomNodeCompatibleFlowClasses,
-    VirtualButtonPress,
+    FlowCustomNodeConfig, FlowCustomNodeConfigField, FlowCustomNodeConfigFieldCheckbox,
+    FlowCustomNodeConfigFieldJsonTemplate, FlowCustomNodeConfigFieldNumberTemplate,
+    FlowCustomNodeConfigFieldPayloadPath, FlowCustomNodeConfigFieldSection,
+    FlowCustomNodeConfigFieldSelect, FlowCustomNodeConfigFieldStringTemplate, FlowErrors,
+    FlowErrorsError, FlowErrorsErrorError, FlowGlobal, FlowLogItem, FlowNode, FlowPatch, FlowPost,
+    FlowPostCategory, FlowQuery, FlowQueryField, FlowStats, FlowStatsMetric, FlowStorageEntry,
+    FlowStorageMetadata, FlowTriggerFilterItem, Flows, FlowsImportPost, FlowsImportPostFlow,
+    FlowsImportPostFlowVersion, FlowsImportResult, PaletteResponse, PaletteResponseCustomNode,
+    PaletteResponseCustomNodeCompatibleFlowClasses, VirtualButtonPress,
 };
 use losant_core::api;
 use losant_core::{ApplicationId, FlowId, Result};

@@ -4,14 +4,19 @@
 //!
 //! Enabled by the `notebook` feature.
 
-pub use crate::models::{FilterField, SortDirection, Success, SuccessWithExecutionId};
 pub use crate::models::{
-    GetNotebooksSortField, ImageVersion, Notebook, NotebookDataExportOptions,
+    FileName, GetNotebooksSortField, ImageVersion, Notebook, NotebookDataExportOptions,
     NotebookExecutionLogsItem, NotebookExecutionLogsItemInputInfo,
     NotebookExecutionLogsItemOutputInfo, NotebookExecutionLogsItemStatus, NotebookExecutionOptions,
-    NotebookMinuteCounts, NotebookMinuteCountsCount, NotebookPatch, NotebookPost, NotebookStats,
+    NotebookInput, NotebookInputApplicationFile, NotebookInputDataTable,
+    NotebookInputDeviceConnectionHistory, NotebookInputDeviceData,
+    NotebookInputDeviceDataDeviceTag, NotebookInputDeviceMetadata, NotebookInputEventData,
+    NotebookInputExternalUrl, NotebookMinuteCounts, NotebookMinuteCountsCount, NotebookOutput,
+    NotebookOutputDataTable, NotebookOutputDirectory, NotebookOutputExecutionResult,
+    NotebookOutputFile, NotebookOutputTemporaryUrl, NotebookPatch, NotebookPost, NotebookStats,
     Notebooks, NotebooksItem,
 };
+pub use crate::models::{FilterField, SortDirection, Success, SuccessWithExecutionId};
 use losant_core::api;
 use losant_core::{ApplicationId, JobEnqueued, NotebookId, Result};
 

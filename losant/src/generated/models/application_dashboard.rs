@@ -21,8 +21,8 @@ pub struct ApplicationDashboardPost {
     pub blocks: Option<Vec<Value>>,
     /// `contextConfiguration`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 100))]
-    pub context_configuration: Option<Vec<Value>>,
+    #[validate(items(max = 100), each(nested))]
+    pub context_configuration: Option<Vec<DashboardContextConfiguration>>,
     /// `defaultTheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(listed)]

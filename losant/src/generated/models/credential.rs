@@ -386,6 +386,48 @@ pub struct CredentialLinkedResources {
     pub integrations: Option<Integrations>,
 }
 
+/// An element of `options` in [`FlowCustomNodeConfigFieldSelect`](crate::models::FlowCustomNodeConfigFieldSelect).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemCustomNodeConfigFieldSelectOption {
+    /// `label`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub label: Option<String>,
+    /// `value`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
+    pub value: String,
+}
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+impl CredentialLinkedResourcesFlowsItemCustomNodeConfigFieldSelectOption {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            label: None,
+            value: value.into(),
+        }
+    }
+}
+
 /// The `stats` of [`Workflow`](crate::models::Workflow).
 #[cfg(any(
     feature = "credential",

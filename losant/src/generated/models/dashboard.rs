@@ -3,7 +3,9 @@
 //! Models of the `dashboard` family.
 
 #![allow(unused_imports)]
-use losant_core::{ApplicationId, DashboardId, OrganizationId, ResourceId, Timestamp};
+use losant_core::{
+    ApplicationId, DashboardId, DeviceId, ExperienceGroupId, OrganizationId, ResourceId, Timestamp,
+};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -40,6 +42,49 @@ pub enum GetDashboardsSortField {
     Other(String),
 }
 
+/// An element of `contextConfiguration` in [`Dashboard`](crate::models::Dashboard).
+///
+/// One of 6 kinds, told apart by `type`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum DashboardContextConfiguration {
+    /// `type`: `deviceAttribute`.
+    #[serde(rename = "deviceAttribute")]
+    DeviceAttribute(DashboardContextConfigurationDeviceAttribute),
+    /// `type`: `deviceId`.
+    #[serde(rename = "deviceId")]
+    DeviceId(DashboardContextConfigurationDeviceId),
+    /// `type`: `deviceTag`.
+    #[serde(rename = "deviceTag")]
+    DeviceTag(DashboardContextConfigurationDeviceTag),
+    /// `type`: `number`.
+    #[serde(rename = "number")]
+    Number(DashboardContextConfigurationNumber),
+    /// `type`: `string`.
+    #[serde(rename = "string")]
+    String(DashboardContextConfigurationString),
+    /// `type`: `experienceUser`.
+    #[serde(rename = "experienceUser")]
+    ExperienceUser(DashboardContextConfigurationExperienceUser),
+    /// A kind this version does not know, kept as JSON (the tag with it).
+    #[serde(untagged)]
+    Other(serde_json::Value),
+}
+
+impl Validate for DashboardContextConfiguration {
+    fn check(&self, at: &mut losant_core::validate::Checker) {
+        match self {
+            Self::DeviceAttribute(value) => value.check(at),
+            Self::DeviceId(value) => value.check(at),
+            Self::DeviceTag(value) => value.check(at),
+            Self::Number(value) => value.check(at),
+            Self::String(value) => value.check(at),
+            Self::ExperienceUser(value) => value.check(at),
+            Self::Other(_) => {}
+        }
+    }
+}
+
 /// The `dashboard` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -56,7 +101,7 @@ pub struct Dashboard {
     pub blocks: Option<Vec<Value>>,
     /// `contextConfiguration`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context_configuration: Option<Vec<Value>>,
+    pub context_configuration: Option<Vec<DashboardContextConfiguration>>,
     /// `createdById`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by_id: Option<ResourceId>,
@@ -122,6 +167,322 @@ pub struct Dashboard {
     pub resolution: Option<i64>,
 }
 
+/// An element of `contextConfiguration` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardContextConfigurationDeviceAttribute {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `defaultValue`: at most 32767 characters.
+    #[validate(chars(max = 32_767))]
+    pub default_value: String,
+    /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
+    pub name: String,
+    /// `validationConfig`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub validation_config: Option<DashboardContextConfigurationDeviceAttributeValidationConfig>,
+    /// `validationEnabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_enabled: Option<bool>,
+}
+
+impl DashboardContextConfigurationDeviceAttribute {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(default_value: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            application_id: None,
+            default_value: default_value.into(),
+            name: name.into(),
+            validation_config: None,
+            validation_enabled: None,
+        }
+    }
+}
+
+/// The `validationConfig` of [`DashboardContextConfigurationDeviceAttribute`](crate::models::DashboardContextConfigurationDeviceAttribute).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardContextConfigurationDeviceAttributeValidationConfig {
+    /// `attributes`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(pattern = Key))]
+    pub attributes: Option<Vec<String>>,
+}
+
+/// An element of `contextConfiguration` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardContextConfigurationDeviceId {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `defaultValue`: at most 32767 characters.
+    #[validate(chars(max = 32_767))]
+    pub default_value: String,
+    /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
+    pub name: String,
+    /// `validationConfig`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub validation_config: Option<DashboardContextConfigurationDeviceIdValidationConfig>,
+    /// `validationEnabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_enabled: Option<bool>,
+}
+
+impl DashboardContextConfigurationDeviceId {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(default_value: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            application_id: None,
+            default_value: default_value.into(),
+            name: name.into(),
+            validation_config: None,
+            validation_enabled: None,
+        }
+    }
+}
+
+/// The `validationConfig` of [`DashboardContextConfigurationDeviceId`](crate::models::DashboardContextConfigurationDeviceId).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+#[allow(clippy::option_option)]
+pub struct DashboardContextConfigurationDeviceIdValidationConfig {
+    /// `deviceIds`: at most 1000 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
+    pub device_ids: Option<Vec<DeviceId>>,
+    /// `deviceTags`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub device_tags: Option<Vec<DevicesTagFilter>>,
+    /// `includeFullDevice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_full_device: Option<bool>,
+    /// `query`: at most 8192 characters, `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::double_option"
+    )]
+    #[validate(chars(max = 8192))]
+    pub query: Option<Option<String>>,
+}
+
+/// An element of `contextConfiguration` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardContextConfigurationDeviceTag {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `defaultValue`.
+    #[validate(nested)]
+    pub default_value: DevicesTagFilter,
+    /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
+    pub name: String,
+    /// `validationConfig`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub validation_config: Option<DashboardContextConfigurationDeviceTagValidationConfig>,
+    /// `validationEnabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_enabled: Option<bool>,
+}
+
+impl DashboardContextConfigurationDeviceTag {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(default_value: DevicesTagFilter, name: impl Into<String>) -> Self {
+        Self {
+            application_id: None,
+            default_value,
+            name: name.into(),
+            validation_config: None,
+            validation_enabled: None,
+        }
+    }
+}
+
+/// The `validationConfig` of [`DashboardContextConfigurationDeviceTag`](crate::models::DashboardContextConfigurationDeviceTag).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardContextConfigurationDeviceTagValidationConfig {
+    /// `deviceTags`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub device_tags: Option<Vec<DevicesTagFilter>>,
+}
+
+/// An element of `contextConfiguration` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardContextConfigurationExperienceUser {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `defaultValue`: at most 32767 characters.
+    #[validate(chars(max = 32_767))]
+    pub default_value: String,
+    /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
+    pub name: String,
+    /// `validationConfig`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub validation_config: Option<DashboardContextConfigurationExperienceUserValidationConfig>,
+    /// `validationEnabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_enabled: Option<bool>,
+}
+
+impl DashboardContextConfigurationExperienceUser {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(default_value: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            application_id: None,
+            default_value: default_value.into(),
+            name: name.into(),
+            validation_config: None,
+            validation_enabled: None,
+        }
+    }
+}
+
+/// The `validationConfig` of [`DashboardContextConfigurationExperienceUser`](crate::models::DashboardContextConfigurationExperienceUser).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardContextConfigurationExperienceUserValidationConfig {
+    /// `experienceGroupIds`: at most 1000 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 1000))]
+    pub experience_group_ids: Option<Vec<ExperienceGroupId>>,
+}
+
+/// An element of `contextConfiguration` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardContextConfigurationNumber {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `defaultValue`: any JSON: a scalar of several JSON types.
+    pub default_value: Value,
+    /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
+    pub name: String,
+    /// `validationConfig`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_config: Option<DashboardContextConfigurationNumberValidationConfig>,
+    /// `validationEnabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_enabled: Option<bool>,
+}
+
+impl DashboardContextConfigurationNumber {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(default_value: Value, name: impl Into<String>) -> Self {
+        Self {
+            application_id: None,
+            default_value,
+            name: name.into(),
+            validation_config: None,
+            validation_enabled: None,
+        }
+    }
+}
+
+/// The `validationConfig` of [`DashboardContextConfigurationNumber`](crate::models::DashboardContextConfigurationNumber).
+///
+/// Sent in a request: the schema sets no limits on it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardContextConfigurationNumberValidationConfig {
+    /// `max`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// `min`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+}
+
+/// An element of `contextConfiguration` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardContextConfigurationString {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `defaultValue`: at most 32767 characters.
+    #[validate(chars(max = 32_767))]
+    pub default_value: String,
+    /// `name`: matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
+    #[validate(pattern = Key)]
+    pub name: String,
+    /// `validationConfig`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub validation_config: Option<DashboardContextConfigurationStringValidationConfig>,
+    /// `validationEnabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_enabled: Option<bool>,
+}
+
+impl DashboardContextConfigurationString {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(default_value: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            application_id: None,
+            default_value: default_value.into(),
+            name: name.into(),
+            validation_config: None,
+            validation_enabled: None,
+        }
+    }
+}
+
+/// The `validationConfig` of [`DashboardContextConfigurationString`](crate::models::DashboardContextConfigurationString).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardContextConfigurationStringValidationConfig {
+    /// `regExp`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub reg_exp: Option<String>,
+}
+
 /// The `dashboardContextInstance` schema. Sent as the value it wraps; the schema's limits are checked before sending (see [`Validate`](trait@Validate)). It has keys matching [`Pattern::Key`](losant_core::validate::Pattern::Key).
 #[cfg(feature = "dashboard")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
@@ -147,8 +508,8 @@ pub struct DashboardPatch {
     pub blocks: Option<Vec<Value>>,
     /// `contextConfiguration`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 100))]
-    pub context_configuration: Option<Vec<Value>>,
+    #[validate(items(max = 100), each(nested))]
+    pub context_configuration: Option<Vec<DashboardContextConfiguration>>,
     /// `defaultTheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(listed)]
@@ -206,8 +567,8 @@ pub struct DashboardPost {
     pub blocks: Option<Vec<Value>>,
     /// `contextConfiguration`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(items(max = 100))]
-    pub context_configuration: Option<Vec<Value>>,
+    #[validate(items(max = 100), each(nested))]
+    pub context_configuration: Option<Vec<DashboardContextConfiguration>>,
     /// `defaultTheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(listed)]

@@ -51,20 +51,6 @@ pub enum DeviceClass {
     Other(String),
 }
 
-/// The `format` of [`DevicesExportPost`](crate::models::DevicesExportPost).
-#[cfg(feature = "device")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum Format {
-    /// `csv`
-    #[value = "csv"]
-    Csv,
-    /// `json`
-    #[value = "json"]
-    Json,
-    /// A value this version does not know, kept as sent.
-    Other(String),
-}
-
 /// A value of a query parameter of `devices.getCompositeState`.
 #[cfg(feature = "device")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
@@ -190,6 +176,35 @@ impl TaggedField for DeviceQueryField {}
 /// Conditions on [`DeviceQueryField`] fields combined with `$and`, `$or` and `$nor`, checked against the schema before anything is sent: see [`Query`]. Tag conditions (`tags`) come from [`Query::tag`] and [`Query::tag_key`].
 #[cfg(any(feature = "data", feature = "device"))]
 pub type DeviceQuery = Query<DeviceQueryField>;
+
+/// The `deviceConnectionStatus` schema.
+///
+/// One of 2 kinds, told apart by `status`.
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status")]
+pub enum DeviceConnectionStatus {
+    /// `status`: `connected`.
+    #[serde(rename = "connected")]
+    Connected(DeviceConnectionStatusConnected),
+    /// `status`: `disconnected`.
+    #[serde(rename = "disconnected")]
+    Disconnected(DeviceConnectionStatusDisconnected),
+    /// A kind this version does not know, kept as JSON (the tag with it).
+    #[serde(untagged)]
+    Other(serde_json::Value),
+}
+
+#[cfg(feature = "device")]
+impl Validate for DeviceConnectionStatus {
+    fn check(&self, at: &mut losant_core::validate::Checker) {
+        match self {
+            Self::Connected(value) => value.check(at),
+            Self::Disconnected(value) => value.check(at),
+            Self::Other(_) => {}
+        }
+    }
+}
 
 /// The `attributeNamesResponse` schema.
 #[cfg(feature = "device")]
@@ -414,6 +429,57 @@ pub struct DeviceConnectionInfo {
     /// `time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<Timestamp>,
+}
+
+/// The `deviceConnectionStatus` schema.
+///
+/// Schema for marking a device as connected.
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceConnectionStatusConnected {
+    /// `connectedAt`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected_at: Option<Time>,
+    /// `ipAddress`: 2 to 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 2, max = 39))]
+    pub ip_address: Option<String>,
+}
+
+/// The `deviceConnectionStatus` schema.
+///
+/// Schema for marking a device as disconnected.
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "device")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceConnectionStatusDisconnected {
+    /// `connectedAt`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected_at: Option<Time>,
+    /// `disconnectReason`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub disconnect_reason: Option<String>,
+    /// `disconnectedAt`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disconnected_at: Option<Time>,
+    /// `ipAddress`: 2 to 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 2, max = 39))]
+    pub ip_address: Option<String>,
+    /// `messagesFromClient`: from 0 to 2147483647.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0, max = 2_147_483_647))]
+    pub messages_from_client: Option<i64>,
+    /// `messagesToClient`: from 0 to 2147483647.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0, max = 2_147_483_647))]
+    pub messages_to_client: Option<i64>,
 }
 
 /// The `deviceDataExport` schema.
@@ -1097,7 +1163,9 @@ impl DevicesRemoveDataPost {
 #[cfg(any(
     feature = "application",
     feature = "application_certificate",
+    feature = "application_dashboard",
     feature = "application_key",
+    feature = "dashboard",
     feature = "data",
     feature = "device",
     feature = "device_attribute",

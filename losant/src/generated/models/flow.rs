@@ -197,6 +197,69 @@ impl QueryField for FlowQueryField {
 #[cfg(feature = "flow")]
 pub type FlowQuery = Query<FlowQueryField>;
 
+/// An element of `fields` in [`FlowCustomNodeConfig`](crate::models::FlowCustomNodeConfig).
+///
+/// One of 7 kinds, told apart by `type`.
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum FlowCustomNodeConfigField {
+    /// `type`: `checkbox`.
+    #[serde(rename = "checkbox")]
+    Checkbox(FlowCustomNodeConfigFieldCheckbox),
+    /// `type`: `select`.
+    #[serde(rename = "select")]
+    Select(FlowCustomNodeConfigFieldSelect),
+    /// `type`: `stringTemplate`.
+    #[serde(rename = "stringTemplate")]
+    StringTemplate(FlowCustomNodeConfigFieldStringTemplate),
+    /// `type`: `numberTemplate`.
+    #[serde(rename = "numberTemplate")]
+    NumberTemplate(FlowCustomNodeConfigFieldNumberTemplate),
+    /// `type`: `jsonTemplate`.
+    #[serde(rename = "jsonTemplate")]
+    JsonTemplate(FlowCustomNodeConfigFieldJsonTemplate),
+    /// `type`: `payloadPath`.
+    #[serde(rename = "payloadPath")]
+    PayloadPath(FlowCustomNodeConfigFieldPayloadPath),
+    /// `type`: `section`.
+    #[serde(rename = "section")]
+    Section(FlowCustomNodeConfigFieldSection),
+    /// A kind this version does not know, kept as JSON (the tag with it).
+    #[serde(untagged)]
+    Other(serde_json::Value),
+}
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+impl Validate for FlowCustomNodeConfigField {
+    fn check(&self, at: &mut losant_core::validate::Checker) {
+        match self {
+            Self::Checkbox(value) => value.check(at),
+            Self::Select(value) => value.check(at),
+            Self::StringTemplate(value) => value.check(at),
+            Self::NumberTemplate(value) => value.check(at),
+            Self::JsonTemplate(value) => value.check(at),
+            Self::PayloadPath(value) => value.check(at),
+            Self::Section(value) => value.check(at),
+            Self::Other(_) => {}
+        }
+    }
+}
+
 /// The `flow` schema.
 #[cfg(feature = "flow")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -301,8 +364,8 @@ pub struct Flow {
 #[serde(rename_all = "camelCase")]
 pub struct FlowCustomNodeConfig {
     /// `fields`: at most 100 items.
-    #[validate(items(max = 100))]
-    pub fields: Vec<Value>,
+    #[validate(items(max = 100), each(nested))]
+    pub fields: Vec<FlowCustomNodeConfigField>,
     /// `outputCount`.
     pub output_count: f64,
     /// `resultDescription`: at most 32767 characters.
@@ -325,12 +388,404 @@ pub struct FlowCustomNodeConfig {
 impl FlowCustomNodeConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(fields: Vec<Value>, output_count: f64, result_mode: ResultMode) -> Self {
+    pub fn new(
+        fields: Vec<FlowCustomNodeConfigField>,
+        output_count: f64,
+        result_mode: ResultMode,
+    ) -> Self {
         Self {
             fields,
             output_count,
             result_description: None,
             result_mode,
+        }
+    }
+}
+
+/// An element of `fields` in [`FlowCustomNodeConfig`](crate::models::FlowCustomNodeConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowCustomNodeConfigFieldCheckbox {
+    /// `defaultValue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<bool>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `id`: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
+    pub id: Option<String>,
+    /// `label`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
+    pub label: String,
+}
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+impl FlowCustomNodeConfigFieldCheckbox {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            default_value: None,
+            description: None,
+            id: None,
+            label: label.into(),
+        }
+    }
+}
+
+/// An element of `fields` in [`FlowCustomNodeConfig`](crate::models::FlowCustomNodeConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowCustomNodeConfigFieldJsonTemplate {
+    /// `defaultValue`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub default_value: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `id`: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
+    pub id: Option<String>,
+    /// `label`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
+    pub label: String,
+    /// `required`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+}
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+impl FlowCustomNodeConfigFieldJsonTemplate {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            default_value: None,
+            description: None,
+            id: None,
+            label: label.into(),
+            required: None,
+        }
+    }
+}
+
+/// An element of `fields` in [`FlowCustomNodeConfig`](crate::models::FlowCustomNodeConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowCustomNodeConfigFieldNumberTemplate {
+    /// `defaultValue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<f64>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `id`: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
+    pub id: Option<String>,
+    /// `label`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
+    pub label: String,
+    /// `required`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// `validMax`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_max: Option<f64>,
+    /// `validMin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_min: Option<f64>,
+}
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+impl FlowCustomNodeConfigFieldNumberTemplate {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            default_value: None,
+            description: None,
+            id: None,
+            label: label.into(),
+            required: None,
+            valid_max: None,
+            valid_min: None,
+        }
+    }
+}
+
+/// An element of `fields` in [`FlowCustomNodeConfig`](crate::models::FlowCustomNodeConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowCustomNodeConfigFieldPayloadPath {
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `id`: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
+    pub id: Option<String>,
+    /// `label`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
+    pub label: String,
+    /// `required`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+}
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+impl FlowCustomNodeConfigFieldPayloadPath {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            id: None,
+            label: label.into(),
+            required: None,
+        }
+    }
+}
+
+/// An element of `fields` in [`FlowCustomNodeConfig`](crate::models::FlowCustomNodeConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowCustomNodeConfigFieldSection {
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `id`: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
+    pub id: Option<String>,
+    /// `label`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
+    pub label: String,
+}
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+impl FlowCustomNodeConfigFieldSection {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            id: None,
+            label: label.into(),
+        }
+    }
+}
+
+/// An element of `fields` in [`FlowCustomNodeConfig`](crate::models::FlowCustomNodeConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowCustomNodeConfigFieldSelect {
+    /// `defaultValue`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
+    pub default_value: String,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `id`: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
+    pub id: Option<String>,
+    /// `label`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
+    pub label: String,
+    /// `options`: 1 to 100 items.
+    #[validate(items(min = 1, max = 100), each(nested))]
+    pub options: Vec<CredentialLinkedResourcesFlowsItemCustomNodeConfigFieldSelectOption>,
+}
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+impl FlowCustomNodeConfigFieldSelect {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(
+        default_value: impl Into<String>,
+        label: impl Into<String>,
+        options: Vec<CredentialLinkedResourcesFlowsItemCustomNodeConfigFieldSelectOption>,
+    ) -> Self {
+        Self {
+            default_value: default_value.into(),
+            description: None,
+            id: None,
+            label: label.into(),
+            options,
+        }
+    }
+}
+
+/// An element of `fields` in [`FlowCustomNodeConfig`](crate::models::FlowCustomNodeConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowCustomNodeConfigFieldStringTemplate {
+    /// `defaultValue`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub default_value: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `id`: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
+    pub id: Option<String>,
+    /// `label`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
+    pub label: String,
+    /// `required`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// `validRegExp`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub valid_reg_exp: Option<String>,
+}
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+impl FlowCustomNodeConfigFieldStringTemplate {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            default_value: None,
+            description: None,
+            id: None,
+            label: label.into(),
+            required: None,
+            valid_reg_exp: None,
         }
     }
 }

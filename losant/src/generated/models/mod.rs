@@ -89,6 +89,8 @@ pub use auth::*;
     feature = "experience_endpoint",
     feature = "experience_view",
     feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node",
     feature = "integration"
 ))]
 mod credential;
@@ -98,6 +100,8 @@ mod credential;
     feature = "experience_endpoint",
     feature = "experience_view",
     feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node",
     feature = "integration"
 ))]
 pub use credential::*;
@@ -129,8 +133,10 @@ pub use data_table_row::*;
 #[cfg(any(
     feature = "application",
     feature = "application_certificate",
+    feature = "application_dashboard",
     feature = "application_key",
     feature = "auth",
+    feature = "dashboard",
     feature = "data",
     feature = "device",
     feature = "device_attribute",
@@ -145,8 +151,10 @@ mod device;
 #[cfg(any(
     feature = "application",
     feature = "application_certificate",
+    feature = "application_dashboard",
     feature = "application_key",
     feature = "auth",
+    feature = "dashboard",
     feature = "data",
     feature = "device",
     feature = "device_attribute",

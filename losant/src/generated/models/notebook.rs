@@ -4,7 +4,6 @@
 
 #![allow(unused_imports)]
 use losant_core::{ApplicationId, NotebookId, ResourceId, Time, Timestamp};
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 #[allow(clippy::wildcard_imports)]
@@ -13,6 +12,29 @@ use losant_core::Page;
 use losant_core::StringEnum;
 use losant_core::Validate;
 use serde::{Deserialize, Serialize};
+
+/// The `fileName` of [`NotebookOutputExecutionResult`](crate::models::NotebookOutputExecutionResult).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum FileName {
+    /// `result.html`
+    #[value = "result.html"]
+    ResultHtml,
+    /// `result.pdf`
+    #[value = "result.pdf"]
+    ResultPdf,
+    /// `result.ipynb`
+    #[value = "result.ipynb"]
+    ResultIpynb,
+    /// `result.error.log`
+    #[value = "result.error.log"]
+    ResultErrorLog,
+    /// `result.log`
+    #[value = "result.log"]
+    ResultLog,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
 
 /// A value of a query parameter of `notebooks.get`.
 #[cfg(feature = "notebook")]
@@ -86,6 +108,94 @@ pub enum NotebookExecutionLogsItemStatus {
     Other(String),
 }
 
+/// An element of `inputs` in [`Notebook`](crate::models::Notebook).
+///
+/// One of 7 kinds, told apart by `inputType`.
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "inputType")]
+pub enum NotebookInput {
+    /// `inputType`: `deviceData`.
+    #[serde(rename = "deviceData")]
+    DeviceData(NotebookInputDeviceData),
+    /// `inputType`: `deviceConnectionHistory`.
+    #[serde(rename = "deviceConnectionHistory")]
+    DeviceConnectionHistory(NotebookInputDeviceConnectionHistory),
+    /// `inputType`: `deviceMetadata`.
+    #[serde(rename = "deviceMetadata")]
+    DeviceMetadata(NotebookInputDeviceMetadata),
+    /// `inputType`: `dataTable`.
+    #[serde(rename = "dataTable")]
+    DataTable(NotebookInputDataTable),
+    /// `inputType`: `eventData`.
+    #[serde(rename = "eventData")]
+    EventData(NotebookInputEventData),
+    /// `inputType`: `externalUrl`.
+    #[serde(rename = "externalUrl")]
+    ExternalUrl(NotebookInputExternalUrl),
+    /// `inputType`: `applicationFile`.
+    #[serde(rename = "applicationFile")]
+    ApplicationFile(NotebookInputApplicationFile),
+    /// A kind this version does not know, kept as JSON (the tag with it).
+    #[serde(untagged)]
+    Other(serde_json::Value),
+}
+
+#[cfg(feature = "notebook")]
+impl Validate for NotebookInput {
+    fn check(&self, at: &mut losant_core::validate::Checker) {
+        match self {
+            Self::DeviceData(value) => value.check(at),
+            Self::DeviceConnectionHistory(value) => value.check(at),
+            Self::DeviceMetadata(value) => value.check(at),
+            Self::DataTable(value) => value.check(at),
+            Self::EventData(value) => value.check(at),
+            Self::ExternalUrl(value) => value.check(at),
+            Self::ApplicationFile(value) => value.check(at),
+            Self::Other(_) => {}
+        }
+    }
+}
+
+/// An element of `outputs` in [`Notebook`](crate::models::Notebook).
+///
+/// One of 5 kinds, told apart by `outputType`.
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outputType")]
+pub enum NotebookOutput {
+    /// `outputType`: `dataTable`.
+    #[serde(rename = "dataTable")]
+    DataTable(NotebookOutputDataTable),
+    /// `outputType`: `file`.
+    #[serde(rename = "file")]
+    File(NotebookOutputFile),
+    /// `outputType`: `directory`.
+    #[serde(rename = "directory")]
+    Directory(NotebookOutputDirectory),
+    /// `outputType`: `executionResult`.
+    #[serde(rename = "executionResult")]
+    ExecutionResult(NotebookOutputExecutionResult),
+    /// `outputType`: `temporaryUrl`.
+    #[serde(rename = "temporaryUrl")]
+    TemporaryUrl(NotebookOutputTemporaryUrl),
+    /// A kind this version does not know, kept as JSON (the tag with it).
+    #[serde(untagged)]
+    Other(serde_json::Value),
+}
+
+#[cfg(feature = "notebook")]
+impl Validate for NotebookOutput {
+    fn check(&self, at: &mut losant_core::validate::Checker) {
+        match self {
+            Self::File(value) => value.check(at),
+            Self::Directory(value) => value.check(at),
+            Self::ExecutionResult(value) => value.check(at),
+            Self::DataTable(_) | Self::TemporaryUrl(_) | Self::Other(_) => {}
+        }
+    }
+}
+
 /// The `notebook` schema.
 #[cfg(feature = "notebook")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -109,7 +219,7 @@ pub struct Notebook {
     pub image_version: Option<ImageVersion>,
     /// `inputs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inputs: Option<Vec<Value>>,
+    pub inputs: Option<Vec<NotebookInput>>,
     /// `jupyterFileName`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jupyter_file_name: Option<String>,
@@ -127,7 +237,7 @@ pub struct Notebook {
     pub notebook_id: Option<NotebookId>,
     /// `outputs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outputs: Option<Vec<Value>>,
+    pub outputs: Option<Vec<NotebookOutput>>,
     /// `stats`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<NotebookStats>,
@@ -259,6 +369,273 @@ pub struct NotebookExecutionOptions {
 #[cfg(feature = "notebook")]
 pub type NotebookDataExportOptions = NotebookExecutionOptions;
 
+/// An element of `inputs` in [`Notebook`](crate::models::Notebook).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookInputApplicationFile {
+    /// `fileName`.
+    pub file_name: String,
+    /// `filePath`: 1 to 2048 characters.
+    #[validate(chars(min = 1, max = 2048))]
+    pub file_path: String,
+    /// `private`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
+}
+
+#[cfg(feature = "notebook")]
+impl NotebookInputApplicationFile {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(file_name: impl Into<String>, file_path: impl Into<String>) -> Self {
+        Self {
+            file_name: file_name.into(),
+            file_path: file_path.into(),
+            private: None,
+        }
+    }
+}
+
+/// An element of `inputs` in [`Notebook`](crate::models::Notebook).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookInputDataTable {
+    /// `dataTableId`.
+    pub data_table_id: String,
+    /// `fileName`.
+    pub file_name: String,
+    /// `queryJson`: at most 8192 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8192))]
+    pub query_json: Option<String>,
+}
+
+#[cfg(feature = "notebook")]
+impl NotebookInputDataTable {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(data_table_id: impl Into<String>, file_name: impl Into<String>) -> Self {
+        Self {
+            data_table_id: data_table_id.into(),
+            file_name: file_name.into(),
+            query_json: None,
+        }
+    }
+}
+
+/// An element of `inputs` in [`Notebook`](crate::models::Notebook).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookInputDeviceConnectionHistory {
+    /// `deviceIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
+    pub device_ids: Option<Vec<String>>,
+    /// `deviceTags`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub device_tags: Option<Vec<NotebookInputDeviceDataDeviceTag>>,
+    /// `end`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
+    pub end: Time,
+    /// `fileName`.
+    pub file_name: String,
+    /// `queryJson`: at most 8192 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8192))]
+    pub query_json: Option<String>,
+    /// `start`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
+    pub start: Time,
+}
+
+#[cfg(feature = "notebook")]
+impl NotebookInputDeviceConnectionHistory {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(end: Time, file_name: impl Into<String>, start: Time) -> Self {
+        Self {
+            device_ids: None,
+            device_tags: None,
+            end,
+            file_name: file_name.into(),
+            query_json: None,
+            start,
+        }
+    }
+}
+
+/// An element of `inputs` in [`Notebook`](crate::models::Notebook).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookInputDeviceData {
+    /// `attributes`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(pattern = Key))]
+    pub attributes: Option<Vec<String>>,
+    /// `deviceIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
+    pub device_ids: Option<Vec<String>>,
+    /// `deviceTags`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub device_tags: Option<Vec<NotebookInputDeviceDataDeviceTag>>,
+    /// `end`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
+    pub end: Time,
+    /// `fileName`.
+    pub file_name: String,
+    /// `queryJson`: at most 8192 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8192))]
+    pub query_json: Option<String>,
+    /// `start`: a [`Time`](losant_core::Time): a `Timestamp`, a `SystemTime` or epoch milliseconds.
+    pub start: Time,
+}
+
+#[cfg(feature = "notebook")]
+impl NotebookInputDeviceData {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(end: Time, file_name: impl Into<String>, start: Time) -> Self {
+        Self {
+            attributes: None,
+            device_ids: None,
+            device_tags: None,
+            end,
+            file_name: file_name.into(),
+            query_json: None,
+            start,
+        }
+    }
+}
+
+/// An element of `deviceTags` in [`NotebookInputDeviceData`](crate::models::NotebookInputDeviceData).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookInputDeviceDataDeviceTag {
+    /// `key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `value`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub value: Option<String>,
+}
+
+/// An element of `inputs` in [`Notebook`](crate::models::Notebook).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookInputDeviceMetadata {
+    /// `deviceIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
+    pub device_ids: Option<Vec<String>>,
+    /// `deviceTags`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub device_tags: Option<Vec<NotebookInputDeviceDataDeviceTag>>,
+    /// `fileName`.
+    pub file_name: String,
+    /// `format`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub format: Option<Format>,
+    /// `queryJson`: at most 8192 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8192))]
+    pub query_json: Option<String>,
+}
+
+#[cfg(feature = "notebook")]
+impl NotebookInputDeviceMetadata {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(file_name: impl Into<String>) -> Self {
+        Self {
+            device_ids: None,
+            device_tags: None,
+            file_name: file_name.into(),
+            format: None,
+            query_json: None,
+        }
+    }
+}
+
+/// An element of `inputs` in [`Notebook`](crate::models::Notebook).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookInputEventData {
+    /// `fileName`.
+    pub file_name: String,
+    /// `format`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub format: Option<Format>,
+    /// `queryJson`: at most 8192 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8192))]
+    pub query_json: Option<String>,
+}
+
+#[cfg(feature = "notebook")]
+impl NotebookInputEventData {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(file_name: impl Into<String>) -> Self {
+        Self {
+            file_name: file_name.into(),
+            format: None,
+            query_json: None,
+        }
+    }
+}
+
+/// An element of `inputs` in [`Notebook`](crate::models::Notebook).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookInputExternalUrl {
+    /// `fileName`.
+    pub file_name: String,
+    /// `sourceUrl`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
+    pub source_url: String,
+}
+
+#[cfg(feature = "notebook")]
+impl NotebookInputExternalUrl {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(file_name: impl Into<String>, source_url: impl Into<String>) -> Self {
+        Self {
+            file_name: file_name.into(),
+            source_url: source_url.into(),
+        }
+    }
+}
+
 /// The `notebookMinuteCounts` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -300,6 +677,169 @@ pub struct NotebookMinuteCountsCount {
     pub timeout: Option<i64>,
 }
 
+/// An element of `outputs` in [`Notebook`](crate::models::Notebook).
+///
+/// Sent in a request: the schema sets no limits on it.
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookOutputDataTable {
+    /// `createMissingColumns`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_missing_columns: Option<bool>,
+    /// `dataTableId`.
+    pub data_table_id: String,
+    /// `fileName`.
+    pub file_name: String,
+    /// `truncateExistingTable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncate_existing_table: Option<bool>,
+}
+
+#[cfg(feature = "notebook")]
+impl NotebookOutputDataTable {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(data_table_id: impl Into<String>, file_name: impl Into<String>) -> Self {
+        Self {
+            create_missing_columns: None,
+            data_table_id: data_table_id.into(),
+            file_name: file_name.into(),
+            truncate_existing_table: None,
+        }
+    }
+}
+
+/// An element of `outputs` in [`Notebook`](crate::models::Notebook).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookOutputDirectory {
+    /// `destinationDirectoryTemplate`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
+    pub destination_directory_template: String,
+    /// `destinationPrivate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_private: Option<bool>,
+    /// `directoryName`.
+    pub directory_name: String,
+}
+
+#[cfg(feature = "notebook")]
+impl NotebookOutputDirectory {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(
+        destination_directory_template: impl Into<String>,
+        directory_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            destination_directory_template: destination_directory_template.into(),
+            destination_private: None,
+            directory_name: directory_name.into(),
+        }
+    }
+}
+
+/// An element of `outputs` in [`Notebook`](crate::models::Notebook).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookOutputExecutionResult {
+    /// `destinationDirectoryTemplate`: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
+    pub destination_directory_template: Option<String>,
+    /// `destinationFileNameTemplate`: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
+    pub destination_file_name_template: Option<String>,
+    /// `destinationPrivate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_private: Option<bool>,
+    /// `fileName`.
+    #[validate(listed)]
+    pub file_name: FileName,
+}
+
+#[cfg(feature = "notebook")]
+impl NotebookOutputExecutionResult {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(file_name: FileName) -> Self {
+        Self {
+            destination_directory_template: None,
+            destination_file_name_template: None,
+            destination_private: None,
+            file_name,
+        }
+    }
+}
+
+/// An element of `outputs` in [`Notebook`](crate::models::Notebook).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookOutputFile {
+    /// `destinationDirectoryTemplate`: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 1024))]
+    pub destination_directory_template: Option<String>,
+    /// `destinationFileNameTemplate`: 1 to 1024 characters.
+    #[validate(chars(min = 1, max = 1024))]
+    pub destination_file_name_template: String,
+    /// `destinationPrivate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_private: Option<bool>,
+    /// `fileName`.
+    pub file_name: String,
+}
+
+#[cfg(feature = "notebook")]
+impl NotebookOutputFile {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(
+        destination_file_name_template: impl Into<String>,
+        file_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            destination_directory_template: None,
+            destination_file_name_template: destination_file_name_template.into(),
+            destination_private: None,
+            file_name: file_name.into(),
+        }
+    }
+}
+
+/// An element of `outputs` in [`Notebook`](crate::models::Notebook).
+///
+/// Sent in a request: the schema sets no limits on it.
+#[cfg(feature = "notebook")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookOutputTemporaryUrl {
+    /// `fileName`.
+    pub file_name: String,
+}
+
+#[cfg(feature = "notebook")]
+impl NotebookOutputTemporaryUrl {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(file_name: impl Into<String>) -> Self {
+        Self {
+            file_name: file_name.into(),
+        }
+    }
+}
+
 /// The `notebookPatch` schema.
 ///
 /// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
@@ -317,14 +857,16 @@ pub struct NotebookPatch {
     pub image_version: Option<ImageVersion>,
     /// `inputs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inputs: Option<Vec<Value>>,
+    #[validate(items, each(nested))]
+    pub inputs: Option<Vec<NotebookInput>>,
     /// `name`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 1024))]
     pub name: Option<String>,
     /// `outputs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outputs: Option<Vec<Value>>,
+    #[validate(items, each(nested))]
+    pub outputs: Option<Vec<NotebookOutput>>,
 }
 
 /// The `notebookPost` schema.
@@ -344,13 +886,15 @@ pub struct NotebookPost {
     pub image_version: Option<ImageVersion>,
     /// `inputs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inputs: Option<Vec<Value>>,
+    #[validate(items, each(nested))]
+    pub inputs: Option<Vec<NotebookInput>>,
     /// `name`: 1 to 1024 characters.
     #[validate(chars(min = 1, max = 1024))]
     pub name: String,
     /// `outputs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outputs: Option<Vec<Value>>,
+    #[validate(items, each(nested))]
+    pub outputs: Option<Vec<NotebookOutput>>,
 }
 
 #[cfg(feature = "notebook")]
@@ -461,7 +1005,7 @@ pub struct NotebooksItem {
     pub image_version: Option<ImageVersion>,
     /// `inputs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inputs: Option<Vec<Value>>,
+    pub inputs: Option<Vec<NotebookInput>>,
     /// `jupyterFileName`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jupyter_file_name: Option<String>,
@@ -479,7 +1023,7 @@ pub struct NotebooksItem {
     pub notebook_id: Option<NotebookId>,
     /// `outputs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outputs: Option<Vec<Value>>,
+    pub outputs: Option<Vec<NotebookOutput>>,
     /// `stats`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<NotebookStats>,

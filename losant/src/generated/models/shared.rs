@@ -233,6 +233,20 @@ pub enum FilterType {
     Other(String),
 }
 
+/// The `format` of [`DevicesExportPost`](crate::models::DevicesExportPost).
+#[cfg(any(feature = "device", feature = "notebook"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum Format {
+    /// `csv`
+    #[value = "csv"]
+    Csv,
+    /// `json`
+    #[value = "json"]
+    Json,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// A value of a query parameter of `auditLogs.get`.
 #[cfg(any(feature = "audit_log", feature = "instance_audit_log"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
