@@ -283,7 +283,13 @@ impl Api {
             family.resources.sort_by_key(|r| r.official.len());
         }
 
-        let reserved: BTreeSet<&str> = RESERVED_NAMES.iter().copied().collect();
+        // The core's names, and its ID types (`IntegrationId`), which a field's enum
+        // would otherwise be named after and shadowed by.
+        let reserved: BTreeSet<&str> = RESERVED_NAMES
+            .iter()
+            .copied()
+            .chain(crate::types::id_kinds())
+            .collect();
         types.assign_names(&reserved);
         let mut api = Api {
             families: families.into_values().collect(),

@@ -392,9 +392,19 @@ pub const PATH_ID_KINDS: &[(&str, &str)] = &[
     ("webhookId", "WebhookId"),
 ];
 
+/// Every ID type's name (`DeviceId`, ..., `ResourceId`).
+pub fn id_kinds() -> impl Iterator<Item = &'static str> {
+    ID_STEMS
+        .iter()
+        .chain(PATH_ID_KINDS)
+        .map(|(_, kind)| *kind)
+        .chain(["ResourceId"])
+}
+
 /// The ID type of a field holding 24 hexadecimal digits: the kind its name ends with
 /// (`sourceApplicationId`, `experienceGroupIds`), `own` for `id`, `ResourceId` when
 /// the name does not say (`createdById`, `resourceId`, `parentId`).
+#[must_use]
 pub fn id_kind(field: &str, own: Option<&'static str>) -> &'static str {
     if field == "id" || field == "_id" {
         return own.unwrap_or("ResourceId");
@@ -493,7 +503,7 @@ fn is_aggregation(alternatives: &[&Value]) -> bool {
 }
 
 /// The field that tells the alternatives apart, when they are objects that each
-/// require it and list one value of it, a different one each.
+/// require it and list values of it, no value listed twice.
 fn discriminator<'a>(alternatives: &[&'a Value]) -> Option<&'a str> {
     let first = alternatives.first()?.get("properties")?.as_object()?;
     if alternatives.len() < 2 {
@@ -511,9 +521,13 @@ fn discriminator<'a>(alternatives: &[&'a Value]) -> Option<&'a str> {
                 .and_then(|p| p.get(field))
                 .and_then(|t| t.get("enum"))
                 .and_then(Value::as_array)
-                .filter(|listed| listed.len() == 1)
-                .and_then(|listed| listed[0].as_str());
-            required && value.is_some_and(|value| values.insert(value))
+                .filter(|listed| !listed.is_empty());
+            required
+                && value.is_some_and(|listed| {
+                    listed
+                        .iter()
+                        .all(|value| value.as_str().is_some_and(|v| values.insert(v)))
+                })
         })
     })
 }
@@ -772,14 +786,20 @@ impl Types {
             let Some(node) = alternative.as_object() else {
                 continue;
             };
-            let value = node
+            let values: Vec<String> = node
                 .get("properties")
                 .and_then(|p| p.get(tag))
                 .and_then(|t| t.get("enum"))
-                .and_then(|e| e.get(0))
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
+                .and_then(Value::as_array)
+                .map(|listed| {
+                    listed
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let value = values.first().cloned().unwrap_or_default();
             // The variant is the alternative without its tag, which the enum holds.
             let mut node = node.clone();
             if let Some(Value::Object(properties)) = node.get_mut("properties") {
@@ -795,7 +815,8 @@ impl Types {
                 ..context.clone()
             };
             let shape = self.shape(schemas, &Value::Object(node), &variant_context)?;
-            variants.push((value, shape));
+            // An alternative for several kinds is one variant per kind, of one struct.
+            variants.extend(values.into_iter().map(|value| (value, shape.clone())));
         }
         // Met again: the variants' structs have the names of this place too (shaped
         // above), and so has the union.
@@ -1202,6 +1223,8 @@ impl Types {
     /// the shortest place it was met, and its variants' structs after it
     /// (`FlowCustomNodeConfigFieldCheckbox`) when those names are free.
     fn name_unions(&mut self, taken: &mut BTreeSet<String>) {
+        // A struct several unions hold is named by the first.
+        let mut renamed = BTreeSet::new();
         for id in 0..self.unions.len() {
             let union = &self.unions[id];
             let by_parent = match &union.origin {
@@ -1228,11 +1251,26 @@ impl Types {
                 name = format!("{base}{n}");
                 n += 1;
             }
-            for (value, shape) in &self.unions[id].variants {
+            let variants = &self.unions[id].variants;
+            for (value, shape) in variants {
                 let Ty::Struct(variant) = shape.ty else {
                     continue;
                 };
-                let wanted = format!("{name}{}", pascal(value));
+                // A struct for two kinds is named after both (`DeviceIdOrDeviceTag`),
+                // one for more is the generic form.
+                let kinds: Vec<&String> = variants
+                    .iter()
+                    .filter(|(_, other)| *other == *shape)
+                    .map(|(kind, _)| kind)
+                    .collect();
+                let wanted = match kinds[..] {
+                    [_] => format!("{name}{}", pascal(value)),
+                    [a, b] => format!("{name}{}Or{}", pascal(a), pascal(b)),
+                    _ => format!("{name}Generic"),
+                };
+                if self.structs[variant].name == wanted || !renamed.insert(variant) {
+                    continue;
+                }
                 if !taken.contains(&wanted) {
                     taken.remove(&self.structs[variant].name);
                     taken.insert(wanted.clone());

@@ -567,7 +567,7 @@ fn union_item(types: &Types, layout: &Layout, id: UnionId) -> TokenStream {
     let name = ident(&def.name);
     let tag = &def.tag;
     let mut seen = BTreeSet::new();
-    let mut arms = Vec::new();
+    let mut arms: Vec<(String, Vec<TokenStream>)> = Vec::new();
     let mut unchecked = Vec::new();
     let variants: Vec<TokenStream> = def
         .variants
@@ -582,7 +582,12 @@ fn union_item(types: &Types, layout: &Layout, id: UnionId) -> TokenStream {
             let ty = rust_type(shape, types, &mut uses);
             let text = doc(&format!("`{tag}`: `{value}`."));
             if needs_check(shape, &layout.checked) {
-                arms.push(quote!(Self::#variant(value) => value.check(at),));
+                // Kinds of one struct share an arm.
+                let key = ty.to_string();
+                match arms.iter_mut().find(|(other, _)| *other == key) {
+                    Some((_, patterns)) => patterns.push(quote!(Self::#variant(value))),
+                    None => arms.push((key, vec![quote!(Self::#variant(value))])),
+                }
             } else {
                 unchecked.push(quote!(Self::#variant(_)));
             }
@@ -600,6 +605,9 @@ fn union_item(types: &Types, layout: &Layout, id: UnionId) -> TokenStream {
         def.variants.len()
     );
     let text = doc(&text);
+    let arms = arms
+        .iter()
+        .map(|(_, patterns)| quote!(#(#patterns)|* => value.check(at),));
     quote! {
         #text
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,10 +6,10 @@
 
 pub use crate::models::{FilterField, FlowErrors, FlowStats, SortDirection, SortField, Success};
 pub use crate::models::{
-    InstanceCustomNode, InstanceCustomNodePatch, InstanceCustomNodePost, InstanceCustomNodeStats,
-    InstanceCustomNodeTrigger, InstanceCustomNodeTriggerMeta,
-    InstanceCustomNodeTriggerMetaCategory, InstanceCustomNodeUsage, InstanceCustomNodeUsageSandbox,
-    InstanceCustomNodes, InstanceCustomNodesItem, Name,
+    InstanceCustomNode, InstanceCustomNodePatch, InstanceCustomNodePatchTrigger,
+    InstanceCustomNodePost, InstanceCustomNodeStats, InstanceCustomNodeTrigger,
+    InstanceCustomNodeTriggerMeta, InstanceCustomNodeTriggerType, InstanceCustomNodeUsage,
+    InstanceCustomNodeUsageSandbox, InstanceCustomNodes, InstanceCustomNodesItem,
 };
 use losant_core::api;
 use losant_core::{InstanceCustomNodeId, InstanceId, Result};

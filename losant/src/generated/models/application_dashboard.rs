@@ -2,8 +2,6 @@
 
 //! Models of the `application_dashboard` family.
 
-use serde_json::Value;
-
 #[allow(clippy::wildcard_imports)]
 use super::*;
 use losant_core::Validate;
@@ -18,7 +16,8 @@ use serde::{Deserialize, Serialize};
 pub struct ApplicationDashboardPost {
     /// `blocks`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocks: Option<Vec<Value>>,
+    #[validate(items, each(nested))]
+    pub blocks: Option<Vec<DashboardBlock>>,
     /// `contextConfiguration`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(items(max = 100), each(nested))]

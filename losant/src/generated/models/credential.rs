@@ -83,6 +83,523 @@ pub enum CredentialGitConfigType {
     Other(String),
 }
 
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerAppFileMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerAppFileMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerAppFileMetaName {
+    /// `appFile`
+    #[value = "appFile"]
+    AppFile,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerBeckhoffMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerBeckhoffMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerBeckhoffMetaName {
+    /// `beckhoff`
+    #[value = "beckhoff"]
+    Beckhoff,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerCustomNodeStartMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerCustomNodeStartMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerCustomNodeStartMetaName {
+    /// `customNodeStart`
+    #[value = "customNodeStart"]
+    CustomNodeStart,
+    /// `deviceCreate`
+    #[value = "deviceCreate"]
+    DeviceCreate,
+    /// `deviceCommand`
+    #[value = "deviceCommand"]
+    DeviceCommand,
+    /// `deviceIdsTagsConnect`
+    #[value = "deviceIdsTagsConnect"]
+    DeviceIdsTagsConnect,
+    /// `deviceIdsTagsDisconnect`
+    #[value = "deviceIdsTagsDisconnect"]
+    DeviceIdsTagsDisconnect,
+    /// `eeaInit`
+    #[value = "eeaInit"]
+    EeaInit,
+    /// `flowError`
+    #[value = "flowError"]
+    FlowError,
+    /// `inboundEmail`
+    #[value = "inboundEmail"]
+    InboundEmail,
+    /// `notebook`
+    #[value = "notebook"]
+    Notebook,
+    /// `onBoot`
+    #[value = "onBoot"]
+    OnBoot,
+    /// `onConnect`
+    #[value = "onConnect"]
+    OnConnect,
+    /// `onDisconnect`
+    #[value = "onDisconnect"]
+    OnDisconnect,
+    /// `resourceJobComplete`
+    #[value = "resourceJobComplete"]
+    ResourceJobComplete,
+    /// `resourceJobIteration`
+    #[value = "resourceJobIteration"]
+    ResourceJobIteration,
+    /// `resourceJobIterationTimeout`
+    #[value = "resourceJobIterationTimeout"]
+    ResourceJobIterationTimeout,
+    /// `udp`
+    #[value = "udp"]
+    Udp,
+    /// `webhook`
+    #[value = "webhook"]
+    Webhook,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerDataTableMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerDataTableMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerDataTableMetaName {
+    /// `dataTable`
+    #[value = "dataTable"]
+    DataTable,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerDeviceIdInactivityMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerDeviceIdInactivityMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerDeviceIdInactivityMetaName {
+    /// `deviceIdsTagsInactivity`
+    #[value = "deviceIdsTagsInactivity"]
+    DeviceIdsTagsInactivity,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerDeviceIdMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerDeviceIdMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerDeviceIdMetaName {
+    /// `deviceIdsTags`
+    #[value = "deviceIdsTags"]
+    DeviceIdsTags,
+    /// `device`
+    #[value = "device"]
+    Device,
+    /// `deviceTag`
+    #[value = "deviceTag"]
+    DeviceTag,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerDirectMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerDirectMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerDirectMetaName {
+    /// `direct`
+    #[value = "direct"]
+    Direct,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerEndpointMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerEndpointMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerEndpointMetaName {
+    /// `endpoint`
+    #[value = "endpoint"]
+    Endpoint,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerEventMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerEventMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerEventMetaName {
+    /// `event`
+    #[value = "event"]
+    Event,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerFileTailMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerFileTailMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerFileTailMetaName {
+    /// `fileTail`
+    #[value = "fileTail"]
+    FileTail,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerFileWatchMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerFileWatchMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerFileWatchMetaName {
+    /// `fileWatch`
+    #[value = "fileWatch"]
+    FileWatch,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `scope` of [`CredentialLinkedResourcesFlowsItemTriggerFlowErrorConfig`](crate::models::CredentialLinkedResourcesFlowsItemTriggerFlowErrorConfig).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerFlowErrorConfigScope {
+    /// `local`
+    #[value = "local"]
+    Local,
+    /// `global`
+    #[value = "global"]
+    Global,
+    /// `experience`
+    #[value = "experience"]
+    Experience,
+    /// `cloud`
+    #[value = "cloud"]
+    Cloud,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerFlowErrorMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerFlowErrorMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerFlowErrorMetaName {
+    /// `flowError`
+    #[value = "flowError"]
+    FlowError,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `integrationId` of [`CredentialLinkedResourcesFlowsItemTriggerMqttTopicConfig`](crate::models::CredentialLinkedResourcesFlowsItemTriggerMqttTopicConfig).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerMqttTopicConfigIntegrationId {
+    /// `losant`
+    #[value = "losant"]
+    Losant,
+    /// `local`
+    #[value = "local"]
+    Local,
+    /// `external`
+    #[value = "external"]
+    External,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerMqttTopicMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerMqttTopicMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerMqttTopicMetaName {
+    /// `mqtt`
+    #[value = "mqtt"]
+    Mqtt,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerOnSyncMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerOnSyncMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerOnSyncMetaName {
+    /// `onSync`
+    #[value = "onSync"]
+    OnSync,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerOpcuaMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerOpcuaMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerOpcuaMetaName {
+    /// `opcua`
+    #[value = "opcua"]
+    Opcua,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerRedisMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerRedisMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerRedisMetaName {
+    /// `redisTrigger`
+    #[value = "redisTrigger"]
+    RedisTrigger,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `method` of [`CredentialLinkedResourcesFlowsItemTriggerRequestConfig`](crate::models::CredentialLinkedResourcesFlowsItemTriggerRequestConfig).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerRequestConfigMethod {
+    /// `*`
+    #[value = "*"]
+    Symbol,
+    /// `delete`
+    #[value = "delete"]
+    Delete,
+    /// `get`
+    #[value = "get"]
+    Get,
+    /// `options`
+    #[value = "options"]
+    Options,
+    /// `patch`
+    #[value = "patch"]
+    Patch,
+    /// `post`
+    #[value = "post"]
+    Post,
+    /// `put`
+    #[value = "put"]
+    Put,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerRequestMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerRequestMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerRequestMetaName {
+    /// `request`
+    #[value = "request"]
+    Request,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerSerialMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerSerialMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerSerialMetaName {
+    /// `serial`
+    #[value = "serial"]
+    Serial,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `authMethod` of [`CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfigUser`](crate::models::CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfigUser).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
+    /// `sha`
+    #[value = "sha"]
+    Sha,
+    /// `md5`
+    #[value = "md5"]
+    Md5,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerSnmpTrapMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerSnmpTrapMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerSnmpTrapMetaName {
+    /// `snmpTrap`
+    #[value = "snmpTrap"]
+    SnmpTrap,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerTimerMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerTimerMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerTimerMetaName {
+    /// `timer`
+    #[value = "timer"]
+    Timer,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `name` of [`CredentialLinkedResourcesFlowsItemTriggerVirtualButtonMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerVirtualButtonMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum CredentialLinkedResourcesFlowsItemTriggerVirtualButtonMetaName {
+    /// `virtualButton`
+    #[value = "virtualButton"]
+    VirtualButton,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// The `type` of [`Credential`](crate::models::Credential).
 #[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
@@ -467,6 +984,2073 @@ pub struct CredentialLinkedResourcesFlowsItemStatsByVersion {
     /// `runCount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_count: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerAppFile`](crate::models::WorkflowTriggerAppFile).
+///
+/// Sent in a request: the schema sets no limits on it.
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerAppFileConfig {
+    /// `create`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create: Option<bool>,
+    /// `delete`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete: Option<bool>,
+    /// `private`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
+    /// `public`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<bool>,
+    /// `update`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<bool>,
+}
+
+/// The `meta` of [`WorkflowTriggerAppFile`](crate::models::WorkflowTriggerAppFile).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerAppFileMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerAppFileMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerBeckhoff`](crate::models::WorkflowTriggerBeckhoff).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerBeckhoffConfig {
+    /// `configName`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub config_name: Option<String>,
+    /// `cycleTimeMs`: from 10 to 3600000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 10, max = 3_600_000))]
+    pub cycle_time_ms: Option<i64>,
+    /// `localAdsPort`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub local_ads_port: Option<String>,
+    /// `localAmsNetId`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub local_ams_net_id: Option<String>,
+    /// `routerHost`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub router_host: Option<String>,
+    /// `routerTcpPort`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub router_tcp_port: Option<String>,
+    /// `subscriptions`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub subscriptions:
+        Option<Vec<CredentialLinkedResourcesFlowsItemTriggerBeckhoffConfigSubscription>>,
+    /// `targetAdsPort`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub target_ads_port: Option<String>,
+    /// `targetAmsNetId`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub target_ams_net_id: Option<String>,
+}
+
+/// An element of `subscriptions` in [`CredentialLinkedResourcesFlowsItemTriggerBeckhoffConfig`](crate::models::CredentialLinkedResourcesFlowsItemTriggerBeckhoffConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerBeckhoffConfigSubscription {
+    /// `name`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub name: Option<String>,
+}
+
+/// The `meta` of [`WorkflowTriggerBeckhoff`](crate::models::WorkflowTriggerBeckhoff).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerBeckhoffMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerBeckhoffMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `meta` of [`WorkflowTriggerGeneric`](crate::models::WorkflowTriggerGeneric).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerCustomNodeStartMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerCustomNodeStartMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `triggerId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub trigger_id: Option<String>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerDataTable`](crate::models::WorkflowTriggerDataTable).
+///
+/// Sent in a request: the schema sets no limits on it.
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerDataTableConfig {
+    /// `bulkInsert`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bulk_insert: Option<bool>,
+    /// `delete`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete: Option<bool>,
+    /// `insert`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insert: Option<bool>,
+    /// `update`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<bool>,
+}
+
+/// The `meta` of [`WorkflowTriggerDataTable`](crate::models::WorkflowTriggerDataTable).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerDataTableMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerDataTableMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerDeviceIdOrDeviceTag`](crate::models::WorkflowTriggerDeviceIdOrDeviceTag).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerDeviceIdConfig {
+    /// `allowInvalid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_invalid: Option<bool>,
+    /// `attributeBlacklist`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(pattern = Key))]
+    pub attribute_blacklist: Option<Vec<String>>,
+    /// `attributeWhitelist`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(pattern = Key))]
+    pub attribute_whitelist: Option<Vec<String>>,
+    /// `batchBehavior`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub batch_behavior: Option<BatchBehavior>,
+    /// `maxAge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<f64>,
+    /// `triggerOn`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub trigger_on: Option<TriggerOn>,
+}
+
+/// The `config` of [`WorkflowTriggerDeviceIdInactivityOrDeviceTagInactivity`](crate::models::WorkflowTriggerDeviceIdInactivityOrDeviceTagInactivity).
+///
+/// Sent in a request: the schema sets no limits on it.
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerDeviceIdInactivityConfig {
+    /// `seconds`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<f64>,
+}
+
+/// The `meta` of [`WorkflowTriggerDeviceIdInactivityOrDeviceTagInactivity`](crate::models::WorkflowTriggerDeviceIdInactivityOrDeviceTagInactivity).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerDeviceIdInactivityMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerDeviceIdInactivityMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `meta` of [`WorkflowTriggerDeviceIdOrDeviceTag`](crate::models::WorkflowTriggerDeviceIdOrDeviceTag).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerDeviceIdMeta {
+    /// `allowedAttributeType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub allowed_attribute_type: Option<AllowedAttributeType>,
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `maxAgeToggle`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age_toggle: Option<bool>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerDeviceIdMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `timeUnit`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub time_unit: Option<String>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `meta` of [`WorkflowTriggerDirect`](crate::models::WorkflowTriggerDirect).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerDirectMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerDirectMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerEndpoint`](crate::models::WorkflowTriggerEndpoint).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerEndpointConfig {
+    /// `experienceVersion`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub experience_version: Option<String>,
+}
+
+/// The `meta` of [`WorkflowTriggerEndpoint`](crate::models::WorkflowTriggerEndpoint).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerEndpointMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerEndpointMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerEvent`](crate::models::WorkflowTriggerEvent).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerEventConfig {
+    /// `acknowledged`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<bool>,
+    /// `new`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new: Option<bool>,
+    /// `resolved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<bool>,
+    /// `subject`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub subject: Option<String>,
+}
+
+/// The `meta` of [`WorkflowTriggerEvent`](crate::models::WorkflowTriggerEvent).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerEventMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerEventMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerFileTail`](crate::models::WorkflowTriggerFileTail).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerFileTailConfig {
+    /// `byteLength`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub byte_length: Option<String>,
+    /// `delimiter`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub delimiter: Option<String>,
+    /// `encoding`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub encoding: Option<String>,
+    /// `path`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub path: Option<String>,
+}
+
+/// The `meta` of [`WorkflowTriggerFileTail`](crate::models::WorkflowTriggerFileTail).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerFileTailMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerFileTailMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerFileWatch`](crate::models::WorkflowTriggerFileWatch).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerFileWatchConfig {
+    /// `directoryAdded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_added: Option<bool>,
+    /// `directoryRemoved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_removed: Option<bool>,
+    /// `fileAdded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_added: Option<bool>,
+    /// `fileChanged`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_changed: Option<bool>,
+    /// `fileRemoved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_removed: Option<bool>,
+    /// `path`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub path: Option<String>,
+}
+
+/// The `meta` of [`WorkflowTriggerFileWatch`](crate::models::WorkflowTriggerFileWatch).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerFileWatchMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerFileWatchMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerFlowError`](crate::models::WorkflowTriggerFlowError).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerFlowErrorConfig {
+    /// `scope`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub scope: Option<CredentialLinkedResourcesFlowsItemTriggerFlowErrorConfigScope>,
+}
+
+/// The `meta` of [`WorkflowTriggerFlowError`](crate::models::WorkflowTriggerFlowError).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerFlowErrorMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerFlowErrorMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerIntegration`](crate::models::WorkflowTriggerIntegration).
+///
+/// Sent in a request: the schema sets no limits on it.
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerIntegrationConfig {
+    /// `connect`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect: Option<bool>,
+    /// `disconnect`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disconnect: Option<bool>,
+    /// `failure`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<bool>,
+    /// `message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<bool>,
+}
+
+/// The `meta` of [`WorkflowTriggerIntegration`](crate::models::WorkflowTriggerIntegration).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerIntegrationMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<IntegrationType>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `triggerId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub trigger_id: Option<String>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerMqttTopic`](crate::models::WorkflowTriggerMqttTopic).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerMqttTopicConfig {
+    /// `integrationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub integration_id:
+        Option<CredentialLinkedResourcesFlowsItemTriggerMqttTopicConfigIntegrationId>,
+}
+
+/// The `meta` of [`WorkflowTriggerMqttTopic`](crate::models::WorkflowTriggerMqttTopic).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerMqttTopicMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerMqttTopicMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `triggerId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub trigger_id: Option<String>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerOnSync`](crate::models::WorkflowTriggerOnSync).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerOnSyncConfig {
+    /// `syncTypes`: 1 to 3 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(min = 1, max = 3), each(listed))]
+    pub sync_types: Option<Vec<SyncType>>,
+}
+
+/// The `meta` of [`WorkflowTriggerOnSync`](crate::models::WorkflowTriggerOnSync).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerOnSyncMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerOnSyncMetaName>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerOpcua`](crate::models::WorkflowTriggerOpcua).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerOpcuaConfig {
+    /// `cert`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub cert: Option<String>,
+    /// `configName`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub config_name: Option<String>,
+    /// `eventFilter`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub event_filter: Option<Vec<String>>,
+    /// `identifier`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub identifier: Option<String>,
+    /// `nameSpace`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub name_space: Option<String>,
+    /// `password`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub password: Option<String>,
+    /// `privateKey`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub private_key: Option<String>,
+    /// `samplingInterval`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub sampling_interval: Option<String>,
+    /// `securityMode`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub security_mode: Option<String>,
+    /// `securityPolicy`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub security_policy: Option<String>,
+    /// `uri`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub uri: Option<String>,
+    /// `username`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub username: Option<String>,
+}
+
+/// The `meta` of [`WorkflowTriggerOpcua`](crate::models::WorkflowTriggerOpcua).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerOpcuaMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerOpcuaMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerRedis`](crate::models::WorkflowTriggerRedis).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerRedisConfig {
+    /// `directoryAdded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_added: Option<bool>,
+    /// `directoryRemoved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_removed: Option<bool>,
+    /// `fileAdded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_added: Option<bool>,
+    /// `fileChanged`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_changed: Option<bool>,
+    /// `fileRemoved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_removed: Option<bool>,
+    /// `host`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub host: Option<String>,
+    /// `password`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub password: Option<String>,
+    /// `port`: at most 16 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 16))]
+    pub port: Option<String>,
+    /// `topic`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub topic: Option<String>,
+}
+
+/// The `meta` of [`WorkflowTriggerRedis`](crate::models::WorkflowTriggerRedis).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerRedisMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerRedisMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerRequest`](crate::models::WorkflowTriggerRequest).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerRequestConfig {
+    /// `method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub method: Option<CredentialLinkedResourcesFlowsItemTriggerRequestConfigMethod>,
+    /// `route`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub route: Option<String>,
+}
+
+/// The `meta` of [`WorkflowTriggerRequest`](crate::models::WorkflowTriggerRequest).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerRequestMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerRequestMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `triggerId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub trigger_id: Option<String>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerSerial`](crate::models::WorkflowTriggerSerial).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerSerialConfig {
+    /// `baudRate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baud_rate: Option<f64>,
+    /// `byteLength`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub byte_length: Option<String>,
+    /// `dataBits`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_bits: Option<f64>,
+    /// `delimiter`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub delimiter: Option<String>,
+    /// `delimiterEncoding`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub delimiter_encoding: Option<String>,
+    /// `encoding`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub encoding: Option<String>,
+    /// `parity`: at most 8 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 8))]
+    pub parity: Option<String>,
+    /// `path`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub path: Option<String>,
+    /// `rtscts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rtscts: Option<bool>,
+    /// `stopBits`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_bits: Option<f64>,
+    /// `writeOnOpen`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub write_on_open: Option<String>,
+    /// `writeOnOpenEncoding`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub write_on_open_encoding: Option<String>,
+}
+
+/// The `meta` of [`WorkflowTriggerSerial`](crate::models::WorkflowTriggerSerial).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerSerialMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerSerialMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `parseBy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub parse_by: Option<ParseBy>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerSnmpTrap`](crate::models::WorkflowTriggerSnmpTrap).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfig {
+    /// `snmpTrapConfig`.
+    #[validate(nested)]
+    pub snmp_trap_config: CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfig,
+    /// `udpPort`: at most 5 characters.
+    #[validate(chars(max = 5))]
+    pub udp_port: String,
+}
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+impl CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfig {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(
+        snmp_trap_config: CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfig,
+        udp_port: impl Into<String>,
+    ) -> Self {
+        Self {
+            snmp_trap_config,
+            udp_port: udp_port.into(),
+        }
+    }
+}
+
+/// The `snmpTrapConfig` of [`CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfig`](crate::models::CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfig {
+    /// `community`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub community: Option<String>,
+    /// `user`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub user: Option<CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfigUser>,
+}
+
+/// The `user` of [`CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfig`](crate::models::CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfigUser {
+    /// `authKey`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub auth_key: Option<String>,
+    /// `authMethod`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub auth_method:
+        Option<CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfigUserAuthMethod>,
+    /// `encryptionKey`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub encryption_key: Option<String>,
+    /// `encryptionMethod`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub encryption_method: Option<EncryptionMethod>,
+    /// `name`: at most 1024 characters.
+    #[validate(chars(max = 1024))]
+    pub name: String,
+    /// `securityLevel`.
+    #[validate(listed)]
+    pub security_level: SecurityLevel,
+}
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+impl CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfigUser {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(name: impl Into<String>, security_level: SecurityLevel) -> Self {
+        Self {
+            auth_key: None,
+            auth_method: None,
+            encryption_key: None,
+            encryption_method: None,
+            name: name.into(),
+            security_level,
+        }
+    }
+}
+
+/// The `meta` of [`WorkflowTriggerSnmpTrap`](crate::models::WorkflowTriggerSnmpTrap).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerSnmpTrapMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerSnmpTrapMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `config` of [`WorkflowTriggerTimer`](crate::models::WorkflowTriggerTimer).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerTimerConfig {
+    /// `cron`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub cron: Option<String>,
+    /// `seconds`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<f64>,
+    /// `tz`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub tz: Option<String>,
+}
+
+/// The `meta` of [`WorkflowTriggerTimer`](crate::models::WorkflowTriggerTimer).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLinkedResourcesFlowsItemTriggerTimerMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerTimerMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `timeAt`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub time_at: Option<String>,
+    /// `timerTypeSelect`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub timer_type_select: Option<TimerTypeSelect>,
+    /// `timezone`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub timezone: Option<String>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `weekdays`: at most 7 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 7))]
+    pub weekdays: Option<Vec<f64>>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// The `meta` of [`WorkflowTriggerVirtualButton`](crate::models::WorkflowTriggerVirtualButton).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+#[allow(clippy::option_option)]
+pub struct CredentialLinkedResourcesFlowsItemTriggerVirtualButtonMeta {
+    /// `category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub category: Option<Category>,
+    /// `color`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub color: Option<String>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `deviceId`: `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::double_option"
+    )]
+    pub device_id: Option<Option<String>>,
+    /// `groupId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub group_id: Option<String>,
+    /// `icon`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub icon: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `inputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// `label`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub label: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub name: Option<CredentialLinkedResourcesFlowsItemTriggerVirtualButtonMetaName>,
+    /// `outputCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_count: Option<f64>,
+    /// `payload`: at most 262144 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 262_144))]
+    pub payload: Option<String>,
+    /// `uiId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub ui_id: Option<String>,
+    /// `x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// `y`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
 }
 
 /// An element of `items` in [`Integrations`](crate::models::Integrations).

@@ -4,7 +4,8 @@
 
 #![allow(unused_imports)]
 use losant_core::{
-    ApplicationId, DashboardId, DeviceId, ExperienceGroupId, OrganizationId, ResourceId, Timestamp,
+    Aggregation, ApplicationId, DashboardId, DataTableId, DeviceId, ExperienceGroupId,
+    OrganizationId, ResourceId, Timestamp,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -15,6 +16,118 @@ use losant_core::Page;
 use losant_core::StringEnum;
 use losant_core::Validate;
 use serde::{Deserialize, Serialize};
+
+/// The `type` of [`DashboardBlockDeviceListConfigColumn`](crate::models::DashboardBlockDeviceListConfigColumn).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum DashboardBlockDeviceListConfigColumnType {
+    /// `id`
+    #[value = "id"]
+    Id,
+    /// `connectionStatus`
+    #[value = "connectionStatus"]
+    ConnectionStatus,
+    /// `attribute`
+    #[value = "attribute"]
+    Attribute,
+    /// `tag`
+    #[value = "tag"]
+    Tag,
+    /// `name`
+    #[value = "name"]
+    Name,
+    /// `custom`
+    #[value = "custom"]
+    Custom,
+    /// `created`
+    #[value = "created"]
+    Created,
+    /// `updated`
+    #[value = "updated"]
+    Updated,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `type` of [`DashboardBlockDeviceStateTableConfigColumn`](crate::models::DashboardBlockDeviceStateTableConfigColumn).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum DashboardBlockDeviceStateTableConfigColumnType {
+    /// `deviceTags`
+    #[value = "deviceTags"]
+    DeviceTags,
+    /// `deviceId`
+    #[value = "deviceId"]
+    DeviceId,
+    /// `deviceName`
+    #[value = "deviceName"]
+    DeviceName,
+    /// `timestamp`
+    #[value = "timestamp"]
+    Timestamp,
+    /// `attribute`
+    #[value = "attribute"]
+    Attribute,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `type` of [`DashboardBlockEventListConfigColumn`](crate::models::DashboardBlockEventListConfigColumn).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum DashboardBlockEventListConfigColumnType {
+    /// `level`
+    #[value = "level"]
+    Level,
+    /// `subject`
+    #[value = "subject"]
+    Subject,
+    /// `subjectWithMessage`
+    #[value = "subjectWithMessage"]
+    SubjectWithMessage,
+    /// `creationDate`
+    #[value = "creationDate"]
+    CreationDate,
+    /// `creationDateWithSource`
+    #[value = "creationDateWithSource"]
+    CreationDateWithSource,
+    /// `lastUpdatedDate`
+    #[value = "lastUpdatedDate"]
+    LastUpdatedDate,
+    /// `lastUpdatedDateWithSource`
+    #[value = "lastUpdatedDateWithSource"]
+    LastUpdatedDateWithSource,
+    /// `id`
+    #[value = "id"]
+    Id,
+    /// `state`
+    #[value = "state"]
+    State,
+    /// `tag`
+    #[value = "tag"]
+    Tag,
+    /// `deviceName`
+    #[value = "deviceName"]
+    DeviceName,
+    /// `sourceId`
+    #[value = "sourceId"]
+    SourceId,
+    /// `custom`
+    #[value = "custom"]
+    Custom,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `type` of [`DashboardBlockGraphConfigDecorator`](crate::models::DashboardBlockGraphConfigDecorator).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum DashboardBlockGraphConfigDecoratorType {
+    /// `line`
+    #[value = "line"]
+    Line,
+    /// `area`
+    #[value = "area"]
+    Area,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
 
 /// A value of a query parameter of `dashboards.get`.
 #[cfg(feature = "dashboard")]
@@ -40,6 +153,160 @@ pub enum GetDashboardsSortField {
     LastUpdated,
     /// A value this version does not know, kept as sent.
     Other(String),
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// One of 25 kinds, told apart by `blockType`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "blockType")]
+pub enum DashboardBlock {
+    /// `blockType`: `application-list`.
+    #[serde(rename = "application-list")]
+    ApplicationList(DashboardBlockApplicationListOrDashboardList),
+    /// `blockType`: `bar`.
+    #[serde(rename = "bar")]
+    Bar(DashboardBlockBar),
+    /// `blockType`: `custom-chart`.
+    #[serde(rename = "custom-chart")]
+    CustomChart(DashboardBlockCustomChartOrCustomHtml),
+    /// `blockType`: `custom-html`.
+    #[serde(rename = "custom-html")]
+    CustomHtml(DashboardBlockCustomChartOrCustomHtml),
+    /// `blockType`: `dashboard-list`.
+    #[serde(rename = "dashboard-list")]
+    DashboardList(DashboardBlockApplicationListOrDashboardList),
+    /// `blockType`: `data-table`.
+    #[serde(rename = "data-table")]
+    DataTable(DashboardBlockDataTable),
+    /// `blockType`: `device-count`.
+    #[serde(rename = "device-count")]
+    DeviceCount(DashboardBlockDeviceCount),
+    /// `blockType`: `device-list`.
+    #[serde(rename = "device-list")]
+    DeviceList(DashboardBlockDeviceList),
+    /// `blockType`: `device-log`.
+    #[serde(rename = "device-log")]
+    DeviceLog(DashboardBlockDeviceLog),
+    /// `blockType`: `device-state-table`.
+    #[serde(rename = "device-state-table")]
+    DeviceStateTable(DashboardBlockDeviceStateTable),
+    /// `blockType`: `event-list`.
+    #[serde(rename = "event-list")]
+    EventList(DashboardBlockEventList),
+    /// `blockType`: `gauge`.
+    #[serde(rename = "gauge")]
+    Gauge(DashboardBlockGauge),
+    /// `blockType`: `graph`.
+    #[serde(rename = "graph")]
+    Graph(DashboardBlockGraph),
+    /// `blockType`: `heatmap`.
+    #[serde(rename = "heatmap")]
+    Heatmap(DashboardBlockHeatmap),
+    /// `blockType`: `iframe`.
+    #[serde(rename = "iframe")]
+    Iframe(DashboardBlockIframe),
+    /// `blockType`: `image`.
+    #[serde(rename = "image")]
+    Image(DashboardBlockImage),
+    /// `blockType`: `image-overlay`.
+    #[serde(rename = "image-overlay")]
+    ImageOverlay(DashboardBlockImageOverlay),
+    /// `blockType`: `indicator`.
+    #[serde(rename = "indicator")]
+    Indicator(DashboardBlockIndicator),
+    /// `blockType`: `input`.
+    #[serde(rename = "input")]
+    Input(DashboardBlockInput),
+    /// `blockType`: `map`.
+    #[serde(rename = "map")]
+    Map(DashboardBlockMap),
+    /// `blockType`: `open-event-indicator`.
+    #[serde(rename = "open-event-indicator")]
+    OpenEventIndicator(DashboardBlockOpenEventIndicator),
+    /// `blockType`: `pie`.
+    #[serde(rename = "pie")]
+    Pie(DashboardBlockPie),
+    /// `blockType`: `position-chart`.
+    #[serde(rename = "position-chart")]
+    PositionChart(DashboardBlockPositionChart),
+    /// `blockType`: `section-header`.
+    #[serde(rename = "section-header")]
+    SectionHeader(DashboardBlockSectionHeader),
+    /// `blockType`: `workflow-list`.
+    #[serde(rename = "workflow-list")]
+    WorkflowList(DashboardBlockWorkflowList),
+    /// A kind this version does not know, kept as JSON (the tag with it).
+    #[serde(untagged)]
+    Other(serde_json::Value),
+}
+
+impl Validate for DashboardBlock {
+    fn check(&self, at: &mut losant_core::validate::Checker) {
+        match self {
+            Self::ApplicationList(value) | Self::DashboardList(value) => value.check(at),
+            Self::Bar(value) => value.check(at),
+            Self::CustomChart(value) | Self::CustomHtml(value) => value.check(at),
+            Self::DataTable(value) => value.check(at),
+            Self::DeviceCount(value) => value.check(at),
+            Self::DeviceList(value) => value.check(at),
+            Self::DeviceLog(value) => value.check(at),
+            Self::DeviceStateTable(value) => value.check(at),
+            Self::EventList(value) => value.check(at),
+            Self::Gauge(value) => value.check(at),
+            Self::Graph(value) => value.check(at),
+            Self::Heatmap(value) => value.check(at),
+            Self::Iframe(value) => value.check(at),
+            Self::Image(value) => value.check(at),
+            Self::ImageOverlay(value) => value.check(at),
+            Self::Indicator(value) => value.check(at),
+            Self::Input(value) => value.check(at),
+            Self::Map(value) => value.check(at),
+            Self::OpenEventIndicator(value) => value.check(at),
+            Self::Pie(value) => value.check(at),
+            Self::PositionChart(value) => value.check(at),
+            Self::SectionHeader(value) => value.check(at),
+            Self::WorkflowList(value) => value.check(at),
+            Self::Other(_) => {}
+        }
+    }
+}
+
+/// An element of `overlays` in [`DashboardBlockImageOverlayConfig`](crate::models::DashboardBlockImageOverlayConfig).
+///
+/// One of 5 kinds, told apart by `type`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum DashboardBlockImageOverlayConfigOverlay {
+    /// `type`: `indicator`.
+    #[serde(rename = "indicator")]
+    Indicator(DashboardBlockImageOverlayConfigOverlayGeneric),
+    /// `type`: `label`.
+    #[serde(rename = "label")]
+    Label(DashboardBlockImageOverlayConfigOverlayGeneric),
+    /// `type`: `image`.
+    #[serde(rename = "image")]
+    Image(DashboardBlockImageOverlayConfigOverlayGeneric),
+    /// `type`: `value`.
+    #[serde(rename = "value")]
+    Value(DashboardBlockImageOverlayConfigOverlayValue),
+    /// `type`: `bar`.
+    #[serde(rename = "bar")]
+    Bar(DashboardBlockImageOverlayConfigOverlayBar),
+    /// A kind this version does not know, kept as JSON (the tag with it).
+    #[serde(untagged)]
+    Other(serde_json::Value),
+}
+
+impl Validate for DashboardBlockImageOverlayConfigOverlay {
+    fn check(&self, at: &mut losant_core::validate::Checker) {
+        match self {
+            Self::Indicator(value) | Self::Label(value) | Self::Image(value) => value.check(at),
+            Self::Value(value) => value.check(at),
+            Self::Bar(value) => value.check(at),
+            Self::Other(_) => {}
+        }
+    }
 }
 
 /// An element of `contextConfiguration` in [`Dashboard`](crate::models::Dashboard).
@@ -98,7 +365,7 @@ pub struct Dashboard {
     pub application_name: Option<String>,
     /// `blocks`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocks: Option<Vec<Value>>,
+    pub blocks: Option<Vec<DashboardBlock>>,
     /// `contextConfiguration`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_configuration: Option<Vec<DashboardContextConfiguration>>,
@@ -165,6 +432,2748 @@ pub struct Dashboard {
     /// `resolution`: at least 1, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<i64>,
+}
+
+/// The `config` of [`DashboardBlockApplicationListOrDashboardList`](crate::models::DashboardBlockApplicationListOrDashboardList).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockApplicationListConfig {
+    /// `filter`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub filter: Option<String>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockApplicationListOrDashboardList {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockApplicationListConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockApplicationListOrDashboardList {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockBar {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockBarConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockBar {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockBar`](crate::models::DashboardBlockBar).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockBarConfig {
+    /// `duration`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Value>,
+    /// `realTime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub real_time: Option<bool>,
+    /// `segments`: at most 255 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 255), each(nested))]
+    pub segments: Option<Vec<DashboardBlockBarConfigSegment>>,
+    /// `xAxisFormat`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub x_axis_format: Option<String>,
+    /// `xAxisLabel`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub x_axis_label: Option<String>,
+    /// `xAxisMax`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x_axis_max: Option<Value>,
+    /// `xAxisMin`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x_axis_min: Option<Value>,
+}
+
+/// An element of `segments` in [`DashboardBlockBarConfig`](crate::models::DashboardBlockBarConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockBarConfigSegment {
+    /// `aggregation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub aggregation: Option<Aggregation>,
+    /// `attribute`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub attribute: Option<String>,
+    /// `color`: at most 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
+    pub color: Option<String>,
+    /// `detectDataGaps`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detect_data_gaps: Option<bool>,
+    /// `deviceIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub device_ids: Option<Vec<String>>,
+    /// `deviceTags`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub device_tags: Option<Vec<DashboardBlockMapConfigDeviceTag>>,
+    /// `expression`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub expression: Option<String>,
+    /// `graphType`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub graph_type: Option<String>,
+    /// `label`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub label: Option<String>,
+    /// `lineWeight`: from 0 to 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0, max = 5))]
+    pub line_weight: Option<i64>,
+    /// `query`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub query: Option<String>,
+    /// `yAxisLabel`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub y_axis_label: Option<String>,
+}
+
+/// The `config` of [`DashboardBlockCustomChartOrCustomHtml`](crate::models::DashboardBlockCustomChartOrCustomHtml).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockCustomChartConfig {
+    /// `configuration`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<Value>,
+    /// `segments`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
+    pub segments: Option<Vec<Value>>,
+    /// `tooltipEventSubscribe`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tooltip_event_subscribe: Option<bool>,
+    /// `vegaVersion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub vega_version: Option<VegaVersion>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockCustomChartOrCustomHtml {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockCustomChartConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockCustomChartOrCustomHtml {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockDataTable {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockDataTableConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockDataTable {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockDataTable`](crate::models::DashboardBlockDataTable).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockDataTableConfig {
+    /// `columns`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub columns: Option<Vec<DashboardBlockDataTableConfigColumn>>,
+    /// `dataTableId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_table_id: Option<DataTableId>,
+    /// `defaultLimit`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub default_limit: Option<String>,
+    /// `defaultOffset`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub default_offset: Option<String>,
+    /// `defaultSortColumn`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub default_sort_column: Option<String>,
+    /// `defaultSortDirection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_sort_direction: Option<String>,
+    /// `query`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub query: Option<String>,
+    /// `queryMode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub query_mode: Option<QueryMode>,
+}
+
+/// An element of `columns` in [`DashboardBlockDataTableConfig`](crate::models::DashboardBlockDataTableConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockDataTableConfigColumn {
+    /// `headerTemplate`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub header_template: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `rowTemplate`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub row_template: Option<String>,
+    /// `type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockDeviceCount {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockDeviceCountConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockDeviceCount {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockDeviceCount`](crate::models::DashboardBlockDeviceCount).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockDeviceCountConfig {
+    /// `conditions`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub conditions: Option<Vec<DashboardBlockGaugeConfigCondition>>,
+    /// `defaultCondition`.
+    #[validate(nested)]
+    pub default_condition: DashboardBlockDeviceCountConfigDefaultCondition,
+    /// `segments`: 1 to 100 items.
+    #[validate(items(min = 1, max = 100), each(nested))]
+    pub segments: Vec<DashboardBlockDeviceCountConfigSegment>,
+}
+
+impl DashboardBlockDeviceCountConfig {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(
+        default_condition: DashboardBlockDeviceCountConfigDefaultCondition,
+        segments: Vec<DashboardBlockDeviceCountConfigSegment>,
+    ) -> Self {
+        Self {
+            conditions: None,
+            default_condition,
+            segments,
+        }
+    }
+}
+
+/// The `defaultCondition` of [`DashboardBlockDeviceCountConfig`](crate::models::DashboardBlockDeviceCountConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockDeviceCountConfigDefaultCondition {
+    /// `color`: at most 64 characters.
+    #[validate(chars(max = 64))]
+    pub color: String,
+    /// `label`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub label: Option<String>,
+    /// `value`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub value: Option<String>,
+}
+
+impl DashboardBlockDeviceCountConfigDefaultCondition {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(color: impl Into<String>) -> Self {
+        Self {
+            color: color.into(),
+            label: None,
+            value: None,
+        }
+    }
+}
+
+/// An element of `segments` in [`DashboardBlockDeviceCountConfig`](crate::models::DashboardBlockDeviceCountConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockDeviceCountConfigSegment {
+    /// `id`: at most 48 characters.
+    #[validate(chars(max = 48))]
+    pub id: String,
+    /// `query`: at most 32767 characters.
+    #[validate(chars(max = 32_767))]
+    pub query: String,
+}
+
+impl DashboardBlockDeviceCountConfigSegment {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(id: impl Into<String>, query: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            query: query.into(),
+        }
+    }
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockDeviceList {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockDeviceListConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockDeviceList {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockDeviceList`](crate::models::DashboardBlockDeviceList).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+#[allow(clippy::option_option)]
+pub struct DashboardBlockDeviceListConfig {
+    /// `additionalAttributes`: at most 100 items, `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::double_option"
+    )]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub additional_attributes: Option<Option<Vec<String>>>,
+    /// `columns`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub columns: Option<Vec<DashboardBlockDeviceListConfigColumn>>,
+    /// `deviceLinkNewWindow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_link_new_window: Option<bool>,
+    /// `deviceLinkType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub device_link_type: Option<DeviceLinkType>,
+    /// `deviceLinkUrl`: at most 2048 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 2048))]
+    pub device_link_url: Option<String>,
+    /// `excludeConnectionInfo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude_connection_info: Option<bool>,
+    /// `filter`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Value>,
+    /// `match`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub r#match: Option<Match>,
+    /// `query`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub query: Option<String>,
+    /// `showPublicFilter`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_public_filter: Option<bool>,
+    /// `sortDirection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub sort_direction: Option<OrgsSortDirection>,
+    /// `sortField`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub sort_field: Option<SortField>,
+}
+
+/// An element of `columns` in [`DashboardBlockDeviceListConfig`](crate::models::DashboardBlockDeviceListConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockDeviceListConfigColumn {
+    /// `headerTemplate`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub header_template: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `rowTemplate`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub row_template: Option<String>,
+    /// `source`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub source: Option<String>,
+    /// `type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub r#type: Option<DashboardBlockDeviceListConfigColumnType>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockDeviceLog {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockDeviceLogConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockDeviceLog {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockDeviceLog`](crate::models::DashboardBlockDeviceLog).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockDeviceLogConfig {
+    /// `deviceIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub device_ids: Option<Vec<String>>,
+    /// `deviceTags`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub device_tags: Option<Vec<DashboardBlockMapConfigDeviceTag>>,
+    /// `includeDeviceInfo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_device_info: Option<bool>,
+    /// `maxResultsPerDevice`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub max_results_per_device: Option<String>,
+    /// `query`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub query: Option<String>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockDeviceStateTable {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockDeviceStateTableConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockDeviceStateTable {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockDeviceStateTable`](crate::models::DashboardBlockDeviceStateTable).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+#[allow(clippy::option_option)]
+pub struct DashboardBlockDeviceStateTableConfig {
+    /// `attributes`: at most 100 items, `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::double_option"
+    )]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub attributes: Option<Option<Vec<String>>>,
+    /// `columns`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub columns: Option<Vec<DashboardBlockDeviceStateTableConfigColumn>>,
+    /// `deviceIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub device_ids: Option<Vec<String>>,
+    /// `deviceTags`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub device_tags: Option<Vec<DashboardBlockMapConfigDeviceTag>>,
+    /// `duration`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Value>,
+    /// `query`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub query: Option<String>,
+    /// `sortDirection`: from -1 to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = -1, max = 1))]
+    pub sort_direction: Option<i64>,
+    /// `sortIndex`: from 0 to 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0, max = 100))]
+    pub sort_index: Option<i64>,
+}
+
+/// An element of `columns` in [`DashboardBlockDeviceStateTableConfig`](crate::models::DashboardBlockDeviceStateTableConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockDeviceStateTableConfigColumn {
+    /// `attribute`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub attribute: Option<String>,
+    /// `headerTemplate`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub header_template: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `rowTemplate`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub row_template: Option<String>,
+    /// `type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub r#type: Option<DashboardBlockDeviceStateTableConfigColumnType>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockEventList {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockEventListConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockEventList {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockEventList`](crate::models::DashboardBlockEventList).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockEventListConfig {
+    /// `allowUpdates`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_updates: Option<bool>,
+    /// `columnErrors`: any JSON: an object with open properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column_errors: Option<Value>,
+    /// `columns`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub columns: Option<Vec<DashboardBlockEventListConfigColumn>>,
+    /// `eventState`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_state: Option<Value>,
+    /// `filter`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub filter: Option<String>,
+    /// `query`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub query: Option<String>,
+    /// `sortDirection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub sort_direction: Option<OrgsSortDirection>,
+    /// `sortField`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub sort_field: Option<String>,
+}
+
+/// An element of `columns` in [`DashboardBlockEventListConfig`](crate::models::DashboardBlockEventListConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockEventListConfigColumn {
+    /// `headerTemplate`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub header_template: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `rowTemplate`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub row_template: Option<String>,
+    /// `selectedTag`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub selected_tag: Option<String>,
+    /// `type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub r#type: Option<DashboardBlockEventListConfigColumnType>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockGauge {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockGaugeConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockGauge {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockGauge`](crate::models::DashboardBlockGauge).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockGaugeConfig {
+    /// `conditions`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub conditions: Option<Vec<DashboardBlockGaugeConfigCondition>>,
+    /// `displayAsPercentage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_as_percentage: Option<bool>,
+    /// `duration`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Value>,
+    /// `gaugeMax`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gauge_max: Option<Value>,
+    /// `gaugeMin`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gauge_min: Option<Value>,
+    /// `gaugeType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub gauge_type: Option<GaugeType>,
+    /// `precision`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<Value>,
+    /// `precisionType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub precision_type: Option<PrecisionType>,
+    /// `realTime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub real_time: Option<bool>,
+    /// `segment`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub segment: Option<DashboardBlockBarConfigSegment>,
+}
+
+/// An element of `conditions` in [`DashboardBlockGaugeConfig`](crate::models::DashboardBlockGaugeConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockGaugeConfigCondition {
+    /// `color`: at most 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
+    pub color: Option<String>,
+    /// `condition`: at most 2048 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 2048))]
+    pub condition: Option<String>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `imageUrl`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub image_url: Option<String>,
+    /// `label`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub label: Option<String>,
+    /// `shape`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub shape: Option<Shape>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockGraph {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockGraphConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockGraph {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockGraph`](crate::models::DashboardBlockGraph).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockGraphConfig {
+    /// `decorators`: at most 10 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 10), each(nested))]
+    pub decorators: Option<Vec<DashboardBlockGraphConfigDecorator>>,
+    /// `disallowUserSelectedDuration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disallow_user_selected_duration: Option<bool>,
+    /// `displayType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub display_type: Option<DisplayType>,
+    /// `duration`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Value>,
+    /// `hideLegend`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hide_legend: Option<bool>,
+    /// `realTime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub real_time: Option<bool>,
+    /// `recharts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recharts: Option<bool>,
+    /// `resolution`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Value>,
+    /// `segments`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub segments: Option<Vec<DashboardBlockGraphConfigSegment>>,
+    /// `yAxes`: at most 10 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 10), each(nested))]
+    pub y_axes: Option<Vec<DashboardBlockGraphConfigYAx>>,
+}
+
+/// An element of `decorators` in [`DashboardBlockGraphConfig`](crate::models::DashboardBlockGraphConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockGraphConfigDecorator {
+    /// `color`: at most 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
+    pub color: Option<String>,
+    /// `label`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub label: Option<String>,
+    /// `lineStyle`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub line_style: Option<LineStyle>,
+    /// `lineWeight`: from 0 to 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0, max = 5))]
+    pub line_weight: Option<i64>,
+    /// `type`.
+    #[validate(listed)]
+    pub r#type: DashboardBlockGraphConfigDecoratorType,
+    /// `y1`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    pub y1: Value,
+    /// `y2`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y2: Option<Value>,
+    /// `yAxisId`: at most 48 characters.
+    #[validate(chars(max = 48))]
+    pub y_axis_id: String,
+}
+
+impl DashboardBlockGraphConfigDecorator {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(
+        r#type: DashboardBlockGraphConfigDecoratorType,
+        y1: Value,
+        y_axis_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            color: None,
+            label: None,
+            line_style: None,
+            line_weight: None,
+            r#type,
+            y1,
+            y2: None,
+            y_axis_id: y_axis_id.into(),
+        }
+    }
+}
+
+/// An element of `segments` in [`DashboardBlockGraphConfig`](crate::models::DashboardBlockGraphConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockGraphConfigSegment {
+    /// `aggregation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub aggregation: Option<Aggregation>,
+    /// `attribute`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub attribute: Option<String>,
+    /// `color`: at most 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
+    pub color: Option<String>,
+    /// `cumulative`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cumulative: Option<bool>,
+    /// `detectDataGaps`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detect_data_gaps: Option<bool>,
+    /// `deviceIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub device_ids: Option<Vec<String>>,
+    /// `deviceTags`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub device_tags: Option<Vec<DashboardBlockMapConfigDeviceTag>>,
+    /// `dotWeight`: from 0 to 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0, max = 5))]
+    pub dot_weight: Option<i64>,
+    /// `expression`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub expression: Option<String>,
+    /// `graphType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub graph_type: Option<GraphType>,
+    /// `label`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub label: Option<String>,
+    /// `lineType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub line_type: Option<LineType>,
+    /// `lineWeight`: from 0 to 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0, max = 5))]
+    pub line_weight: Option<i64>,
+    /// `query`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub query: Option<String>,
+    /// `yAxisFormat`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub y_axis_format: Option<String>,
+    /// `yAxisId`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub y_axis_id: Option<String>,
+    /// `yAxisLabel`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub y_axis_label: Option<String>,
+    /// `yAxisMax`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y_axis_max: Option<Value>,
+    /// `yAxisMin`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y_axis_min: Option<Value>,
+}
+
+/// An element of `yAxes` in [`DashboardBlockGraphConfig`](crate::models::DashboardBlockGraphConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockGraphConfigYAx {
+    /// `format`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub format: Option<String>,
+    /// `id`: at most 48 characters.
+    #[validate(chars(max = 48))]
+    pub id: String,
+    /// `label`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub label: Option<String>,
+    /// `max`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Value>,
+    /// `min`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Value>,
+    /// `position`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub position: Option<Position>,
+    /// `scale`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub scale: Option<Scale>,
+    /// `stacked`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stacked: Option<bool>,
+}
+
+impl DashboardBlockGraphConfigYAx {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            format: None,
+            id: id.into(),
+            label: None,
+            max: None,
+            min: None,
+            position: None,
+            scale: None,
+            stacked: None,
+        }
+    }
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockHeatmap {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockHeatmapConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockHeatmap {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockHeatmap`](crate::models::DashboardBlockHeatmap).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+#[allow(clippy::option_option)]
+pub struct DashboardBlockHeatmapConfig {
+    /// `additionalAttributes`: at most 100 items, `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::double_option"
+    )]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub additional_attributes: Option<Option<Vec<String>>>,
+    /// `attribute`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub attribute: Option<String>,
+    /// `centerOnDataPoints`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub center_on_data_points: Option<bool>,
+    /// `defaultBearing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_bearing: Option<f64>,
+    /// `defaultCenter`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub default_center: Option<String>,
+    /// `defaultPitch`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_pitch: Option<f64>,
+    /// `defaultZoom`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_zoom: Option<Value>,
+    /// `deviceIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub device_ids: Option<Vec<String>>,
+    /// `deviceTags`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub device_tags: Option<Vec<DashboardBlockMapConfigDeviceTag>>,
+    /// `duration`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Value>,
+    /// `locationTagKey`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_tag_key: Option<String>,
+    /// `mapStyle`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub map_style: Option<MapStyle>,
+    /// `query`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub query: Option<String>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockIframe {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockIframeConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockIframe {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockIframe`](crate::models::DashboardBlockIframe).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockIframeConfig {
+    /// `url`: at most 2048 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 2048))]
+    pub url: Option<String>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockImage {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockImageConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockImage {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockImage`](crate::models::DashboardBlockImage).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockImageConfig {
+    /// `attribute`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub attribute: Option<String>,
+    /// `bgColor`: at most 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
+    pub bg_color: Option<String>,
+    /// `deviceId`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub device_id: Option<String>,
+    /// `imageLinkNewWindow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_link_new_window: Option<bool>,
+    /// `imageLinkUrl`: at most 2048 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 2048))]
+    pub image_link_url: Option<String>,
+    /// `imageSource`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub image_source: Option<ImageSource>,
+    /// `imageUrl`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub image_url: Option<String>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockImageOverlay {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[validate(nested)]
+    pub config: DashboardBlockImageOverlayConfig,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockImageOverlay {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(
+        config: DashboardBlockImageOverlayConfig,
+        height: f64,
+        start_x: f64,
+        start_y: f64,
+        width: f64,
+    ) -> Self {
+        Self {
+            application_id: None,
+            config,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockImageOverlay`](crate::models::DashboardBlockImageOverlay).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockImageOverlayConfig {
+    /// `backgroundColor`: at most 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
+    pub background_color: Option<String>,
+    /// `defaultZoom`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_zoom: Option<f64>,
+    /// `disableZoom`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_zoom: Option<bool>,
+    /// `imageUrl`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub image_url: Option<String>,
+    /// `overlays`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub overlays: Option<Vec<DashboardBlockImageOverlayConfigOverlay>>,
+    /// `segments`: at most 300 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 300), each(nested))]
+    pub segments: Option<Vec<DashboardBlockImageOverlayConfigSegment>>,
+}
+
+/// An element of `overlays` in [`DashboardBlockImageOverlayConfig`](crate::models::DashboardBlockImageOverlayConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockImageOverlayConfigOverlayBar {
+    /// `backgroundColor`: at most 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
+    pub background_color: Option<String>,
+    /// `conditions`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub conditions: Option<Vec<DashboardBlockGaugeConfigCondition>>,
+    /// `defaultCondition`.
+    #[validate(nested)]
+    pub default_condition: DashboardBlockGaugeConfigCondition,
+    /// `length`: from 1 to 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1, max = 10))]
+    pub length: Option<i64>,
+    /// `max`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Value>,
+    /// `min`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Value>,
+    /// `orientation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub orientation: Option<Orientation>,
+    /// `popupTemplate`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub popup_template: Option<String>,
+    /// `position`: 3 to 255 characters.
+    #[validate(chars(min = 3, max = 255))]
+    pub position: String,
+    /// `size`.
+    #[validate(listed)]
+    pub size: Size,
+    /// `valueTemplate`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub value_template: Option<String>,
+}
+
+impl DashboardBlockImageOverlayConfigOverlayBar {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(
+        default_condition: DashboardBlockGaugeConfigCondition,
+        position: impl Into<String>,
+        size: Size,
+    ) -> Self {
+        Self {
+            background_color: None,
+            conditions: None,
+            default_condition,
+            length: None,
+            max: None,
+            min: None,
+            orientation: None,
+            popup_template: None,
+            position: position.into(),
+            size,
+            value_template: None,
+        }
+    }
+}
+
+/// An element of `overlays` in [`DashboardBlockImageOverlayConfig`](crate::models::DashboardBlockImageOverlayConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockImageOverlayConfigOverlayGeneric {
+    /// `conditions`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub conditions: Option<Vec<DashboardBlockGaugeConfigCondition>>,
+    /// `defaultCondition`.
+    #[validate(nested)]
+    pub default_condition: DashboardBlockGaugeConfigCondition,
+    /// `popupTemplate`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub popup_template: Option<String>,
+    /// `position`: 3 to 255 characters.
+    #[validate(chars(min = 3, max = 255))]
+    pub position: String,
+    /// `size`.
+    #[validate(listed)]
+    pub size: Size,
+}
+
+impl DashboardBlockImageOverlayConfigOverlayGeneric {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(
+        default_condition: DashboardBlockGaugeConfigCondition,
+        position: impl Into<String>,
+        size: Size,
+    ) -> Self {
+        Self {
+            conditions: None,
+            default_condition,
+            popup_template: None,
+            position: position.into(),
+            size,
+        }
+    }
+}
+
+/// An element of `overlays` in [`DashboardBlockImageOverlayConfig`](crate::models::DashboardBlockImageOverlayConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockImageOverlayConfigOverlayValue {
+    /// `conditions`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub conditions: Option<Vec<DashboardBlockGaugeConfigCondition>>,
+    /// `defaultCondition`.
+    #[validate(nested)]
+    pub default_condition: DashboardBlockGaugeConfigCondition,
+    /// `popupTemplate`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub popup_template: Option<String>,
+    /// `position`: 3 to 255 characters.
+    #[validate(chars(min = 3, max = 255))]
+    pub position: String,
+    /// `size`.
+    #[validate(listed)]
+    pub size: Size,
+    /// `valueTemplate`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub value_template: Option<String>,
+}
+
+impl DashboardBlockImageOverlayConfigOverlayValue {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(
+        default_condition: DashboardBlockGaugeConfigCondition,
+        position: impl Into<String>,
+        size: Size,
+    ) -> Self {
+        Self {
+            conditions: None,
+            default_condition,
+            popup_template: None,
+            position: position.into(),
+            size,
+            value_template: None,
+        }
+    }
+}
+
+/// An element of `segments` in [`DashboardBlockImageOverlayConfig`](crate::models::DashboardBlockImageOverlayConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockImageOverlayConfigSegment {
+    /// `aggregation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub aggregation: Option<Aggregation>,
+    /// `attribute`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub attribute: Option<String>,
+    /// `deviceIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub device_ids: Option<Vec<String>>,
+    /// `deviceTags`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub device_tags: Option<Vec<DashboardBlockMapConfigDeviceTag>>,
+    /// `duration`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Value>,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `query`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub query: Option<String>,
+    /// `queryType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub query_type: Option<QueryType>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockIndicator {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockIndicatorConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockIndicator {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockIndicator`](crate::models::DashboardBlockIndicator).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockIndicatorConfig {
+    /// `conditions`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub conditions: Option<Vec<DashboardBlockGaugeConfigCondition>>,
+    /// `defaultCondition`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub default_condition: Option<DashboardBlockGaugeConfigCondition>,
+    /// `duration`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Value>,
+    /// `realTime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub real_time: Option<bool>,
+    /// `segments`: at most 255 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 255), each(nested))]
+    pub segments: Option<Vec<DashboardBlockBarConfigSegment>>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockInput {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockInputConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockInput {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockInput`](crate::models::DashboardBlockInput).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockInputConfig {
+    /// `controls`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100))]
+    pub controls: Option<Vec<Value>>,
+    /// `defaultMode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub default_mode: Option<DefaultMode>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockMap {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockMapConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockMap {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockMap`](crate::models::DashboardBlockMap).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+#[allow(clippy::option_option)]
+pub struct DashboardBlockMapConfig {
+    /// `additionalAttributes`: at most 100 items, `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::double_option"
+    )]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub additional_attributes: Option<Option<Vec<String>>>,
+    /// `attribute`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub attribute: Option<String>,
+    /// `centerOnDataPoints`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub center_on_data_points: Option<bool>,
+    /// `clusterPoints`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_points: Option<bool>,
+    /// `compositeResult`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub composite_result: Option<bool>,
+    /// `defaultBearing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_bearing: Option<f64>,
+    /// `defaultCenter`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub default_center: Option<String>,
+    /// `defaultPitch`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_pitch: Option<f64>,
+    /// `defaultZoom`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_zoom: Option<Value>,
+    /// `deviceIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub device_ids: Option<Vec<String>>,
+    /// `deviceTags`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub device_tags: Option<Vec<DashboardBlockMapConfigDeviceTag>>,
+    /// `duration`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Value>,
+    /// `endColor`: at most 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
+    pub end_color: Option<String>,
+    /// `iconTemplate`: at most 73727 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 73_727))]
+    pub icon_template: Option<String>,
+    /// `includeArrows`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_arrows: Option<bool>,
+    /// `includeLines`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_lines: Option<bool>,
+    /// `locationTagKey`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_tag_key: Option<String>,
+    /// `mapStyle`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub map_style: Option<MapStyle>,
+    /// `pinMode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub pin_mode: Option<PinMode>,
+    /// `popupTemplate`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub popup_template: Option<String>,
+    /// `query`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub query: Option<String>,
+    /// `resizedPins`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resized_pins: Option<bool>,
+    /// `resolution`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Value>,
+    /// `startColor`: at most 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
+    pub start_color: Option<String>,
+}
+
+/// An element of `deviceTags` in [`DashboardBlockMapConfig`](crate::models::DashboardBlockMapConfig).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockMapConfigDeviceTag {
+    /// `fromCtx`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub from_ctx: Option<String>,
+    /// `key`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub key: Option<String>,
+    /// `value`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub value: Option<String>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockOpenEventIndicator {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockOpenEventIndicatorConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockOpenEventIndicator {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockOpenEventIndicator`](crate::models::DashboardBlockOpenEventIndicator).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockOpenEventIndicatorConfig {
+    /// `allowUpdates`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_updates: Option<bool>,
+    /// `filter`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub filter: Option<String>,
+    /// `query`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub query: Option<String>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockPie {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockPieConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockPie {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockPie`](crate::models::DashboardBlockPie).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockPieConfig {
+    /// `duration`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Value>,
+    /// `percentFormat`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub percent_format: Option<String>,
+    /// `realTime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub real_time: Option<bool>,
+    /// `segments`: at most 255 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 255), each(nested))]
+    pub segments: Option<Vec<DashboardBlockBarConfigSegment>>,
+    /// `valueFormat`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub value_format: Option<String>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockPositionChart {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockPositionChartConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockPositionChart {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockPositionChart`](crate::models::DashboardBlockPositionChart).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+#[allow(clippy::option_option)]
+pub struct DashboardBlockPositionChartConfig {
+    /// `additionalAttributes`: at most 100 items, `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "losant_core::__private::double_option"
+    )]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub additional_attributes: Option<Option<Vec<String>>>,
+    /// `centerOnDataPoints`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub center_on_data_points: Option<bool>,
+    /// `compositeResult`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub composite_result: Option<bool>,
+    /// `coordinateA`: 3 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 3, max = 255))]
+    pub coordinate_a: Option<String>,
+    /// `coordinateB`: 3 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 3, max = 255))]
+    pub coordinate_b: Option<String>,
+    /// `defaultCenter`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub default_center: Option<String>,
+    /// `defaultZoom`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_zoom: Option<Value>,
+    /// `deviceIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(chars(max = 255)))]
+    pub device_ids: Option<Vec<String>>,
+    /// `deviceTags`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 100), each(nested))]
+    pub device_tags: Option<Vec<DashboardBlockMapConfigDeviceTag>>,
+    /// `disableZoom`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_zoom: Option<bool>,
+    /// `duration`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Value>,
+    /// `endColor`: at most 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
+    pub end_color: Option<String>,
+    /// `iconTemplate`: at most 73727 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 73_727))]
+    pub icon_template: Option<String>,
+    /// `imageUrl`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub image_url: Option<String>,
+    /// `includeArrows`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_arrows: Option<bool>,
+    /// `includeLines`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_lines: Option<bool>,
+    /// `pinMode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub pin_mode: Option<PinMode>,
+    /// `pixelA`: 3 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 3, max = 255))]
+    pub pixel_a: Option<String>,
+    /// `pixelB`: 3 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 3, max = 255))]
+    pub pixel_b: Option<String>,
+    /// `popupTemplate`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub popup_template: Option<String>,
+    /// `query`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub query: Option<String>,
+    /// `resizedPins`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resized_pins: Option<bool>,
+    /// `resolution`: any JSON: polymorphic (`oneOf`/`anyOf` of different shapes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Value>,
+    /// `startColor`: at most 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 64))]
+    pub start_color: Option<String>,
+    /// `xAttribute`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub x_attribute: Option<String>,
+    /// `yAttribute`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub y_attribute: Option<String>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockSectionHeader {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockSectionHeaderConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockSectionHeader {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockSectionHeader`](crate::models::DashboardBlockSectionHeader).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockSectionHeaderConfig {
+    /// `content`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub content: Option<String>,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+}
+
+/// An element of `blocks` in [`Dashboard`](crate::models::Dashboard).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockWorkflowList {
+    /// `applicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<ApplicationId>,
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<DashboardBlockWorkflowListConfig>,
+    /// `description`: at most 32767 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 32_767))]
+    pub description: Option<String>,
+    /// `height`.
+    pub height: f64,
+    /// `id`: at most 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 48))]
+    pub id: Option<String>,
+    /// `startX`.
+    pub start_x: f64,
+    /// `startY`.
+    pub start_y: f64,
+    /// `title`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub title: Option<String>,
+    /// `width`.
+    pub width: f64,
+}
+
+impl DashboardBlockWorkflowList {
+    /// With the fields the schema requires; the others are left out.
+    #[must_use]
+    pub fn new(height: f64, start_x: f64, start_y: f64, width: f64) -> Self {
+        Self {
+            application_id: None,
+            config: None,
+            description: None,
+            height,
+            id: None,
+            start_x,
+            start_y,
+            title: None,
+            width,
+        }
+    }
+}
+
+/// The `config` of [`DashboardBlockWorkflowList`](crate::models::DashboardBlockWorkflowList).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardBlockWorkflowListConfig {
+    /// `experienceVersion`: 1 to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(min = 1, max = 255))]
+    pub experience_version: Option<String>,
+    /// `filter`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub filter: Option<String>,
+    /// `includeCloud`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_cloud: Option<bool>,
+    /// `includeEdge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_edge: Option<bool>,
+    /// `includeEmbedded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_embedded: Option<bool>,
+    /// `includeExperience`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_experience: Option<bool>,
 }
 
 /// An element of `contextConfiguration` in [`Dashboard`](crate::models::Dashboard).
@@ -505,7 +3514,8 @@ impl From<BTreeMap<String, Value>> for DashboardContextInstance {
 pub struct DashboardPatch {
     /// `blocks`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocks: Option<Vec<Value>>,
+    #[validate(items, each(nested))]
+    pub blocks: Option<Vec<DashboardBlock>>,
     /// `contextConfiguration`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(items(max = 100), each(nested))]
@@ -564,7 +3574,8 @@ pub struct DashboardPost {
     pub application_id: Option<ApplicationId>,
     /// `blocks`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocks: Option<Vec<Value>>,
+    #[validate(items, each(nested))]
+    pub blocks: Option<Vec<DashboardBlock>>,
     /// `contextConfiguration`: at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(items(max = 100), each(nested))]

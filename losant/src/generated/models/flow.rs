@@ -346,7 +346,7 @@ pub struct Flow {
     pub stats: Option<CredentialLinkedResourcesFlowsItemStats>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub triggers: Option<Vec<Value>>,
+    pub triggers: Option<Vec<WorkflowTrigger>>,
 }
 
 /// The `customNodeConfig` of [`Flow`](crate::models::Flow).
@@ -1073,7 +1073,8 @@ pub struct FlowPatch {
     pub short_description: Option<String>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub triggers: Option<Vec<Value>>,
+    #[validate(items, each(nested))]
+    pub triggers: Option<Vec<WorkflowTrigger>>,
 }
 
 /// The `flowPost` schema.
@@ -1140,7 +1141,8 @@ pub struct FlowPost {
     pub short_description: Option<String>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub triggers: Option<Vec<Value>>,
+    #[validate(items, each(nested))]
+    pub triggers: Option<Vec<WorkflowTrigger>>,
 }
 
 #[cfg(feature = "flow")]
@@ -1445,7 +1447,8 @@ pub struct FlowsImportPostFlow {
     pub short_description: Option<String>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub triggers: Option<Vec<Value>>,
+    #[validate(items, each(nested))]
+    pub triggers: Option<Vec<WorkflowTrigger>>,
     /// The members the schema leaves open, as sent.
     #[serde(flatten)]
     pub other: BTreeMap<String, Value>,
@@ -1520,7 +1523,8 @@ pub struct FlowsImportPostFlowVersion {
     pub notes: Option<String>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub triggers: Option<Vec<Value>>,
+    #[validate(items, each(nested))]
+    pub triggers: Option<Vec<WorkflowTrigger>>,
     /// `version`: 1 to 255 characters.
     #[validate(chars(min = 1, max = 255))]
     pub version: String,

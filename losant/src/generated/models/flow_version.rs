@@ -118,7 +118,8 @@ pub struct FlowVersionPost {
     pub notes: Option<String>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub triggers: Option<Vec<Value>>,
+    #[validate(items, each(nested))]
+    pub triggers: Option<Vec<WorkflowTrigger>>,
     /// `version`: 1 to 255 characters.
     #[validate(chars(min = 1, max = 255))]
     pub version: String,

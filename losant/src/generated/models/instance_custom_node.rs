@@ -13,24 +13,105 @@ use losant_core::StringEnum;
 use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
-/// The `category` of [`InstanceCustomNodeTriggerMeta`](crate::models::InstanceCustomNodeTriggerMeta).
+/// The `type` of [`InstanceCustomNodeTrigger`](crate::models::InstanceCustomNodeTrigger).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum InstanceCustomNodeTriggerMetaCategory {
-    /// `trigger`
-    #[value = "trigger"]
-    Trigger,
-    /// A value this version does not know, kept as sent.
-    Other(String),
-}
-
-/// The `name` of [`InstanceCustomNodeTriggerMeta`](crate::models::InstanceCustomNodeTriggerMeta).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
-pub enum Name {
+pub enum InstanceCustomNodeTriggerType {
     /// `customNodeStart`
     #[value = "customNodeStart"]
     CustomNodeStart,
     /// A value this version does not know, kept as sent.
     Other(String),
+}
+
+/// An element of `triggers` in [`InstanceCustomNodePatch`](crate::models::InstanceCustomNodePatch).
+///
+/// One of 18 kinds, told apart by `type`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum InstanceCustomNodePatchTrigger {
+    /// `type`: `customNodeStart`.
+    #[serde(rename = "customNodeStart")]
+    CustomNodeStart(WorkflowTriggerGeneric),
+    /// `type`: `deviceCreate`.
+    #[serde(rename = "deviceCreate")]
+    DeviceCreate(WorkflowTriggerGeneric),
+    /// `type`: `deviceCommand`.
+    #[serde(rename = "deviceCommand")]
+    DeviceCommand(WorkflowTriggerGeneric),
+    /// `type`: `deviceIdConnect`.
+    #[serde(rename = "deviceIdConnect")]
+    DeviceIdConnect(WorkflowTriggerGeneric),
+    /// `type`: `deviceTagConnect`.
+    #[serde(rename = "deviceTagConnect")]
+    DeviceTagConnect(WorkflowTriggerGeneric),
+    /// `type`: `deviceIdDisconnect`.
+    #[serde(rename = "deviceIdDisconnect")]
+    DeviceIdDisconnect(WorkflowTriggerGeneric),
+    /// `type`: `deviceTagDisconnect`.
+    #[serde(rename = "deviceTagDisconnect")]
+    DeviceTagDisconnect(WorkflowTriggerGeneric),
+    /// `type`: `inboundEmail`.
+    #[serde(rename = "inboundEmail")]
+    InboundEmail(WorkflowTriggerGeneric),
+    /// `type`: `notebook`.
+    #[serde(rename = "notebook")]
+    Notebook(WorkflowTriggerGeneric),
+    /// `type`: `onBoot`.
+    #[serde(rename = "onBoot")]
+    OnBoot(WorkflowTriggerGeneric),
+    /// `type`: `onConnect`.
+    #[serde(rename = "onConnect")]
+    OnConnect(WorkflowTriggerGeneric),
+    /// `type`: `onDisconnect`.
+    #[serde(rename = "onDisconnect")]
+    OnDisconnect(WorkflowTriggerGeneric),
+    /// `type`: `resourceJobComplete`.
+    #[serde(rename = "resourceJobComplete")]
+    ResourceJobComplete(WorkflowTriggerGeneric),
+    /// `type`: `resourceJobIteration`.
+    #[serde(rename = "resourceJobIteration")]
+    ResourceJobIteration(WorkflowTriggerGeneric),
+    /// `type`: `resourceJobIterationTimeout`.
+    #[serde(rename = "resourceJobIterationTimeout")]
+    ResourceJobIterationTimeout(WorkflowTriggerGeneric),
+    /// `type`: `udp`.
+    #[serde(rename = "udp")]
+    Udp(WorkflowTriggerGeneric),
+    /// `type`: `webhook`.
+    #[serde(rename = "webhook")]
+    Webhook(WorkflowTriggerGeneric),
+    /// `type`: `virtualButton`.
+    #[serde(rename = "virtualButton")]
+    VirtualButton(WorkflowTriggerVirtualButton),
+    /// A kind this version does not know, kept as JSON (the tag with it).
+    #[serde(untagged)]
+    Other(serde_json::Value),
+}
+
+impl Validate for InstanceCustomNodePatchTrigger {
+    fn check(&self, at: &mut losant_core::validate::Checker) {
+        match self {
+            Self::CustomNodeStart(value)
+            | Self::DeviceCreate(value)
+            | Self::DeviceCommand(value)
+            | Self::DeviceIdConnect(value)
+            | Self::DeviceTagConnect(value)
+            | Self::DeviceIdDisconnect(value)
+            | Self::DeviceTagDisconnect(value)
+            | Self::InboundEmail(value)
+            | Self::Notebook(value)
+            | Self::OnBoot(value)
+            | Self::OnConnect(value)
+            | Self::OnDisconnect(value)
+            | Self::ResourceJobComplete(value)
+            | Self::ResourceJobIteration(value)
+            | Self::ResourceJobIterationTimeout(value)
+            | Self::Udp(value)
+            | Self::Webhook(value) => value.check(at),
+            Self::VirtualButton(value) => value.check(at),
+            Self::Other(_) => {}
+        }
+    }
 }
 
 /// The `instanceCustomNode` schema.
@@ -168,7 +249,8 @@ pub struct InstanceCustomNodePatch {
     pub short_description: Option<String>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub triggers: Option<Vec<Value>>,
+    #[validate(items, each(nested))]
+    pub triggers: Option<Vec<InstanceCustomNodePatchTrigger>>,
     /// The members the schema leaves open, as sent.
     #[serde(flatten)]
     pub other: BTreeMap<String, Value>,
@@ -224,7 +306,8 @@ pub struct InstanceCustomNodePost {
     #[validate(chars(max = 1024))]
     pub short_description: Option<String>,
     /// `triggers`.
-    pub triggers: Vec<Value>,
+    #[validate(items, each(nested))]
+    pub triggers: Vec<InstanceCustomNodePatchTrigger>,
     /// The members the schema leaves open, as sent.
     #[serde(flatten)]
     pub other: BTreeMap<String, Value>,
@@ -233,7 +316,11 @@ pub struct InstanceCustomNodePost {
 impl InstanceCustomNodePost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(name: impl Into<String>, nodes: Vec<FlowNode>, triggers: Vec<Value>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        nodes: Vec<FlowNode>,
+        triggers: Vec<InstanceCustomNodePatchTrigger>,
+    ) -> Self {
         Self {
             category: None,
             custom_node_config: None,
@@ -282,7 +369,7 @@ pub struct InstanceCustomNodeTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// `type`.
-    pub r#type: Name,
+    pub r#type: InstanceCustomNodeTriggerType,
 }
 
 /// The `meta` of [`InstanceCustomNodeTrigger`](crate::models::InstanceCustomNodeTrigger).
@@ -292,7 +379,7 @@ pub struct InstanceCustomNodeTrigger {
 pub struct InstanceCustomNodeTriggerMeta {
     /// `category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<InstanceCustomNodeTriggerMetaCategory>,
+    pub category: Option<Category>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -301,7 +388,7 @@ pub struct InstanceCustomNodeTriggerMeta {
     pub label: Option<String>,
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Name>,
+    pub name: Option<InstanceCustomNodeTriggerType>,
     /// `uiId`: at most 48 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,

@@ -137,6 +137,7 @@ pub struct Integration {
 /// The `azureEventHubConfig` of [`Integration`](crate::models::Integration).
 ///
 /// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(feature = "credential", feature = "integration"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationAzureEventHubConfig {
@@ -161,6 +162,7 @@ pub struct IntegrationAzureEventHubConfig {
 /// The `googlePubSubConfig` of [`Integration`](crate::models::Integration).
 ///
 /// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(feature = "credential", feature = "integration"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationGooglePubSubConfig {
@@ -177,6 +179,7 @@ pub struct IntegrationGooglePubSubConfig {
 /// The `mqttConfig` of [`Integration`](crate::models::Integration).
 ///
 /// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(feature = "credential", feature = "integration"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationMqttConfig {
@@ -229,6 +232,7 @@ pub struct IntegrationMqttConfig {
     pub username: Option<String>,
 }
 
+#[cfg(any(feature = "credential", feature = "integration"))]
 impl IntegrationMqttConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -253,6 +257,7 @@ impl IntegrationMqttConfig {
 /// The `particleConfig` of [`Integration`](crate::models::Integration).
 ///
 /// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(feature = "credential", feature = "integration"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationParticleConfig {
@@ -273,6 +278,7 @@ pub struct IntegrationParticleConfig {
     pub product_slug_or_id: Option<String>,
 }
 
+#[cfg(any(feature = "credential", feature = "integration"))]
 impl IntegrationParticleConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -411,6 +417,7 @@ impl IntegrationPost {
 /// The `sqsConfig` of [`Integration`](crate::models::Integration).
 ///
 /// Sent in a request: the schema sets no limits on it.
+#[cfg(any(feature = "credential", feature = "integration"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationSqsConfig {
@@ -427,6 +434,7 @@ pub struct IntegrationSqsConfig {
     pub secret_access_key: Option<String>,
 }
 
+#[cfg(any(feature = "credential", feature = "integration"))]
 impl IntegrationSqsConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -443,6 +451,7 @@ impl IntegrationSqsConfig {
 /// The `websocketConfig` of [`Integration`](crate::models::Integration).
 ///
 /// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(feature = "credential", feature = "integration"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationWebsocketConfig {
@@ -482,6 +491,7 @@ pub struct IntegrationWebsocketConfig {
     pub username: Option<String>,
 }
 
+#[cfg(any(feature = "credential", feature = "integration"))]
 impl IntegrationWebsocketConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
@@ -502,6 +512,7 @@ impl IntegrationWebsocketConfig {
 /// The `integrations` of [`CredentialLinkedResources`](crate::models::CredentialLinkedResources).
 ///
 /// Schema for a collection of Integrations.
+#[cfg(any(feature = "credential", feature = "integration"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -538,6 +549,7 @@ pub struct Integrations {
     pub total_count: Option<i64>,
 }
 
+#[cfg(any(feature = "credential", feature = "integration"))]
 impl Page for Integrations {
     type Item = CredentialLinkedResourcesIntegrationsItem;
 

@@ -358,10 +358,24 @@ mod instance_sandbox;
 #[cfg(feature = "instance_sandbox")]
 pub use instance_sandbox::*;
 
-#[cfg(any(feature = "credential", feature = "integration"))]
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "integration"
+))]
 mod integration;
 
-#[cfg(any(feature = "credential", feature = "integration"))]
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "integration"
+))]
 pub use integration::*;
 
 #[cfg(any(feature = "instance_sandbox", feature = "me"))]

@@ -59,6 +59,29 @@ pub enum AddressFilterType {
     Other(String),
 }
 
+/// The `allowedAttributeType` of [`CredentialLinkedResourcesFlowsItemTriggerDeviceIdMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerDeviceIdMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum AllowedAttributeType {
+    /// `attributeWhitelist`
+    #[value = "attributeWhitelist"]
+    AttributeWhitelist,
+    /// `any`
+    #[value = "any"]
+    Any,
+    /// `attributeBlacklist`
+    #[value = "attributeBlacklist"]
+    AttributeBlacklist,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// The `role` of [`OrgInviteDashboardRole`](crate::models::OrgInviteDashboardRole).
 #[cfg(any(
     feature = "application_api_token",
@@ -99,6 +122,44 @@ pub enum ApiTokenOwnerType {
     /// `user`
     #[value = "user"]
     User,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `batchBehavior` of [`CredentialLinkedResourcesFlowsItemTriggerDeviceIdConfig`](crate::models::CredentialLinkedResourcesFlowsItemTriggerDeviceIdConfig).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum BatchBehavior {
+    /// `once`
+    #[value = "once"]
+    Once,
+    /// `each`
+    #[value = "each"]
+    Each,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `category` of [`CredentialLinkedResourcesFlowsItemTriggerAppFileMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerAppFileMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum Category {
+    /// `trigger`
+    #[value = "trigger"]
+    Trigger,
     /// A value this version does not know, kept as sent.
     Other(String),
 }
@@ -164,6 +225,20 @@ pub enum DataType {
     Other(String),
 }
 
+/// The `defaultMode` of [`DashboardBlockInputConfig`](crate::models::DashboardBlockInputConfig).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum DefaultMode {
+    /// `unlocked`
+    #[value = "unlocked"]
+    Unlocked,
+    /// `locked`
+    #[value = "locked"]
+    Locked,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// The `defaultTheme` of [`Dashboard`](crate::models::Dashboard).
 #[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
@@ -174,6 +249,54 @@ pub enum DefaultTheme {
     /// `light`
     #[value = "light"]
     Light,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `deviceLinkType` of [`DashboardBlockDeviceListConfig`](crate::models::DashboardBlockDeviceListConfig).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum DeviceLinkType {
+    /// `custom`
+    #[value = "custom"]
+    Custom,
+    /// `default`
+    #[value = "default"]
+    Default,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `displayType` of [`DashboardBlockGraphConfig`](crate::models::DashboardBlockGraphConfig).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum DisplayType {
+    /// `stick`
+    #[value = "stick"]
+    Stick,
+    /// `line`
+    #[value = "line"]
+    Line,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `encryptionMethod` of [`CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfigUser`](crate::models::CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfigUser).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum EncryptionMethod {
+    /// `aes`
+    #[value = "aes"]
+    Aes,
+    /// `des`
+    #[value = "des"]
+    Des,
     /// A value this version does not know, kept as sent.
     Other(String),
 }
@@ -243,6 +366,32 @@ pub enum Format {
     /// `json`
     #[value = "json"]
     Json,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `gaugeType` of [`DashboardBlockGaugeConfig`](crate::models::DashboardBlockGaugeConfig).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum GaugeType {
+    /// `battery`
+    #[value = "battery"]
+    Battery,
+    /// `dial`
+    #[value = "dial"]
+    Dial,
+    /// `number`
+    #[value = "number"]
+    Number,
+    /// `tank`
+    #[value = "tank"]
+    Tank,
+    /// `thermometer`
+    #[value = "thermometer"]
+    Thermometer,
+    /// `needle`
+    #[value = "needle"]
+    Needle,
     /// A value this version does not know, kept as sent.
     Other(String),
 }
@@ -439,6 +588,37 @@ pub enum GetUserOauthTokensSortField {
     Other(String),
 }
 
+/// The `graphType` of [`DashboardBlockGraphConfigSegment`](crate::models::DashboardBlockGraphConfigSegment).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum GraphType {
+    /// `area`
+    #[value = "area"]
+    Area,
+    /// `bar`
+    #[value = "bar"]
+    Bar,
+    /// `line`
+    #[value = "line"]
+    Line,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `imageSource` of [`DashboardBlockImageConfig`](crate::models::DashboardBlockImageConfig).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum ImageSource {
+    /// `static`
+    #[value = "static"]
+    Static,
+    /// `attribute`
+    #[value = "attribute"]
+    Attribute,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// The `lastUpdatedByType` of [`ApplicationReadme`](crate::models::ApplicationReadme).
 #[cfg(any(
     feature = "application",
@@ -482,6 +662,77 @@ pub enum Level {
     /// `critical`
     #[value = "critical"]
     Critical,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `lineStyle` of [`DashboardBlockGraphConfigDecorator`](crate::models::DashboardBlockGraphConfigDecorator).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum LineStyle {
+    /// `solid`
+    #[value = "solid"]
+    Solid,
+    /// `dotted`
+    #[value = "dotted"]
+    Dotted,
+    /// `dashed`
+    #[value = "dashed"]
+    Dashed,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `lineType` of [`DashboardBlockGraphConfigSegment`](crate::models::DashboardBlockGraphConfigSegment).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum LineType {
+    /// `monotone`
+    #[value = "monotone"]
+    Monotone,
+    /// `step`
+    #[value = "step"]
+    Step,
+    /// `stepAfter`
+    #[value = "stepAfter"]
+    StepAfter,
+    /// `linear`
+    #[value = "linear"]
+    Linear,
+    /// `stepBefore`
+    #[value = "stepBefore"]
+    StepBefore,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `mapStyle` of [`DashboardBlockHeatmapConfig`](crate::models::DashboardBlockHeatmapConfig).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum MapStyle {
+    /// `normal`
+    #[value = "normal"]
+    Normal,
+    /// `satellite`
+    #[value = "satellite"]
+    Satellite,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `match` of [`DashboardBlockDeviceListConfig`](crate::models::DashboardBlockDeviceListConfig).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum Match {
+    /// `unfiltered`
+    #[value = "unfiltered"]
+    Unfiltered,
+    /// `all`
+    #[value = "all"]
+    All,
+    /// `any`
+    #[value = "any"]
+    Any,
     /// A value this version does not know, kept as sent.
     Other(String),
 }
@@ -546,6 +797,20 @@ pub enum NotificationRuleCreatedByType {
     Other(String),
 }
 
+/// The `orientation` of [`DashboardBlockImageOverlayConfigOverlayBar`](crate::models::DashboardBlockImageOverlayConfigOverlayBar).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum Orientation {
+    /// `horizontal`
+    #[value = "horizontal"]
+    Horizontal,
+    /// `vertical`
+    #[value = "vertical"]
+    Vertical,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// The `ownerType` of [`Application`](crate::models::Application).
 #[cfg(any(
     feature = "application",
@@ -564,6 +829,71 @@ pub enum OwnerType {
     /// `organization`
     #[value = "organization"]
     Organization,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `parseBy` of [`CredentialLinkedResourcesFlowsItemTriggerSerialMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerSerialMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum ParseBy {
+    /// `byteLength`
+    #[value = "byteLength"]
+    ByteLength,
+    /// `delimiter`
+    #[value = "delimiter"]
+    Delimiter,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `pinMode` of [`DashboardBlockMapConfig`](crate::models::DashboardBlockMapConfig).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum PinMode {
+    /// `simple`
+    #[value = "simple"]
+    Simple,
+    /// `advanced`
+    #[value = "advanced"]
+    Advanced,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `position` of [`DashboardBlockGraphConfigYAx`](crate::models::DashboardBlockGraphConfigYAx).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum Position {
+    /// `left`
+    #[value = "left"]
+    Left,
+    /// `right`
+    #[value = "right"]
+    Right,
+    /// `hidden`
+    #[value = "hidden"]
+    Hidden,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `precisionType` of [`DashboardBlockGaugeConfig`](crate::models::DashboardBlockGaugeConfig).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum PrecisionType {
+    /// `floating`
+    #[value = "floating"]
+    Floating,
+    /// `significant`
+    #[value = "significant"]
+    Significant,
     /// A value this version does not know, kept as sent.
     Other(String),
 }
@@ -598,6 +928,34 @@ pub enum ProtocolVersion {
     /// `5`
     #[value = "5"]
     V5,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `queryMode` of [`DashboardBlockDataTableConfig`](crate::models::DashboardBlockDataTableConfig).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum QueryMode {
+    /// `$or`
+    #[value = "$or"]
+    Or,
+    /// `$and`
+    #[value = "$and"]
+    And,
+    /// `advanced`
+    #[value = "advanced"]
+    Advanced,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `queryType` of [`DashboardBlockImageOverlayConfigSegment`](crate::models::DashboardBlockImageOverlayConfigSegment).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum QueryType {
+    /// `gauge`
+    #[value = "gauge"]
+    Gauge,
     /// A value this version does not know, kept as sent.
     Other(String),
 }
@@ -2196,6 +2554,86 @@ pub enum Role {
     Other(String),
 }
 
+/// The `scale` of [`DashboardBlockGraphConfigYAx`](crate::models::DashboardBlockGraphConfigYAx).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum Scale {
+    /// `linear`
+    #[value = "linear"]
+    Linear,
+    /// `log`
+    #[value = "log"]
+    Log,
+    /// `sqrt`
+    #[value = "sqrt"]
+    Sqrt,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `securityLevel` of [`CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfigUser`](crate::models::CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfigSnmpTrapConfigUser).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum SecurityLevel {
+    /// `none`
+    #[value = "none"]
+    None,
+    /// `auth`
+    #[value = "auth"]
+    Auth,
+    /// `authAndEncrypt`
+    #[value = "authAndEncrypt"]
+    AuthAndEncrypt,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `shape` of [`DashboardBlockGaugeConfigCondition`](crate::models::DashboardBlockGaugeConfigCondition).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum Shape {
+    /// `circle`
+    #[value = "circle"]
+    Circle,
+    /// `square`
+    #[value = "square"]
+    Square,
+    /// `triangle-down`
+    #[value = "triangle-down"]
+    TriangleDown,
+    /// `triangle-up`
+    #[value = "triangle-up"]
+    TriangleUp,
+    /// `octagon`
+    #[value = "octagon"]
+    Octagon,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `size` of [`DashboardBlockImageOverlayConfigOverlayGeneric`](crate::models::DashboardBlockImageOverlayConfigOverlayGeneric).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum Size {
+    /// `small`
+    #[value = "small"]
+    Small,
+    /// `medium`
+    #[value = "medium"]
+    Medium,
+    /// `large`
+    #[value = "large"]
+    Large,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// A value of a query parameter of `applicationApiTokens.get`.
 #[cfg(any(
     feature = "application",
@@ -2256,10 +2694,11 @@ pub enum SortDirection {
     Other(String),
 }
 
-/// A value of a query parameter of `applicationDashboards.get`.
+/// The `sortField` of [`DashboardBlockDeviceListConfig`](crate::models::DashboardBlockDeviceListConfig).
 #[cfg(any(
     feature = "application_dashboard",
     feature = "application_template",
+    feature = "dashboard",
     feature = "data_table",
     feature = "device_recipe",
     feature = "experience_group",
@@ -2274,9 +2713,6 @@ pub enum SortDirection {
 ))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum SortField {
-    /// `name`
-    #[value = "name"]
-    Name,
     /// `id`
     #[value = "id"]
     Id,
@@ -2286,6 +2722,9 @@ pub enum SortField {
     /// `lastUpdated`
     #[value = "lastUpdated"]
     LastUpdated,
+    /// `name`
+    #[value = "name"]
+    Name,
     /// A value this version does not know, kept as sent.
     Other(String),
 }
@@ -2366,6 +2805,107 @@ pub enum SubscriptionStatus {
     Other(String),
 }
 
+/// An element of `syncTypes` in [`CredentialLinkedResourcesFlowsItemTriggerOnSyncConfig`](crate::models::CredentialLinkedResourcesFlowsItemTriggerOnSyncConfig).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum SyncType {
+    /// `application`
+    #[value = "application"]
+    Application,
+    /// `device`
+    #[value = "device"]
+    Device,
+    /// `peripheral`
+    #[value = "peripheral"]
+    Peripheral,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `timerTypeSelect` of [`CredentialLinkedResourcesFlowsItemTriggerTimerMeta`](crate::models::CredentialLinkedResourcesFlowsItemTriggerTimerMeta).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum TimerTypeSelect {
+    /// `cronWeekly`
+    #[value = "cronWeekly"]
+    CronWeekly,
+    /// `seconds`
+    #[value = "seconds"]
+    Seconds,
+    /// `cron`
+    #[value = "cron"]
+    Cron,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `triggerOn` of [`CredentialLinkedResourcesFlowsItemTriggerDeviceIdConfig`](crate::models::CredentialLinkedResourcesFlowsItemTriggerDeviceIdConfig).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum TriggerOn {
+    /// `batch`
+    #[value = "batch"]
+    Batch,
+    /// `individual`
+    #[value = "individual"]
+    Individual,
+    /// `both`
+    #[value = "both"]
+    Both,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+/// The `vegaVersion` of [`DashboardBlockCustomChartConfig`](crate::models::DashboardBlockCustomChartConfig).
+#[cfg(any(feature = "application_dashboard", feature = "dashboard"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
+pub enum VegaVersion {
+    /// `vegaLite2`
+    #[value = "vegaLite2"]
+    VegaLite2,
+    /// `vegaLite3`
+    #[value = "vegaLite3"]
+    VegaLite3,
+    /// `vegaLite4`
+    #[value = "vegaLite4"]
+    VegaLite4,
+    /// `vegaLite5`
+    #[value = "vegaLite5"]
+    VegaLite5,
+    /// `vegaLite6`
+    #[value = "vegaLite6"]
+    VegaLite6,
+    /// `vega4`
+    #[value = "vega4"]
+    Vega4,
+    /// `vega5`
+    #[value = "vega5"]
+    Vega5,
+    /// `vega6`
+    #[value = "vega6"]
+    Vega6,
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
 /// The `viewType` of [`ApplicationSearchResultItem`](crate::models::ApplicationSearchResultItem).
 #[cfg(any(
     feature = "application",
@@ -2385,6 +2925,197 @@ pub enum ViewType {
     Component,
     /// A value this version does not know, kept as sent.
     Other(String),
+}
+
+/// An element of `triggers` in [`Workflow`](crate::models::Workflow).
+///
+/// One of 40 kinds, told apart by `type`.
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum WorkflowTrigger {
+    /// `type`: `appFile`.
+    #[serde(rename = "appFile")]
+    AppFile(WorkflowTriggerAppFile),
+    /// `type`: `customNodeStart`.
+    #[serde(rename = "customNodeStart")]
+    CustomNodeStart(WorkflowTriggerGeneric),
+    /// `type`: `deviceCreate`.
+    #[serde(rename = "deviceCreate")]
+    DeviceCreate(WorkflowTriggerGeneric),
+    /// `type`: `deviceCommand`.
+    #[serde(rename = "deviceCommand")]
+    DeviceCommand(WorkflowTriggerGeneric),
+    /// `type`: `deviceIdConnect`.
+    #[serde(rename = "deviceIdConnect")]
+    DeviceIdConnect(WorkflowTriggerGeneric),
+    /// `type`: `deviceTagConnect`.
+    #[serde(rename = "deviceTagConnect")]
+    DeviceTagConnect(WorkflowTriggerGeneric),
+    /// `type`: `deviceIdDisconnect`.
+    #[serde(rename = "deviceIdDisconnect")]
+    DeviceIdDisconnect(WorkflowTriggerGeneric),
+    /// `type`: `deviceTagDisconnect`.
+    #[serde(rename = "deviceTagDisconnect")]
+    DeviceTagDisconnect(WorkflowTriggerGeneric),
+    /// `type`: `inboundEmail`.
+    #[serde(rename = "inboundEmail")]
+    InboundEmail(WorkflowTriggerGeneric),
+    /// `type`: `notebook`.
+    #[serde(rename = "notebook")]
+    Notebook(WorkflowTriggerGeneric),
+    /// `type`: `onBoot`.
+    #[serde(rename = "onBoot")]
+    OnBoot(WorkflowTriggerGeneric),
+    /// `type`: `onConnect`.
+    #[serde(rename = "onConnect")]
+    OnConnect(WorkflowTriggerGeneric),
+    /// `type`: `onDisconnect`.
+    #[serde(rename = "onDisconnect")]
+    OnDisconnect(WorkflowTriggerGeneric),
+    /// `type`: `resourceJobComplete`.
+    #[serde(rename = "resourceJobComplete")]
+    ResourceJobComplete(WorkflowTriggerGeneric),
+    /// `type`: `resourceJobIteration`.
+    #[serde(rename = "resourceJobIteration")]
+    ResourceJobIteration(WorkflowTriggerGeneric),
+    /// `type`: `resourceJobIterationTimeout`.
+    #[serde(rename = "resourceJobIterationTimeout")]
+    ResourceJobIterationTimeout(WorkflowTriggerGeneric),
+    /// `type`: `udp`.
+    #[serde(rename = "udp")]
+    Udp(WorkflowTriggerGeneric),
+    /// `type`: `webhook`.
+    #[serde(rename = "webhook")]
+    Webhook(WorkflowTriggerGeneric),
+    /// `type`: `beckhoff`.
+    #[serde(rename = "beckhoff")]
+    Beckhoff(WorkflowTriggerBeckhoff),
+    /// `type`: `dataTable`.
+    #[serde(rename = "dataTable")]
+    DataTable(WorkflowTriggerDataTable),
+    /// `type`: `integration`.
+    #[serde(rename = "integration")]
+    Integration(WorkflowTriggerIntegration),
+    /// `type`: `deviceId`.
+    #[serde(rename = "deviceId")]
+    DeviceId(WorkflowTriggerDeviceIdOrDeviceTag),
+    /// `type`: `deviceTag`.
+    #[serde(rename = "deviceTag")]
+    DeviceTag(WorkflowTriggerDeviceIdOrDeviceTag),
+    /// `type`: `deviceIdInactivity`.
+    #[serde(rename = "deviceIdInactivity")]
+    DeviceIdInactivity(WorkflowTriggerDeviceIdInactivityOrDeviceTagInactivity),
+    /// `type`: `deviceTagInactivity`.
+    #[serde(rename = "deviceTagInactivity")]
+    DeviceTagInactivity(WorkflowTriggerDeviceIdInactivityOrDeviceTagInactivity),
+    /// `type`: `direct`.
+    #[serde(rename = "direct")]
+    Direct(WorkflowTriggerDirect),
+    /// `type`: `endpoint`.
+    #[serde(rename = "endpoint")]
+    Endpoint(WorkflowTriggerEndpoint),
+    /// `type`: `event`.
+    #[serde(rename = "event")]
+    Event(WorkflowTriggerEvent),
+    /// `type`: `fileTail`.
+    #[serde(rename = "fileTail")]
+    FileTail(WorkflowTriggerFileTail),
+    /// `type`: `fileWatch`.
+    #[serde(rename = "fileWatch")]
+    FileWatch(WorkflowTriggerFileWatch),
+    /// `type`: `flowError`.
+    #[serde(rename = "flowError")]
+    FlowError(WorkflowTriggerFlowError),
+    /// `type`: `mqttTopic`.
+    #[serde(rename = "mqttTopic")]
+    MqttTopic(WorkflowTriggerMqttTopic),
+    /// `type`: `onSync`.
+    #[serde(rename = "onSync")]
+    OnSync(WorkflowTriggerOnSync),
+    /// `type`: `opcua`.
+    #[serde(rename = "opcua")]
+    Opcua(WorkflowTriggerOpcua),
+    /// `type`: `redis`.
+    #[serde(rename = "redis")]
+    Redis(WorkflowTriggerRedis),
+    /// `type`: `request`.
+    #[serde(rename = "request")]
+    Request(WorkflowTriggerRequest),
+    /// `type`: `serial`.
+    #[serde(rename = "serial")]
+    Serial(WorkflowTriggerSerial),
+    /// `type`: `snmpTrap`.
+    #[serde(rename = "snmpTrap")]
+    SnmpTrap(WorkflowTriggerSnmpTrap),
+    /// `type`: `timer`.
+    #[serde(rename = "timer")]
+    Timer(WorkflowTriggerTimer),
+    /// `type`: `virtualButton`.
+    #[serde(rename = "virtualButton")]
+    VirtualButton(WorkflowTriggerVirtualButton),
+    /// A kind this version does not know, kept as JSON (the tag with it).
+    #[serde(untagged)]
+    Other(serde_json::Value),
+}
+
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+impl Validate for WorkflowTrigger {
+    fn check(&self, at: &mut losant_core::validate::Checker) {
+        match self {
+            Self::AppFile(value) => value.check(at),
+            Self::CustomNodeStart(value)
+            | Self::DeviceCreate(value)
+            | Self::DeviceCommand(value)
+            | Self::DeviceIdConnect(value)
+            | Self::DeviceTagConnect(value)
+            | Self::DeviceIdDisconnect(value)
+            | Self::DeviceTagDisconnect(value)
+            | Self::InboundEmail(value)
+            | Self::Notebook(value)
+            | Self::OnBoot(value)
+            | Self::OnConnect(value)
+            | Self::OnDisconnect(value)
+            | Self::ResourceJobComplete(value)
+            | Self::ResourceJobIteration(value)
+            | Self::ResourceJobIterationTimeout(value)
+            | Self::Udp(value)
+            | Self::Webhook(value) => value.check(at),
+            Self::Beckhoff(value) => value.check(at),
+            Self::DataTable(value) => value.check(at),
+            Self::Integration(value) => value.check(at),
+            Self::DeviceId(value) | Self::DeviceTag(value) => value.check(at),
+            Self::DeviceIdInactivity(value) | Self::DeviceTagInactivity(value) => value.check(at),
+            Self::Direct(value) => value.check(at),
+            Self::Endpoint(value) => value.check(at),
+            Self::Event(value) => value.check(at),
+            Self::FileTail(value) => value.check(at),
+            Self::FileWatch(value) => value.check(at),
+            Self::FlowError(value) => value.check(at),
+            Self::MqttTopic(value) => value.check(at),
+            Self::OnSync(value) => value.check(at),
+            Self::Opcua(value) => value.check(at),
+            Self::Redis(value) => value.check(at),
+            Self::Request(value) => value.check(at),
+            Self::Serial(value) => value.check(at),
+            Self::SnmpTrap(value) => value.check(at),
+            Self::Timer(value) => value.check(at),
+            Self::VirtualButton(value) => value.check(at),
+            Self::Other(_) => {}
+        }
+    }
 }
 
 /// The `apiToken` schema.
@@ -3152,5 +3883,748 @@ pub struct Workflow {
     pub stats: Option<CredentialLinkedResourcesFlowsItemStats>,
     /// `triggers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub triggers: Option<Vec<Value>>,
+    pub triggers: Option<Vec<WorkflowTrigger>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerAppFile {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerAppFileConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerAppFileMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerBeckhoff {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerBeckhoffConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerBeckhoffMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerDataTable {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerDataTableConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerDataTableMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerDeviceIdInactivityOrDeviceTagInactivity {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerDeviceIdInactivityConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerDeviceIdInactivityMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerDeviceIdOrDeviceTag {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerDeviceIdConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerDeviceIdMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerDirect {
+    /// `config`: any JSON: an object with open properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerDirectMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerEndpoint {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerEndpointConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerEndpointMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerEvent {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerEventConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerEventMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerFileTail {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerFileTailConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerFileTailMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerFileWatch {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerFileWatchConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerFileWatchMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerFlowError {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerFlowErrorConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerFlowErrorMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerGeneric {
+    /// `config`: any JSON: an object with open properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerCustomNodeStartMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerIntegration {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerIntegrationConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerIntegrationMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerMqttTopic {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerMqttTopicConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerMqttTopicMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerOnSync {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerOnSyncConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerOnSyncMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerOpcua {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerOpcuaConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerOpcuaMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerRedis {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerRedisConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerRedisMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerRequest {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerRequestConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerRequestMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerSerial {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerSerialConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerSerialMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerSnmpTrap {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerSnmpTrapConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerSnmpTrapMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerTimer {
+    /// `config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub config: Option<CredentialLinkedResourcesFlowsItemTriggerTimerConfig>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerTimerMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
+}
+
+/// An element of `triggers` in [`Flow`](crate::models::Flow).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(any(
+    feature = "credential",
+    feature = "experience_endpoint",
+    feature = "experience_view",
+    feature = "flow",
+    feature = "flow_version",
+    feature = "instance_custom_node"
+))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTriggerVirtualButton {
+    /// `config`: any JSON: an object with open properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+    /// `key`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub key: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub meta: Option<CredentialLinkedResourcesFlowsItemTriggerVirtualButtonMeta>,
+    /// `outputIds`: at most 100 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        items(max = 100),
+        each(items(max = 100), each(chars(min = 1, max = 48)))
+    )]
+    pub output_ids: Option<Vec<Vec<String>>>,
 }
