@@ -28,7 +28,6 @@
 //!
 //! [Losant]: https://www.losant.com
 #![doc = include_str!("docs/endpoints.md")]
-
 // docs.rs: every item shows the cargo features it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

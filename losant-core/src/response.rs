@@ -2,6 +2,8 @@
 //! endpoint's return value: the status check (anything outside 2xx becomes its typed
 //! error, with Losant's error body parsed), then decoding.
 
+use std::time::{Duration, SystemTime};
+
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
@@ -19,7 +21,23 @@ pub struct Response {
     redactor: Option<Redactor>,
 }
 
+/// The delay a `Retry-After` value asks for: delta-seconds or an HTTP date, from `now`.
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
 impl Response {
+    /// The wait the answer's `Retry-After` asks for, when it has one that parses.
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
+        self.header("retry-after")
+            .and_then(|value| parse_retry_after(value, SystemTime::now()))
+    }
+
     /// A response with `status` and `body` and no headers.
     ///
     /// ```
@@ -171,9 +189,7 @@ pub fn check(endpoint: &'static Endpoint, response: &Response) -> Result<()> {
         Err(_) => (None, None),
     };
     let (body, body_truncated) = excerpt(response.body(), redactor);
-    let retry_after = response
-        .header("retry-after")
-        .and_then(|value| crate::retry::parse_retry_after(value, std::time::SystemTime::now()));
+    let retry_after = response.retry_after();
     Err(Error::Api(Box::new(ApiError {
         call: response.call(endpoint),
         status,
@@ -219,4 +235,24 @@ fn decode_error(
         message,
         body: excerpt(body, redactor).0,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_both_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(90));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(90))
+        );
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(90));
+        assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-3", now), None);
+    }
 }

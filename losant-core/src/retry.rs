@@ -5,7 +5,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use crate::endpoint::Endpoint;
 use crate::error::{Call, Error, RateLimitError, Result, excerpt};
@@ -212,9 +212,7 @@ impl RetryPolicy {
         if !retryable_status(status) {
             return Next::Done(Ok(response));
         }
-        let retry_after = response
-            .header("retry-after")
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let retry_after = response.retry_after();
         match retry_after {
             Some(wait) if wait > self.max_retry_after => {
                 let (body, _) = excerpt(response.body(), response.redactor());
@@ -307,16 +305,6 @@ pub(crate) fn retryable_status(status: u16) -> bool {
     matches!(status, 429 | 502 | 503 | 504)
 }
 
-/// The delay a `Retry-After` value asks for: delta-seconds or an HTTP date.
-pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let date = httpdate::parse_http_date(value).ok()?;
-    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,21 +330,6 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_in_both_forms() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
-        let later = httpdate::fmt_http_date(now + Duration::from_secs(90));
-        assert_eq!(
-            parse_retry_after(&later, now),
-            Some(Duration::from_secs(90))
-        );
-        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(90));
-        assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_retry_after("-3", now), None);
-    }
-
-    #[test]
     fn durations_too_large_for_an_instant_mean_no_deadline() {
         let now = Instant::now();
         let endless = Deadline::start(now, Some(Duration::MAX));
@@ -370,7 +343,10 @@ mod tests {
         assert!(!short.leaves(Duration::MAX));
         assert!(short.leaves(Duration::from_secs(1)));
         assert_eq!(
-            parse_retry_after("18446744073709551615", SystemTime::now()),
+            crate::response::parse_retry_after(
+                "18446744073709551615",
+                std::time::SystemTime::now()
+            ),
             Some(Duration::from_secs(u64::MAX))
         );
     }
