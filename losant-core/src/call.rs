@@ -9,7 +9,9 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use crate::error::Result;
-use crate::request::BoxFuture;
+
+/// A boxed future that is `Send`: what a [`Reply`] holds.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
 /// The future of one call: what awaiting a call type (such as
 /// `losant_events::GetEvent`) gives, and what an API trait's `run_*` methods return.

@@ -17,8 +17,7 @@ use crate::response::{FromResponse, Response, check};
 use crate::transport::Transport;
 use crate::validate::Validate;
 
-/// A boxed future that is `Send`.
-pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+pub use crate::call::BoxFuture;
 
 /// A request ready to send: its endpoint, encoded path and query, extra headers and
 /// JSON body. Built by the generated code; the base URL and the client's own
