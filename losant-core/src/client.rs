@@ -406,10 +406,6 @@ impl Transport for Client {
     async fn send(&self, request: Request) -> Result<Response> {
         self.call(request).await
     }
-
-    fn as_client(&self) -> Option<&Client> {
-        Some(self)
-    }
 }
 
 impl Client {

@@ -13,8 +13,6 @@ use crate::call::{GlobalParams, Settings};
 use crate::endpoint::{Endpoint, Method, PathPart};
 use crate::error::{InvalidArgument, Result};
 use crate::param::{Segment, SegmentText};
-use crate::response::{FromResponse, Response, check};
-use crate::transport::Transport;
 use crate::validate::Validate;
 
 pub use crate::call::BoxFuture;
@@ -476,47 +474,6 @@ impl RequestBuilder {
             Some(refused) => Err(refused.into()),
         }
     }
-
-    /// Sends the request through `transport` and turns the 2xx answer into `T`.
-    ///
-    /// The future is boxed here, for every endpoint returning `T`: the code generated
-    /// for each endpoint then awaits a small, simple type, which keeps crates of many
-    /// endpoints quick to compile; the client's own call is awaited in place inside
-    /// it.
-    pub fn send<'a, T, Tr>(self, transport: &'a Tr) -> BoxFuture<'a, Result<T>>
-    where
-        T: FromResponse + 'a,
-        Tr: Transport + ?Sized,
-    {
-        Box::pin(async move {
-            let endpoint = self.endpoint();
-            let response = send_checked(self.finish()?, transport).await?;
-            T::from_response(endpoint, &response)
-        })
-    }
-
-    /// Sends the request through `transport` and ignores a 2xx body.
-    pub fn send_empty<Tr>(self, transport: &Tr) -> BoxFuture<'_, Result<()>>
-    where
-        Tr: Transport + ?Sized,
-    {
-        Box::pin(async move { send_checked(self.finish()?, transport).await.map(drop) })
-    }
-}
-
-/// Sends `request` and accepts only a 2xx answer.
-async fn send_checked<Tr: Transport + ?Sized>(
-    request: Request,
-    transport: &Tr,
-) -> Result<Response> {
-    let endpoint = request.endpoint();
-    let sent = match transport.as_client() {
-        Some(client) => client.call(request).await,
-        None => transport.send(request).await,
-    };
-    let response = sent.map_err(|e| e.with_endpoint(endpoint))?;
-    check(endpoint, &response)?;
-    Ok(response)
 }
 
 /// Appends `text` percent-encoded but for RFC 3986's unreserved characters (what

@@ -24,7 +24,6 @@ const CRATES: &[&str] = &[
 /// each as `crate: a <-> b` with `a` before `b`.
 const KNOWN: &[&str] = &[
     "losant-core: builder <-> client",
-    "losant-core: request <-> transport",
     "losant-macros: bind <-> valid",
 ];
 
