@@ -86,7 +86,7 @@ impl Request {
     }
 
     /// Sets the header `name` to `value`, replacing one of the same name: what a
-    /// middleware (a [`Transport`] wrapping another) uses to add a tenant, a trace or a
+    /// middleware (a [`Transport`](crate::Transport) wrapping another) uses to add a tenant, a trace or a
     /// request ID. The headers the client sets itself (`Authorization`, `Accept`,
     /// `Accept-Version`, `User-Agent`, `Content-Type`, ...) cannot be set here, and the
     /// value must be visible ASCII, spaces or tabs.
