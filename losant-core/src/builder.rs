@@ -1,17 +1,13 @@
 //! [`ClientBuilder`]: every setting of a [`Client`], with its default.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Semaphore;
 
 use crate::call::GlobalParams;
-use crate::client::{
-    Client, DEFAULT_ACCEPT_VERSION, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_OVERALL_TIMEOUT, Inner,
-};
+use crate::client::Client;
+use crate::config::Config;
 use crate::error::{ConfigError, Result};
 use crate::redact::Redactor;
 use crate::retry::{RetryPolicy, SleepFuture, Sleeper};
@@ -20,12 +16,52 @@ use crate::wire::{
     HttpOrigin, HttpSettings, authorization, check_base_url, client_headers, http_client,
 };
 
+/// The default base URL of the Losant API.
+pub const DEFAULT_BASE_URL: &str = "https://api.losant.com";
+/// The API version requested by default with the `Accept-Version` header.
+pub const DEFAULT_ACCEPT_VERSION: &str = "^1.30.0";
+/// Default time allowed to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for one attempt, from sending to the end of the body.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default time allowed for a whole call, every attempt and wait included.
+pub const DEFAULT_OVERALL_TIMEOUT: Duration = Duration::from_secs(90);
+/// Default number of requests of one client in flight at once.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
+/// Default limit of a response body: 16 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
 /// Whether a TLS feature is on.
 const TLS: bool = cfg!(any(
     feature = "rustls",
     feature = "rustls-no-provider",
     feature = "native-tls"
 ));
+
+impl Client {
+    /// A client for the default base URL with `token` and default settings.
+    pub fn new(token: impl Into<String>) -> Result<Self> {
+        Self::builder().token(token).build()
+    }
+
+    /// A client configured from the environment: `LOSANT_API_TOKEN` (required) and
+    /// `LOSANT_API_URL` (optional, defaults to `https://api.losant.com`).
+    pub fn from_env() -> Result<Self> {
+        let token = std::env::var("LOSANT_API_TOKEN").map_err(|_| {
+            ConfigError::error("LOSANT_API_TOKEN is not set (or is not valid UTF-8)")
+        })?;
+        let mut builder = Self::builder().token(token);
+        if let Ok(url) = std::env::var("LOSANT_API_URL") {
+            builder = builder.base_url(url);
+        }
+        builder.build()
+    }
+
+    /// A builder for a client with non-default settings.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+}
 
 /// Configures a [`Client`]. Every setting has a default except the token, which is
 /// required unless the client is built [`without_token`](Self::without_token).
@@ -355,27 +391,24 @@ impl ClientBuilder {
             ),
         };
 
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                authorization,
-                redactor: Redactor::new(token.as_ref().map_or("", |t| t.expose_secret())),
-                granted_scopes: self.granted_scopes,
-                max_response_bytes: self.max_response_bytes,
-                origin,
-                attempt_timeout: self.attempt_timeout,
-                overall_timeout: self.overall_timeout,
-                retry: self.retry,
-                sleeper: self.sleeper,
-                limiter: self
-                    .max_concurrent_requests
-                    .filter(|&n| n <= Semaphore::MAX_PERMITS)
-                    .map(|n| Semaphore::new(n.max(1))),
-                throttles: self.rate_limits.into_iter().map(Throttle::new).collect(),
-                request_headers,
-            }),
-            local: None,
-        })
+        Ok(Client::from_config(Config {
+            http,
+            base_url,
+            authorization,
+            redactor: Redactor::new(token.as_ref().map_or("", |t| t.expose_secret())),
+            granted_scopes: self.granted_scopes,
+            max_response_bytes: self.max_response_bytes,
+            origin,
+            attempt_timeout: self.attempt_timeout,
+            overall_timeout: self.overall_timeout,
+            retry: self.retry,
+            sleeper: self.sleeper,
+            limiter: self
+                .max_concurrent_requests
+                .filter(|&n| n <= Semaphore::MAX_PERMITS)
+                .map(|n| Semaphore::new(n.max(1))),
+            throttles: self.rate_limits.into_iter().map(Throttle::new).collect(),
+            request_headers,
+        }))
     }
 }

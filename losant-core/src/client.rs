@@ -12,34 +12,18 @@ use async_trait::async_trait;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-use crate::builder::ClientBuilder;
+use crate::config::Config;
 use crate::endpoint::Auth;
 use crate::error::{
     BodyTooLarge, Call, ConfigError, Error, Result, ScopeError, TimeoutError, TimeoutKind,
 };
-use crate::redact::Redactor;
 use crate::request::CLIENT_HEADERS;
 use crate::request::Request;
 use crate::response::Response;
-use crate::retry::{Deadline, Failure, Next, Retry, RetryPolicy, Sleeper};
+use crate::retry::{Deadline, Failure, Next, Retry, RetryPolicy};
 use crate::throttle::{Place, Throttle};
 use crate::transport::Transport;
-use crate::wire::{BaseUrl, HttpOrigin, ReadError, classify, read_body, to_reqwest};
-
-/// The default base URL of the Losant API.
-pub const DEFAULT_BASE_URL: &str = "https://api.losant.com";
-/// The API version requested by default with the `Accept-Version` header.
-pub const DEFAULT_ACCEPT_VERSION: &str = "^1.30.0";
-/// Default time allowed to establish a connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time allowed for one attempt, from sending to the end of the body.
-pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default time allowed for a whole call, every attempt and wait included.
-pub const DEFAULT_OVERALL_TIMEOUT: Duration = Duration::from_secs(90);
-/// Default number of requests of one client in flight at once.
-pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
-/// Default limit of a response body: 16 MiB.
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+use crate::wire::{ReadError, classify, read_body, to_reqwest};
 
 /// A client of the Losant REST API.
 ///
@@ -48,7 +32,7 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 ///
 /// A call is made of one or more attempts under the client's [`RetryPolicy`], each
 /// limited by the attempt timeout, all of them by the overall timeout; at most
-/// [`max_concurrent_requests`](ClientBuilder::max_concurrent_requests) requests of one
+/// [`max_concurrent_requests`](crate::ClientBuilder::max_concurrent_requests) requests of one
 /// client are in flight at once, so a burst reuses a bounded set of connections.
 ///
 /// ```no_run
@@ -64,74 +48,33 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<Inner>,
+    inner: Arc<Config>,
     /// What this handle adds to the shared settings ([`with_header`](Client::with_header),
     /// [`with_timeout`](Client::with_timeout)); `None` for the client as built.
-    pub(crate) local: Option<Arc<Local>>,
+    local: Option<Arc<Local>>,
 }
 
 /// An overall timeout set on a handle: a limit, or none at all.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Overall(pub(crate) Option<Duration>);
+struct Overall(Option<Duration>);
 
 /// Settings of one handle on a client, over those it shares with its clones.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Local {
+struct Local {
     /// Headers sent on every request of this handle.
-    pub(crate) headers: HeaderMap,
+    headers: HeaderMap,
     /// The overall timeout of this handle's calls, replacing the client's.
-    pub(crate) overall_timeout: Option<Overall>,
-}
-
-/// What a client and its clones share; built by [`ClientBuilder::build`].
-pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base_url: BaseUrl,
-    /// `Bearer <token>`, marked sensitive; sent by the endpoints that take the token.
-    /// `None` for a client built [`without_token`](ClientBuilder::without_token).
-    pub(crate) authorization: Option<HeaderValue>,
-    /// Scrubs the token out of what the server sends back, built once: a call only
-    /// scans. (The token is in the `Authorization` header value too; this copy adds
-    /// no exposure.)
-    pub(crate) redactor: Redactor,
-    pub(crate) granted_scopes: Option<Vec<String>>,
-    pub(crate) max_response_bytes: usize,
-    /// Who built the HTTP client, and the connect timeout when this crate did.
-    pub(crate) origin: HttpOrigin,
-    pub(crate) attempt_timeout: Option<Duration>,
-    pub(crate) overall_timeout: Option<Duration>,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) sleeper: Sleeper,
-    pub(crate) limiter: Option<Semaphore>,
-    /// The client-side rate limits.
-    pub(crate) throttles: Vec<Throttle>,
-    /// The headers every request carries, when the HTTP client was brought by the
-    /// user (this crate's own client carries them as its default headers).
-    pub(crate) request_headers: Option<HeaderMap>,
+    overall_timeout: Option<Overall>,
 }
 
 impl Client {
-    /// A client for the default base URL with `token` and default settings.
-    pub fn new(token: impl Into<String>) -> Result<Self> {
-        Self::builder().token(token).build()
-    }
-
-    /// A client configured from the environment: `LOSANT_API_TOKEN` (required) and
-    /// `LOSANT_API_URL` (optional, defaults to `https://api.losant.com`).
-    pub fn from_env() -> Result<Self> {
-        let token = std::env::var("LOSANT_API_TOKEN").map_err(|_| {
-            ConfigError::error("LOSANT_API_TOKEN is not set (or is not valid UTF-8)")
-        })?;
-        let mut builder = Self::builder().token(token);
-        if let Ok(url) = std::env::var("LOSANT_API_URL") {
-            builder = builder.base_url(url);
+    /// The client running with `config`, as [`ClientBuilder::build`](crate::ClientBuilder::build)
+    /// made it.
+    pub(crate) fn from_config(config: Config) -> Client {
+        Client {
+            inner: Arc::new(config),
+            local: None,
         }
-        builder.build()
-    }
-
-    /// A builder for a client with non-default settings.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
     }
 
     /// The base URL every request path is appended to, without a trailing `/`.

@@ -37,6 +37,7 @@ mod aggregation;
 mod builder;
 mod call;
 mod client;
+mod config;
 mod endpoint;
 mod error;
 mod id;
@@ -70,13 +71,13 @@ pub mod __private;
 pub use aggregation::{
     Aggregation, AggregationFunction, AggregationValue, MAX_AGGREGATION_VALUE_CHARS,
 };
-pub use builder::ClientBuilder;
-pub use call::{CallSettings, GlobalParams, Reply, Settings};
-pub use client::{
-    Client, DEFAULT_ACCEPT_VERSION, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BASE_URL,
+pub use builder::{
+    ClientBuilder, DEFAULT_ACCEPT_VERSION, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_OVERALL_TIMEOUT,
 };
+pub use call::{CallSettings, GlobalParams, Reply, Settings};
+pub use client::Client;
 pub use endpoint::{Auth, Endpoint, Method};
 pub use error::{
     ApiError, BodyTooLarge, Call, ConfigError, DecodeError, Error, IdError, InvalidArgument,
