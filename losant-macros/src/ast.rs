@@ -1,8 +1,11 @@
-//! The checked form of an `#[api]` trait: what code generation reads. Types only; the
-//! checks that build them are in `valid.rs` and `bind.rs`.
+//! The checked form of an `#[api]` trait: what code generation reads. The passes that
+//! make it: `check.rs` (the trait's and signatures' shape), `attr.rs` (parsing the
+//! attributes), `build.rs` and `bind.rs` (an [`Endpoint`] from them).
 
 use proc_macro2::Span;
-use syn::{Ident, Type};
+use syn::{GenericArgument, Ident, PathArguments, ReturnType, Type};
+
+use crate::symbol::{OPTION, RESULT};
 
 /// The options of `#[api(...)]`.
 pub(crate) struct ApiOptions {
@@ -39,6 +42,19 @@ pub(crate) enum HttpMethod {
     Put,
     Patch,
     Delete,
+}
+
+impl HttpMethod {
+    /// The method's name on the wire.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
 }
 
 /// How a request authenticates.
@@ -87,6 +103,41 @@ pub(crate) enum Returns {
     Empty,
 }
 
+impl Returns {
+    /// `Result<T>` → `Json(T)`, `Result<()>` → `Empty`, anything else → `None`.
+    pub(crate) fn of(output: &ReturnType) -> Option<Returns> {
+        let ReturnType::Type(_, ty) = output else {
+            return None;
+        };
+        let Type::Path(path) = &**ty else { return None };
+        if path.qself.is_some() {
+            return None;
+        }
+        let last = path.path.segments.last()?;
+        if last.ident != RESULT {
+            return None;
+        }
+        let PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        if args.args.len() != 1 {
+            return None;
+        }
+        match args.args.first()? {
+            GenericArgument::Type(Type::Tuple(tuple)) if tuple.elems.is_empty() => {
+                Some(Returns::Empty)
+            }
+            GenericArgument::Type(ty) => Some(Returns::Json(Box::new(ty.clone()))),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a type is written `Option<...>`.
+pub(crate) fn is_option(ty: &Type) -> bool {
+    matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == OPTION))
+}
+
 /// A checked path template: its pieces in order.
 pub(crate) struct Template {
     pub(crate) parts: Vec<Part>,
@@ -114,5 +165,25 @@ impl Template {
             Part::Param(placeholder) => Some(placeholder),
             Part::Literal(_) => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Returns;
+
+    #[test]
+    fn only_single_argument_results_are_endpoint_returns() {
+        let json = |src: &str| Returns::of(&syn::parse_str(src).unwrap());
+        assert!(matches!(json("-> Result<Event>"), Some(Returns::Json(_))));
+        assert!(matches!(
+            json("-> losant_core::Result<Vec<u8>>"),
+            Some(Returns::Json(_))
+        ));
+        assert!(matches!(json("-> Result<()>"), Some(Returns::Empty)));
+        assert!(json("-> Result<Event, String>").is_none());
+        assert!(json("-> Option<Event>").is_none());
+        assert!(json("-> Result").is_none());
+        assert!(json("").is_none());
     }
 }

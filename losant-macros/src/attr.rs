@@ -1,5 +1,5 @@
 //! Parsing of `#[api(...)]`, `#[endpoint(...)]` and the argument role attributes into
-//! their raw values; what the values mean is checked in `valid.rs`.
+//! their raw values; what the values mean is checked in `build.rs`.
 
 use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;

@@ -2,14 +2,26 @@
 //! placeholder of its name, `#[body]`, `#[query]` or `#[header]`), and each
 //! placeholder exactly one argument.
 
-use syn::{FnArg, Ident, Pat, PatType, Signature};
+use syn::{FnArg, Ident, LitStr, Pat, PatType, Signature};
 
 use crate::ast::{Arg, HttpMethod, Placeholder, Role};
 use crate::attr::{self, RoleAttr};
 use crate::ctxt::Ctxt;
 use crate::names::{camel_case, unraw};
 use crate::suggest::{closest, did_you_mean};
-use crate::valid::check_header_name;
+
+/// Headers the client sets itself; an argument may not override them.
+const RESERVED_HEADERS: &[&str] = &[
+    "authorization",
+    "accept",
+    "accept-version",
+    "user-agent",
+    "content-type",
+    "content-length",
+    "host",
+    "transfer-encoding",
+    "connection",
+];
 
 /// The arguments of `sig` with their roles. Arguments with a mistake are left out
 /// (and reported); `report_unbound` reports placeholders without an argument and
@@ -194,4 +206,27 @@ fn report_unbound_names(
             );
         }
     }
+}
+
+/// The header name of a `#[header = "..."]`, lower-cased, when valid and not one the
+/// client sets itself.
+fn check_header_name(cx: &mut Ctxt, lit: &LitStr) -> Option<String> {
+    let name = lit.value();
+    let valid_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() || !name.chars().all(valid_char) {
+        cx.error_spanned(
+            lit,
+            format!("`{}` is not a valid HTTP header name", name.escape_debug()),
+        );
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    if RESERVED_HEADERS.contains(&lower.as_str()) {
+        cx.error_spanned(
+            lit,
+            format!("header `{name}` is set by the client and cannot be an argument"),
+        );
+        return None;
+    }
+    Some(lower)
 }

@@ -18,9 +18,8 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Attribute, Ident, Lifetime, Type, parse_quote};
 
-use crate::ast::{Arg, Endpoint, Part, Returns, Role};
+use crate::ast::{Arg, Endpoint, Part, Returns, Role, is_option};
 use crate::names::{call_ident, const_ident, run_ident, unraw};
-use crate::valid;
 
 /// What the call code of one trait needs to know about the trait.
 pub(crate) struct TraitNames<'a> {
@@ -65,7 +64,7 @@ fn field_type(ty: &Type) -> Type {
 fn option_inner(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
-    if !valid::is_option(ty) {
+    if !is_option(ty) {
         return None;
     }
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else {

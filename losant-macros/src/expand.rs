@@ -10,7 +10,7 @@ use crate::call::{self, TraitNames};
 use crate::ctxt::Ctxt;
 use crate::names::{as_dyn_method, call_ident, const_ident, run_ident, unraw};
 use crate::symbol::ENDPOINT;
-use crate::valid;
+use crate::{build, check};
 
 /// `#[api]` on a trait: the trait, its metadata and its implementation for every
 /// transport, or the errors (all of them) beside the trait as written.
@@ -41,7 +41,7 @@ pub(crate) fn api(args: TokenStream, input: TokenStream) -> TokenStream {
 
 fn expand(mut cx: Ctxt, options: &ApiOptions, mut item: ItemTrait) -> TokenStream {
     let krate = &options.krate;
-    valid::check_trait(&mut cx, &item);
+    check::check_trait(&mut cx, &item);
     let (endpoints, signatures_ok) = analyze(&mut cx, &mut item);
     let meta_ident = format_ident!("{}Endpoints", item.ident);
 
@@ -212,9 +212,9 @@ fn analyze(cx: &mut Ctxt, item: &mut ItemTrait) -> (Vec<Endpoint>, bool) {
         for extra in &endpoint_attrs[1..] {
             cx.error_spanned(extra, "duplicate `#[endpoint]`: a method is one endpoint");
         }
-        signatures_ok &= valid::check_signature(cx, method);
+        signatures_ok &= check::check_signature(cx, method);
         if let Some(endpoint) =
-            attr::parse_endpoint(cx, first).and_then(|attr| valid::endpoint(cx, method, &attr))
+            attr::parse_endpoint(cx, first).and_then(|attr| build::endpoint(cx, method, &attr))
         {
             endpoints.push(endpoint);
         }
@@ -294,7 +294,7 @@ fn strip_role_attrs(method: &mut TraitItemFn) {
 
 /// `PATCH` → `Patch`: the variant of the runtime's `Method`.
 fn method_variant(method: HttpMethod) -> syn::Ident {
-    let name = valid::method_name(method);
+    let name = method.as_str();
     let (first, rest) = name.split_at(1);
     format_ident!("{first}{}", rest.to_ascii_lowercase())
 }
@@ -322,7 +322,7 @@ fn metadata_const(krate: &syn::Path, trait_ident: &syn::Ident, endpoint: &Endpoi
     let idempotent = endpoint.idempotent;
     let doc = format!(
         "Metadata of [`{trait_ident}::{name}`]: `{} {path}`, scope `{scope}`.",
-        valid::method_name(endpoint.method)
+        endpoint.method.as_str()
     );
     quote! {
         #[doc = #doc]

@@ -14,7 +14,9 @@
 mod ast;
 mod attr;
 mod bind;
+mod build;
 mod call;
+mod check;
 mod ctxt;
 mod expand;
 mod limits;
@@ -23,7 +25,6 @@ mod path;
 mod string_enum;
 mod suggest;
 mod symbol;
-mod valid;
 
 use proc_macro::TokenStream;
 

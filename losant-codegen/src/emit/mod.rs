@@ -44,10 +44,18 @@ pub fn files(api: &Api) -> Result<Vec<File>, Error> {
         path: PathBuf::from(format!("{GENERATED_DIR}/models/mod.rs")),
         text: models::module(api, &layout).to_string(),
     });
-    files.push(File {
-        path: PathBuf::from(format!("{GENERATED_DIR}/mod.rs")),
-        text: root::module(api).to_string(),
-    });
+    let root_files = [
+        ("mod", root::module(api)),
+        ("prelude", root::prelude(api)),
+        ("endpoints", root::endpoints(api)),
+        ("naming", root::naming(api)),
+    ];
+    for (name, code) in root_files {
+        files.push(File {
+            path: PathBuf::from(format!("{GENERATED_DIR}/{name}.rs")),
+            text: code.to_string(),
+        });
+    }
     files.push(File {
         path: PathBuf::from(tests::MODELS_TEST),
         text: tests::models(api).to_string(),

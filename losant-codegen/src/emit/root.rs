@@ -1,5 +1,5 @@
-//! `generated/mod.rs`: the family modules behind their features, the prelude, the
-//! list of every endpoint and the naming table.
+//! The generated root: `mod.rs` (the family modules behind their features), the
+//! prelude, the list of every endpoint and the naming table, each in its file.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +10,7 @@ use super::models::inner_doc;
 use super::{doc, ident};
 use crate::api::{Api, HAND_BOUND};
 
-/// The module.
+/// `mod.rs`: the family modules behind their features and the modules beside them.
 #[must_use]
 pub fn module(api: &Api) -> TokenStream {
     let modules = api.families.iter().map(|family| {
@@ -21,7 +21,31 @@ pub fn module(api: &Api) -> TokenStream {
             pub mod #name;
         }
     });
-    let prelude = api.families.iter().map(|family| {
+    let header = inner_doc(&doc(
+        "The bindings generated from the Losant API description: one module per family \
+         of resources, each behind the cargo feature of the same name.",
+    ));
+    quote! {
+        #header
+        // Generated code: a check per schema field makes long functions, the docs
+        // quote the API's own descriptions, and the answers of an action are as large
+        // as the API makes them.
+        #![allow(clippy::too_many_lines, clippy::doc_markdown, clippy::large_enum_variant)]
+        #(#modules)*
+        pub mod models;
+        pub mod naming;
+        pub mod prelude;
+
+        mod endpoints;
+        pub use endpoints::endpoints;
+    }
+}
+
+/// `prelude.rs`: every API trait of the enabled families, and the extension traits a
+/// call needs.
+#[must_use]
+pub fn prelude(api: &Api) -> TokenStream {
+    let traits = api.families.iter().map(|family| {
         let feature = &family.module;
         let module = ident(&family.module);
         let traits = family.resources.iter().map(|r| ident(&r.trait_name));
@@ -30,6 +54,28 @@ pub fn module(api: &Api) -> TokenStream {
             pub use crate::#module::{#(#traits),*};
         }
     });
+    let prelude_doc = inner_doc(&doc(
+        "Every API trait of the enabled families, so that `use losant::prelude::*;` makes \
+         every call available on a [`Client`](losant_core::Client), the per-call settings \
+         ([`CallSettings`](losant_core::CallSettings): `.timeout(..)`, `.header(..)`, ...), \
+         `validate()` of a request model ([`Validate`](losant_core::validate::Validate), \
+         imported unnamed), and the stream extensions (`try_next`, `try_collect`, ...) \
+         for the calls' `stream()`.",
+    ));
+    quote! {
+        #prelude_doc
+        pub use losant_core::CallSettings;
+        pub use losant_core::validate::Validate as _;
+        pub use losant_core::stream::{StreamExt as _, TryStreamExt as _};
+        #[cfg(feature = "events")]
+        pub use losant_events::{EventApi, EventsApi};
+        #(#traits)*
+    }
+}
+
+/// `endpoints.rs`: the metadata of every bound action of the enabled families.
+#[must_use]
+pub fn endpoints(api: &Api) -> TokenStream {
     let lists = api.families.iter().map(|family| {
         let feature = &family.module;
         let module = ident(&family.module);
@@ -45,43 +91,14 @@ pub fn module(api: &Api) -> TokenStream {
         }
     });
     let total = api.actions().count() + HAND_BOUND.len();
-    let header = inner_doc(&doc(
-        "The bindings generated from the Losant API description: one module per family \
-         of resources, each behind the cargo feature of the same name.",
-    ));
-    let prelude_doc = inner_doc(&doc(
-        "Every API trait of the enabled families, so that `use losant::prelude::*;` makes \
-         every call available on a [`Client`](losant_core::Client), the per-call settings \
-         ([`CallSettings`](losant_core::CallSettings): `.timeout(..)`, `.header(..)`, ...), \
-         `validate()` of a request model ([`Validate`](losant_core::validate::Validate), \
-         imported unnamed), and the stream extensions (`try_next`, `try_collect`, ...) \
-         for the calls' `stream()`.",
-    ));
+    let header = inner_doc(&doc("The list of every bound action: [`endpoints`]."));
     let endpoints_doc = doc(&format!(
         "The metadata of every bound action of the enabled families (with every feature, \
          {total}), in family order: name, method, path template, own scope and accepted \
          scopes.\n\n```\nlet all = losant::endpoints();\nassert!(all.iter().any(|e| e.name() == \"get_device\"));\n```"
     ));
-    let naming = naming_module(api);
     quote! {
         #header
-        // Generated code: a check per schema field makes long functions, the docs
-        // quote the API's own descriptions, and the answers of an action are as large
-        // as the API makes them.
-        #![allow(clippy::too_many_lines, clippy::doc_markdown, clippy::large_enum_variant)]
-        #(#modules)*
-        pub mod models;
-
-        pub mod prelude {
-            #prelude_doc
-            pub use losant_core::CallSettings;
-            pub use losant_core::validate::Validate as _;
-            pub use losant_core::stream::{StreamExt as _, TryStreamExt as _};
-            #[cfg(feature = "events")]
-            pub use losant_events::{EventApi, EventsApi};
-            #(#prelude)*
-        }
-
         #endpoints_doc
         #[must_use]
         pub fn endpoints() -> &'static [&'static losant_core::Endpoint] {
@@ -99,13 +116,12 @@ pub fn module(api: &Api) -> TokenStream {
                 });
             &ALL
         }
-
-        #naming
     }
 }
 
-/// The table from every official action to its Rust method.
-fn naming_module(api: &Api) -> TokenStream {
+/// `naming.rs`: the table from every official action to its Rust method.
+#[must_use]
+pub fn naming(api: &Api) -> TokenStream {
     let mut rows: BTreeMap<String, String> = BTreeMap::new();
     for (family, resource, action) in api.actions() {
         rows.insert(
@@ -148,10 +164,5 @@ fn naming_module(api: &Api) -> TokenStream {
         text.push_str(row);
         text.push('\n');
     }
-    let text = inner_doc(&doc(&text));
-    quote! {
-        pub mod naming {
-            #text
-        }
-    }
+    inner_doc(&doc(&text))
 }

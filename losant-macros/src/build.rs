@@ -1,13 +1,11 @@
-//! The checks: the trait, each endpoint method's signature, and each key of its
-//! `#[endpoint(...)]`. Every mistake is recorded; an [`Endpoint`] is built only from a
-//! method without any.
+//! The build pass: an [`Endpoint`] from a method and its parsed `#[endpoint(...)]`,
+//! each key's value checked (method, path, auth, scopes, paging) and each argument
+//! bound to its role ([`bind`](crate::bind)). Every mistake is recorded; an endpoint is
+//! built only from a method without any.
 
-use syn::{
-    GenericArgument, GenericParam, ItemTrait, LitStr, PathArguments, ReceiverKind, ReturnType,
-    TraitItemFn, Type,
-};
+use syn::{LitStr, ReturnType, TraitItemFn};
 
-use crate::ast::{Arg, Auth, Endpoint, HttpMethod, Returns, Role};
+use crate::ast::{Arg, Auth, Endpoint, HttpMethod, Placeholder, Returns, Role};
 use crate::attr::{EndpointAttr, ScopeList};
 use crate::bind::bind_arguments;
 use crate::ctxt::Ctxt;
@@ -15,8 +13,8 @@ use crate::names::unraw;
 use crate::path;
 use crate::suggest::did_you_mean;
 use crate::symbol::{
-    ASYNC_TRAIT, AUTH_NONE, AUTH_OPTIONAL, AUTH_TOKEN, DELETE, GET, METHOD, OPTION, PATCH, PATH,
-    POST, PUT, RESULT, SCOPE, SCOPE_GROUPS, Symbol,
+    AUTH_NONE, AUTH_OPTIONAL, AUTH_TOKEN, DELETE, GET, METHOD, PATCH, PATH, POST, PUT, SCOPE,
+    SCOPE_GROUPS, Symbol,
 };
 
 /// The HTTP methods, with their names on the wire.
@@ -27,176 +25,6 @@ const METHODS: [(Symbol, HttpMethod); 5] = [
     (PATCH, HttpMethod::Patch),
     (DELETE, HttpMethod::Delete),
 ];
-
-/// Headers the client sets itself; an argument may not override them.
-const RESERVED_HEADERS: &[&str] = &[
-    "authorization",
-    "accept",
-    "accept-version",
-    "user-agent",
-    "content-type",
-    "content-length",
-    "host",
-    "transfer-encoding",
-    "connection",
-];
-
-/// Checks what `#[api]` needs of the trait itself.
-pub(crate) fn check_trait(cx: &mut Ctxt, item: &ItemTrait) {
-    if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
-        cx.error_spanned(
-            &item.generics,
-            "an `#[api]` trait cannot have generic parameters or a where clause",
-        );
-    }
-    if let Some(unsafety) = &item.unsafety {
-        cx.error(unsafety.span, "an `#[api]` trait cannot be `unsafe`");
-    }
-    for attr in &item.attrs {
-        if attr
-            .path()
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == ASYNC_TRAIT)
-        {
-            cx.error_spanned(
-                attr,
-                "`#[api]` already makes the trait an async trait: remove `#[async_trait]`",
-            );
-        }
-    }
-}
-
-/// Checks the signature of an endpoint method. Returns whether it has the shape
-/// the generated code needs (`async fn name(&self, ...) -> Result<...>`).
-pub(crate) fn check_signature(cx: &mut Ctxt, method: &TraitItemFn) -> bool {
-    let before = cx.count();
-    let sig = &method.sig;
-    let name = &sig.ident;
-
-    if sig.asyncness.is_none() {
-        cx.error(
-            sig.fn_token.span,
-            format!(
-                "endpoint method `{name}` must be `async fn`: write `async fn {name}(&self, ...)`"
-            ),
-        );
-    }
-    if let Some(constness) = &sig.constness {
-        cx.error(constness.span, "endpoint methods cannot be `const`");
-    }
-    if !matches!(sig.safety, syn::Safety::Default) {
-        cx.error(name.span(), "endpoint methods cannot be `unsafe` or `safe`");
-    }
-    if let Some(abi) = &sig.abi {
-        cx.error_spanned(abi, "endpoint methods cannot declare an ABI");
-    }
-    if let Some(variadic) = &sig.variadic {
-        cx.error_spanned(variadic, "endpoint methods cannot be variadic");
-    }
-    for param in &sig.generics.params {
-        if matches!(param, GenericParam::Lifetime(_)) {
-            cx.error_spanned(
-                param,
-                "endpoint methods cannot declare lifetimes: the call borrows every argument for one lifetime, so write `&T` (or `'_`)",
-            );
-        } else {
-            cx.error_spanned(
-                param,
-                "endpoint methods cannot have type or const parameters: the trait must stay object-safe (usable as `dyn`)",
-            );
-        }
-    }
-    if let Some(where_clause) = &sig.generics.where_clause {
-        cx.error_spanned(where_clause, "endpoint methods cannot have a where clause");
-    }
-    match sig.receiver() {
-        Some(receiver) => {
-            let by_shared_ref = matches!(&receiver.kind, ReceiverKind::Reference(_, _, None))
-                && receiver.mutability.is_none();
-            if !by_shared_ref {
-                cx.error_spanned(
-                    receiver,
-                    format!("endpoint method `{name}` must take `&self`"),
-                );
-            }
-        }
-        None => cx.error(
-            name.span(),
-            format!("endpoint method `{name}` must take `&self` as its first argument"),
-        ),
-    }
-    if let Some(body) = &method.default {
-        cx.error_spanned(
-            body,
-            format!("endpoint method `{name}` cannot have a body: `#[api]` writes it"),
-        );
-    }
-    if returns(&sig.output).is_none() {
-        let message = format!(
-            "endpoint method `{name}` must return `Result<T>` (`losant_core::Result`), or `Result<()>` when the response has no body"
-        );
-        match &sig.output {
-            ReturnType::Type(_, ty) => cx.error_spanned(ty, message),
-            ReturnType::Default => cx.error(sig.paren_token.span.close(), message),
-        }
-    }
-    cx.count() == before
-}
-
-/// `Result<T>` → `Json(T)`, `Result<()>` → `Empty`, anything else → `None`.
-pub(crate) fn returns(output: &ReturnType) -> Option<Returns> {
-    let ReturnType::Type(_, ty) = output else {
-        return None;
-    };
-    let Type::Path(path) = &**ty else { return None };
-    if path.qself.is_some() {
-        return None;
-    }
-    let last = path.path.segments.last()?;
-    if last.ident != RESULT {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    if args.args.len() != 1 {
-        return None;
-    }
-    match args.args.first()? {
-        GenericArgument::Type(Type::Tuple(tuple)) if tuple.elems.is_empty() => Some(Returns::Empty),
-        GenericArgument::Type(ty) => Some(Returns::Json(Box::new(ty.clone()))),
-        _ => None,
-    }
-}
-
-/// Whether a type is written `Option<...>`.
-pub(crate) fn is_option(ty: &Type) -> bool {
-    matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == OPTION))
-}
-
-/// The header name of a `#[header = "..."]`, lower-cased, when valid and not one the
-/// client sets itself.
-pub(crate) fn check_header_name(cx: &mut Ctxt, lit: &LitStr) -> Option<String> {
-    let name = lit.value();
-    let valid_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
-    if name.is_empty() || !name.chars().all(valid_char) {
-        cx.error_spanned(
-            lit,
-            format!("`{}` is not a valid HTTP header name", name.escape_debug()),
-        );
-        return None;
-    }
-    let lower = name.to_ascii_lowercase();
-    if RESERVED_HEADERS.contains(&lower.as_str()) {
-        cx.error_spanned(
-            lit,
-            format!("header `{name}` is set by the client and cannot be an argument"),
-        );
-        return None;
-    }
-    Some(lower)
-}
 
 /// `resource.action` (or a group such as `all.Application.read` in `accepts`).
 fn is_scope(scope: &str, max_parts: usize) -> bool {
@@ -280,14 +108,6 @@ pub(crate) fn derived_scopes(scope: &str, read: bool) -> Vec<String> {
     scopes
 }
 
-/// The method's name on the wire.
-pub(crate) fn method_name(method: HttpMethod) -> &'static str {
-    METHODS
-        .iter()
-        .find(|(_, m)| *m == method)
-        .map_or("", |(name, _)| name.as_str())
-}
-
 fn check_method(cx: &mut Ctxt, lit: &LitStr) -> Option<HttpMethod> {
     let upper = lit.value().to_ascii_uppercase();
     if let Some((_, method)) = METHODS.iter().find(|(name, _)| *upper == *name) {
@@ -349,7 +169,7 @@ fn check_paginate(
         );
         return None;
     }
-    if !matches!(returns(output), Some(Returns::Json(_))) {
+    if !matches!(Returns::of(output), Some(Returns::Json(_))) {
         cx.error_spanned(
             lit,
             "a paginated endpoint returns `Result<PageType>`, where `PageType: losant_core::Page`",
@@ -418,7 +238,7 @@ pub(crate) fn endpoint(
         .as_ref()
         .map(|list| check_accepts(cx, list, scope.as_deref().filter(|s| !s.is_empty())));
 
-    let placeholders: Vec<&crate::ast::Placeholder> = template
+    let placeholders: Vec<&Placeholder> = template
         .as_ref()
         .map(|(_, t)| t.placeholders().collect())
         .unwrap_or_default();
@@ -462,7 +282,7 @@ pub(crate) fn endpoint(
         read,
         idempotent,
         args,
-        returns: returns(&sig.output)?,
+        returns: Returns::of(&sig.output)?,
         result: match &sig.output {
             ReturnType::Type(_, ty) => ty.clone(),
             ReturnType::Default => return None,
@@ -473,22 +293,7 @@ pub(crate) fn endpoint(
 
 #[cfg(test)]
 mod tests {
-    use super::{Returns, derived_scopes, is_scope, returns};
-
-    #[test]
-    fn only_single_argument_results_are_endpoint_returns() {
-        let json = |src: &str| returns(&syn::parse_str(src).unwrap());
-        assert!(matches!(json("-> Result<Event>"), Some(Returns::Json(_))));
-        assert!(matches!(
-            json("-> losant_core::Result<Vec<u8>>"),
-            Some(Returns::Json(_))
-        ));
-        assert!(matches!(json("-> Result<()>"), Some(Returns::Empty)));
-        assert!(json("-> Result<Event, String>").is_none());
-        assert!(json("-> Option<Event>").is_none());
-        assert!(json("-> Result").is_none());
-        assert!(json("").is_none());
-    }
+    use super::{derived_scopes, is_scope};
 
     #[test]
     fn scopes_and_groups() {
