@@ -64,18 +64,31 @@ pub struct File {
 pub fn generate(workspace: &Path) -> Result<Vec<File>, Error> {
     let spec = spec::Spec::load(&workspace.join(SPEC_DIR))?;
     let api = api::Api::build(&spec)?;
-    let mut files = emit::files(&api)?;
-    for file in &mut files {
-        if file.path.extension().is_some_and(|ext| ext == "rs") {
-            file.text = format::rust(&file.text, workspace)?;
-        }
-    }
+    let mut files = rust_files(&api, workspace)?;
     let manifest = workspace.join("losant/Cargo.toml");
     let current = std::fs::read_to_string(&manifest).map_err(|e| Error::io(&manifest, &e))?;
     files.push(File {
         path: PathBuf::from("losant/Cargo.toml"),
         text: emit::features::manifest(&api, &current)?,
     });
+    Ok(files)
+}
+
+/// The Rust files generated for the description in `spec_dir` (a directory laid out
+/// as [`SPEC_DIR`]), formatted with the style of `workspace`, and the report of what
+/// was bound ([`summary`]): what the snapshot tests of small descriptions compare.
+pub fn generate_sample(spec_dir: &Path, workspace: &Path) -> Result<(Vec<File>, String), Error> {
+    let spec = spec::Spec::load(spec_dir)?;
+    let api = api::Api::build(&spec)?;
+    Ok((rust_files(&api, workspace)?, emit::summary(&api)))
+}
+
+/// Every generated Rust file of `api`, formatted.
+fn rust_files(api: &api::Api, workspace: &Path) -> Result<Vec<File>, Error> {
+    let mut files = emit::files(api)?;
+    for file in &mut files {
+        file.text = format::rust(&file.text, workspace)?;
+    }
     Ok(files)
 }
 
