@@ -63,7 +63,9 @@ fn every_sample_has_its_test() {
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/samples");
     let mut names: Vec<String> = std::fs::read_dir(samples)
         .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .map(|entry| entry.unwrap())
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
     let source = include_str!("output.rs");
