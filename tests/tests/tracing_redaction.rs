@@ -1,6 +1,9 @@
 //! Everything the client and its HTTP stack log at TRACE, over a run of faults, never
 //! contains the token; and the call span carries endpoint, method, path template,
 //! attempt, status and latency.
+//!
+//! A target of its own: it installs the process-wide subscriber, which would also
+//! capture every other test running beside it.
 
 mod support;
 
