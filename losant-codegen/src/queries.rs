@@ -130,9 +130,23 @@ enum Kind {
     Field(QueryKind),
 }
 
+/// Whether one of the condition forms of `form` (an alternative of its `oneOf`, at any
+/// depth, or the item of a list of them) is an object with a `$tagKey`: a tag
+/// condition.
+fn names_tag_key(form: &Value) -> bool {
+    form.get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|properties| properties.contains_key("$tagKey"))
+        || form.get("items").is_some_and(names_tag_key)
+        || form
+            .get("oneOf")
+            .and_then(Value::as_array)
+            .is_some_and(|forms| forms.iter().any(names_tag_key))
+}
+
 /// The kind of a field from its `oneOf` of condition forms.
 fn kind(form: &Value) -> Option<Kind> {
-    if form.to_string().contains("\"$tagKey\"") {
+    if names_tag_key(form) {
         return Some(Kind::Tags);
     }
     let first = form.get("oneOf")?.get(0)?;
@@ -208,6 +222,21 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn only_a_tag_condition_form_makes_tags() {
+        // The tag forms nest: a `oneOf` of null, `$tagKey`/`$tagValue`, or a key map.
+        let nested = json!({"oneOf": [{"oneOf": [
+            {"type": "null"},
+            {"type": "object", "properties": {"$tagKey": {}, "$tagValue": {}}}
+        ]}]});
+        assert!(matches!(kind(&nested), Some(Kind::Tags)));
+        // A value whose text mentions `$tagKey` is still a value.
+        let mut mention = scalar();
+        mention["description"] = json!("compare with \"$tagKey\" conditions");
+        mention["oneOf"][1]["properties"]["$eq"] = json!({"enum": ["$tagKey"]});
+        assert!(matches!(kind(&mention), Some(Kind::Field(QueryKind::Value))));
     }
 
     #[test]
