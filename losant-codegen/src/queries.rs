@@ -236,7 +236,10 @@ mod tests {
         let mut mention = scalar();
         mention["description"] = json!("compare with \"$tagKey\" conditions");
         mention["oneOf"][1]["properties"]["$eq"] = json!({"enum": ["$tagKey"]});
-        assert!(matches!(kind(&mention), Some(Kind::Field(QueryKind::Value))));
+        assert!(matches!(
+            kind(&mention),
+            Some(Kind::Field(QueryKind::Value))
+        ));
     }
 
     #[test]
