@@ -65,7 +65,10 @@ impl Client {
 
 /// Configures a [`Client`]. Every setting has a default except the token, which is
 /// required unless the client is built [`without_token`](Self::without_token).
-#[derive(Debug)]
+///
+/// A builder is `Clone`: one set of settings can build several clients (a token
+/// each), though [`Client::with_token`] on one client shares its connection pool.
+#[derive(Debug, Clone)]
 #[must_use]
 pub struct ClientBuilder {
     base_url: String,

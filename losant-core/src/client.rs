@@ -17,13 +17,14 @@ use crate::endpoint::Auth;
 use crate::error::{
     BodyTooLarge, Call, ConfigError, Error, Result, ScopeError, TimeoutError, TimeoutKind,
 };
+use crate::redact::Redactor;
 use crate::request::CLIENT_HEADERS;
 use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{Deadline, Failure, Next, Retry, RetryPolicy};
 use crate::throttle::{Place, Throttle};
 use crate::transport::Transport;
-use crate::wire::{ReadError, classify, read_body, to_reqwest};
+use crate::wire::{ReadError, authorization, classify, read_body, to_reqwest};
 
 /// A client of the Losant REST API.
 ///
@@ -65,6 +66,21 @@ struct Local {
     headers: HeaderMap,
     /// The overall timeout of this handle's calls, replacing the client's.
     overall_timeout: Option<Overall>,
+    /// The token of this handle, replacing the client's.
+    token: Option<HandleToken>,
+}
+
+/// A handle's own token: its `Authorization` value and the redactor that knows it.
+#[derive(Clone)]
+struct HandleToken {
+    authorization: HeaderValue,
+    redactor: Redactor,
+}
+
+impl fmt::Debug for HandleToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HandleToken([REDACTED])")
+    }
 }
 
 impl Client {
@@ -131,6 +147,50 @@ impl Client {
         let mut local = self.local.as_deref().cloned().unwrap_or_default();
         local.overall_timeout = Some(Overall(overall.into()));
         self.with_local(local)
+    }
+
+    /// A handle on the same client (its connection pool, settings and limits) that
+    /// sends `token` instead of the client's own, for example the token a device or a
+    /// user was just given by `auth.authenticateDevice`/`auth.authenticateUser`; the
+    /// client it came from is unchanged. Answers are scrubbed of the new token, as
+    /// the client's are of its own. The client's
+    /// [`granted_scopes`](crate::ClientBuilder::granted_scopes) describe its own token,
+    /// so the handle checks none before sending: the server decides.
+    ///
+    /// ```
+    /// let anonymous = losant_core::Client::builder().without_token().build()?;
+    /// let device = anonymous.with_token("the-device-token")?;
+    /// # Ok::<(), losant_core::Error>(())
+    /// ```
+    pub fn with_token(&self, token: impl AsRef<str>) -> Result<Client> {
+        let token = token.as_ref();
+        if token.trim().is_empty() {
+            return Err(ConfigError::error("the API token is empty"));
+        }
+        let mut local = self.local.as_deref().cloned().unwrap_or_default();
+        local.token = Some(HandleToken {
+            authorization: authorization(token)?,
+            redactor: Redactor::new(token),
+        });
+        Ok(self.with_local(local))
+    }
+
+    /// The `Authorization` value this handle sends (`None` without a token).
+    fn authorization(&self) -> Option<&HeaderValue> {
+        match self.handle_token() {
+            Some(token) => Some(&token.authorization),
+            None => self.inner.authorization.as_ref(),
+        }
+    }
+
+    /// The redactor of the token this handle sends.
+    fn redactor(&self) -> &Redactor {
+        self.handle_token()
+            .map_or(&self.inner.redactor, |token| &token.redactor)
+    }
+
+    fn handle_token(&self) -> Option<&HandleToken> {
+        self.local.as_deref().and_then(|local| local.token.as_ref())
     }
 
     fn with_local(&self, local: Local) -> Client {
@@ -219,13 +279,8 @@ impl Client {
         let inner = &*self.inner;
         let endpoint = request.endpoint();
         let fail = |error| classify(endpoint, error, inner.origin);
-        let mut builder = to_reqwest(
-            &inner.http,
-            &inner.base_url,
-            inner.authorization.as_ref(),
-            request,
-        )
-        .map_err(Failure::fatal)?;
+        let mut builder = to_reqwest(&inner.http, &inner.base_url, self.authorization(), request)
+            .map_err(Failure::fatal)?;
         if let Some(headers) = &inner.request_headers {
             builder = builder.headers(headers.clone());
         }
@@ -248,8 +303,8 @@ impl Client {
             Err(ReadError::Transport(error)) => return Err(fail(error)),
         };
         Ok(
-            Response::from_parts(status, headers, inner.redactor.redact_bytes(body))
-                .with_redactor(inner.redactor.clone()),
+            Response::from_parts(status, headers, self.redactor().redact_bytes(body))
+                .with_redactor(self.redactor().clone()),
         )
     }
 
@@ -355,13 +410,14 @@ impl Client {
     /// One call: the scope check, the concurrency limit, the span, the attempts.
     pub(crate) async fn call(&self, request: Request) -> Result<Response> {
         let endpoint = request.endpoint();
-        if endpoint.auth() == Auth::Token && self.inner.authorization.is_none() {
+        if endpoint.auth() == Auth::Token && self.authorization().is_none() {
             return Err(ConfigError::error(format!(
                 "{} needs an API token; this client was built without one (nothing was sent)",
                 endpoint.name()
             )));
         }
         if let Some(granted) = &self.inner.granted_scopes
+            && self.handle_token().is_none()
             && !endpoint.accepts_any(granted)
         {
             return Err(Error::InsufficientScope(Box::new(ScopeError::new(

@@ -54,6 +54,7 @@ mod redact;
 pub mod request;
 pub mod response;
 mod retry;
+mod secret;
 #[cfg(feature = "tower")]
 mod service;
 mod string_enum;
@@ -102,6 +103,7 @@ pub use redact::Redactor;
 pub use request::Request;
 pub use response::{FromResponse, Response};
 pub use retry::{RetryPolicy, SleepFuture};
+pub use secret::Secret;
 #[cfg(feature = "tower")]
 pub use service::ServiceTransport;
 pub use throttle::RateLimit;

@@ -41,6 +41,7 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
 use crate::error::InvalidArgument;
+use crate::secret::Secret;
 
 /// Derives [`Validate`](trait@Validate) from `#[validate(...)]` on the fields (see the
 /// derive's documentation in `losant-macros`).
@@ -242,10 +243,11 @@ impl Checker {
 
     /// Checks that `text` has `min` to `max` characters (as JSON Schema counts them:
     /// Unicode scalar values).
-    pub fn chars(&mut self, text: &str, min: usize, max: usize) {
+    pub fn chars<T: Text + ?Sized>(&mut self, text: &T, min: usize, max: usize) {
         if self.failed() {
             return;
         }
+        let text = text.text();
         // A character takes 1 to 4 bytes, so the byte length bounds the count from
         // both sides: most strings are decided without counting.
         if text.len() <= max && text.len().div_ceil(4) >= min {
@@ -258,8 +260,8 @@ impl Checker {
     }
 
     /// Checks that `text` matches `pattern`.
-    pub fn pattern(&mut self, text: &str, pattern: Pattern) {
-        if !self.failed() && !pattern.matches(text) {
+    pub fn pattern<T: Text + ?Sized>(&mut self, text: &T, pattern: Pattern) {
+        if !self.failed() && !pattern.matches(text.text()) {
             self.fail(format!("must match {}", pattern.as_str()));
         }
     }
@@ -333,6 +335,54 @@ pub fn nests_deeper(value: &serde_json::Value, levels: usize) -> bool {
         Value::Object(fields) => below(levels)
             .is_none_or(|below| fields.values().any(|child| nests_deeper(child, below))),
         _ => false,
+    }
+}
+
+/// Text the `chars` and `pattern` checks read: strings, and a [`Secret`], checked
+/// without being shown (no message quotes the value it checks).
+#[diagnostic::on_unimplemented(
+    message = "`chars` and `pattern` check text: `{Self}` is not text",
+    label = "this field is not a string",
+    note = "text is `String`, `str`, `Cow<str>`, `Box<str>` or `losant_core::Secret`"
+)]
+pub trait Text {
+    /// The text to check.
+    fn text(&self) -> &str;
+}
+
+impl Text for str {
+    fn text(&self) -> &str {
+        self
+    }
+}
+
+impl Text for String {
+    fn text(&self) -> &str {
+        self
+    }
+}
+
+impl Text for Box<str> {
+    fn text(&self) -> &str {
+        self
+    }
+}
+
+impl Text for std::borrow::Cow<'_, str> {
+    fn text(&self) -> &str {
+        self
+    }
+}
+
+impl Text for Secret {
+    fn text(&self) -> &str {
+        self.expose()
+    }
+}
+
+impl<T: Text + ?Sized> Text for &T {
+    fn text(&self) -> &str {
+        (**self).text()
     }
 }
 

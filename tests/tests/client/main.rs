@@ -19,3 +19,4 @@ mod hostile_server;
 mod middleware;
 mod path_property;
 mod throttle;
+mod tokens;
