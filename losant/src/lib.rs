@@ -85,8 +85,12 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod generated;
+#[cfg(feature = "auth")]
+mod session;
 
 pub use generated::*;
+#[cfg(feature = "auth")]
+pub use session::{Authenticate, DeviceSession, UserSession};
 
 /// What `#[api(crate = losant)]` expands to; not a public API.
 #[doc(hidden)]
@@ -101,7 +105,7 @@ pub use losant_core::{
     Aggregation, AggregationFunction, AggregationValue, ApiError, Auth, CallSettings, Client,
     ClientBuilder, Endpoint, Error, FieldQuery, FromResponse, GlobalParams, IdError,
     InvalidArgument, JobEnqueued, MaybeJob, Method, OneOrMany, OrFalse, Page, PageStream,
-    PathValue, Query, QueryField, Reply, Request, Response, Result, RetryPolicy, Settings,
+    PathValue, Query, QueryField, Reply, Request, Response, Result, RetryPolicy, Secret, Settings,
     TableColumn, TaggedField, Time, Timestamp, Transport, paginate,
 };
 pub use losant_core::{

@@ -407,7 +407,8 @@ async fn authenticate_device_sends_no_authorization_header() {
         .authenticate_device_auth(&credentials)
         .await
         .unwrap();
-    assert_eq!(authed.token, "device-token");
+    assert_eq!(authed.token.expose(), "device-token");
+    assert!(!format!("{authed:?}").contains("device-token"));
     let anonymous = Client::builder()
         .without_token()
         .base_url(server.base_url())
@@ -429,6 +430,58 @@ async fn authenticate_device_sends_no_authorization_header() {
         "{error}"
     );
     assert_eq!(mock.calls_async().await, 2);
+}
+
+#[tokio::test]
+async fn a_device_signs_in_and_carries_on_with_its_token() {
+    const DEVICE_TOKEN: &str = "device-token-7c3e9a";
+    let server = MockServer::start_async().await;
+    let sign_in = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/auth/device")
+                .header_missing("authorization");
+            then.status(200).json_body(json!({
+                "applicationId": APP.as_str(),
+                "deviceId": DEVICE.as_str(),
+                "deviceClass": "standalone",
+                "token": DEVICE_TOKEN
+            }));
+        })
+        .await;
+    let as_device = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("/applications/{APP}/devices/{DEVICE}"))
+                .header("authorization", format!("Bearer {DEVICE_TOKEN}"));
+            then.status(200).json_body(json!({
+                "id": DEVICE.as_str(),
+                "name": "Pump",
+                "deviceClass": "standalone"
+            }));
+        })
+        .await;
+    let anonymous = Client::builder()
+        .without_token()
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let credentials = DeviceCredentials::new(DEVICE, "access-key", "access-secret");
+    assert!(!format!("{credentials:?}").contains("access-secret"));
+    let session = anonymous.authenticate_device(&credentials).await.unwrap();
+    sign_in.assert_async().await;
+    assert_eq!((session.application_id, session.device_id), (APP, DEVICE));
+    assert!(
+        !format!("{session:?}").contains(DEVICE_TOKEN),
+        "{session:?}"
+    );
+    let device = session
+        .client
+        .get_device(&session.application_id, &session.device_id)
+        .await
+        .unwrap();
+    as_device.assert_async().await;
+    assert_eq!(device.name.as_deref(), Some("Pump"));
 }
 
 #[tokio::test]

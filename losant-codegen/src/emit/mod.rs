@@ -116,6 +116,10 @@ pub fn rust_type(shape: &Shape, types: &Types, uses: &mut Uses) -> TokenStream {
         Ty::Int => quote!(i64),
         Ty::Number => quote!(f64),
         Ty::String => quote!(String),
+        Ty::Secret => {
+            uses.core.insert("Secret");
+            quote!(Secret)
+        }
         Ty::Timestamp => {
             uses.core.insert("Timestamp");
             quote!(Timestamp)

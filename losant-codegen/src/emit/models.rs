@@ -245,6 +245,7 @@ fn has_default(shape: &Shape, defaults: &BTreeSet<StructId>) -> bool {
             | Ty::Int
             | Ty::Number
             | Ty::String
+            | Ty::Secret
             | Ty::Value(_)
             | Ty::Query(_)
             | Ty::OrFalse(_)
@@ -1063,7 +1064,8 @@ const CONSTRUCTOR_EXTRAS: &[(&str, &[&str])] = &[("DeviceCredentials", &["key", 
 
 /// `new(required fields)` for a request struct that cannot derive `Default` or has
 /// required fields (and the fields [`CONSTRUCTOR_EXTRAS`] adds). Text takes
-/// `impl Into<String>`; a map of JSON values takes any pairs (`[("temp", 21.5)]`).
+/// `impl Into<String>`, a secret `impl Into<Secret>`; a map of JSON values takes any
+/// pairs (`[("temp", 21.5)]`).
 fn constructor(api: &Api, id: StructId, idents: &[String], uses: &mut Uses) -> Option<TokenStream> {
     let types = &api.types;
     let def = &types.structs[id];
@@ -1086,6 +1088,12 @@ fn constructor(api: &Api, id: StructId, idents: &[String], uses: &mut Uses) -> O
         }
         let wrap = |value: TokenStream| if extra { quote!(Some(#value)) } else { value };
         match &field.shape.ty {
+            Ty::Secret if !field.shape.nullable => {
+                uses.core.insert("Secret");
+                params.push(quote!(#field_ident: impl Into<Secret>));
+                let value = wrap(quote!(#field_ident.into()));
+                inits.push(quote!(#field_ident: #value));
+            }
             Ty::String if !field.shape.nullable => {
                 params.push(quote!(#field_ident: impl Into<String>));
                 let value = wrap(quote!(#field_ident.into()));
@@ -1156,7 +1164,7 @@ fn checks(shape: &Shape, layout: &Layout) -> Vec<TokenStream> {
     let limits = &shape.limits;
     let mut words = Vec::new();
     match &shape.ty {
-        Ty::String => {
+        Ty::String | Ty::Secret => {
             if let Some((min, max)) = limits.chars {
                 words.push(bounds("chars", min, max));
             }

@@ -59,8 +59,8 @@ pub fn prelude(api: &Api) -> TokenStream {
          every call available on a [`Client`](losant_core::Client), the per-call settings \
          ([`CallSettings`](losant_core::CallSettings): `.timeout(..)`, `.header(..)`, ...), \
          `validate()` of a request model ([`Validate`](losant_core::validate::Validate), \
-         imported unnamed), and the stream extensions (`try_next`, `try_collect`, ...) \
-         for the calls' `stream()`.",
+         imported unnamed), signing in (`Authenticate`, with the `auth` feature), and \
+         the stream extensions (`try_next`, `try_collect`, ...) for the calls' `stream()`.",
     ));
     quote! {
         #prelude_doc
@@ -69,6 +69,8 @@ pub fn prelude(api: &Api) -> TokenStream {
         pub use losant_core::stream::{StreamExt as _, TryStreamExt as _};
         #[cfg(feature = "events")]
         pub use losant_events::{EventApi, EventsApi};
+        #[cfg(feature = "auth")]
+        pub use crate::Authenticate;
         #(#traits)*
     }
 }

@@ -74,6 +74,8 @@ pub enum Ty {
     Number,
     /// `String`
     String,
+    /// `losant_core::Secret`: a string that `Debug` never shows (a token, a password).
+    Secret,
     /// `losant_core::Timestamp`
     Timestamp,
     /// `losant_core::Time`: a date or epoch milliseconds, sent as milliseconds.

@@ -137,6 +137,35 @@ pub fn id_kind(field: &str, own: Option<&'static str>) -> &'static str {
     .unwrap_or("ResourceId")
 }
 
+/// The fields whose string is a secret (a token, a key's secret, a password, a
+/// private key): `losant_core::Secret`, never shown by `Debug`.
+const SECRET_FIELDS: &[&str] = &[
+    "accessToken",
+    "apiKey",
+    "apiKeySecret",
+    "basicAuthPassword",
+    "cardToken",
+    "client_secret",
+    "customerToken",
+    "hsToken",
+    "inviteToken",
+    "newPassword",
+    "password",
+    "privateKey",
+    "secret",
+    "secretAccessKey",
+    "secretValue",
+    "token",
+    "twoFactorAuthKey",
+    "twoFactorCode",
+];
+
+/// Whether a string field of this name holds a secret.
+#[must_use]
+pub(super) fn is_secret(field: &str) -> bool {
+    SECRET_FIELDS.contains(&field)
+}
+
 /// The keys of a schema that document it without changing the type it makes.
 const DOCUMENTATION_KEYS: &[&str] = &["$schema", "title", "description"];
 

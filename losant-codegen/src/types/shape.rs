@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::naming::{id_kind, structure_key};
+use super::naming::{id_kind, is_secret, structure_key};
 use super::{
     Context, EnumDef, EnumId, Field, Origin, Shape, StructDef, StructId, Ty, Types, UnionDef,
     ValueWhy,
@@ -487,7 +487,12 @@ impl Types {
         if pattern == Some(ID_PATTERN) {
             return Ok(Shape::new(Ty::Id(id_kind(context.field, context.own_id))));
         }
-        let mut shape = Shape::new(Ty::String);
+        let ty = if is_secret(context.field) {
+            Ty::Secret
+        } else {
+            Ty::String
+        };
+        let mut shape = Shape::new(ty);
         shape.limits.chars = bounds(node, "minLength", "maxLength");
         if let Some(source) = pattern {
             shape.limits.pattern = Some(pattern_variant(source).ok_or_else(|| {

@@ -48,7 +48,7 @@ pub use crate::models::{
 };
 pub use crate::models::{FilterField, SortDirection, Success};
 use losant_core::api;
-use losant_core::{DashboardId, JobEnqueued, Result};
+use losant_core::{DashboardId, JobEnqueued, Result, Secret};
 
 /// The actions of the `dashboard` resource (`/dashboards/{dashboardId}`).
 ///
@@ -106,7 +106,7 @@ pub trait DashboardApi {
     async fn get_dashboard(
         &self,
         dashboard_id: &DashboardId,
-        #[query] password: Option<&str>,
+        #[query] password: Option<&Secret>,
     ) -> Result<Dashboard>;
 
     /// Updates information about a dashboard.
@@ -240,7 +240,7 @@ pub trait DashboardApi {
         &self,
         dashboard_id: &DashboardId,
         #[body(validate)] ctx: &DashboardContextInstance,
-        #[query] password: Option<&str>,
+        #[query] password: Option<&Secret>,
         #[query] duration: Option<i64>,
         #[query] resolution: Option<i64>,
         #[query] end: Option<i64>,

@@ -5,8 +5,8 @@
 //! Enabled by the `org_invites` feature.
 
 pub use crate::models::{OrgInviteAction, OrgInviteInfo, OrgInviteResult};
-use losant_core::Result;
 use losant_core::api;
+use losant_core::{Result, Secret};
 
 /// The actions of the `orgInvites` resource (`/invites`).
 ///
@@ -37,7 +37,7 @@ pub trait OrgInvitesApi {
     #[endpoint(method = "GET", path = "/invites", auth = "none", read = false)]
     async fn get_org_invites(
         &self,
-        #[query] token: &str,
+        #[query] token: &Secret,
         #[query] email: &str,
     ) -> Result<OrgInviteInfo>;
 

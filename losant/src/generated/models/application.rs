@@ -5,7 +5,7 @@
 #![allow(unused_imports)]
 use losant_core::{
     ApplicationId, ApplicationTemplateId, DataTableId, DeviceId, OrganizationId, ResourceId,
-    Timestamp,
+    Secret, Timestamp,
 };
 
 #[allow(clippy::wildcard_imports)]
@@ -565,7 +565,7 @@ pub struct ApplicationArchiveConfigS3 {
     /// `secretAccessKey`: 4 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 4, max = 128))]
-    pub secret_access_key: Option<String>,
+    pub secret_access_key: Option<Secret>,
 }
 
 #[cfg(feature = "application")]

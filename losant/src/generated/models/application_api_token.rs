@@ -2,7 +2,7 @@
 
 //! Models of the `application_api_token` family.
 
-use losant_core::{ApiTokenId, ApplicationId, ResourceId, Timestamp};
+use losant_core::{ApiTokenId, ApplicationId, ResourceId, Secret, Timestamp};
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -118,5 +118,5 @@ pub struct ApiTokensItem {
     pub status: Option<Status>,
     /// `token`: at least 1 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    pub token: Option<Secret>,
 }

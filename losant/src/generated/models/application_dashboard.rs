@@ -2,6 +2,8 @@
 
 //! Models of the `application_dashboard` family.
 
+use losant_core::Secret;
+
 #[allow(clippy::wildcard_imports)]
 use super::*;
 use losant_core::Validate;
@@ -43,7 +45,7 @@ pub struct ApplicationDashboardPost {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "losant_core::__private::double_option"
     )]
-    pub password: Option<Option<String>>,
+    pub password: Option<Option<Secret>>,
     /// `public`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,

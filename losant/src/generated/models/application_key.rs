@@ -2,7 +2,7 @@
 
 //! Models of the `application_key` family.
 
-use losant_core::{ApplicationId, ApplicationKeyId, DeviceId, ResourceId, Timestamp};
+use losant_core::{ApplicationId, ApplicationKeyId, DeviceId, ResourceId, Secret, Timestamp};
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -332,7 +332,7 @@ pub struct ApplicationKeyPostResponse {
     pub pub_topics: Option<Vec<String>>,
     /// `secret`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
+    pub secret: Option<Secret>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,

@@ -3,7 +3,7 @@
 //! Models of the `auth` family.
 
 #![allow(unused_imports)]
-use losant_core::{ApplicationId, DeviceId, OrganizationId, UserId};
+use losant_core::{ApplicationId, DeviceId, OrganizationId, Secret, UserId};
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -112,7 +112,7 @@ pub struct AuthedDevice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_topics: Option<Vec<String>>,
     /// `token`: at least 1 characters.
-    pub token: String,
+    pub token: Secret,
 }
 
 /// The `authedUser` schema.
@@ -127,7 +127,7 @@ pub struct AuthedUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<OrganizationId>,
     /// `token`: at least 1 characters.
-    pub token: String,
+    pub token: Secret,
     /// `userId`.
     pub user_id: UserId,
 }
@@ -150,7 +150,7 @@ pub struct DeviceCredentials {
     pub requested_scopes: Option<Vec<DeviceCredentialsRequestedScope>>,
     /// `secret`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
+    pub secret: Option<Secret>,
     /// `tokenTTL`: at least 0.
     #[serde(rename = "tokenTTL", default, skip_serializing_if = "Option::is_none")]
     #[validate(range(min = 0))]
@@ -161,7 +161,7 @@ pub struct DeviceCredentials {
 impl DeviceCredentials {
     /// With the fields the schema requires and those a caller sets most; the others are left out.
     #[must_use]
-    pub fn new(device_id: DeviceId, key: impl Into<String>, secret: impl Into<String>) -> Self {
+    pub fn new(device_id: DeviceId, key: impl Into<String>, secret: impl Into<Secret>) -> Self {
         Self {
             device_id,
             key: Some(key.into()),
@@ -181,7 +181,7 @@ impl DeviceCredentials {
 pub struct GithubLogin {
     /// `accessToken`: 1 to 1024 characters.
     #[validate(chars(min = 1, max = 1024))]
-    pub access_token: String,
+    pub access_token: Secret,
     /// `requestedScopes`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(unique, items, each(listed))]
@@ -196,7 +196,7 @@ pub struct GithubLogin {
 impl GithubLogin {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(access_token: impl Into<String>) -> Self {
+    pub fn new(access_token: impl Into<Secret>) -> Self {
         Self {
             access_token: access_token.into(),
             requested_scopes: None,

@@ -3,7 +3,7 @@
 //! Models of the `credential` family.
 
 #![allow(unused_imports)]
-use losant_core::{ApplicationId, CredentialId, IntegrationId, ResourceId, Timestamp};
+use losant_core::{ApplicationId, CredentialId, IntegrationId, ResourceId, Secret, Timestamp};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -2293,11 +2293,11 @@ pub struct CredentialLinkedResourcesFlowsItemTriggerOpcuaConfig {
     /// `password`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 1024))]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `privateKey`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 32_767))]
-    pub private_key: Option<String>,
+    pub private_key: Option<Secret>,
     /// `samplingInterval`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 255))]
@@ -2414,7 +2414,7 @@ pub struct CredentialLinkedResourcesFlowsItemTriggerRedisConfig {
     /// `password`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 1024))]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `port`: at most 16 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 16))]
@@ -3243,7 +3243,7 @@ pub struct CredentialPatchAwsConfig {
     /// `secretAccessKey`: 4 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 4, max = 128))]
-    pub secret_access_key: Option<String>,
+    pub secret_access_key: Option<Secret>,
 }
 
 /// The `azureConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
@@ -3277,7 +3277,7 @@ pub struct CredentialPatchCertificateKeyPairConfig {
     /// `privateKey`: at most 8196 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 8196))]
-    pub private_key: Option<String>,
+    pub private_key: Option<Secret>,
 }
 
 /// The `datadogConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
@@ -3290,7 +3290,7 @@ pub struct CredentialPatchDatadogConfig {
     /// `secretValue`: at most 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 256))]
-    pub secret_value: Option<String>,
+    pub secret_value: Option<Secret>,
     /// `site`: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 128))]
@@ -3328,7 +3328,7 @@ pub struct CredentialPatchHttpConfig {
     /// `secretValue`: at most 8196 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 8196))]
-    pub secret_value: Option<String>,
+    pub secret_value: Option<Secret>,
     /// `uriMatch`: 8 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 8, max = 1024))]
@@ -3353,7 +3353,7 @@ pub struct CredentialPatchJwtConfig {
     /// `secret`: 1 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 4096))]
-    pub secret: Option<String>,
+    pub secret: Option<Secret>,
 }
 
 /// The `logglyConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
@@ -3366,7 +3366,7 @@ pub struct CredentialPatchLogglyConfig {
     /// `customerToken`: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 128))]
-    pub customer_token: Option<String>,
+    pub customer_token: Option<Secret>,
 }
 
 /// The `mailgunConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
@@ -3379,7 +3379,7 @@ pub struct CredentialPatchMailgunConfig {
     /// `apiKey`: 4 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 4, max = 128))]
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
 }
 
 /// The `mongodbConfig` of [`CredentialPatch`](crate::models::CredentialPatch).
@@ -3421,7 +3421,7 @@ pub struct CredentialPatchSqlConfig {
     /// `password`: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 256))]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `port`: from 1 to 65535, `Some(None)` sends `null`.
     #[serde(
         default,
@@ -3457,7 +3457,7 @@ pub struct CredentialPatchTwilioConfig {
     /// `apiKeySecret`: 4 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 4, max = 128))]
-    pub api_key_secret: Option<String>,
+    pub api_key_secret: Option<Secret>,
     /// `apiKeySid`: 4 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 4, max = 128))]
@@ -3474,7 +3474,7 @@ pub struct CredentialPatchWhatsappConfig {
     /// `accessToken`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 1024))]
-    pub access_token: Option<String>,
+    pub access_token: Option<Secret>,
     /// `fromNumberId`: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 128))]
@@ -3612,7 +3612,7 @@ pub struct CredentialPostAwsConfig {
     pub region: String,
     /// `secretAccessKey`: 4 to 128 characters.
     #[validate(chars(min = 4, max = 128))]
-    pub secret_access_key: String,
+    pub secret_access_key: Secret,
 }
 
 #[cfg(feature = "credential")]
@@ -3622,7 +3622,7 @@ impl CredentialPostAwsConfig {
     pub fn new(
         access_key_id: impl Into<String>,
         region: impl Into<String>,
-        secret_access_key: impl Into<String>,
+        secret_access_key: impl Into<Secret>,
     ) -> Self {
         Self {
             access_key_id: access_key_id.into(),
@@ -3672,14 +3672,14 @@ pub struct CredentialPostCertificateKeyPairConfig {
     pub certificate: String,
     /// `privateKey`: at most 8196 characters.
     #[validate(chars(max = 8196))]
-    pub private_key: String,
+    pub private_key: Secret,
 }
 
 #[cfg(feature = "credential")]
 impl CredentialPostCertificateKeyPairConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(certificate: impl Into<String>, private_key: impl Into<String>) -> Self {
+    pub fn new(certificate: impl Into<String>, private_key: impl Into<Secret>) -> Self {
         Self {
             certificate: certificate.into(),
             private_key: private_key.into(),
@@ -3696,7 +3696,7 @@ impl CredentialPostCertificateKeyPairConfig {
 pub struct CredentialPostDatadogConfig {
     /// `secretValue`: at most 256 characters.
     #[validate(chars(max = 256))]
-    pub secret_value: String,
+    pub secret_value: Secret,
     /// `site`: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 128))]
@@ -3707,7 +3707,7 @@ pub struct CredentialPostDatadogConfig {
 impl CredentialPostDatadogConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(secret_value: impl Into<String>) -> Self {
+    pub fn new(secret_value: impl Into<Secret>) -> Self {
         Self {
             secret_value: secret_value.into(),
             site: None,
@@ -3763,7 +3763,7 @@ pub struct CredentialPostGitConfig {
     /// `secretValue`: at most 8196 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 8196))]
-    pub secret_value: Option<String>,
+    pub secret_value: Option<Secret>,
     /// `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(listed)]
@@ -3790,7 +3790,7 @@ pub struct CredentialPostHttpConfig {
     pub public_value: Option<String>,
     /// `secretValue`: at most 8196 characters.
     #[validate(chars(max = 8196))]
-    pub secret_value: String,
+    pub secret_value: Secret,
     /// `uriMatch`: 8 to 1024 characters.
     #[validate(chars(min = 8, max = 1024))]
     pub uri_match: String,
@@ -3802,7 +3802,7 @@ impl CredentialPostHttpConfig {
     #[must_use]
     pub fn new(
         auth_method: AuthMethod,
-        secret_value: impl Into<String>,
+        secret_value: impl Into<Secret>,
         uri_match: impl Into<String>,
     ) -> Self {
         Self {
@@ -3830,14 +3830,14 @@ pub struct CredentialPostJwtConfig {
     pub issuer: Option<String>,
     /// `secret`: 1 to 4096 characters.
     #[validate(chars(min = 1, max = 4096))]
-    pub secret: String,
+    pub secret: Secret,
 }
 
 #[cfg(feature = "credential")]
 impl CredentialPostJwtConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(algorithm: Algorithm, secret: impl Into<String>) -> Self {
+    pub fn new(algorithm: Algorithm, secret: impl Into<Secret>) -> Self {
         Self {
             algorithm,
             issuer: None,
@@ -3855,14 +3855,14 @@ impl CredentialPostJwtConfig {
 pub struct CredentialPostLogglyConfig {
     /// `customerToken`: 1 to 128 characters.
     #[validate(chars(min = 1, max = 128))]
-    pub customer_token: String,
+    pub customer_token: Secret,
 }
 
 #[cfg(feature = "credential")]
 impl CredentialPostLogglyConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(customer_token: impl Into<String>) -> Self {
+    pub fn new(customer_token: impl Into<Secret>) -> Self {
         Self {
             customer_token: customer_token.into(),
         }
@@ -3878,14 +3878,14 @@ impl CredentialPostLogglyConfig {
 pub struct CredentialPostMailgunConfig {
     /// `apiKey`: 4 to 128 characters.
     #[validate(chars(min = 4, max = 128))]
-    pub api_key: String,
+    pub api_key: Secret,
 }
 
 #[cfg(feature = "credential")]
 impl CredentialPostMailgunConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(api_key: impl Into<String>) -> Self {
+    pub fn new(api_key: impl Into<Secret>) -> Self {
         Self {
             api_key: api_key.into(),
         }
@@ -3932,7 +3932,7 @@ pub struct CredentialPostSnowflakeConfig {
     /// `privateKey`: at most 8196 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 8196))]
-    pub private_key: Option<String>,
+    pub private_key: Option<Secret>,
     /// `username`: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 128))]
@@ -3963,7 +3963,7 @@ pub struct CredentialPostSqlConfig {
     pub host: String,
     /// `password`: 1 to 256 characters.
     #[validate(chars(min = 1, max = 256))]
-    pub password: String,
+    pub password: Secret,
     /// `port`: from 1 to 65535, `Some(None)` sends `null`.
     #[serde(
         default,
@@ -3989,7 +3989,7 @@ impl CredentialPostSqlConfig {
     #[must_use]
     pub fn new(
         host: impl Into<String>,
-        password: impl Into<String>,
+        password: impl Into<Secret>,
         system: System,
         username: impl Into<String>,
     ) -> Self {
@@ -4018,7 +4018,7 @@ pub struct CredentialPostTwilioConfig {
     pub account_sid: String,
     /// `apiKeySecret`: 4 to 128 characters.
     #[validate(chars(min = 4, max = 128))]
-    pub api_key_secret: String,
+    pub api_key_secret: Secret,
     /// `apiKeySid`: 4 to 128 characters.
     #[validate(chars(min = 4, max = 128))]
     pub api_key_sid: String,
@@ -4030,7 +4030,7 @@ impl CredentialPostTwilioConfig {
     #[must_use]
     pub fn new(
         account_sid: impl Into<String>,
-        api_key_secret: impl Into<String>,
+        api_key_secret: impl Into<Secret>,
         api_key_sid: impl Into<String>,
     ) -> Self {
         Self {
@@ -4050,7 +4050,7 @@ impl CredentialPostTwilioConfig {
 pub struct CredentialPostWhatsappConfig {
     /// `accessToken`: 1 to 1024 characters.
     #[validate(chars(min = 1, max = 1024))]
-    pub access_token: String,
+    pub access_token: Secret,
     /// `fromNumberId`: 1 to 128 characters.
     #[validate(chars(min = 1, max = 128))]
     pub from_number_id: String,
@@ -4060,7 +4060,7 @@ pub struct CredentialPostWhatsappConfig {
 impl CredentialPostWhatsappConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(access_token: impl Into<String>, from_number_id: impl Into<String>) -> Self {
+    pub fn new(access_token: impl Into<Secret>, from_number_id: impl Into<String>) -> Self {
         Self {
             access_token: access_token.into(),
             from_number_id: from_number_id.into(),

@@ -5,7 +5,7 @@
 #![allow(unused_imports)]
 use losant_core::{
     Aggregation, ApplicationId, DashboardId, DataTableId, DeviceId, ExperienceGroupId,
-    OrganizationId, ResourceId, Timestamp,
+    OrganizationId, ResourceId, Secret, Timestamp,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -3543,7 +3543,7 @@ pub struct DashboardPatch {
         deserialize_with = "losant_core::__private::double_option"
     )]
     #[validate(chars(min = 12, max = 2048), pattern = StrongPassword)]
-    pub password: Option<Option<String>>,
+    pub password: Option<Option<Secret>>,
     /// `public`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
@@ -3605,7 +3605,7 @@ pub struct DashboardPost {
         deserialize_with = "losant_core::__private::double_option"
     )]
     #[validate(chars(min = 12, max = 2048), pattern = StrongPassword)]
-    pub password: Option<Option<String>>,
+    pub password: Option<Option<Secret>>,
     /// `public`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,

@@ -2,6 +2,7 @@
 
 //! Models of the `experience` family.
 
+use losant_core::Secret;
 use losant_core::Validate;
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +37,7 @@ pub struct ExperienceBootstrapResult {
     pub email: Option<String>,
     /// `password`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `resourceSuffix`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_suffix: Option<String>,

@@ -2,7 +2,9 @@
 
 //! Models of the `experience_user` family.
 
-use losant_core::{ApplicationId, ExperienceGroupId, ExperienceUserId, ResourceId, Timestamp};
+use losant_core::{
+    ApplicationId, ExperienceGroupId, ExperienceUserId, ResourceId, Secret, Timestamp,
+};
 use std::collections::BTreeMap;
 
 #[allow(clippy::wildcard_imports)]
@@ -181,7 +183,7 @@ pub struct ExperienceUserPatch {
     /// `password`: 8 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 8, max = 2048))]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `tokenCutoff`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_cutoff: Option<Timestamp>,
@@ -214,7 +216,7 @@ pub struct ExperienceUserPost {
     pub last_name: Option<String>,
     /// `password`: 8 to 2048 characters.
     #[validate(chars(min = 8, max = 2048))]
-    pub password: String,
+    pub password: Secret,
     /// `tokenCutoff`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_cutoff: Option<Timestamp>,
@@ -227,7 +229,7 @@ pub struct ExperienceUserPost {
 impl ExperienceUserPost {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(email: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn new(email: impl Into<String>, password: impl Into<Secret>) -> Self {
         Self {
             email: email.into(),
             experience_group_ids: None,

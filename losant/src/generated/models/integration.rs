@@ -3,7 +3,7 @@
 //! Models of the `integration` family.
 
 #![allow(unused_imports)]
-use losant_core::{ApplicationId, IntegrationId, Timestamp};
+use losant_core::{ApplicationId, IntegrationId, Secret, Timestamp};
 use serde_json::Value;
 
 #[allow(clippy::wildcard_imports)]
@@ -211,14 +211,14 @@ pub struct IntegrationMqttConfig {
     /// `password`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 1024))]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `port`: from 1 to 65535.
     #[validate(range(min = 1.0, max = 65_535.0))]
     pub port: f64,
     /// `privateKey`: 4 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 4, max = 32_767))]
-    pub private_key: Option<String>,
+    pub private_key: Option<Secret>,
     /// `protocol`.
     #[validate(listed)]
     pub protocol: Protocol,
@@ -263,7 +263,7 @@ impl IntegrationMqttConfig {
 pub struct IntegrationParticleConfig {
     /// `accessToken`: 1 to 1024 characters.
     #[validate(chars(min = 1, max = 1024))]
-    pub access_token: String,
+    pub access_token: Secret,
     /// `deviceNameOrId`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 1024))]
@@ -282,7 +282,7 @@ pub struct IntegrationParticleConfig {
 impl IntegrationParticleConfig {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(access_token: impl Into<String>) -> Self {
+    pub fn new(access_token: impl Into<Secret>) -> Self {
         Self {
             access_token: access_token.into(),
             device_name_or_id: None,
@@ -431,7 +431,7 @@ pub struct IntegrationSqsConfig {
     pub region: Option<String>,
     /// `secretAccessKey`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret_access_key: Option<String>,
+    pub secret_access_key: Option<Secret>,
 }
 
 #[cfg(any(feature = "credential", feature = "integration"))]
@@ -477,11 +477,11 @@ pub struct IntegrationWebsocketConfig {
     /// `password`: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 1, max = 1024))]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `privateKey`: 4 to 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 4, max = 32_767))]
-    pub private_key: Option<String>,
+    pub private_key: Option<Secret>,
     /// `url`: 1 to 1024 characters.
     #[validate(chars(min = 1, max = 1024))]
     pub url: String,

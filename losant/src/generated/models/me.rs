@@ -3,7 +3,7 @@
 //! Models of the `me` family.
 
 #![allow(unused_imports)]
-use losant_core::{OrganizationId, ResourceId, Timestamp, UserId};
+use losant_core::{OrganizationId, ResourceId, Secret, Timestamp, UserId};
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -80,10 +80,10 @@ pub struct ChangePassword {
     pub invalidate_existing_tokens: Option<bool>,
     /// `newPassword`: 12 to 2048 characters, matching [`Pattern::StrongPassword`](losant_core::validate::Pattern::StrongPassword).
     #[validate(chars(min = 12, max = 2048), pattern = StrongPassword)]
-    pub new_password: String,
+    pub new_password: Secret,
     /// `password`: 8 to 2048 characters.
     #[validate(chars(min = 8, max = 2048))]
-    pub password: String,
+    pub password: Secret,
     /// `tokenTTL`: at least 0.
     #[serde(rename = "tokenTTL", default, skip_serializing_if = "Option::is_none")]
     #[validate(range(min = 0))]
@@ -91,14 +91,14 @@ pub struct ChangePassword {
     /// `twoFactorCode`: at most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 2048))]
-    pub two_factor_code: Option<String>,
+    pub two_factor_code: Option<Secret>,
 }
 
 #[cfg(feature = "me")]
 impl ChangePassword {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(new_password: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn new(new_password: impl Into<Secret>, password: impl Into<Secret>) -> Self {
         Self {
             invalidate_existing_tokens: None,
             new_password: new_password.into(),
@@ -344,7 +344,7 @@ pub struct MePatch {
     /// `password`: 12 to 2048 characters, matching [`Pattern::StrongPassword`](losant_core::validate::Pattern::StrongPassword).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 12, max = 2048), pattern = StrongPassword)]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `phoneNumber`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 1024))]
@@ -371,18 +371,18 @@ pub struct MePatch {
 pub struct MePatchCurrentCredentials {
     /// `password`: 8 to 2048 characters.
     #[validate(chars(min = 8, max = 2048))]
-    pub password: String,
+    pub password: Secret,
     /// `twoFactorCode`: at most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 2048))]
-    pub two_factor_code: Option<String>,
+    pub two_factor_code: Option<Secret>,
 }
 
 #[cfg(feature = "me")]
 impl MePatchCurrentCredentials {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(password: impl Into<String>) -> Self {
+    pub fn new(password: impl Into<Secret>) -> Self {
         Self {
             password: password.into(),
             two_factor_code: None,
@@ -496,17 +496,17 @@ pub struct MeSummary {
 pub struct MultiFactorAuthDisable {
     /// `password`: 8 to 2048 characters.
     #[validate(chars(min = 8, max = 2048))]
-    pub password: String,
+    pub password: Secret,
     /// `twoFactorCode`: at most 2048 characters.
     #[validate(chars(max = 2048))]
-    pub two_factor_code: String,
+    pub two_factor_code: Secret,
 }
 
 #[cfg(feature = "me")]
 impl MultiFactorAuthDisable {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(password: impl Into<String>, two_factor_code: impl Into<String>) -> Self {
+    pub fn new(password: impl Into<Secret>, two_factor_code: impl Into<Secret>) -> Self {
         Self {
             password: password.into(),
             two_factor_code: two_factor_code.into(),
@@ -523,21 +523,21 @@ impl MultiFactorAuthDisable {
 pub struct MultiFactorAuthEnable {
     /// `password`: 8 to 2048 characters.
     #[validate(chars(min = 8, max = 2048))]
-    pub password: String,
+    pub password: Secret,
     /// `twoFactorAuthKey`: exactly 52 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(min = 52, max = 52))]
-    pub two_factor_auth_key: Option<String>,
+    pub two_factor_auth_key: Option<Secret>,
     /// `twoFactorCode`: at most 2048 characters.
     #[validate(chars(max = 2048))]
-    pub two_factor_code: String,
+    pub two_factor_code: Secret,
 }
 
 #[cfg(feature = "me")]
 impl MultiFactorAuthEnable {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(password: impl Into<String>, two_factor_code: impl Into<String>) -> Self {
+    pub fn new(password: impl Into<Secret>, two_factor_code: impl Into<Secret>) -> Self {
         Self {
             password: password.into(),
             two_factor_auth_key: None,

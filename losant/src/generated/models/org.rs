@@ -3,7 +3,7 @@
 //! Models of the `org` family.
 
 #![allow(unused_imports)]
-use losant_core::{OrFalse, OrganizationId, ResourceId, Timestamp, UserId};
+use losant_core::{OrFalse, OrganizationId, ResourceId, Secret, Timestamp, UserId};
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -479,7 +479,7 @@ pub struct OrgPatch {
     /// `cardToken`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 1024))]
-    pub card_token: Option<String>,
+    pub card_token: Option<Secret>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 32_767))]
@@ -516,7 +516,7 @@ pub struct OrgPost {
     /// `cardToken`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 1024))]
-    pub card_token: Option<String>,
+    pub card_token: Option<Secret>,
     /// `description`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 32_767))]

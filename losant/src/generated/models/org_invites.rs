@@ -2,7 +2,7 @@
 
 //! Models of the `org_invites` family.
 
-use losant_core::{OrganizationId, Timestamp};
+use losant_core::{OrganizationId, Secret, Timestamp};
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -22,13 +22,13 @@ pub struct OrgInviteAction {
     pub email: String,
     /// `token`: at least 1 characters.
     #[validate(chars(min = 1))]
-    pub token: String,
+    pub token: Secret,
 }
 
 impl OrgInviteAction {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(accept: bool, email: impl Into<String>, token: impl Into<String>) -> Self {
+    pub fn new(accept: bool, email: impl Into<String>, token: impl Into<Secret>) -> Self {
         Self {
             accept,
             email: email.into(),

@@ -5,7 +5,7 @@
 #![allow(unused_imports)]
 use losant_core::{
     ApiTokenId, ApplicationId, DashboardId, ExperienceEndpointId, ExperienceViewId, FlowId,
-    ResourceId, Timestamp,
+    ResourceId, Secret, Timestamp,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -3178,7 +3178,7 @@ pub struct ApiToken {
     pub status: Option<Status>,
     /// `token`: at least 1 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    pub token: Option<Secret>,
 }
 
 /// An element of `orgRoles` in [`ApiToken`](crate::models::ApiToken).
@@ -3760,7 +3760,7 @@ pub struct UserCredentials {
     pub email: String,
     /// `password`: 8 to 2048 characters.
     #[validate(chars(min = 8, max = 2048))]
-    pub password: String,
+    pub password: Secret,
     /// `requestedScopes`: no item repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(unique, items, each(listed))]
@@ -3772,14 +3772,14 @@ pub struct UserCredentials {
     /// `twoFactorCode`: at most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 2048))]
-    pub two_factor_code: Option<String>,
+    pub two_factor_code: Option<Secret>,
 }
 
 #[cfg(any(feature = "auth", feature = "me"))]
 impl UserCredentials {
     /// With the fields the schema requires; the others are left out.
     #[must_use]
-    pub fn new(email: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn new(email: impl Into<String>, password: impl Into<Secret>) -> Self {
         Self {
             email: email.into(),
             password: password.into(),

@@ -2,7 +2,7 @@
 
 //! Models of the `webhook` family.
 
-use losant_core::{ApplicationId, Timestamp, WebhookId};
+use losant_core::{ApplicationId, Secret, Timestamp, WebhookId};
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -68,7 +68,7 @@ pub struct Webhook {
     pub application_id: Option<ApplicationId>,
     /// `basicAuthPassword`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub basic_auth_password: Option<String>,
+    pub basic_auth_password: Option<Secret>,
     /// `basicAuthUsername`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic_auth_username: Option<String>,
@@ -101,7 +101,7 @@ pub struct Webhook {
     pub response_code: Option<i64>,
     /// `token`: at least 1 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// `verificationCode`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_code: Option<String>,
@@ -128,7 +128,7 @@ pub struct WebhookPatch {
     /// `basicAuthPassword`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 255))]
-    pub basic_auth_password: Option<String>,
+    pub basic_auth_password: Option<Secret>,
     /// `basicAuthUsername`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 255))]
@@ -180,7 +180,7 @@ pub struct WebhookPost {
     /// `basicAuthPassword`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 255))]
-    pub basic_auth_password: Option<String>,
+    pub basic_auth_password: Option<Secret>,
     /// `basicAuthUsername`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(chars(max = 255))]
@@ -304,7 +304,7 @@ pub struct WebhooksItem {
     pub application_id: Option<ApplicationId>,
     /// `basicAuthPassword`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub basic_auth_password: Option<String>,
+    pub basic_auth_password: Option<Secret>,
     /// `basicAuthUsername`: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic_auth_username: Option<String>,
@@ -337,7 +337,7 @@ pub struct WebhooksItem {
     pub response_code: Option<i64>,
     /// `token`: at least 1 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// `verificationCode`: at most 32767 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_code: Option<String>,
