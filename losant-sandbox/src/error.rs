@@ -46,6 +46,16 @@ impl ApiError {
         )
     }
 
+    /// 501 `NotImplemented`: an action of the API the sandbox does not serve (told
+    /// apart from a missing resource). Names the method and path, never the query.
+    pub(crate) fn not_served(method: &axum::http::Method, path: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "NotImplemented",
+            format!("{method} {path} is not served by the sandbox"),
+        )
+    }
+
     /// 401 `Unauthorized`.
     pub(crate) fn unauthorized() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "Unauthorized", "Unauthorized")

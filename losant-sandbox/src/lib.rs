@@ -9,7 +9,8 @@
 //! when no scope of the token is accepted, or when an application token is used on
 //! another application), 400 for bodies and queries that break their schemas (the
 //! message names the field), 404 `{"type":"NotFound","message":"Event was not found"}`
-//! for unknown events and applications. A valid patch updates the event, bumps
+//! for unknown events and applications, 501 `NotImplemented` for an action of the API it
+//! does not serve (the message names the method and path). A valid patch updates the event, bumps
 //! `lastUpdated` and appends an entry with its change records to `updates`.
 //!
 //! It holds up under hostile clients: every error it answers has Losant's

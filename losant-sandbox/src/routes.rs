@@ -42,7 +42,11 @@ pub(crate) fn router(state: Shared, limits: &ServerLimits) -> Router {
             post(events::delete_by_query),
         )
         .route("/applications/{app}/events/export", post(events::export))
-        .fallback(|| async { ApiError::not_found("Route") })
+        .fallback(
+            |method: axum::http::Method, uri: axum::http::Uri| async move {
+                ApiError::not_served(&method, uri.path())
+            },
+        )
         .layer(RequestBodyTimeoutLayer::new(limits.body_timeout))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(

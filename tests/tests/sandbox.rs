@@ -438,3 +438,29 @@ async fn the_sandbox_refuses_dates_the_client_could_not_read_back() {
     assert_eq!(dates.first().unwrap(), "0000-01-01T00:00:00.000Z");
     assert_eq!(dates.last().unwrap(), "9999-12-31T23:59:59.999Z");
 }
+
+#[tokio::test]
+async fn an_action_the_sandbox_does_not_serve_is_501_not_a_missing_resource() {
+    use losant::prelude::*;
+    let setup = setup(&["all.Application"]).await;
+    let client = support::client_builder(setup.sandbox.base_url())
+        .token(&setup.token)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let device = "575ecf887ae143cd83dc4aa2".parse().unwrap();
+    let error = client.get_device(&setup.app, &device).await.unwrap_err();
+    assert_eq!(error.status(), Some(501), "{error}");
+    assert_eq!(error.api_error_type(), Some("NotImplemented"));
+    let shown = error.to_string();
+    // (The application's path is checked without its ID: the sandbox's tokens look
+    // like its IDs, so the client's redactor may mask part of one.)
+    assert!(
+        shown.contains("NotImplemented: GET /applications/"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("/devices/575ecf887ae143cd83dc4aa2 is not served by the sandbox"),
+        "{shown}"
+    );
+}
