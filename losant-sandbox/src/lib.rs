@@ -42,7 +42,7 @@
 //! ```
 //!
 //! The `losant-sandbox` binary serves the same API for tools in any language:
-//! `cargo run -p losant-sandbox -- --port 8080 [--seed FILE]`.
+//! `cargo run -p losant-sandbox --features cli -- --port 8080 [--seed FILE]`.
 
 // docs.rs: every item shows the cargo features it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -367,7 +367,7 @@ impl Sandbox {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let token = format!("sandbox-{}", ApiTokenId::from_bytes(self.state.next_id()));
+        let token = new_token();
         self.insert_token(
             token.clone(),
             Some(name.into()),
@@ -389,7 +389,7 @@ impl Sandbox {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let token = format!("sandbox-{}", ApiTokenId::from_bytes(self.state.next_id()));
+        let token = new_token();
         self.insert_token(
             token.clone(),
             Some(name.into()),
@@ -457,4 +457,15 @@ impl Drop for Sandbox {
             let _ = shutdown.send(());
         }
     }
+}
+
+/// A token for [`Sandbox::add_token`]: random, and unlike any ID the sandbox makes (a
+/// client scrubs every 16-character run of its token from what it reads, so a token
+/// built from the ID sequence would mask parts of the IDs in its own answers).
+fn new_token() -> String {
+    format!(
+        "sandbox-{:016x}{:016x}",
+        fastrand::u64(..),
+        fastrand::u64(..)
+    )
 }

@@ -288,7 +288,7 @@ async fn a_client_that_sends_its_headers_slowly_is_dropped() {
         .unwrap();
     let answer = read_until_closed(&mut idle).await;
     let text = String::from_utf8_lossy(&answer);
-    assert!(text.starts_with("HTTP/1.1 404"), "{text}");
+    assert!(text.starts_with("HTTP/1.1 501"), "{text}");
 }
 
 #[tokio::test]
@@ -334,7 +334,7 @@ async fn connections_over_the_cap_wait_for_a_free_one() {
     closed.store(true, std::sync::atomic::Ordering::SeqCst);
     drop(first);
     let (status, after_a_slot_freed) = third.await.unwrap();
-    assert_eq!(status, 404);
+    assert_eq!(status, 501);
     assert!(
         after_a_slot_freed,
         "the third connection was served over the cap"
@@ -403,7 +403,7 @@ async fn every_error_has_losants_shape() {
         (
             http.get(format!("{base}/no/such/route"))
                 .bearer_auth(&token),
-            404,
+            501,
         ),
     ];
     for (request, expected) in cases {
