@@ -23,8 +23,9 @@ use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{Deadline, Failure, Next, Retry, RetryPolicy};
 use crate::throttle::{Place, Throttle};
-use crate::transport::Transport;
+use crate::transport::{Opened, Transport};
 use crate::wire::{ReadError, authorization, classify, read_body, to_reqwest};
+use bytes::Bytes;
 
 /// A client of the Losant REST API.
 ///
@@ -404,27 +405,17 @@ impl Transport for Client {
     async fn send(&self, request: Request) -> Result<Response> {
         self.call(request).await
     }
+
+    async fn open(&self, request: Request) -> Result<Opened> {
+        self.open_stream(request).await
+    }
 }
 
 impl Client {
     /// One call: the scope check, the concurrency limit, the span, the attempts.
     pub(crate) async fn call(&self, request: Request) -> Result<Response> {
         let endpoint = request.endpoint();
-        if endpoint.auth() == Auth::Token && self.authorization().is_none() {
-            return Err(ConfigError::error(format!(
-                "{} needs an API token; this client was built without one (nothing was sent)",
-                endpoint.name()
-            )));
-        }
-        if let Some(granted) = &self.inner.granted_scopes
-            && self.handle_token().is_none()
-            && !endpoint.accepts_any(granted)
-        {
-            return Err(Error::InsufficientScope(Box::new(ScopeError::new(
-                endpoint,
-                granted.clone(),
-            ))));
-        }
+        self.admit(endpoint)?;
         let span = tracing::debug_span!(
             "losant.request",
             endpoint = endpoint.name(),
@@ -451,6 +442,89 @@ impl Client {
             future: call,
         }
         .await
+    }
+}
+
+impl Client {
+    /// Whether this handle may send to `endpoint`: with a token when it needs one, and
+    /// with a granted scope it accepts when the scopes are known. Nothing is sent
+    /// otherwise.
+    fn admit(&self, endpoint: &'static crate::Endpoint) -> Result<()> {
+        if endpoint.auth() == Auth::Token && self.authorization().is_none() {
+            return Err(ConfigError::error(format!(
+                "{} needs an API token; this client was built without one (nothing was sent)",
+                endpoint.name()
+            )));
+        }
+        if let Some(granted) = &self.inner.granted_scopes
+            && self.handle_token().is_none()
+            && !endpoint.accepts_any(granted)
+        {
+            return Err(Error::InsufficientScope(Box::new(ScopeError::new(
+                endpoint,
+                granted.clone(),
+            ))));
+        }
+        Ok(())
+    }
+
+    /// Opens a stream of events: the answer's head within the attempt timeout, the
+    /// body with no time limit and no size limit (the stream has its own), outside
+    /// the concurrency limit (a stream is open for hours).
+    async fn open_stream(&self, request: Request) -> Result<Opened> {
+        let endpoint = request.endpoint();
+        self.admit(endpoint)?;
+        let inner = &*self.inner;
+        let origin = inner.origin;
+        let mut builder = to_reqwest(&inner.http, &inner.base_url, self.authorization(), &request)?
+            .header(
+                reqwest::header::ACCEPT,
+                HeaderValue::from_static("text/event-stream"),
+            );
+        if let Some(headers) = &inner.request_headers {
+            builder = builder.headers(headers.clone());
+        }
+        if let Some(local) = &self.local {
+            builder = builder.headers(local.headers.clone());
+        }
+        let sent = builder.send();
+        let sent = match inner.attempt_timeout {
+            None => sent.await,
+            Some(limit) => tokio::time::timeout(limit, sent).await.map_err(|_| {
+                Error::Timeout(Box::new(TimeoutError {
+                    call: Call::new(Some(endpoint), 1),
+                    kind: TimeoutKind::Attempt,
+                    after: Some(limit),
+                }))
+            })?,
+        };
+        let mut response = sent.map_err(|error| classify(endpoint, error, origin).error)?;
+        let status = response.status().as_u16();
+        let redactor = self.redactor().clone();
+        if (200..300).contains(&status) {
+            let body = futures_util::stream::unfold(Some(response), move |response| async move {
+                let mut response = response?;
+                match response.chunk().await {
+                    Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
+                    Ok(None) => None,
+                    Err(error) => Some((Err(classify(endpoint, error, origin).error), None)),
+                }
+            });
+            return Ok(Opened::Stream {
+                body: Box::pin(body),
+                redactor: Some(redactor),
+            });
+        }
+        let headers = std::mem::take(response.headers_mut());
+        let body = match read_body(response, inner.max_response_bytes).await {
+            Ok(body) => body,
+            Err(ReadError::TooLarge) => Bytes::new(),
+            Err(ReadError::Transport(error)) => return Err(classify(endpoint, error, origin).error),
+        };
+        Ok(Opened::Answer(
+            Response::from_parts(status, headers, redactor.redact_bytes(body))
+                .with_redactor(redactor),
+        ))
     }
 }
 

@@ -592,6 +592,8 @@ pub enum TimeoutKind {
     Attempt,
     /// The whole call, retries and waits included, took too long.
     Overall,
+    /// A stream of events sent nothing, not even a keep-alive, for its idle timeout.
+    Idle,
     /// A timeout of the HTTP client given with
     /// [`http_client`](crate::ClientBuilder::http_client) (its `timeout` or
     /// `read_timeout`) fired after the request was sent; its duration is that
@@ -605,6 +607,7 @@ impl fmt::Display for TimeoutKind {
             TimeoutKind::Connect => "connect timeout",
             TimeoutKind::Attempt => "attempt timeout",
             TimeoutKind::Overall => "overall timeout",
+            TimeoutKind::Idle => "idle timeout of the stream of events",
             TimeoutKind::HttpClient => {
                 "timeout of the given HTTP client (its `timeout` or `read_timeout`), after the request was sent"
             }

@@ -57,6 +57,7 @@ mod retry;
 mod secret;
 #[cfg(feature = "tower")]
 mod service;
+mod sse;
 mod string_enum;
 mod throttle;
 mod time;
@@ -106,10 +107,11 @@ pub use retry::{RetryPolicy, SleepFuture};
 pub use secret::Secret;
 #[cfg(feature = "tower")]
 pub use service::ServiceTransport;
+pub use sse::{DEFAULT_MAX_MESSAGE_BYTES, EventStream, FromMessage, Message, StreamSettings};
 pub use throttle::RateLimit;
 pub use time::Time;
 pub use timestamp::{Timestamp, TimestampError};
-pub use transport::Transport;
+pub use transport::{ByteStream, Opened, Transport};
 pub use validate::Validate;
 
 /// Re-export of [`async-trait`](https://docs.rs/async-trait): put

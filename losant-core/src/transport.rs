@@ -5,7 +5,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::call::BoxFuture;
-use crate::error::Result;
+use crate::error::{ConfigError, Result};
 use crate::request::{Request, RequestBuilder};
 use crate::response::{FromResponse, Response, check};
 
@@ -37,12 +37,27 @@ use crate::response::{FromResponse, Response, check};
 pub trait Transport: Send + Sync {
     /// Sends one request and returns the server's response.
     async fn send(&self, request: Request) -> Result<Response>;
+
+    /// Opens a stream of server-sent events (an action answering
+    /// `text/event-stream`): a 2xx answer's body as it arrives, or any other answer
+    /// whole. The default refuses: a transport of whole answers (a test double) does
+    /// not stream unless it says how. A wrapper forwards it.
+    async fn open(&self, request: Request) -> Result<Opened> {
+        Err(ConfigError::error(format!(
+            "{} answers with a stream of events, which this transport does not open",
+            request.endpoint().name()
+        )))
+    }
 }
 
 #[async_trait]
 impl<T: Transport + ?Sized> Transport for &T {
     async fn send(&self, request: Request) -> Result<Response> {
         (**self).send(request).await
+    }
+
+    async fn open(&self, request: Request) -> Result<Opened> {
+        (**self).open(request).await
     }
 }
 
@@ -51,12 +66,46 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     async fn send(&self, request: Request) -> Result<Response> {
         (**self).send(request).await
     }
+
+    async fn open(&self, request: Request) -> Result<Opened> {
+        (**self).open(request).await
+    }
 }
 
 #[async_trait]
 impl<T: Transport + ?Sized> Transport for Arc<T> {
     async fn send(&self, request: Request) -> Result<Response> {
         (**self).send(request).await
+    }
+
+    async fn open(&self, request: Request) -> Result<Opened> {
+        (**self).open(request).await
+    }
+}
+
+/// The body of a stream as it arrives.
+pub type ByteStream = futures_util::stream::BoxStream<'static, Result<bytes::Bytes>>;
+
+/// What [`Transport::open`] got back: the stream, or a whole answer that is not one.
+pub enum Opened {
+    /// A 2xx answer: its body, as it arrives, and the redactor of the token that
+    /// opened it (each message is scrubbed with it).
+    Stream {
+        /// The body.
+        body: ByteStream,
+        /// Scrubs the token out of each message.
+        redactor: Option<crate::redact::Redactor>,
+    },
+    /// Any other answer, read whole (within the response size limit), for its error.
+    Answer(Response),
+}
+
+impl std::fmt::Debug for Opened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Opened::Stream { .. } => f.write_str("Opened::Stream { .. }"),
+            Opened::Answer(response) => f.debug_tuple("Opened::Answer").field(response).finish(),
+        }
     }
 }
 

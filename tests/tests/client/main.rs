@@ -18,5 +18,6 @@ mod global_params;
 mod hostile_server;
 mod middleware;
 mod path_property;
+mod sse;
 mod throttle;
 mod tokens;

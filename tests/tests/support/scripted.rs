@@ -40,6 +40,12 @@ pub enum Step {
         chunk: usize,
         delay: Duration,
     },
+    /// Answers 200 `text/event-stream`, sending each part after its delay as one
+    /// chunk; then ends the body and closes, or (`hold`) stays open, silent.
+    Events {
+        parts: Vec<(Duration, String)>,
+        hold: bool,
+    },
     /// Sends the body with chunked transfer encoding (no `Content-Length`).
     Chunked {
         status: u16,
@@ -226,6 +232,28 @@ fn head(status: u16, headers: &[(String, String)], length: Option<usize>) -> Vec
     head.into_bytes()
 }
 
+/// A `text/event-stream` answer: each part after its delay, as one chunk.
+async fn send_events(
+    stream: &mut TcpStream,
+    parts: Vec<(Duration, String)>,
+    hold: bool,
+) -> std::io::Result<()> {
+    let headers = [("content-type".to_owned(), "text/event-stream".to_owned())];
+    stream.write_all(&head(200, &headers, None)).await?;
+    stream.flush().await?;
+    for (delay, part) in parts {
+        tokio::time::sleep(delay).await;
+        stream
+            .write_all(format!("{:x}\r\n{part}\r\n", part.len()).as_bytes())
+            .await?;
+        stream.flush().await?;
+    }
+    if hold {
+        std::future::pending::<()>().await;
+    }
+    stream.write_all(b"0\r\n\r\n").await
+}
+
 async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
     let mut buffer = Vec::new();
     loop {
@@ -286,6 +314,10 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
                         tokio::time::sleep(delay).await;
                     }
                     Ok(true)
+                }
+                Step::Events { parts, hold } => {
+                    send_events(&mut stream, parts, hold).await?;
+                    Ok(false)
                 }
                 Step::Chunked {
                     status,

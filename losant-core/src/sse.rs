@@ -1,0 +1,450 @@
+//! Server-sent event streams: [`EventStream`], the messages of an action that answers
+//! `text/event-stream`, read as they arrive and decoded one by one.
+//!
+//! A stream is opened with [`Transport::open`] and read with the `sse-stream` parser.
+//! It is exempt from the whole-call timeout and the response size limit; instead each
+//! message has a size limit, and a stream that sends nothing (not even a keep-alive)
+//! for its idle timeout is taken as dropped. Like a browser's `EventSource`, a dropped
+//! stream is opened again with backoff, sending `Last-Event-ID` when the server gave
+//! ids; an answer of 401 or 403 to a reconnection (an expired token, a revoked key)
+//! ends the stream with that error. With reconnection off, a drop is an error.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::stream::{BoxStream, Stream, StreamExt};
+
+use crate::endpoint::Endpoint;
+use crate::error::{
+    BodyTooLarge, Call, DecodeError, Error, Result, TimeoutError, TimeoutKind, TransportError,
+};
+use crate::redact::Redactor;
+use crate::request::Request;
+use crate::response::check;
+use crate::transport::{ByteStream, Opened, Transport};
+
+/// One message of a stream, as the server sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Its `event:` name (`deviceState`), `None` for an unnamed message.
+    pub event: Option<String>,
+    /// Its `data:` lines, joined with `\n`.
+    pub data: String,
+    /// Its `id:`, when the server gave one.
+    pub id: Option<String>,
+}
+
+/// Decodes a stream's messages into its items.
+pub trait FromMessage: Sized {
+    /// The item of `message`, or `None` when the message is not one of this stream's
+    /// (a keep-alive, a kind this version does not know): it is skipped.
+    fn from_message(endpoint: &'static Endpoint, message: Message) -> Option<Result<Self>>;
+}
+
+impl FromMessage for Message {
+    fn from_message(_: &'static Endpoint, message: Message) -> Option<Result<Self>> {
+        Some(Ok(message))
+    }
+}
+
+/// How a stream behaves: reconnection, the idle timeout and the message size limit.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct StreamSettings {
+    reconnect: bool,
+    max_reconnects: Option<u32>,
+    base_delay: Duration,
+    max_delay: Duration,
+    idle_timeout: Option<Duration>,
+    max_message_bytes: usize,
+}
+
+/// The default most bytes of one message (and the comments before it): 1 MiB.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 1024 * 1024;
+
+impl Default for StreamSettings {
+    fn default() -> Self {
+        StreamSettings {
+            reconnect: true,
+            max_reconnects: None,
+            base_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(30),
+            idle_timeout: Some(Duration::from_secs(90)),
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+        }
+    }
+}
+
+impl StreamSettings {
+    /// Whether a dropped stream is opened again (default: yes). Off, a drop ends the
+    /// stream with an error.
+    pub fn reconnect(mut self, reconnect: bool) -> Self {
+        self.reconnect = reconnect;
+        self
+    }
+
+    /// The most reconnections in a row without a message between them (default: no
+    /// limit); past it, the last failure ends the stream.
+    pub fn max_reconnects(mut self, limit: impl Into<Option<u32>>) -> Self {
+        self.max_reconnects = limit.into();
+        self
+    }
+
+    /// The wait before the first reconnection (default 1 s), doubled for each one in a
+    /// row up to [`max_delay`](Self::max_delay); a `retry:` of the server replaces it.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// The longest wait between reconnections (default 30 s).
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// How long the stream may send nothing before it is taken as dropped (default
+    /// 90 s: three of Losant's default keep-alive intervals); `None` waits forever.
+    pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.idle_timeout = timeout.into();
+        self
+    }
+
+    /// The idle timeout for a server that sends a keep-alive every `interval`: three
+    /// intervals, so that one late keep-alive is not a drop.
+    pub fn keep_alive_interval(self, interval: Duration) -> Self {
+        self.idle_timeout(interval.saturating_mul(3))
+    }
+
+    /// The most bytes of one message, with the comments before it (default 1 MiB); a
+    /// larger one ends the stream with [`Error::BodyTooLarge`].
+    pub fn max_message_bytes(mut self, limit: usize) -> Self {
+        self.max_message_bytes = limit;
+        self
+    }
+
+    fn delay(&self, failures: u32, server_retry: Option<Duration>) -> Duration {
+        if let Some(retry) = server_retry {
+            return retry.min(self.max_delay);
+        }
+        let doubled = self
+            .base_delay
+            .saturating_mul(1 << failures.saturating_sub(1).min(16));
+        doubled.min(self.max_delay)
+    }
+}
+
+/// The messages of a stream action, decoded into `T`, as they arrive: a
+/// [`Stream`] of `Result<T>` that ends after an error it cannot recover from.
+///
+/// ```no_run
+/// # async fn run(client: &losant_core::Client, request: losant_core::Request) -> losant_core::Result<()> {
+/// use losant_core::stream::TryStreamExt;
+/// use losant_core::{EventStream, Message, StreamSettings};
+///
+/// let mut messages = EventStream::<Message>::open(client, request, StreamSettings::default());
+/// while let Some(message) = messages.try_next().await? {
+///     println!("{:?}: {}", message.event, message.data);
+/// }
+/// # Ok(()) }
+/// ```
+pub struct EventStream<'a, T> {
+    inner: BoxStream<'a, Result<T>>,
+    reconnects: Arc<AtomicU32>,
+}
+
+impl<T> std::fmt::Debug for EventStream<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream")
+            .field("reconnects", &self.reconnects())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T: FromMessage + Send + 'a> EventStream<'a, T> {
+    /// Opens `request` through `transport`; nothing is sent until the stream is first
+    /// polled.
+    pub fn open<Tr: Transport + ?Sized>(
+        transport: &'a Tr,
+        request: Request,
+        settings: StreamSettings,
+    ) -> Self {
+        let reconnects = Arc::new(AtomicU32::new(0));
+        let state = State {
+            transport,
+            endpoint: request.endpoint(),
+            request,
+            settings,
+            reader: None,
+            opened_once: false,
+            failures: 0,
+            last_id: None,
+            server_retry: None,
+            redactor: None,
+            read: Arc::new(AtomicUsize::new(0)),
+            reconnects: Arc::clone(&reconnects),
+            done: false,
+            _item: std::marker::PhantomData,
+        };
+        let inner = futures_util::stream::unfold(state, |mut state| async move {
+            let item = state.next().await?;
+            Some((item, state))
+        })
+        .boxed();
+        EventStream { inner, reconnects }
+    }
+}
+
+impl<T> EventStream<'_, T> {
+    /// How many times the stream was opened again after a drop.
+    #[must_use]
+    pub fn reconnects(&self) -> u32 {
+        self.reconnects.load(Ordering::Relaxed)
+    }
+}
+
+impl<T> Stream for EventStream<'_, T> {
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
+    }
+}
+
+type Reader = sse_stream::SseByteStream<Counted>;
+
+/// The state of one stream between its messages.
+struct State<'a, Tr: ?Sized, T> {
+    transport: &'a Tr,
+    endpoint: &'static Endpoint,
+    request: Request,
+    settings: StreamSettings,
+    reader: Option<Reader>,
+    /// Whether a connection was ever established: a failure of the first is final.
+    opened_once: bool,
+    /// Failures in a row since the last message.
+    failures: u32,
+    last_id: Option<String>,
+    server_retry: Option<Duration>,
+    /// Scrubs the token of the connection out of each message.
+    redactor: Option<Redactor>,
+    /// Bytes read since the last message.
+    read: Arc<AtomicUsize>,
+    reconnects: Arc<AtomicU32>,
+    done: bool,
+    _item: std::marker::PhantomData<fn() -> T>,
+}
+
+/// Why a connection ended.
+enum Dropped {
+    /// It may be opened again.
+    Again(Error),
+    /// It may not: the error ends the stream.
+    Final(Error),
+}
+
+impl<Tr: Transport + ?Sized, T: FromMessage> State<'_, Tr, T> {
+    async fn next(&mut self) -> Option<Result<T>> {
+        loop {
+            if self.done {
+                return None;
+            }
+            let dropped = match self.reader.take() {
+                None => match self.connect().await {
+                    Ok(reader) => {
+                        self.reader = Some(reader);
+                        continue;
+                    }
+                    Err(dropped) => dropped,
+                },
+                Some(mut reader) => match self.read(&mut reader).await {
+                    Ok(Some(item)) => {
+                        self.reader = Some(reader);
+                        return Some(item);
+                    }
+                    Ok(None) => {
+                        self.reader = Some(reader);
+                        continue;
+                    }
+                    Err(dropped) => dropped,
+                },
+            };
+            match dropped {
+                Dropped::Again(error) if self.may_reconnect() => {
+                    self.failures += 1;
+                    let delay = self.settings.delay(self.failures, self.server_retry);
+                    tracing::info!(
+                        endpoint = self.endpoint.name(),
+                        failures = self.failures,
+                        delay_ms = delay.as_secs_f64() * 1000.0,
+                        error = %error,
+                        "losant stream reconnecting"
+                    );
+                    tokio::time::sleep(delay).await;
+                    self.reconnects.fetch_add(1, Ordering::Relaxed);
+                }
+                Dropped::Again(error) | Dropped::Final(error) => {
+                    self.done = true;
+                    return Some(Err(error));
+                }
+            }
+        }
+    }
+
+    fn may_reconnect(&self) -> bool {
+        self.opened_once
+            && self.settings.reconnect
+            && self
+                .settings
+                .max_reconnects
+                .is_none_or(|limit| self.failures < limit)
+    }
+
+    async fn connect(&mut self) -> Result<Reader, Dropped> {
+        let mut request = self.request.clone();
+        if let Some(id) = &self.last_id {
+            // An id that is not a valid header value is not sent back.
+            let _ = request.set_header("last-event-id", id);
+        }
+        let opened = self
+            .transport
+            .open(request)
+            .await
+            .map_err(|e| Dropped::Again(e.with_endpoint(self.endpoint)))?;
+        match opened {
+            Opened::Stream { body, redactor } => {
+                self.opened_once = true;
+                self.redactor = redactor;
+                self.read.store(0, Ordering::Relaxed);
+                Ok(sse_stream::SseByteStream::new(Counted {
+                    body,
+                    read: Arc::clone(&self.read),
+                    limit: self.settings.max_message_bytes,
+                    endpoint: self.endpoint,
+                }))
+            }
+            Opened::Answer(response) => {
+                let status = response.status();
+                let error = match check(self.endpoint, &response) {
+                    Err(error) => error,
+                    // A 2xx answer read whole is not a stream.
+                    Ok(()) => Error::Transport(Box::new(TransportError {
+                        call: Call::new(Some(self.endpoint), 1),
+                        message: "the server answered without a stream of events".to_owned(),
+                        source: None,
+                    })),
+                };
+                if matches!(status, 401 | 403) || (400..500).contains(&status) && status != 429 {
+                    Err(Dropped::Final(error))
+                } else {
+                    Err(Dropped::Again(error))
+                }
+            }
+        }
+    }
+
+    /// The next item of the open connection; `Ok(None)` after a message that is not
+    /// an item.
+    async fn read(&mut self, reader: &mut Reader) -> Result<Option<Result<T>>, Dropped> {
+        let next = match self.settings.idle_timeout {
+            None => reader.next().await,
+            Some(idle) => match tokio::time::timeout(idle, reader.next()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    return Err(Dropped::Again(Error::Timeout(Box::new(TimeoutError {
+                        call: Call::new(Some(self.endpoint), 1),
+                        kind: TimeoutKind::Idle,
+                        after: Some(idle),
+                    }))));
+                }
+            },
+        };
+        let block = match next {
+            None => {
+                return Err(Dropped::Again(
+                    self.transport_error("the server ended the stream of events"),
+                ));
+            }
+            // The body's own error: a message over the limit is final, a dropped
+            // connection is not.
+            Some(Err(sse_stream::Error::Body(source))) => {
+                return Err(match source.downcast::<Error>() {
+                    Ok(error) if matches!(*error, Error::BodyTooLarge(_)) => Dropped::Final(*error),
+                    Ok(error) => Dropped::Again(*error),
+                    Err(other) => Dropped::Again(self.transport_error(&other.to_string())),
+                });
+            }
+            Some(Err(error)) => {
+                return Err(Dropped::Final(Error::Decode(Box::new(DecodeError {
+                    call: Call::new(Some(self.endpoint), 1),
+                    status: 200,
+                    target: std::any::type_name::<T>(),
+                    path: ".".to_owned(),
+                    message: format!("a malformed message in the stream of events: {error}"),
+                    body: String::new(),
+                }))));
+            }
+            Some(Ok(block)) => block,
+        };
+        self.read.store(0, Ordering::Relaxed);
+        if let Some(retry) = block.retry {
+            self.server_retry = Some(Duration::from_millis(retry));
+        }
+        if let Some(id) = &block.id {
+            self.last_id = Some(id.clone());
+        }
+        let Some(data) = block.data else {
+            return Ok(None);
+        };
+        self.failures = 0;
+        let data = match &self.redactor {
+            Some(redactor) => redactor.redact_string(data),
+            None => data,
+        };
+        let message = Message {
+            event: block.event,
+            data,
+            id: block.id,
+        };
+        Ok(T::from_message(self.endpoint, message))
+    }
+
+    fn transport_error(&self, message: &str) -> Error {
+        Error::Transport(Box::new(TransportError {
+            call: Call::new(Some(self.endpoint), 1),
+            message: message.to_owned(),
+            source: None,
+        }))
+    }
+}
+
+/// The body, counting the bytes read since the last message: past the limit it
+/// fails, so the parser never holds more than the limit and one chunk.
+struct Counted {
+    body: ByteStream,
+    read: Arc<AtomicUsize>,
+    limit: usize,
+    endpoint: &'static Endpoint,
+}
+
+impl Stream for Counted {
+    type Item = Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let polled = self.body.poll_next_unpin(cx);
+        if let Poll::Ready(Some(Ok(chunk))) = &polled {
+            let read = self.read.fetch_add(chunk.len(), Ordering::Relaxed) + chunk.len();
+            if read > self.limit {
+                return Poll::Ready(Some(Err(Error::BodyTooLarge(Box::new(BodyTooLarge {
+                    call: Call::new(Some(self.endpoint), 1),
+                    limit: self.limit,
+                })))));
+            }
+        }
+        polled
+    }
+}
