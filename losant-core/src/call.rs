@@ -141,6 +141,8 @@ pub struct Settings {
     pub(crate) timeout: Option<Duration>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) globals: GlobalParams,
+    /// A stream action's settings ([`StreamCall`]).
+    pub(crate) stream: Option<Box<StreamSettings>>,
 }
 
 impl Settings {
@@ -149,6 +151,52 @@ impl Settings {
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.timeout.is_none() && self.headers.is_empty() && self.globals == GlobalParams::NONE
+    }
+
+    /// Takes a stream action's settings out (the defaults when none were set): what
+    /// the code generated for a stream action opens it with.
+    #[doc(hidden)]
+    pub fn take_stream(&mut self) -> StreamSettings {
+        self.stream
+            .take()
+            .map(|settings| *settings)
+            .unwrap_or_default()
+    }
+}
+
+/// The settings of a stream action's call beside [`CallSettings`]: how its stream of
+/// events reconnects, and its idle timeout and message size limit. Implemented for
+/// the call of every action that answers with a stream.
+pub trait StreamCall: CallSettings {
+    /// All of the stream's settings at once.
+    fn stream_settings(mut self, settings: StreamSettings) -> Self {
+        self.settings_mut().stream = Some(Box::new(settings));
+        self
+    }
+
+    /// Whether a dropped stream is opened again (default: yes).
+    fn reconnect(self, reconnect: bool) -> Self {
+        self.with_stream(|settings| settings.reconnect(reconnect))
+    }
+
+    /// How long the stream may send nothing before it is taken as dropped (default
+    /// 90 s).
+    fn idle_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
+        let timeout = timeout.into();
+        self.with_stream(|settings| settings.idle_timeout(timeout))
+    }
+
+    /// The most bytes of one message (default 1 MiB).
+    fn max_message_bytes(self, limit: usize) -> Self {
+        self.with_stream(|settings| settings.max_message_bytes(limit))
+    }
+
+    #[doc(hidden)]
+    fn with_stream(mut self, change: impl FnOnce(StreamSettings) -> StreamSettings) -> Self {
+        let stream = &mut self.settings_mut().stream;
+        let current = stream.take().map(|settings| *settings).unwrap_or_default();
+        *stream = Some(Box::new(change(current)));
+        self
     }
 }
 
@@ -224,6 +272,93 @@ pub trait CallSettings: Sized {
     fn embedded(mut self, embedded: bool) -> Self {
         self.settings_mut().globals.embedded = Some(embedded);
         self
+    }
+}
+
+/// How a stream behaves: reconnection, the idle timeout and the message size limit.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct StreamSettings {
+    pub(crate) reconnect: bool,
+    pub(crate) max_reconnects: Option<u32>,
+    pub(crate) base_delay: Duration,
+    pub(crate) max_delay: Duration,
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) max_message_bytes: usize,
+}
+
+/// The default most bytes of one message (and the comments before it): 1 MiB.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 1024 * 1024;
+
+impl Default for StreamSettings {
+    fn default() -> Self {
+        StreamSettings {
+            reconnect: true,
+            max_reconnects: None,
+            base_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(30),
+            idle_timeout: Some(Duration::from_secs(90)),
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+        }
+    }
+}
+
+impl StreamSettings {
+    /// Whether a dropped stream is opened again (default: yes). Off, a drop ends the
+    /// stream with an error.
+    pub fn reconnect(mut self, reconnect: bool) -> Self {
+        self.reconnect = reconnect;
+        self
+    }
+
+    /// The most reconnections in a row without a message between them (default: no
+    /// limit); past it, the last failure ends the stream.
+    pub fn max_reconnects(mut self, limit: impl Into<Option<u32>>) -> Self {
+        self.max_reconnects = limit.into();
+        self
+    }
+
+    /// The wait before the first reconnection (default 1 s), doubled for each one in a
+    /// row up to [`max_delay`](Self::max_delay); a `retry:` of the server replaces it.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// The longest wait between reconnections (default 30 s).
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// How long the stream may send nothing before it is taken as dropped (default
+    /// 90 s: three of Losant's default keep-alive intervals); `None` waits forever.
+    pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.idle_timeout = timeout.into();
+        self
+    }
+
+    /// The idle timeout for a server that sends a keep-alive every `interval`: three
+    /// intervals, so that one late keep-alive is not a drop.
+    pub fn keep_alive_interval(self, interval: Duration) -> Self {
+        self.idle_timeout(interval.saturating_mul(3))
+    }
+
+    /// The most bytes of one message, with the comments before it (default 1 MiB); a
+    /// larger one ends the stream with [`Error::BodyTooLarge`](crate::Error::BodyTooLarge).
+    pub fn max_message_bytes(mut self, limit: usize) -> Self {
+        self.max_message_bytes = limit;
+        self
+    }
+
+    pub(crate) fn delay(&self, failures: u32, server_retry: Option<Duration>) -> Duration {
+        if let Some(retry) = server_retry {
+            return retry.min(self.max_delay);
+        }
+        let doubled = self
+            .base_delay
+            .saturating_mul(1 << failures.saturating_sub(1).min(16));
+        doubled.min(self.max_delay)
     }
 }
 

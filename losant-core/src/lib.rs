@@ -78,7 +78,10 @@ pub use builder::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_OVERALL_TIMEOUT,
 };
-pub use call::{CallSettings, GlobalParams, Reply, Settings};
+pub use call::{
+    CallSettings, DEFAULT_MAX_MESSAGE_BYTES, GlobalParams, Reply, Settings, StreamCall,
+    StreamSettings,
+};
 pub use client::Client;
 pub use endpoint::{Auth, Endpoint, Method};
 pub use error::{
@@ -107,7 +110,7 @@ pub use retry::{RetryPolicy, SleepFuture};
 pub use secret::Secret;
 #[cfg(feature = "tower")]
 pub use service::ServiceTransport;
-pub use sse::{DEFAULT_MAX_MESSAGE_BYTES, EventStream, FromMessage, Message, StreamSettings};
+pub use sse::{EventStream, FromMessage, Message};
 pub use throttle::RateLimit;
 pub use time::Time;
 pub use timestamp::{Timestamp, TimestampError};

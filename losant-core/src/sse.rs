@@ -18,12 +18,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::stream::{BoxStream, Stream, StreamExt};
 
+use crate::call::{BoxFuture, StreamSettings};
 use crate::endpoint::Endpoint;
 use crate::error::{
     BodyTooLarge, Call, DecodeError, Error, Result, TimeoutError, TimeoutKind, TransportError,
 };
 use crate::redact::Redactor;
-use crate::request::Request;
+use crate::request::{Request, RequestBuilder};
 use crate::response::check;
 use crate::transport::{ByteStream, Opened, Transport};
 
@@ -48,93 +49,6 @@ pub trait FromMessage: Sized {
 impl FromMessage for Message {
     fn from_message(_: &'static Endpoint, message: Message) -> Option<Result<Self>> {
         Some(Ok(message))
-    }
-}
-
-/// How a stream behaves: reconnection, the idle timeout and the message size limit.
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct StreamSettings {
-    reconnect: bool,
-    max_reconnects: Option<u32>,
-    base_delay: Duration,
-    max_delay: Duration,
-    idle_timeout: Option<Duration>,
-    max_message_bytes: usize,
-}
-
-/// The default most bytes of one message (and the comments before it): 1 MiB.
-pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 1024 * 1024;
-
-impl Default for StreamSettings {
-    fn default() -> Self {
-        StreamSettings {
-            reconnect: true,
-            max_reconnects: None,
-            base_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(30),
-            idle_timeout: Some(Duration::from_secs(90)),
-            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
-        }
-    }
-}
-
-impl StreamSettings {
-    /// Whether a dropped stream is opened again (default: yes). Off, a drop ends the
-    /// stream with an error.
-    pub fn reconnect(mut self, reconnect: bool) -> Self {
-        self.reconnect = reconnect;
-        self
-    }
-
-    /// The most reconnections in a row without a message between them (default: no
-    /// limit); past it, the last failure ends the stream.
-    pub fn max_reconnects(mut self, limit: impl Into<Option<u32>>) -> Self {
-        self.max_reconnects = limit.into();
-        self
-    }
-
-    /// The wait before the first reconnection (default 1 s), doubled for each one in a
-    /// row up to [`max_delay`](Self::max_delay); a `retry:` of the server replaces it.
-    pub fn base_delay(mut self, delay: Duration) -> Self {
-        self.base_delay = delay;
-        self
-    }
-
-    /// The longest wait between reconnections (default 30 s).
-    pub fn max_delay(mut self, delay: Duration) -> Self {
-        self.max_delay = delay;
-        self
-    }
-
-    /// How long the stream may send nothing before it is taken as dropped (default
-    /// 90 s: three of Losant's default keep-alive intervals); `None` waits forever.
-    pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.idle_timeout = timeout.into();
-        self
-    }
-
-    /// The idle timeout for a server that sends a keep-alive every `interval`: three
-    /// intervals, so that one late keep-alive is not a drop.
-    pub fn keep_alive_interval(self, interval: Duration) -> Self {
-        self.idle_timeout(interval.saturating_mul(3))
-    }
-
-    /// The most bytes of one message, with the comments before it (default 1 MiB); a
-    /// larger one ends the stream with [`Error::BodyTooLarge`].
-    pub fn max_message_bytes(mut self, limit: usize) -> Self {
-        self.max_message_bytes = limit;
-        self
-    }
-
-    fn delay(&self, failures: u32, server_retry: Option<Duration>) -> Duration {
-        if let Some(retry) = server_retry {
-            return retry.min(self.max_delay);
-        }
-        let doubled = self
-            .base_delay
-            .saturating_mul(1 << failures.saturating_sub(1).min(16));
-        doubled.min(self.max_delay)
     }
 }
 
@@ -167,35 +81,81 @@ impl<T> std::fmt::Debug for EventStream<'_, T> {
 
 impl<'a, T: FromMessage + Send + 'a> EventStream<'a, T> {
     /// Opens `request` through `transport`; nothing is sent until the stream is first
-    /// polled.
+    /// polled, and a failure of the first connection is its first item.
     pub fn open<Tr: Transport + ?Sized>(
         transport: &'a Tr,
         request: Request,
         settings: StreamSettings,
     ) -> Self {
-        let reconnects = Arc::new(AtomicU32::new(0));
-        let state = State {
-            transport,
-            endpoint: request.endpoint(),
-            request,
-            settings,
-            reader: None,
-            opened_once: false,
-            failures: 0,
-            last_id: None,
-            server_retry: None,
-            redactor: None,
-            read: Arc::new(AtomicUsize::new(0)),
-            reconnects: Arc::clone(&reconnects),
-            done: false,
-            _item: std::marker::PhantomData,
-        };
+        Self::from_state(State::new(transport, request, settings))
+    }
+
+    /// Opens `request` through `transport` and waits for the first connection: its
+    /// failure (a 401, a 404, the network) is this call's error. What the `.await` of
+    /// a stream action's call does.
+    pub async fn connect<Tr: Transport + ?Sized>(
+        transport: &'a Tr,
+        request: Request,
+        settings: StreamSettings,
+    ) -> Result<Self> {
+        let mut state = State::new(transport, request, settings);
+        match state.connect().await {
+            Ok(reader) => state.reader = Some(reader),
+            Err(Dropped::Again(error) | Dropped::Final(error)) => return Err(error),
+        }
+        Ok(Self::from_state(state))
+    }
+
+    fn from_state<Tr: Transport + ?Sized>(state: State<'a, Tr, T>) -> Self {
+        let reconnects = Arc::clone(&state.reconnects);
         let inner = futures_util::stream::unfold(state, |mut state| async move {
             let item = state.next().await?;
             Some((item, state))
         })
         .boxed();
         EventStream { inner, reconnects }
+    }
+}
+
+/// Opening a stream: what the code generated for a stream action ends with.
+impl RequestBuilder {
+    /// Opens the request through `transport` as a stream of `T`, waiting for the
+    /// first connection ([`EventStream::connect`]).
+    pub fn open_stream<'a, T, Tr>(
+        self,
+        transport: &'a Tr,
+        settings: StreamSettings,
+    ) -> BoxFuture<'a, Result<EventStream<'a, T>>>
+    where
+        T: FromMessage + Send + 'a,
+        Tr: Transport + ?Sized,
+    {
+        Box::pin(async move {
+            let request = self.finish()?;
+            EventStream::connect(transport, request, settings).await
+        })
+    }
+}
+
+impl<'a, T: Send + 'a> EventStream<'a, T> {
+    /// A stream of these items, for a test double answering a stream action.
+    ///
+    /// ```
+    /// use losant_core::{EventStream, Message};
+    ///
+    /// let message = Message { event: Some("deviceState".into()), data: "{}".into(), id: None };
+    /// let stream = EventStream::from_items([Ok(message)]);
+    /// assert_eq!(stream.reconnects(), 0);
+    /// ```
+    pub fn from_items<I>(items: I) -> Self
+    where
+        I: IntoIterator<Item = Result<T>>,
+        I::IntoIter: Send + 'a,
+    {
+        EventStream {
+            inner: futures_util::stream::iter(items).boxed(),
+            reconnects: Arc::new(AtomicU32::new(0)),
+        }
     }
 }
 
@@ -245,6 +205,27 @@ enum Dropped {
     Again(Error),
     /// It may not: the error ends the stream.
     Final(Error),
+}
+
+impl<'a, Tr: Transport + ?Sized, T> State<'a, Tr, T> {
+    fn new(transport: &'a Tr, request: Request, settings: StreamSettings) -> Self {
+        State {
+            transport,
+            endpoint: request.endpoint(),
+            request,
+            settings,
+            reader: None,
+            opened_once: false,
+            failures: 0,
+            last_id: None,
+            server_retry: None,
+            redactor: None,
+            read: Arc::new(AtomicUsize::new(0)),
+            reconnects: Arc::new(AtomicU32::new(0)),
+            done: false,
+            _item: std::marker::PhantomData,
+        }
+    }
 }
 
 impl<Tr: Transport + ?Sized, T: FromMessage> State<'_, Tr, T> {

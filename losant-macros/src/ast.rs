@@ -5,7 +5,7 @@
 use proc_macro2::Span;
 use syn::{GenericArgument, Ident, PathArguments, ReturnType, Type};
 
-use crate::symbol::{OPTION, RESULT};
+use crate::symbol::{EVENT_STREAM, OPTION, RESULT};
 
 /// The options of `#[api(...)]`.
 pub(crate) struct ApiOptions {
@@ -101,10 +101,14 @@ pub(crate) enum Returns {
     Json(Box<Type>),
     /// `Result<()>`: the body is ignored.
     Empty,
+    /// `Result<EventStream<T>>`: a stream of server-sent events, each message decoded
+    /// as a `T`.
+    Stream(Box<Type>),
 }
 
 impl Returns {
-    /// `Result<T>` → `Json(T)`, `Result<()>` → `Empty`, anything else → `None`.
+    /// `Result<T>` → `Json(T)`, `Result<()>` → `Empty`, `Result<EventStream<T>>` →
+    /// `Stream(T)`, anything else → `None`.
     pub(crate) fn of(output: &ReturnType) -> Option<Returns> {
         let ReturnType::Type(_, ty) = output else {
             return None;
@@ -127,10 +131,31 @@ impl Returns {
             GenericArgument::Type(Type::Tuple(tuple)) if tuple.elems.is_empty() => {
                 Some(Returns::Empty)
             }
-            GenericArgument::Type(ty) => Some(Returns::Json(Box::new(ty.clone()))),
+            GenericArgument::Type(ty) => Some(match stream_item(ty) {
+                Some(item) => Returns::Stream(Box::new(item.clone())),
+                None => Returns::Json(Box::new(ty.clone())),
+            }),
             _ => None,
         }
     }
+}
+
+/// `T` of `EventStream<T>` (however the path is written).
+fn stream_item(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != EVENT_STREAM {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let mut types = args.args.iter().filter_map(|arg| match arg {
+        GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    });
+    let item = types.next()?;
+    types.next().is_none().then_some(item)
 }
 
 /// Whether a type is written `Option<...>`.
@@ -181,6 +206,14 @@ mod tests {
             Some(Returns::Json(_))
         ));
         assert!(matches!(json("-> Result<()>"), Some(Returns::Empty)));
+        assert!(matches!(
+            json("-> Result<EventStream<DeviceState>>"),
+            Some(Returns::Stream(_))
+        ));
+        assert!(matches!(
+            json("-> Result<losant_core::EventStream<Message>>"),
+            Some(Returns::Stream(_))
+        ));
         assert!(json("-> Result<Event, String>").is_none());
         assert!(json("-> Option<Event>").is_none());
         assert!(json("-> Result").is_none());

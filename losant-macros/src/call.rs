@@ -77,10 +77,29 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 }
 
 /// What a call of an endpoint returning `returns` answers.
-pub(crate) fn output(returns: &Returns) -> TokenStream {
+pub(crate) fn output(krate: &syn::Path, returns: &Returns) -> TokenStream {
     match returns {
         Returns::Json(ty) => quote!(#ty),
         Returns::Empty => quote!(()),
+        Returns::Stream(item) => {
+            let lt = call_lifetime();
+            quote!(#krate::EventStream<#lt, #item>)
+        }
+    }
+}
+
+/// The `Output` of the call's future: the return type as written, or, for a stream
+/// (whose type borrows the transport), `Result<EventStream<'a, T>>`.
+fn call_result(krate: &syn::Path, endpoint: &Endpoint) -> TokenStream {
+    match &endpoint.returns {
+        Returns::Stream(_) => {
+            let output = output(krate, &endpoint.returns);
+            quote!(#krate::Result<#output>)
+        }
+        Returns::Json(_) | Returns::Empty => {
+            let result = &endpoint.result;
+            quote!(#result)
+        }
     }
 }
 
@@ -190,7 +209,7 @@ fn run_method(krate: &syn::Path, endpoint: &Endpoint) -> TokenStream {
     let call = call_ident(&endpoint.ident);
     let run = run_ident(&endpoint.ident);
     let lt = call_lifetime();
-    let output = output(&endpoint.returns);
+    let output = output(krate, &endpoint.returns);
     let run_doc = format!(
         "Runs a [`{name_text}`](Self::{name_text}) call. Every [`Transport`]({krate_doc}::Transport) \
          implements it (the call is sent); a hand-written implementation of the trait, such \
@@ -215,8 +234,8 @@ fn call_type(names: &TraitNames<'_>, endpoint: &Endpoint) -> TokenStream {
     let call = call_ident(&endpoint.ident);
     let run = run_ident(&endpoint.ident);
     let lt = call_lifetime();
-    let output = output(&endpoint.returns);
-    let result = &endpoint.result;
+    let output = output(krate, &endpoint.returns);
+    let result = call_result(krate, endpoint);
     let (api, settings) = private_fields();
     let fields = endpoint.args.iter().map(|arg| {
         let ident = &arg.ident;
@@ -245,6 +264,12 @@ fn call_type(names: &TraitNames<'_>, endpoint: &Endpoint) -> TokenStream {
         .paginate
         .as_ref()
         .and_then(|page| stream_fn(krate, endpoint, &call, page));
+    let stream_call = matches!(endpoint.returns, Returns::Stream(_)).then(|| {
+        quote! {
+            #[automatically_derived]
+            impl #krate::StreamCall for #call<'_> {}
+        }
+    });
     let call_doc = format!(
         "A call of [`{trait_ident}::{name_text}`]: its arguments, the optional ones set by name, \
          and the [`CallSettings`]({krate_doc}::CallSettings) of this call. `.await` it to send it.",
@@ -284,6 +309,8 @@ fn call_type(names: &TraitNames<'_>, endpoint: &Endpoint) -> TokenStream {
                 &mut self.#settings
             }
         }
+
+        #stream_call
     }
 }
 
@@ -365,7 +392,7 @@ pub(crate) fn request_fn(
     let request = Ident::new("__losant_request", Span::mixed_site());
     let path_var = Ident::new("__losant_path", Span::mixed_site());
     let const_ident = const_ident(name);
-    let output = output(&endpoint.returns);
+    let output = output(krate, &endpoint.returns);
     let idents = endpoint.args.iter().map(|a| &a.ident);
 
     // Path values in placeholder order, which is what the runtime expects.
@@ -410,11 +437,26 @@ pub(crate) fn request_fn(
             }
         })
     });
-    let send = match &endpoint.returns {
-        Returns::Json(ty) => quote_spanned! {ty.span()=>
-            #request.send::<#ty, _>(#transport)
-        },
-        Returns::Empty => quote!(#request.send_empty(#transport)),
+    let stream_settings = Ident::new("__losant_stream", Span::mixed_site());
+    let (take_stream, send) = match &endpoint.returns {
+        Returns::Json(ty) => (
+            None,
+            quote_spanned! {ty.span()=>
+                #request.send::<#ty, _>(#transport)
+            },
+        ),
+        Returns::Empty => (None, quote!(#request.send_empty(#transport))),
+        Returns::Stream(item) => (
+            Some(quote!(let #stream_settings = #settings.take_stream();)),
+            quote_spanned! {item.span()=>
+                #request.open_stream::<#item, _>(#transport, #stream_settings)
+            },
+        ),
+    };
+    let settings_binding = if take_stream.is_some() {
+        quote!(mut #settings)
+    } else {
+        quote!(#settings)
     };
     quote! {
         #[doc(hidden)]
@@ -422,7 +464,8 @@ pub(crate) fn request_fn(
             #transport: &#lt dyn #krate::Transport,
             call: #call<#lt>,
         ) -> #krate::Reply<#lt, #output> {
-            let #call { #(#idents,)* #settings, #unused: _ } = call;
+            let #call { #(#idents,)* #settings_binding, #unused: _ } = call;
+            #take_stream
             let #path_var = [#(#path_values),*];
             let mut #request = #krate::__private::RequestBuilder::new(&#meta_ident::#const_ident, &#path_var);
             #(#statements)*

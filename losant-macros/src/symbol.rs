@@ -105,4 +105,6 @@ pub(crate) const ASYNC_TRAIT: Symbol = Symbol("async_trait");
 
 /// `Result`, `Option`: the return and optional types the macro recognises.
 pub(crate) const RESULT: Symbol = Symbol("Result");
+/// The streaming return shape: `Result<EventStream<T>>`.
+pub(crate) const EVENT_STREAM: Symbol = Symbol("EventStream");
 pub(crate) const OPTION: Symbol = Symbol("Option");

@@ -297,3 +297,82 @@ async fn a_transport_that_does_not_stream_says_so() {
         "{error}"
     );
 }
+
+/// A stream action bound with the macro, as a user (or the generator) writes it.
+#[losant_core::api]
+trait StateStreams {
+    #[endpoint(
+        method = "GET",
+        path = "/applications/<app>/devices/<device>/stateStream",
+        scope = "device.stateStream"
+    )]
+    async fn state_stream(
+        &self,
+        app: &losant_core::ApplicationId,
+        device: &losant_core::DeviceId,
+        #[query] keep_alive_interval: Option<u32>,
+    ) -> losant_core::Result<EventStream<Message>>;
+}
+
+#[tokio::test]
+async fn a_bound_stream_action_opens_on_await_with_its_settings() {
+    use losant_core::StreamCall as _;
+    let server = ScriptedServer::start(vec![
+        Step::Events {
+            parts: vec![part("event: deviceState\ndata: {}\n\n")],
+            hold: false,
+        },
+        Step::json(
+            404,
+            r#"{"type":"NotFound","message":"Device was not found"}"#,
+        ),
+    ])
+    .await;
+    let client = client(&server);
+    let app = support::app();
+    let device: losant_core::DeviceId = "575ecf887ae143cd83dc4aa2".parse().unwrap();
+    let mut stream = client
+        .state_stream(&app, &device)
+        .keep_alive_interval(10)
+        .reconnect(false)
+        .await
+        .unwrap();
+    assert_eq!(stream.try_next().await.unwrap().unwrap().data, "{}");
+    // Reconnection is off: the end of the stream is an error, and nothing more is sent.
+    assert!(matches!(stream.try_next().await, Err(Error::Transport(_))));
+    assert_eq!(server.request_count(), 1);
+    assert_eq!(
+        server.requests()[0].target,
+        "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/stateStream?keepAliveInterval=10"
+    );
+    // A first connection refused is the error of the `.await`.
+    let error = client.state_stream(&app, &device).await.unwrap_err();
+    assert_eq!(error.api_error_type(), Some("NotFound"));
+}
+
+#[tokio::test]
+async fn a_test_double_answers_a_stream_action_with_items() {
+    struct Canned;
+    impl StateStreams for Canned {
+        fn run_state_stream<'a>(
+            &'a self,
+            call: StateStream<'a>,
+        ) -> losant_core::Reply<'a, EventStream<'a, Message>> {
+            let data = format!("{}", call.device);
+            losant_core::Reply::new(async move {
+                Ok(EventStream::from_items([Ok(Message {
+                    event: Some("deviceState".to_owned()),
+                    data,
+                    id: None,
+                })]))
+            })
+        }
+    }
+    let double: std::sync::Arc<dyn StateStreams> = std::sync::Arc::new(Canned);
+    let app = support::app();
+    let device: losant_core::DeviceId = "575ecf887ae143cd83dc4aa2".parse().unwrap();
+    let mut stream = double.state_stream(&app, &device).await.unwrap();
+    let message = stream.try_next().await.unwrap().unwrap();
+    assert_eq!(message.data, "575ecf887ae143cd83dc4aa2");
+    assert!(stream.try_next().await.unwrap().is_none());
+}
