@@ -193,6 +193,13 @@ pub enum Returns {
     Job,
     /// A body (200 or 201) or the queued job (202).
     MaybeJob(Shape),
+    /// A stream of server-sent events: the name of its messages and their data.
+    Stream {
+        /// The `event:` name of its messages (`deviceState`).
+        event: String,
+        /// What each message's data decodes into.
+        shape: Shape,
+    },
     /// Several answers, one variant each: status, body.
     Enum {
         /// The enum's name.
@@ -225,10 +232,6 @@ impl Api {
             for (action_name, action) in &resource.actions {
                 let official = format!("{resource_name}.{action_name}");
                 let extra = &spec.extras[&official];
-                if extra.sse_stream {
-                    skipped.push((official, "answers with a stream of server-sent events"));
-                    continue;
-                }
                 if extra.multipart {
                     skipped.push((official, "takes a multipart file upload"));
                     continue;
@@ -729,6 +732,9 @@ impl ActionBuilder<'_> {
     }
 
     fn returns(&mut self, method_name: &str) -> Result<Returns, Error> {
+        if let Some(stream) = self.stream()? {
+            return Ok(stream);
+        }
         let mut variants = Vec::new();
         for (status, response) in &self.action.responses {
             let Ok(code) = status.parse::<u16>() else {
@@ -770,6 +776,41 @@ impl ActionBuilder<'_> {
     }
 }
 
+impl ActionBuilder<'_> {
+    /// The stream a `200` with `sseEvents` answers: one kind of message, whose data
+    /// is a struct (another form stops the generator).
+    fn stream(&mut self) -> Result<Option<Returns>, Error> {
+        let Some(ok) = self.action.responses.get("200") else {
+            return Ok(None);
+        };
+        let mut events = ok.sse_events.iter();
+        let Some((event, kind)) = events.next() else {
+            return Ok(None);
+        };
+        let official = format!("{}.{}", self.resource_name, self.action_name);
+        if events.next().is_some() {
+            return Err(Error::spec(format!(
+                "{official}: a stream of several kinds of messages, which the generator does not bind"
+            )));
+        }
+        let name = schema_ref(&kind.schema).ok_or_else(|| {
+            Error::spec(format!(
+                "{official}: the `{event}` messages' schema is not a `$ref`"
+            ))
+        })?;
+        let shape = self.types.root(&self.spec.schemas, name, None)?;
+        if !matches!(shape.ty, Ty::Struct(_)) || shape.nullable {
+            return Err(Error::spec(format!(
+                "{official}: the `{event}` messages are not objects"
+            )));
+        }
+        Ok(Some(Returns::Stream {
+            event: event.clone(),
+            shape,
+        }))
+    }
+}
+
 impl ActionApi {
     /// Every shape the action's signature names.
     #[must_use]
@@ -782,7 +823,9 @@ impl ActionApi {
             }
         }
         match &self.returns {
-            Returns::Body(shape) | Returns::MaybeJob(shape) => shapes.push(shape),
+            Returns::Body(shape) | Returns::MaybeJob(shape) | Returns::Stream { shape, .. } => {
+                shapes.push(shape);
+            }
             Returns::Enum { variants, .. } => {
                 shapes.extend(variants.iter().filter_map(|(_, s)| s.as_ref()));
             }

@@ -99,6 +99,19 @@ pub struct ResponseSpec {
     /// The body's schema (`{"$ref": "#/definitions/X"}`), when there is a body.
     #[serde(default)]
     pub schema: Option<Value>,
+    /// For a stream of server-sent events: each message name and its data's schema.
+    #[serde(default, rename = "sseEvents")]
+    pub sse_events: BTreeMap<String, SseEvent>,
+}
+
+/// One kind of message of a stream of server-sent events.
+#[derive(Debug, Deserialize)]
+pub struct SseEvent {
+    /// What it is.
+    #[serde(default)]
+    pub description: String,
+    /// Its data's schema.
+    pub schema: Value,
 }
 
 /// What `all-endpoints.json` says of one action beyond `apiInfo.json`.
@@ -167,7 +180,13 @@ impl Spec {
                     .params
                     .iter()
                     .filter_map(|p| p.schema.as_ref())
-                    .chain(action.responses.values().filter_map(|r| r.schema.as_ref()));
+                    .chain(action.responses.values().filter_map(|r| r.schema.as_ref()))
+                    .chain(
+                        action
+                            .responses
+                            .values()
+                            .flat_map(|r| r.sse_events.values().map(|event| &event.schema)),
+                    );
                 for schema in refs {
                     let name = schema_ref(schema).ok_or_else(|| {
                         Error::spec(format!("{official}: a schema that is not a `$ref`"))

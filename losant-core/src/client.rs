@@ -476,11 +476,10 @@ impl Client {
         self.admit(endpoint)?;
         let inner = &*self.inner;
         let origin = inner.origin;
-        let mut builder = to_reqwest(&inner.http, &inner.base_url, self.authorization(), &request)?
-            .header(
-                reqwest::header::ACCEPT,
-                HeaderValue::from_static("text/event-stream"),
-            );
+        // The client's own headers, `Accept: application/json` included, as the
+        // official client sends them to a stream action (its `EventSource` headers are
+        // overridden by the client's).
+        let mut builder = to_reqwest(&inner.http, &inner.base_url, self.authorization(), &request)?;
         if let Some(headers) = &inner.request_headers {
             builder = builder.headers(headers.clone());
         }

@@ -11,6 +11,7 @@ pub use crate::id::RawId;
 pub use crate::keyed::{named as keyed_named, tags as keyed_tags};
 pub use crate::param::{HeaderArg, PathValue};
 pub use crate::request::{BoxFuture, RequestBuilder};
+pub use crate::sse::decode_message;
 pub use crate::string_enum::deserialize_str_with;
 
 use crate::endpoint::Endpoint;

@@ -46,6 +46,32 @@ pub trait FromMessage: Sized {
     fn from_message(endpoint: &'static Endpoint, message: Message) -> Option<Result<Self>>;
 }
 
+/// The item of a message named `event`, decoded from its JSON data; `None` for a
+/// message of another name (a keep-alive, a kind this version does not know). What
+/// the generated [`FromMessage`] impls call.
+#[must_use]
+pub fn decode_message<T: serde::de::DeserializeOwned>(
+    endpoint: &'static Endpoint,
+    event: &str,
+    message: &Message,
+) -> Option<Result<T>> {
+    if message.event.as_deref() != Some(event) {
+        return None;
+    }
+    Some(
+        crate::json::from_slice(message.data.as_bytes()).map_err(|error| {
+            Error::Decode(Box::new(DecodeError {
+                call: Call::new(Some(endpoint), 1),
+                status: 200,
+                target: std::any::type_name::<T>(),
+                path: ".".to_owned(),
+                message: format!("a `{event}` message: {error}"),
+                body: message.data.chars().take(200).collect(),
+            }))
+        }),
+    )
+}
+
 impl FromMessage for Message {
     fn from_message(_: &'static Endpoint, message: Message) -> Option<Result<Self>> {
         Some(Ok(message))

@@ -102,8 +102,13 @@ pub(crate) enum Returns {
     /// `Result<()>`: the body is ignored.
     Empty,
     /// `Result<EventStream<T>>`: a stream of server-sent events, each message decoded
-    /// as a `T`.
-    Stream(Box<Type>),
+    /// as a `T`; the stream type as written (its path) and `T`.
+    Stream {
+        /// `EventStream<T>` as written.
+        stream: Box<Type>,
+        /// `T`.
+        item: Box<Type>,
+    },
 }
 
 impl Returns {
@@ -132,7 +137,10 @@ impl Returns {
                 Some(Returns::Empty)
             }
             GenericArgument::Type(ty) => Some(match stream_item(ty) {
-                Some(item) => Returns::Stream(Box::new(item.clone())),
+                Some(item) => Returns::Stream {
+                    stream: Box::new(ty.clone()),
+                    item: Box::new(item.clone()),
+                },
                 None => Returns::Json(Box::new(ty.clone())),
             }),
             _ => None,
@@ -208,11 +216,11 @@ mod tests {
         assert!(matches!(json("-> Result<()>"), Some(Returns::Empty)));
         assert!(matches!(
             json("-> Result<EventStream<DeviceState>>"),
-            Some(Returns::Stream(_))
+            Some(Returns::Stream { .. })
         ));
         assert!(matches!(
             json("-> Result<losant_core::EventStream<Message>>"),
-            Some(Returns::Stream(_))
+            Some(Returns::Stream { .. })
         ));
         assert!(json("-> Result<Event, String>").is_none());
         assert!(json("-> Option<Event>").is_none());

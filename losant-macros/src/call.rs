@@ -77,13 +77,21 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 }
 
 /// What a call of an endpoint returning `returns` answers.
-pub(crate) fn output(krate: &syn::Path, returns: &Returns) -> TokenStream {
+pub(crate) fn output(returns: &Returns) -> TokenStream {
     match returns {
         Returns::Json(ty) => quote!(#ty),
         Returns::Empty => quote!(()),
-        Returns::Stream(item) => {
-            let lt = call_lifetime();
-            quote!(#krate::EventStream<#lt, #item>)
+        Returns::Stream { stream, .. } => {
+            // The type as written (its imports honoured), borrowing the call.
+            let mut stream = (**stream).clone();
+            if let Type::Path(path) = &mut stream
+                && let Some(last) = path.path.segments.last_mut()
+                && let syn::PathArguments::AngleBracketed(args) = &mut last.arguments
+            {
+                args.args
+                    .insert(0, syn::GenericArgument::Lifetime(call_lifetime()));
+            }
+            quote!(#stream)
         }
     }
 }
@@ -92,8 +100,8 @@ pub(crate) fn output(krate: &syn::Path, returns: &Returns) -> TokenStream {
 /// (whose type borrows the transport), `Result<EventStream<'a, T>>`.
 fn call_result(krate: &syn::Path, endpoint: &Endpoint) -> TokenStream {
     match &endpoint.returns {
-        Returns::Stream(_) => {
-            let output = output(krate, &endpoint.returns);
+        Returns::Stream { .. } => {
+            let output = output(&endpoint.returns);
             quote!(#krate::Result<#output>)
         }
         Returns::Json(_) | Returns::Empty => {
@@ -209,7 +217,7 @@ fn run_method(krate: &syn::Path, endpoint: &Endpoint) -> TokenStream {
     let call = call_ident(&endpoint.ident);
     let run = run_ident(&endpoint.ident);
     let lt = call_lifetime();
-    let output = output(krate, &endpoint.returns);
+    let output = output(&endpoint.returns);
     let run_doc = format!(
         "Runs a [`{name_text}`](Self::{name_text}) call. Every [`Transport`]({krate_doc}::Transport) \
          implements it (the call is sent); a hand-written implementation of the trait, such \
@@ -234,7 +242,7 @@ fn call_type(names: &TraitNames<'_>, endpoint: &Endpoint) -> TokenStream {
     let call = call_ident(&endpoint.ident);
     let run = run_ident(&endpoint.ident);
     let lt = call_lifetime();
-    let output = output(krate, &endpoint.returns);
+    let output = output(&endpoint.returns);
     let result = call_result(krate, endpoint);
     let (api, settings) = private_fields();
     let fields = endpoint.args.iter().map(|arg| {
@@ -264,7 +272,7 @@ fn call_type(names: &TraitNames<'_>, endpoint: &Endpoint) -> TokenStream {
         .paginate
         .as_ref()
         .and_then(|page| stream_fn(krate, endpoint, &call, page));
-    let stream_call = matches!(endpoint.returns, Returns::Stream(_)).then(|| {
+    let stream_call = matches!(endpoint.returns, Returns::Stream { .. }).then(|| {
         quote! {
             #[automatically_derived]
             impl #krate::StreamCall for #call<'_> {}
@@ -392,7 +400,7 @@ pub(crate) fn request_fn(
     let request = Ident::new("__losant_request", Span::mixed_site());
     let path_var = Ident::new("__losant_path", Span::mixed_site());
     let const_ident = const_ident(name);
-    let output = output(krate, &endpoint.returns);
+    let output = output(&endpoint.returns);
     let idents = endpoint.args.iter().map(|a| &a.ident);
 
     // Path values in placeholder order, which is what the runtime expects.
@@ -446,7 +454,7 @@ pub(crate) fn request_fn(
             },
         ),
         Returns::Empty => (None, quote!(#request.send_empty(#transport))),
-        Returns::Stream(item) => (
+        Returns::Stream { item, .. } => (
             Some(quote!(let #stream_settings = #settings.take_stream();)),
             quote_spanned! {item.span()=>
                 #request.open_stream::<#item, _>(#transport, #stream_settings)

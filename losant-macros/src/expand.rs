@@ -112,7 +112,7 @@ fn generate(
         let name = &endpoint.ident;
         let run_ident = run_ident(name);
         let call_ident = call_ident(name);
-        let output = call::output(krate, &endpoint.returns);
+        let output = call::output(&endpoint.returns);
         runs.push(quote! {
             #[inline]
             fn #run_ident<'a>(&'a self, call: #call_ident<'a>) -> #krate::Reply<'a, #output> {

@@ -103,10 +103,11 @@ pub use losant_events as events;
 pub use losant_core::query;
 pub use losant_core::{
     Aggregation, AggregationFunction, AggregationValue, ApiError, Auth, CallSettings, Client,
-    ClientBuilder, Endpoint, Error, FieldQuery, FromResponse, GlobalParams, IdError,
-    InvalidArgument, JobEnqueued, MaybeJob, Method, OneOrMany, OrFalse, Page, PageStream,
-    PathValue, Query, QueryField, Reply, Request, Response, Result, RetryPolicy, Secret, Settings,
-    TableColumn, TaggedField, Time, Timestamp, Transport, paginate,
+    ClientBuilder, Endpoint, Error, EventStream, FieldQuery, FromMessage, FromResponse,
+    GlobalParams, IdError, InvalidArgument, JobEnqueued, MaybeJob, Message, Method, OneOrMany,
+    OrFalse, Page, PageStream, PathValue, Query, QueryField, Reply, Request, Response, Result,
+    RetryPolicy, Secret, Settings, StreamCall, StreamSettings, TableColumn, TaggedField, Time,
+    Timestamp, Transport, paginate,
 };
 pub use losant_core::{
     ApiTokenId, ApplicationCertificateAuthorityId, ApplicationCertificateId, ApplicationId,

@@ -171,6 +171,7 @@ fn every_model_round_trips_an_instance_of_its_schema() {
     report.round_trip::<DeviceRecipePatch>("deviceRecipePatch");
     report.round_trip::<DeviceRecipePost>("deviceRecipePost");
     report.round_trip::<DeviceRecipes>("deviceRecipes");
+    report.round_trip::<DeviceState>("deviceState");
     report.round_trip::<OneOrMany<DeviceState>>("deviceStateOrStates");
     report.round_trip::<Vec<DeviceState>>("deviceStates");
     report.round_trip::<Vec<DevicesTagFilter>>("deviceTagFilter");
@@ -353,6 +354,6 @@ fn every_model_round_trips_an_instance_of_its_schema() {
     report.round_trip::<Webhooks>("webhooks");
     report.round_trip::<JobEnqueued>("jobEnqueuedResult");
     let (schemas, examples) = report.finish();
-    assert_eq!(schemas, 284usize);
+    assert_eq!(schemas, 285usize);
     assert!(examples > 0);
 }

@@ -485,6 +485,44 @@ async fn a_device_signs_in_and_carries_on_with_its_token() {
 }
 
 #[tokio::test]
+async fn a_state_stream_yields_typed_device_states() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("/applications/{APP}/devices/{DEVICE}/stateStream"))
+                .query_param("keepAliveInterval", "10")
+                .header("authorization", format!("Bearer {TOKEN}"));
+            then.status(200)
+                .header("content-type", "text/event-stream")
+                .body(concat!(
+                    ": keep-alive\n\n",
+                    "event: deviceState\n",
+                    "data: {\"data\":{\"temp\":21.5},\"time\":\"2016-06-13T04:00:00.000Z\"}\n\n",
+                    "event: somethingNew\ndata: {}\n\n",
+                    "event: deviceState\ndata: {\"data\":{\"temp\":22}}\n\n",
+                ));
+        })
+        .await;
+    let client = client(&server);
+    let mut states = client
+        .state_stream_device(&APP, &DEVICE)
+        .keep_alive_interval(10)
+        .reconnect(false)
+        .await
+        .unwrap();
+    let first = states.try_next().await.unwrap().unwrap();
+    assert_eq!(first.data["temp"], json!(21.5));
+    assert!(first.time.is_some());
+    // A message of another name is skipped; the next state follows.
+    let second = states.try_next().await.unwrap().unwrap();
+    assert_eq!(second.data["temp"], json!(22));
+    // The server closed the body, and reconnection is off: an error, nothing retried.
+    assert!(matches!(states.try_next().await, Err(Error::Transport(_))));
+    mock.assert_async().await;
+}
+
+#[tokio::test]
 async fn a_202_answer_is_the_queued_job() {
     let server = MockServer::start_async().await;
     let mock = server

@@ -27,6 +27,10 @@ pub fn file(api: &Api, layout: &Layout, family: &Family) -> Result<TokenStream, 
                     api, resource, action, name, variants, &mut uses,
                 ));
             }
+            if let Returns::Stream { event, shape } = &action.returns {
+                needs.endpoint = true;
+                items.push(message_impl(api, resource, action, event, shape, &mut uses));
+            }
         }
     }
     let traits: Vec<TokenStream> = family
@@ -58,7 +62,7 @@ pub fn file(api: &Api, layout: &Layout, family: &Family) -> Result<TokenStream, 
             use losant_core::response::{FromResponse, Response, decode};
         )
     });
-    let endpoint = needs.from_response.then(|| {
+    let endpoint = (needs.from_response || needs.endpoint).then(|| {
         quote!(
             use losant_core::Endpoint;
         )
@@ -131,6 +135,8 @@ fn owned_models(api: &Api, layout: &Layout, family: &Family) -> Vec<String> {
 struct Needs {
     serialize: bool,
     from_response: bool,
+    /// `Endpoint` is named (a response enum's or a stream item's decoding).
+    endpoint: bool,
 }
 
 fn trait_item(
@@ -277,6 +283,40 @@ fn return_type(api: &Api, action: &ActionApi, uses: &mut Uses) -> TokenStream {
             let name = ident(name);
             quote!(#name)
         }
+        Returns::Stream { shape, .. } => {
+            uses.core.insert("EventStream");
+            let item = rust_type(shape, types, uses);
+            quote!(EventStream<#item>)
+        }
+    }
+}
+
+/// How the messages of a stream action decode: its item is the `event` messages'
+/// data; messages of any other name (keep-alives) are skipped.
+fn message_impl(
+    api: &Api,
+    resource: &ResourceApi,
+    action: &ActionApi,
+    event: &str,
+    shape: &Shape,
+    uses: &mut Uses,
+) -> TokenStream {
+    let item = rust_type(shape, &api.types, uses);
+    let doc = doc(&format!(
+        "The `{event}` messages of [`{}::{}`], decoded from their JSON data; messages of \
+         other names are skipped.",
+        resource.trait_name, action.method_name
+    ));
+    quote! {
+        #doc
+        impl losant_core::FromMessage for #item {
+            fn from_message(
+                endpoint: &'static Endpoint,
+                message: losant_core::Message,
+            ) -> Option<Result<Self>> {
+                losant_core::__private::decode_message(endpoint, #event, &message)
+            }
+        }
     }
 }
 
@@ -305,6 +345,14 @@ fn method_doc(action: &ActionApi, arg_docs: &[String]) -> String {
     match &action.returns {
         Returns::MaybeJob(_) => text.push_str("\n\nDone at once ([`MaybeJob::Done`](losant_core::MaybeJob::Done)) or queued as a background job ([`MaybeJob::Queued`](losant_core::MaybeJob::Queued))."),
         Returns::Job => text.push_str("\n\nQueued as a background job (202)."),
+        Returns::Stream { event, .. } => {
+            let _ = write!(
+                text,
+                "\n\nAnswers with a stream of server-sent `{event}` messages \
+                 ([`EventStream`](losant_core::EventStream)): `.await` opens it, and a \
+                 dropped stream reconnects (see [`StreamCall`](losant_core::StreamCall))."
+            );
+        }
         _ => {}
     }
     if !action.errors.is_empty() {

@@ -57,7 +57,8 @@ pub fn prelude(api: &Api) -> TokenStream {
     let prelude_doc = inner_doc(&doc(
         "Every API trait of the enabled families, so that `use losant::prelude::*;` makes \
          every call available on a [`Client`](losant_core::Client), the per-call settings \
-         ([`CallSettings`](losant_core::CallSettings): `.timeout(..)`, `.header(..)`, ...), \
+         ([`CallSettings`](losant_core::CallSettings): `.timeout(..)`, `.header(..)`, ...; \
+         a stream's [`StreamCall`](losant_core::StreamCall): `.reconnect(..)`, ...), \
          `validate()` of a request model ([`Validate`](losant_core::validate::Validate), \
          imported unnamed), signing in (`Authenticate`, with the `auth` feature), and \
          the stream extensions (`try_next`, `try_collect`, ...) for the calls' `stream()`.",
@@ -65,6 +66,7 @@ pub fn prelude(api: &Api) -> TokenStream {
     quote! {
         #prelude_doc
         pub use losant_core::CallSettings;
+        pub use losant_core::StreamCall as _;
         pub use losant_core::validate::Validate as _;
         pub use losant_core::stream::{StreamExt as _, TryStreamExt as _};
         #[cfg(feature = "events")]

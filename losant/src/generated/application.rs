@@ -29,7 +29,7 @@ pub use crate::models::{
 use losant_core::Endpoint;
 use losant_core::api;
 use losant_core::response::{FromResponse, Response, decode};
-use losant_core::{ApplicationId, JobEnqueued, MaybeJob, Result};
+use losant_core::{ApplicationId, EventStream, JobEnqueued, MaybeJob, Result};
 
 /// The actions of the `application` resource (`/applications/{applicationId}`).
 ///
@@ -747,6 +747,44 @@ pub trait ApplicationApi {
         #[body(validate)] payload: &MqttPublishBody,
     ) -> Result<Success>;
 
+    /// Attach to a real time stream of state messages for the given MQTT topic using Server Sent Events (SSE)
+    ///
+    /// Losant API: `application.mqttSubscriptionStream`, `GET /applications/{applicationId}/mqttSubscriptionStream`.
+    ///
+    /// - `application_id`: ID of the associated application.
+    /// - `keep_alive_interval`: Number of seconds between keepalive messages. The API's default: `2`.
+    /// - `topic`: The MQTT topic to subscribe to.
+    ///
+    /// Answers with a stream of server-sent `mqttMessage` messages ([`EventStream`](losant_core::EventStream)): `.await` opens it, and a dropped stream reconnects (see [`StreamCall`](losant_core::StreamCall)).
+    ///
+    /// The API answers 400 (malformed request), 404 (application was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `application.*`, `application.mqttSubscriptionStream`.
+    #[endpoint(
+        method = "GET",
+        path = "/applications/<application_id>/mqttSubscriptionStream",
+        scope = "application.mqttSubscriptionStream",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Application.read",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.Organization.read",
+            "all.User",
+            "all.User.bounded",
+            "all.User.read",
+            "application.*",
+            "application.mqttSubscriptionStream",
+        ]
+    )]
+    async fn mqtt_subscription_stream_application(
+        &self,
+        application_id: &ApplicationId,
+        #[query] keep_alive_interval: Option<i64>,
+        #[query] topic: &str,
+    ) -> Result<EventStream<MqttPublishBody>>;
+
     /// Returns notebook execution usage by day for the time range specified for this application.
     ///
     /// Losant API: `application.notebookMinuteCounts`, `GET /applications/{applicationId}/notebookMinuteCounts`.
@@ -1363,5 +1401,15 @@ impl FromResponse for CloneApplicationResponse {
             202 => decode(endpoint, response).map(Self::Accepted),
             _ => decode(endpoint, response).map(Self::Ok),
         }
+    }
+}
+
+/// The `mqttMessage` messages of [`ApplicationApi::mqtt_subscription_stream_application`], decoded from their JSON data; messages of other names are skipped.
+impl losant_core::FromMessage for MqttPublishBody {
+    fn from_message(
+        endpoint: &'static Endpoint,
+        message: losant_core::Message,
+    ) -> Option<Result<Self>> {
+        losant_core::__private::decode_message(endpoint, "mqttMessage", &message)
     }
 }

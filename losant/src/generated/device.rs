@@ -20,8 +20,9 @@ pub use crate::models::{
     BulkDeleteResponse, DataType, FilterField, PayloadCountsBreakdown, Resolution, SortDirection,
     Success,
 };
+use losant_core::Endpoint;
 use losant_core::api;
-use losant_core::{ApplicationId, DeviceId, JobEnqueued, MaybeJob, OneOrMany, Result};
+use losant_core::{ApplicationId, DeviceId, EventStream, JobEnqueued, MaybeJob, OneOrMany, Result};
 use std::collections::BTreeMap;
 
 /// The actions of the `device` resource (`/applications/{applicationId}/devices/{deviceId}`).
@@ -29,6 +30,46 @@ use std::collections::BTreeMap;
 /// Implemented for [`Client`](losant_core::Client) and every other [`Transport`](losant_core::Transport); [`DeviceApiEndpoints`] holds each action's metadata.
 #[api]
 pub trait DeviceApi {
+    /// Attach to a real time stream of command messages to this device using Server Sent Events (SSE)
+    ///
+    /// Losant API: `device.commandStream`, `GET /applications/{applicationId}/devices/{deviceId}/commandStream`.
+    ///
+    /// - `application_id`: ID associated with the application.
+    /// - `device_id`: ID associated with the device.
+    /// - `keep_alive_interval`: Number of seconds between keepalive messages. The API's default: `2`.
+    ///
+    /// Answers with a stream of server-sent `deviceCommand` messages ([`EventStream`](losant_core::EventStream)): `.await` opens it, and a dropped stream reconnects (see [`StreamCall`](losant_core::StreamCall)).
+    ///
+    /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `device.*`, `device.commandStream`.
+    #[endpoint(
+        method = "GET",
+        path = "/applications/<application_id>/devices/<device_id>/commandStream",
+        scope = "device.commandStream",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Application.read",
+            "all.Device",
+            "all.Device.read",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.Organization.read",
+            "all.User",
+            "all.User.bounded",
+            "all.User.read",
+            "device.*",
+            "device.commandStream",
+        ]
+    )]
+    async fn command_stream_device(
+        &self,
+        application_id: &ApplicationId,
+        device_id: &DeviceId,
+        #[query] keep_alive_interval: Option<i64>,
+    ) -> Result<EventStream<DeviceCommand>>;
+
     /// Deletes a device.
     ///
     /// Losant API: `device.delete`, `DELETE /applications/{applicationId}/devices/{deviceId}`.
@@ -910,6 +951,46 @@ pub trait DeviceApi {
         device_id: &DeviceId,
         #[body(validate)] connection_status: &DeviceConnectionStatus,
     ) -> Result<Success>;
+
+    /// Attach to a real time stream of state messages from this device using Server Sent Events (SSE)
+    ///
+    /// Losant API: `device.stateStream`, `GET /applications/{applicationId}/devices/{deviceId}/stateStream`.
+    ///
+    /// - `application_id`: ID associated with the application.
+    /// - `device_id`: ID associated with the device.
+    /// - `keep_alive_interval`: Number of seconds between keepalive messages. The API's default: `2`.
+    ///
+    /// Answers with a stream of server-sent `deviceState` messages ([`EventStream`](losant_core::EventStream)): `.await` opens it, and a dropped stream reconnects (see [`StreamCall`](losant_core::StreamCall)).
+    ///
+    /// The API answers 400 (malformed request), 404 (device was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.read`, `all.Device`, `all.Device.read`, `all.Organization`, `all.Organization.bounded`, `all.Organization.read`, `all.User`, `all.User.bounded`, `all.User.read`, `device.*`, `device.stateStream`.
+    #[endpoint(
+        method = "GET",
+        path = "/applications/<application_id>/devices/<device_id>/stateStream",
+        scope = "device.stateStream",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Application.read",
+            "all.Device",
+            "all.Device.read",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.Organization.read",
+            "all.User",
+            "all.User.bounded",
+            "all.User.read",
+            "device.*",
+            "device.stateStream",
+        ]
+    )]
+    async fn state_stream_device(
+        &self,
+        application_id: &ApplicationId,
+        device_id: &DeviceId,
+        #[query] keep_alive_interval: Option<i64>,
+    ) -> Result<EventStream<DeviceState>>;
 }
 
 /// The actions of the `devices` resource (`/applications/{applicationId}/devices`).
@@ -1786,4 +1867,24 @@ pub trait DevicesApi {
         #[query] key: &str,
         #[query] starts_with: Option<&str>,
     ) -> Result<TagValuesResponse>;
+}
+
+/// The `deviceCommand` messages of [`DeviceApi::command_stream_device`], decoded from their JSON data; messages of other names are skipped.
+impl losant_core::FromMessage for DeviceCommand {
+    fn from_message(
+        endpoint: &'static Endpoint,
+        message: losant_core::Message,
+    ) -> Option<Result<Self>> {
+        losant_core::__private::decode_message(endpoint, "deviceCommand", &message)
+    }
+}
+
+/// The `deviceState` messages of [`DeviceApi::state_stream_device`], decoded from their JSON data; messages of other names are skipped.
+impl losant_core::FromMessage for DeviceState {
+    fn from_message(
+        endpoint: &'static Endpoint,
+        message: losant_core::Message,
+    ) -> Option<Result<Self>> {
+        losant_core::__private::decode_message(endpoint, "deviceState", &message)
+    }
 }

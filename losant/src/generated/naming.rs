@@ -20,7 +20,7 @@
 //! | `application.import` | not bound: takes a multipart file upload | |
 //! | `application.importLogs` | [`import_logs_application`](crate::application::ApplicationApi::import_logs_application) | `application` |
 //! | `application.mqttPublishMessage` | [`mqtt_publish_message_application`](crate::application::ApplicationApi::mqtt_publish_message_application) | `application` |
-//! | `application.mqttSubscriptionStream` | not bound: answers with a stream of server-sent events | |
+//! | `application.mqttSubscriptionStream` | [`mqtt_subscription_stream_application`](crate::application::ApplicationApi::mqtt_subscription_stream_application) | `application` |
 //! | `application.notebookMinuteCounts` | [`notebook_minute_counts_application`](crate::application::ApplicationApi::notebook_minute_counts_application) | `application` |
 //! | `application.patch` | [`patch_application`](crate::application::ApplicationApi::patch_application) | `application` |
 //! | `application.payloadCounts` | [`payload_counts_application`](crate::application::ApplicationApi::payload_counts_application) | `application` |
@@ -103,7 +103,7 @@
 //! | `dataTableRows.truncate` | [`truncate_data_table_rows`](crate::data_table_row::DataTableRowsApi::truncate_data_table_rows) | `data_table_row` |
 //! | `dataTables.get` | [`get_data_tables`](crate::data_table::DataTablesApi::get_data_tables) | `data_table` |
 //! | `dataTables.post` | [`post_data_tables`](crate::data_table::DataTablesApi::post_data_tables) | `data_table` |
-//! | `device.commandStream` | not bound: answers with a stream of server-sent events | |
+//! | `device.commandStream` | [`command_stream_device`](crate::device::DeviceApi::command_stream_device) | `device` |
 //! | `device.delete` | [`delete_device`](crate::device::DeviceApi::delete_device) | `device` |
 //! | `device.export` | [`export_device`](crate::device::DeviceApi::export_device) | `device` |
 //! | `device.get` | [`get_device`](crate::device::DeviceApi::get_device) | `device` |
@@ -118,7 +118,7 @@
 //! | `device.sendCommand` | [`send_command_device`](crate::device::DeviceApi::send_command_device) | `device` |
 //! | `device.sendState` | [`send_state_device`](crate::device::DeviceApi::send_state_device) | `device` |
 //! | `device.setConnectionStatus` | [`set_connection_status_device`](crate::device::DeviceApi::set_connection_status_device) | `device` |
-//! | `device.stateStream` | not bound: answers with a stream of server-sent events | |
+//! | `device.stateStream` | [`state_stream_device`](crate::device::DeviceApi::state_stream_device) | `device` |
 //! | `deviceAttribute.delete` | [`delete_device_attribute`](crate::device_attribute::DeviceAttributeApi::delete_device_attribute) | `device_attribute` |
 //! | `deviceAttribute.get` | [`get_device_attribute`](crate::device_attribute::DeviceAttributeApi::get_device_attribute) | `device_attribute` |
 //! | `deviceAttribute.patch` | [`patch_device_attribute`](crate::device_attribute::DeviceAttributeApi::patch_device_attribute) | `device_attribute` |

@@ -97,7 +97,8 @@ async fn messages_arrive_in_order_and_keep_alives_are_skipped() {
     // With reconnection off, the end of the stream is an error the caller sees.
     assert!(matches!(error, Some(Error::Transport(_))), "{error:?}");
     let sent = &server.requests()[0];
-    assert_eq!(sent.header("accept"), Some("text/event-stream"));
+    // As the official client sends it: its own `Accept` over `EventSource`'s.
+    assert_eq!(sent.header("accept"), Some("application/json"));
     assert_eq!(
         sent.header("authorization"),
         Some(format!("Bearer {TOKEN}").as_str())

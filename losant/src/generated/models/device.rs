@@ -380,9 +380,7 @@ pub struct Device {
     pub tags: Option<Vec<DeviceTag>>,
 }
 
-/// The `deviceCommands` schema.
-///
-/// Schema for a command for a single Device.
+/// The `deviceCommand` schema.
 ///
 /// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
 #[cfg(feature = "device")]
