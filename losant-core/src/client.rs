@@ -24,7 +24,7 @@ use crate::response::Response;
 use crate::retry::{Deadline, Failure, Next, Retry, RetryPolicy};
 use crate::throttle::{Place, Throttle};
 use crate::transport::{Opened, Transport};
-use crate::wire::{ReadError, authorization, classify, read_body, to_reqwest};
+use crate::wire::{Globals, ReadError, authorization, classify, read_body, to_reqwest};
 use bytes::Bytes;
 
 /// A client of the Losant REST API.
@@ -280,8 +280,14 @@ impl Client {
         let inner = &*self.inner;
         let endpoint = request.endpoint();
         let fail = |error| classify(endpoint, error, inner.origin);
-        let mut builder = to_reqwest(&inner.http, &inner.base_url, self.authorization(), request)
-            .map_err(Failure::fatal)?;
+        let mut builder = to_reqwest(
+            &inner.http,
+            &inner.base_url,
+            self.authorization(),
+            request,
+            Globals::Sent,
+        )
+        .map_err(Failure::fatal)?;
         if let Some(headers) = &inner.request_headers {
             builder = builder.headers(headers.clone());
         }
@@ -303,9 +309,10 @@ impl Client {
             }
             Err(ReadError::Transport(error)) => return Err(fail(error)),
         };
+        let redactor = self.redactor();
         Ok(
-            Response::from_parts(status, headers, self.redactor().redact_bytes(body))
-                .with_redactor(self.redactor().clone()),
+            Response::from_parts(status, headers, redactor.redact_bytes(body))
+                .with_redactor(redactor.clone()),
         )
     }
 
@@ -449,6 +456,7 @@ impl Client {
     /// Whether this handle may send to `endpoint`: with a token when it needs one, and
     /// with a granted scope it accepts when the scopes are known. Nothing is sent
     /// otherwise.
+    #[inline]
     fn admit(&self, endpoint: &'static crate::Endpoint) -> Result<()> {
         if endpoint.auth() == Auth::Token && self.authorization().is_none() {
             return Err(ConfigError::error(format!(
@@ -476,10 +484,16 @@ impl Client {
         self.admit(endpoint)?;
         let inner = &*self.inner;
         let origin = inner.origin;
-        // The client's own headers, `Accept: application/json` included, as the
-        // official client sends them to a stream action (its `EventSource` headers are
-        // overridden by the client's).
-        let mut builder = to_reqwest(&inner.http, &inner.base_url, self.authorization(), &request)?;
+        // The client's own headers, `Accept: application/json` included, and no global
+        // parameters, as the official client opens a stream (its `EventSource`'s
+        // headers overridden by the client's).
+        let mut builder = to_reqwest(
+            &inner.http,
+            &inner.base_url,
+            self.authorization(),
+            &request,
+            Globals::Omitted,
+        )?;
         if let Some(headers) = &inner.request_headers {
             builder = builder.headers(headers.clone());
         }

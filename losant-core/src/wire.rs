@@ -136,11 +136,14 @@ impl BaseUrl {
     /// The URL of `request`, with the global parameters (the client's, under those
     /// the call set) before the request's own query, as the official clients write
     /// them.
-    fn join(&self, request: &Request) -> reqwest::Url {
+    fn join(&self, request: &Request, globals: Globals) -> reqwest::Url {
         let own = request.global_params();
         let path = request.path();
         let mut url;
-        if request.query().is_none() && own == GlobalParams::NONE {
+        if globals == Globals::Omitted {
+            url = self.url.clone();
+            url.set_query(request.query());
+        } else if request.query().is_none() && own == GlobalParams::NONE {
             url = self.with_globals.clone();
         } else {
             url = self.url.clone();
@@ -167,6 +170,15 @@ impl BaseUrl {
     }
 }
 
+/// Whether a request carries Losant's global parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Globals {
+    /// The client's, under those the call set: every call.
+    Sent,
+    /// None: a stream of events, which the official clients open without them.
+    Omitted,
+}
+
 /// The reqwest request for `request`, with `authorization` when the client has a
 /// token and the endpoint takes it (always or optionally).
 pub(crate) fn to_reqwest(
@@ -174,9 +186,13 @@ pub(crate) fn to_reqwest(
     base: &BaseUrl,
     authorization: Option<&HeaderValue>,
     request: &Request,
+    globals: Globals,
 ) -> Result<reqwest::RequestBuilder, InvalidArgument> {
     let endpoint = request.endpoint();
-    let mut builder = http.request(reqwest_method(endpoint.method()), base.join(request));
+    let mut builder = http.request(
+        reqwest_method(endpoint.method()),
+        base.join(request, globals),
+    );
     if let Some(authorization) = authorization
         && endpoint.auth() != Auth::None
     {
@@ -418,17 +434,24 @@ mod tests {
             ),
         ] {
             let base = check_base_url(base, false).unwrap();
-            assert_eq!(base.join(&request).as_str(), expected);
+            assert_eq!(base.join(&request, Globals::Sent).as_str(), expected);
             let base = base.with_globals(GlobalParams::OFFICIAL);
             let official = expected.replace('?', "?_actions=false&_links=true&_embedded=true&");
-            assert_eq!(base.join(&request).as_str(), official);
+            assert_eq!(base.join(&request, Globals::Sent).as_str(), official);
             let no_query = RequestBuilder::new(&GET, &[Cow::Borrowed("a").into()])
                 .finish()
                 .unwrap();
             assert!(
-                base.join(&no_query)
+                base.join(&no_query, Globals::Sent)
                     .as_str()
                     .ends_with("/files/a?_actions=false&_links=true&_embedded=true")
+            );
+            // A stream is opened with its own query only, as the official clients do.
+            assert_eq!(base.join(&request, Globals::Omitted).as_str(), expected);
+            assert!(
+                base.join(&no_query, Globals::Omitted)
+                    .as_str()
+                    .ends_with("/files/a")
             );
         }
     }
