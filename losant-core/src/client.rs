@@ -15,7 +15,8 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 use crate::config::Config;
 use crate::endpoint::Auth;
 use crate::error::{
-    BodyTooLarge, Call, ConfigError, Error, Result, ScopeError, TimeoutError, TimeoutKind,
+    BodyTooLarge, Call, ConfigError, Error, InvalidArgument, Result, ScopeError, TimeoutError,
+    TimeoutKind,
 };
 use crate::redact::Redactor;
 use crate::request::CLIENT_HEADERS;
@@ -280,20 +281,9 @@ impl Client {
         let inner = &*self.inner;
         let endpoint = request.endpoint();
         let fail = |error| classify(endpoint, error, inner.origin);
-        let mut builder = to_reqwest(
-            &inner.http,
-            &inner.base_url,
-            self.authorization(),
-            request,
-            Globals::Sent,
-        )
-        .map_err(Failure::fatal)?;
-        if let Some(headers) = &inner.request_headers {
-            builder = builder.headers(headers.clone());
-        }
-        if let Some(local) = &self.local {
-            builder = builder.headers(local.headers.clone());
-        }
+        let builder = self
+            .http_request(request, Globals::Sent)
+            .map_err(Failure::fatal)?;
         let mut response = builder.send().await.map_err(fail)?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
@@ -309,11 +299,39 @@ impl Client {
             }
             Err(ReadError::Transport(error)) => return Err(fail(error)),
         };
+        Ok(self.answer(status, headers, body))
+    }
+
+    /// The reqwest request of `request`: this handle's token, the headers the client
+    /// sends beside its HTTP client's defaults, and this handle's own.
+    fn http_request(
+        &self,
+        request: &Request,
+        globals: Globals,
+    ) -> Result<reqwest::RequestBuilder, InvalidArgument> {
+        let inner = &*self.inner;
+        let mut builder = to_reqwest(
+            &inner.http,
+            &inner.base_url,
+            self.authorization(),
+            request,
+            globals,
+        )?;
+        if let Some(headers) = &inner.request_headers {
+            builder = builder.headers(headers.clone());
+        }
+        if let Some(local) = &self.local {
+            builder = builder.headers(local.headers.clone());
+        }
+        Ok(builder)
+    }
+
+    /// A whole answer, scrubbed of this handle's token, with the redactor its errors
+    /// use.
+    fn answer(&self, status: u16, headers: HeaderMap, body: Bytes) -> Response {
         let redactor = self.redactor();
-        Ok(
-            Response::from_parts(status, headers, redactor.redact_bytes(body))
-                .with_redactor(redactor.clone()),
-        )
+        Response::from_parts(status, headers, redactor.redact_bytes(body))
+            .with_redactor(redactor.clone())
     }
 
     /// The attempts of one call (which started at `started`), under the retry policy
@@ -487,20 +505,7 @@ impl Client {
         // The client's own headers, `Accept: application/json` included, and no global
         // parameters, as the official client opens a stream (its `EventSource`'s
         // headers overridden by the client's).
-        let mut builder = to_reqwest(
-            &inner.http,
-            &inner.base_url,
-            self.authorization(),
-            &request,
-            Globals::Omitted,
-        )?;
-        if let Some(headers) = &inner.request_headers {
-            builder = builder.headers(headers.clone());
-        }
-        if let Some(local) = &self.local {
-            builder = builder.headers(local.headers.clone());
-        }
-        let sent = builder.send();
+        let sent = self.http_request(&request, Globals::Omitted)?.send();
         let sent = match inner.attempt_timeout {
             None => sent.await,
             Some(limit) => tokio::time::timeout(limit, sent).await.map_err(|_| {
@@ -513,7 +518,6 @@ impl Client {
         };
         let mut response = sent.map_err(|error| classify(endpoint, error, origin).error)?;
         let status = response.status().as_u16();
-        let redactor = self.redactor().clone();
         if (200..300).contains(&status) {
             let body = futures_util::stream::unfold(Some(response), move |response| async move {
                 let mut response = response?;
@@ -525,7 +529,7 @@ impl Client {
             });
             return Ok(Opened::Stream {
                 body: Box::pin(body),
-                redactor: Some(redactor),
+                redactor: Some(self.redactor().clone()),
             });
         }
         let headers = std::mem::take(response.headers_mut());
@@ -534,10 +538,7 @@ impl Client {
             Err(ReadError::TooLarge) => Bytes::new(),
             Err(ReadError::Transport(error)) => return Err(classify(endpoint, error, origin).error),
         };
-        Ok(Opened::Answer(
-            Response::from_parts(status, headers, redactor.redact_bytes(body))
-                .with_redactor(redactor),
-        ))
+        Ok(Opened::Answer(self.answer(status, headers, body)))
     }
 }
 

@@ -339,13 +339,12 @@ impl<Tr: Transport + ?Sized, T: FromMessage> State<'_, Tr, T> {
                 let error = match check(self.endpoint, &response) {
                     Err(error) => error,
                     // A 2xx answer read whole is not a stream.
-                    Ok(()) => Error::Transport(Box::new(TransportError {
-                        call: Call::new(Some(self.endpoint), 1),
-                        message: "the server answered without a stream of events".to_owned(),
-                        source: None,
-                    })),
+                    Ok(()) => {
+                        self.transport_error("the server answered without a stream of events")
+                    }
                 };
-                if matches!(status, 401 | 403) || (400..500).contains(&status) && status != 429 {
+                // A refusal (401, 403, 404, ...) stands; a 429 or a 5xx may pass.
+                if (400..500).contains(&status) && status != 429 {
                     Err(Dropped::Final(error))
                 } else {
                     Err(Dropped::Again(error))
