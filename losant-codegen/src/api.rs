@@ -180,6 +180,15 @@ pub enum ArgKind {
         /// Needed by the call.
         required: bool,
     },
+    /// A part of a multipart form.
+    Part {
+        /// Its shape: `None` for a file.
+        shape: Option<Shape>,
+        /// Needed by the call.
+        required: bool,
+        /// An object, sent JSON-encoded.
+        json: bool,
+    },
 }
 
 /// What a call answers.
@@ -215,7 +224,7 @@ impl Api {
         let mut types = Types::default();
         let own_ids = own_id_kinds(spec);
         let mut families: BTreeMap<String, Family> = BTreeMap::new();
-        let mut skipped = Vec::new();
+        let skipped = Vec::new();
         let mut pages = BTreeMap::new();
         let mut method_names: BTreeMap<String, String> = HAND_BOUND
             .iter()
@@ -232,10 +241,6 @@ impl Api {
             for (action_name, action) in &resource.actions {
                 let official = format!("{resource_name}.{action_name}");
                 let extra = &spec.extras[&official];
-                if extra.multipart {
-                    skipped.push((official, "takes a multipart file upload"));
-                    continue;
-                }
                 let built = ActionBuilder {
                     spec,
                     types: &mut types,
@@ -631,6 +636,28 @@ impl ActionBuilder<'_> {
                         },
                     });
                 }
+                "multipart" => {
+                    let file = param.ty.as_deref() == Some("file");
+                    let json = param.ty.as_deref() == Some("object");
+                    let shape = if file {
+                        None
+                    } else {
+                        let shape = self.param_shape(param, method_name)?;
+                        self.types.mark_request(&shape);
+                        Some(shape)
+                    };
+                    args.push(Arg {
+                        ident: crate::names::field_ident(&param.name),
+                        wire: param.name.clone(),
+                        description: param.description.clone(),
+                        default: param.default.clone(),
+                        kind: ArgKind::Part {
+                            shape,
+                            required: param.required,
+                            json,
+                        },
+                    });
+                }
                 other => {
                     return Err(Error::spec(format!(
                         "{method_name}: a parameter in `{other}`"
@@ -818,7 +845,11 @@ impl ActionApi {
         let mut shapes = Vec::new();
         for arg in &self.args {
             match &arg.kind {
-                ArgKind::Query { shape, .. } | ArgKind::Body { shape, .. } => shapes.push(shape),
+                ArgKind::Query { shape, .. }
+                | ArgKind::Body { shape, .. }
+                | ArgKind::Part {
+                    shape: Some(shape), ..
+                } => shapes.push(shape),
                 _ => {}
             }
         }

@@ -281,9 +281,14 @@ impl Client {
         let inner = &*self.inner;
         let endpoint = request.endpoint();
         let fail = |error| classify(endpoint, error, inner.origin);
-        let builder = self
+        let mut builder = self
             .http_request(request, Globals::Sent)
             .map_err(Failure::fatal)?;
+        if let Some(form) = request.form() {
+            // Each attempt opens the files anew; a file that cannot be read ends the
+            // call with nothing sent.
+            builder = builder.multipart(form.to_reqwest(endpoint).await.map_err(Failure::fatal)?);
+        }
         let mut response = builder.send().await.map_err(fail)?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
@@ -351,6 +356,13 @@ impl Client {
                 after: overall,
             }))
         };
+        // A form with a stream part is sent once; one read as it is sent (a file) may
+        // take longer than an attempt's timeout: only the overall one bounds it.
+        let resendable = request.is_resendable();
+        let attempt_timeout = match request.form() {
+            Some(form) if form.streams() => None,
+            _ => self.inner.attempt_timeout,
+        };
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -380,9 +392,7 @@ impl Client {
             } else {
                 Instant::now()
             };
-            let Some((timeout, clamped)) =
-                deadline.attempt_timeout(now, self.inner.attempt_timeout)
-            else {
+            let Some((timeout, clamped)) = deadline.attempt_timeout(now, attempt_timeout) else {
                 return Err(overall_error(attempt - 1));
             };
             let outcome = self.attempt(request, timeout, clamped).await;
@@ -401,11 +411,20 @@ impl Client {
                     span.record("status", status);
                     tracing::debug!(attempt, status, latency_ms, "losant attempt answered");
                     response.attempts = attempt;
-                    policy.after_answer(endpoint, attempt, response)
+                    if resendable {
+                        policy.after_answer(endpoint, attempt, response)
+                    } else {
+                        Next::Done(Ok(response))
+                    }
                 }
                 Err(failure) => {
                     tracing::debug!(attempt, latency_ms, error = %failure.error, "losant attempt failed");
-                    policy.after_failure(endpoint, attempt, failure)
+                    if resendable {
+                        policy.after_failure(endpoint, attempt, failure)
+                    } else {
+                        // Its stream was consumed: the body cannot be sent again.
+                        Next::Done(Err(failure.error.with_attempts(attempt)))
+                    }
                 }
             };
             let delay = match next {

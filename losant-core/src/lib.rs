@@ -45,6 +45,7 @@ mod job;
 pub mod json;
 mod json_path;
 mod keyed;
+pub mod multipart;
 mod one_or_many;
 mod or_false;
 mod paging;
@@ -98,6 +99,7 @@ pub use id::{
     OauthTokenId, OrganizationId, PrivateFileId, ResourceId, ResourceJobId, UserId, WebhookId,
 };
 pub use job::{JobEnqueued, MaybeJob};
+pub use multipart::{FilePart, Progress};
 pub use one_or_many::OneOrMany;
 pub use or_false::OrFalse;
 pub use paging::{Page, PageStream, paginate};

@@ -9,6 +9,7 @@ pub use serde;
 pub use crate::endpoint::{EndpointSpec, PathPart};
 pub use crate::id::RawId;
 pub use crate::keyed::{named as keyed_named, tags as keyed_tags};
+pub use crate::multipart::FileArg;
 pub use crate::param::{HeaderArg, PathValue};
 pub use crate::request::{BoxFuture, RequestBuilder};
 pub use crate::sse::decode_message;

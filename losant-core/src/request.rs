@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::call::{GlobalParams, Settings};
 use crate::endpoint::{Endpoint, Method, PathPart};
 use crate::error::{InvalidArgument, Result};
+use crate::multipart::{FilePart, Form, PartValue};
 use crate::param::{Segment, SegmentText};
 use crate::validate::Validate;
 
@@ -28,6 +29,8 @@ pub struct Request {
     pub(crate) query_start: Option<usize>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<Bytes>,
+    /// The multipart form of an upload (never beside a JSON body).
+    pub(crate) form: Option<Form>,
     /// The call's own overall timeout, replacing the client's.
     pub(crate) timeout: Option<Duration>,
     /// The call's own global parameters, over the client's.
@@ -169,6 +172,19 @@ impl Request {
         self.body.take()
     }
 
+    /// The multipart form, when the endpoint uploads (has `#[part]` arguments).
+    #[must_use]
+    pub fn form(&self) -> Option<&Form> {
+        self.form.as_ref()
+    }
+
+    /// Whether the request can be sent again: its body is not a stream that a first
+    /// attempt consumes.
+    #[must_use]
+    pub fn is_resendable(&self) -> bool {
+        self.form.as_ref().is_none_or(Form::is_resendable)
+    }
+
     /// The call's own overall timeout ([`Call::timeout`](crate::CallSettings::timeout)), which
     /// replaces the client's when set.
     #[must_use]
@@ -294,6 +310,7 @@ impl RequestBuilder {
                 query_start: None,
                 headers: Vec::new(),
                 body: None,
+                form: None,
                 timeout: None,
                 globals: GlobalParams::NONE,
             },
@@ -442,6 +459,89 @@ impl RequestBuilder {
             return;
         }
         self.json_body(argument, value);
+    }
+
+    /// Adds a `#[part]` argument as a text part named `name` (`None` adds nothing): a
+    /// string as it is, a number or a flag as JavaScript writes it. A value that is
+    /// neither (an array, an object) refuses the call: such a part is `#[part(json)]`.
+    pub fn text_part<T: Serialize + ?Sized>(
+        &mut self,
+        argument: &str,
+        name: &'static str,
+        value: &T,
+    ) {
+        let Some(value) = self.json_value(argument, value) else {
+            return;
+        };
+        let text = match value {
+            Value::Null => return,
+            Value::String(text) => text,
+            Value::Bool(flag) => flag.to_string(),
+            Value::Number(number) => number.to_string(),
+            Value::Array(_) | Value::Object(_) => {
+                self.refuse(
+                    argument,
+                    "a text part holds a string, a number or a flag; send an object as `#[part(json)]`",
+                );
+                return;
+            }
+        };
+        self.push_part(argument, name, PartValue::Text(text));
+    }
+
+    /// Adds a `#[part(json)]` argument as a text part holding its JSON (`None` adds
+    /// nothing), as the official clients send an `object` part.
+    pub fn json_part<T: Serialize + ?Sized>(
+        &mut self,
+        argument: &str,
+        name: &'static str,
+        value: &T,
+    ) {
+        if self.refused.is_some() {
+            return;
+        }
+        match crate::json::to_vec(value) {
+            Ok(json) if json == b"null" => {}
+            Ok(json) => {
+                // `json::to_vec` writes UTF-8.
+                let text = String::from_utf8_lossy(&json).into_owned();
+                self.push_part(argument, name, PartValue::Text(text));
+            }
+            Err(invalid) => self.refuse_inside(argument, &invalid),
+        }
+    }
+
+    /// Adds a `#[part(json, validate)]` argument: checked with [`Validate`] first,
+    /// then as [`json_part`](Self::json_part).
+    pub fn valid_json_part<T: Serialize + Validate + ?Sized>(
+        &mut self,
+        argument: &str,
+        name: &'static str,
+        value: &T,
+    ) {
+        if self.refused.is_some() {
+            return;
+        }
+        if let Err(invalid) = value.validate() {
+            self.refuse_inside(argument, &invalid);
+            return;
+        }
+        self.json_part(argument, name, value);
+    }
+
+    /// Adds a `#[part(file)]` argument as a file part named `name` (`None` adds
+    /// nothing).
+    pub fn file_part(&mut self, argument: &str, name: &'static str, value: Option<FilePart>) {
+        if let Some(file) = value {
+            self.push_part(argument, name, PartValue::File(file));
+        }
+    }
+
+    fn push_part(&mut self, argument: &str, name: &'static str, value: PartValue) {
+        self.request
+            .form
+            .get_or_insert_with(Form::default)
+            .push(argument, name, value);
     }
 
     /// Applies the settings a caller gave the call ([`CallSettings`](crate::CallSettings)): its

@@ -93,6 +93,27 @@ pub(crate) enum Role {
     },
     /// Sent as this header (lower-case).
     Header(String),
+    /// A part of the multipart form, named `name` on the wire.
+    Part {
+        /// The part's name.
+        name: String,
+        /// What the part holds.
+        kind: PartKind,
+    },
+}
+
+/// What a `#[part]` argument holds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum PartKind {
+    /// `#[part]`: text (a string, a number, a flag).
+    Text,
+    /// `#[part(json)]`: any value, JSON-encoded; `validate`: checked first.
+    Json {
+        /// `#[part(json, validate)]`.
+        validate: bool,
+    },
+    /// `#[part(file)]`: a `FilePart`.
+    File,
 }
 
 /// What the method returns.

@@ -8,12 +8,13 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, Lit, LitBool, LitStr, Meta, Token};
 
+use crate::ast::PartKind;
 use crate::ctxt::Ctxt;
 use crate::names::unraw;
 use crate::suggest::{closest, did_you_mean};
 use crate::symbol::{
-    ACCEPTS, ARG_ROLES, AUTH, BODY, BUILTIN_PARAM_ATTRS, CRATE, ENDPOINT_KEYS, HEADER, IDEMPOTENT,
-    JSON, METHOD, NAME, PAGINATE, PATH, QUERY, READ, SCOPE, Symbol, VALIDATE,
+    ACCEPTS, ARG_ROLES, AUTH, BODY, BUILTIN_PARAM_ATTRS, CRATE, ENDPOINT_KEYS, FILE, HEADER,
+    IDEMPOTENT, JSON, METHOD, NAME, PAGINATE, PART, PATH, QUERY, READ, SCOPE, Symbol, VALIDATE,
 };
 
 /// A value that may be given once. Every key goes through [`Attr::set`], so duplicate
@@ -272,6 +273,13 @@ pub(crate) enum RoleAttr {
     },
     /// `#[header = "name"]`
     Header(LitStr),
+    /// `#[part]`, `#[part = "name"]` or `#[part(json | file, validate, name = "name")]`
+    Part {
+        /// The part's name, when given.
+        name: Option<LitStr>,
+        /// What it holds.
+        kind: PartKind,
+    },
 }
 
 /// Whether an attribute on a parameter is one the compiler handles itself.
@@ -315,6 +323,29 @@ pub(crate) fn parse_role(cx: &mut Ctxt, attr: &Attribute) -> Option<Result<RoleA
                 Err(())
             }
         }
+    } else if *ident == PART {
+        match &attr.meta {
+            Meta::Path(_) => Ok(RoleAttr::Part {
+                name: None,
+                kind: PartKind::Text,
+            }),
+            Meta::List(list) => parse_part_list(cx, list),
+            Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(lit), ..
+                }) => Ok(RoleAttr::Part {
+                    name: Some(lit.clone()),
+                    kind: PartKind::Text,
+                }),
+                other => {
+                    cx.error_spanned(
+                        other,
+                        "`#[part = ...]` expects the part's name as a string literal",
+                    );
+                    Err(())
+                }
+            },
+        }
     } else if *ident == QUERY || *ident == HEADER {
         match &attr.meta {
             Meta::Path(_) if *ident == QUERY => Ok(RoleAttr::Query {
@@ -347,7 +378,7 @@ pub(crate) fn parse_role(cx: &mut Ctxt, attr: &Attribute) -> Option<Result<RoleA
         cx.error(
             ident.span(),
             format!(
-                "unknown argument attribute `{name}`: an argument takes `#[body]`, `#[query]`, `#[query = \"name\"]` or `#[header = \"name\"]`{}",
+                "unknown argument attribute `{name}`: an argument takes `#[body]`, `#[query]`, `#[query = \"name\"]`, `#[header = \"name\"]` or `#[part]`{}",
                 did_you_mean(&name, ARG_ROLES.iter().map(|r| r.as_str()))
             ),
         );
@@ -360,6 +391,72 @@ pub(crate) fn parse_role(cx: &mut Ctxt, attr: &Attribute) -> Option<Result<RoleA
 fn is_validate(list: &syn::MetaList) -> bool {
     list.parse_args::<syn::Ident>()
         .is_ok_and(|ident| ident == VALIDATE)
+}
+
+/// `#[part(json)]`, `#[part(json, validate)]`, `#[part(file)]`, each with
+/// `name = "key"` or not.
+fn parse_part_list(cx: &mut Ctxt, list: &syn::MetaList) -> Result<RoleAttr, ()> {
+    let mut name: Attr<LitStr> = Attr::key("`#[part]` key", NAME);
+    let mut json: Attr<()> = Attr::key("`#[part]` key", JSON);
+    let mut file: Attr<()> = Attr::key("`#[part]` key", FILE);
+    let mut validate: Attr<Span> = Attr::key("`#[part]` key", VALIDATE);
+    let parsed = list.parse_nested_meta(|meta| {
+        if meta.path == JSON {
+            json.set(cx, meta.path.span(), ());
+            Ok(())
+        } else if meta.path == FILE {
+            file.set(cx, meta.path.span(), ());
+            Ok(())
+        } else if meta.path == VALIDATE {
+            validate.set(cx, meta.path.span(), meta.path.span());
+            Ok(())
+        } else if meta.path == NAME {
+            let usage = "`name` takes the part's name as a string literal: `name = \"importBundle\"`";
+            let value = meta.value().map_err(|e| syn::Error::new(e.span(), usage))?;
+            let key: LitStr = value
+                .parse()
+                .map_err(|e| syn::Error::new(e.span(), usage))?;
+            name.set(cx, meta.path.span(), key);
+            Ok(())
+        } else {
+            let word = meta.path.get_ident().map(unraw).unwrap_or_default();
+            Err(meta.error(format!(
+                "unknown `#[part(...)]` key: expected `json`, `file`, `validate` or `name = \"...\"`{}",
+                did_you_mean(&word, [JSON.as_str(), FILE.as_str(), VALIDATE.as_str(), NAME.as_str()])
+            )))
+        }
+    });
+    if let Err(error) = parsed {
+        cx.push(error);
+        return Err(());
+    }
+    let validate = validate.get();
+    let kind = match (json.get().is_some(), file.get().is_some()) {
+        (true, true) => {
+            cx.error_spanned(
+                &list.tokens,
+                "a part is `json` or `file`, not both: `json` sends a value as JSON text, `file` sends a `FilePart`",
+            );
+            return Err(());
+        }
+        (true, false) => PartKind::Json {
+            validate: validate.is_some(),
+        },
+        (false, file) => {
+            if let Some(span) = validate {
+                cx.error(
+                    span,
+                    "`validate` applies to `#[part(json)]`: only a JSON part has a schema to check",
+                );
+                return Err(());
+            }
+            if file { PartKind::File } else { PartKind::Text }
+        }
+    };
+    Ok(RoleAttr::Part {
+        name: name.get(),
+        kind,
+    })
 }
 
 /// `#[query(json)]`, `#[query(name = "key")]` or both.

@@ -1,10 +1,10 @@
 //! Argument binding: each argument of an endpoint method gets exactly one role (a path
-//! placeholder of its name, `#[body]`, `#[query]` or `#[header]`), and each
+//! placeholder of its name, `#[body]`, `#[query]`, `#[header]` or `#[part]`), and each
 //! placeholder exactly one argument.
 
 use syn::{FnArg, Ident, LitStr, Pat, PatType, Signature};
 
-use crate::ast::{Arg, HttpMethod, Placeholder, Role};
+use crate::ast::{Arg, HttpMethod, PartKind, Placeholder, Role};
 use crate::attr::{self, RoleAttr};
 use crate::ctxt::Ctxt;
 use crate::names::{camel_case, unraw};
@@ -37,6 +37,7 @@ pub(crate) fn bind_arguments(
         method,
         placeholders,
         body_seen: false,
+        parts_seen: Vec::new(),
         args: Vec::new(),
         roleless: Vec::new(),
     };
@@ -56,6 +57,8 @@ struct Binder<'a> {
     method: Option<HttpMethod>,
     placeholders: &'a [&'a Placeholder],
     body_seen: bool,
+    /// The names of the parts bound so far.
+    parts_seen: Vec<String>,
     args: Vec<Arg>,
     roleless: Vec<Ident>,
 }
@@ -131,13 +134,12 @@ impl Binder<'_> {
                     );
                     ok = false;
                 }
+                if !self.parts_seen.is_empty() {
+                    cx.error_spanned(attr, BODY_AND_PARTS);
+                    ok = false;
+                }
                 self.body_seen = true;
-                let bodiless = match self.method {
-                    Some(HttpMethod::Get) => Some("GET"),
-                    Some(HttpMethod::Delete) => Some("DELETE"),
-                    _ => None,
-                };
-                if let Some(m) = bodiless {
+                if let Some(m) = self.bodiless() {
                     cx.error_spanned(
                         attr,
                         format!("a {m} endpoint cannot have a `#[body]`: {m} requests carry no body; use `#[query]` instead"),
@@ -146,11 +148,50 @@ impl Binder<'_> {
                 }
                 ok.then_some(Role::Body { validate })
             }
+            RoleAttr::Part { name, kind } => {
+                let mut ok = true;
+                let name = name.map_or_else(|| camel_case(arg_name), |lit| lit.value());
+                if self.body_seen {
+                    cx.error_spanned(attr, BODY_AND_PARTS);
+                    ok = false;
+                }
+                if let Some(m) = self.bodiless() {
+                    cx.error_spanned(
+                        attr,
+                        format!("a {m} endpoint cannot have a `#[part]`: {m} requests carry no body; use `#[query]` instead"),
+                    );
+                    ok = false;
+                }
+                if self.parts_seen.contains(&name) {
+                    cx.error_spanned(
+                        attr,
+                        format!("two arguments are the part `{name}`: each part of the form has its own name"),
+                    );
+                    ok = false;
+                }
+                self.parts_seen.push(name.clone());
+                ok.then_some(Role::Part { name, kind })
+            }
             RoleAttr::Query { name, json } => Some(Role::Query {
                 key: name.map_or_else(|| camel_case(arg_name), |lit| lit.value()),
                 json,
             }),
             RoleAttr::Header(lit) => check_header_name(cx, &lit).map(Role::Header),
+        }
+    }
+}
+
+/// Why a JSON body and multipart parts cannot meet.
+const BODY_AND_PARTS: &str =
+    "an endpoint sends a JSON `#[body]` or a multipart form of `#[part]`s, not both";
+
+impl Binder<'_> {
+    /// The method, when its requests carry no body.
+    fn bodiless(&self) -> Option<&'static str> {
+        match self.method {
+            Some(HttpMethod::Get) => Some("GET"),
+            Some(HttpMethod::Delete) => Some("DELETE"),
+            _ => None,
         }
     }
 }
@@ -162,6 +203,18 @@ fn describe(role: &Role) -> String {
         Role::Body { .. } => "`#[body]`".to_owned(),
         Role::Query { .. } => "`#[query]`".to_owned(),
         Role::Header(name) => format!("`#[header = \"{name}\"]`"),
+        Role::Part {
+            kind: PartKind::Text,
+            ..
+        } => "`#[part]`".to_owned(),
+        Role::Part {
+            kind: PartKind::Json { .. },
+            ..
+        } => "`#[part(json)]`".to_owned(),
+        Role::Part {
+            kind: PartKind::File,
+            ..
+        } => "`#[part(file)]`".to_owned(),
     }
 }
 
@@ -202,7 +255,7 @@ fn report_unbound_names(
         if !explained.contains(arg_name) {
             cx.error(
                 ident.span(),
-                format!("argument `{arg_name}` has no role: name it in the path as `<{arg_name}>`, or mark it `#[body]`, `#[query]` or `#[header = \"name\"]`"),
+                format!("argument `{arg_name}` has no role: name it in the path as `<{arg_name}>`, or mark it `#[body]`, `#[query]`, `#[header = \"name\"]` or `#[part]`"),
             );
         }
     }

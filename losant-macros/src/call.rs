@@ -18,7 +18,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Attribute, Ident, Lifetime, Type, parse_quote};
 
-use crate::ast::{Arg, Endpoint, Part, Returns, Role, is_option};
+use crate::ast::{Arg, Endpoint, Part, PartKind, Returns, Role, is_option};
 use crate::names::{call_ident, const_ident, run_ident, unraw};
 
 /// What the call code of one trait needs to know about the trait.
@@ -126,6 +126,18 @@ fn role_doc(arg: &Arg) -> String {
             format!("the `{key}` query parameter, sent JSON-encoded")
         }
         Role::Header(name) => format!("the `{name}` header"),
+        Role::Part {
+            name,
+            kind: PartKind::Text,
+        } => format!("the `{name}` part of the form"),
+        Role::Part {
+            name,
+            kind: PartKind::Json { .. },
+        } => format!("the `{name}` part of the form, sent JSON-encoded"),
+        Role::Part {
+            name,
+            kind: PartKind::File,
+        } => format!("the `{name}` file of the form"),
     }
 }
 
@@ -419,32 +431,10 @@ pub(crate) fn request_fn(
             #krate::__private::PathValue::to_segment(&#ident)
         })
     });
-    let statements = endpoint.args.iter().filter_map(|arg| {
-        let ident = &arg.ident;
-        let arg_name = unraw(ident);
-        let span = arg.ty.span();
-        Some(match &arg.role {
-            Role::Path => return None,
-            Role::Body { validate: false } => quote_spanned! {span=>
-                #request.json_body(#arg_name, &#ident);
-            },
-            Role::Body { validate: true } => quote_spanned! {span=>
-                #request.valid_json_body(#arg_name, &#ident);
-            },
-            Role::Query { key, json: false } => quote_spanned! {span=>
-                #request.query(#arg_name, #key, &#ident);
-            },
-            Role::Query { key, json: true } => quote_spanned! {span=>
-                #request.query_json(#arg_name, #key, &#ident);
-            },
-            Role::Header(header) => {
-                let krate = respan(krate, span);
-                quote_spanned! {span=>
-                    #request.header(#arg_name, #header, #krate::__private::HeaderArg::to_header_value(&#ident));
-                }
-            }
-        })
-    });
+    let statements = endpoint
+        .args
+        .iter()
+        .filter_map(|arg| arg_statement(krate, &request, arg));
     let stream_settings = Ident::new("__losant_stream", Span::mixed_site());
     let (take_stream, send) = match &endpoint.returns {
         Returns::Json(ty) => (
@@ -481,6 +471,62 @@ pub(crate) fn request_fn(
             #krate::Reply::from(#send)
         }
     }
+}
+
+/// The statement that adds one argument to the request (`None` for a path
+/// argument, which the builder took with the path).
+fn arg_statement(krate: &syn::Path, request: &Ident, arg: &Arg) -> Option<TokenStream> {
+    let ident = &arg.ident;
+    let arg_name = unraw(ident);
+    let span = arg.ty.span();
+    Some(match &arg.role {
+        Role::Path => return None,
+        Role::Body { validate: false } => quote_spanned! {span=>
+            #request.json_body(#arg_name, &#ident);
+        },
+        Role::Body { validate: true } => quote_spanned! {span=>
+            #request.valid_json_body(#arg_name, &#ident);
+        },
+        Role::Query { key, json: false } => quote_spanned! {span=>
+            #request.query(#arg_name, #key, &#ident);
+        },
+        Role::Query { key, json: true } => quote_spanned! {span=>
+            #request.query_json(#arg_name, #key, &#ident);
+        },
+        Role::Header(header) => {
+            let krate = respan(krate, span);
+            quote_spanned! {span=>
+                #request.header(#arg_name, #header, #krate::__private::HeaderArg::to_header_value(&#ident));
+            }
+        }
+        Role::Part {
+            name,
+            kind: PartKind::Text,
+        } => quote_spanned! {span=>
+            #request.text_part(#arg_name, #name, &#ident);
+        },
+        Role::Part {
+            name,
+            kind: PartKind::Json { validate: false },
+        } => quote_spanned! {span=>
+            #request.json_part(#arg_name, #name, &#ident);
+        },
+        Role::Part {
+            name,
+            kind: PartKind::Json { validate: true },
+        } => quote_spanned! {span=>
+            #request.valid_json_part(#arg_name, #name, &#ident);
+        },
+        Role::Part {
+            name,
+            kind: PartKind::File,
+        } => {
+            let krate = respan(krate, span);
+            quote_spanned! {span=>
+                #request.file_part(#arg_name, #name, #krate::__private::FileArg::into_file_part(#ident));
+            }
+        }
+    })
 }
 
 /// The runtime's path with every token spanned on `span`, so that a trait bound it

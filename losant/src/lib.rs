@@ -103,11 +103,11 @@ pub use losant_events as events;
 pub use losant_core::query;
 pub use losant_core::{
     Aggregation, AggregationFunction, AggregationValue, ApiError, Auth, CallSettings, Client,
-    ClientBuilder, Endpoint, Error, EventStream, FieldQuery, FromMessage, FromResponse,
+    ClientBuilder, Endpoint, Error, EventStream, FieldQuery, FilePart, FromMessage, FromResponse,
     GlobalParams, IdError, InvalidArgument, JobEnqueued, MaybeJob, Message, Method, OneOrMany,
-    OrFalse, Page, PageStream, PathValue, Query, QueryField, Reply, Request, Response, Result,
-    RetryPolicy, Secret, Settings, StreamCall, StreamSettings, TableColumn, TaggedField, Time,
-    Timestamp, Transport, paginate,
+    OrFalse, Page, PageStream, PathValue, Progress, Query, QueryField, Reply, Request, Response,
+    Result, RetryPolicy, Secret, Settings, StreamCall, StreamSettings, TableColumn, TaggedField,
+    Time, Timestamp, Transport, paginate,
 };
 pub use losant_core::{
     ApiTokenId, ApplicationCertificateAuthorityId, ApplicationCertificateId, ApplicationId,
@@ -118,4 +118,4 @@ pub use losant_core::{
     InstanceId, InstanceSandboxId, IntegrationId, InviteId, JobId, NotebookId, NotificationRuleId,
     OauthTokenId, OrganizationId, PrivateFileId, ResourceId, ResourceJobId, UserId, WebhookId,
 };
-pub use losant_core::{json, stream, validate};
+pub use losant_core::{json, multipart, stream, validate};

@@ -251,6 +251,8 @@ fn every_model_round_trips_an_instance_of_its_schema() {
     report.round_trip::<FlowsImportResult>("flowsImportResult");
     report.round_trip::<GithubLogin>("githubLogin");
     report.round_trip::<HistoricalSummaries>("historicalSummaries");
+    report.round_trip::<ImportIntoApplicationOptions>("importIntoApplicationOptions");
+    report.round_trip::<ImportNewApplicationOptions>("importNewApplicationOptions");
     report.round_trip::<Instance>("instance");
     report.round_trip::<InstanceAuditLog>("instanceAuditLog");
     report.round_trip::<InstanceAuditLogFilter>("instanceAuditLogFilter");
@@ -354,6 +356,6 @@ fn every_model_round_trips_an_instance_of_its_schema() {
     report.round_trip::<Webhooks>("webhooks");
     report.round_trip::<JobEnqueued>("jobEnqueuedResult");
     let (schemas, examples) = report.finish();
-    assert_eq!(schemas, 285usize);
+    assert_eq!(schemas, 287usize);
     assert!(examples > 0);
 }

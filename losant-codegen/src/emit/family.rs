@@ -10,9 +10,9 @@ use quote::quote;
 use super::models::{Layout, inner_doc, needs_check};
 use super::{Uses, doc, ident, rust_type, sentence};
 use crate::Error;
-use crate::api::{ActionApi, Api, ArgKind, Auth, Family, ResourceApi, Returns};
+use crate::api::{ActionApi, Api, Arg, ArgKind, Auth, Family, ResourceApi, Returns};
 use crate::names::camel;
-use crate::types::{Shape, Ty};
+use crate::types::{Shape, Ty, Types};
 
 /// The family's file.
 pub fn file(api: &Api, layout: &Layout, family: &Family) -> Result<TokenStream, Error> {
@@ -259,10 +259,66 @@ fn arguments(
                 args.push(quote!(#attr #name: #ty));
                 arg_docs.push(described(" (the JSON body)"));
             }
+            ArgKind::Part {
+                shape,
+                required,
+                json,
+            } => {
+                let (arg, doc) =
+                    part_argument(arg, shape.as_ref(), *required, *json, layout, types, uses);
+                args.push(arg);
+                arg_docs.push(described(doc));
+            }
         }
     }
     (args, arg_docs)
 }
+
+/// A `#[part]` argument, with what its documentation adds: a file (`shape` is
+/// `None`), an object sent JSON-encoded (`json`) or a text part.
+fn part_argument(
+    arg: &Arg,
+    shape: Option<&Shape>,
+    required: bool,
+    json: bool,
+    layout: &Layout,
+    types: &Types,
+    uses: &mut Uses,
+) -> (TokenStream, &'static str) {
+    let name = ident(&arg.ident);
+    let ty = match shape {
+        None => {
+            uses.core.insert("FilePart");
+            if required {
+                quote!(FilePart)
+            } else {
+                quote!(Option<FilePart>)
+            }
+        }
+        Some(shape) => argument_type(shape, required, types, uses),
+    };
+    let wire = &arg.wire;
+    let named = camel(&arg.ident) != arg.wire;
+    let (attr, doc) = match shape {
+        None if named => (quote!(#[part(file, name = #wire)]), FILE_DOC),
+        None => (quote!(#[part(file)]), FILE_DOC),
+        Some(shape) if json => {
+            let attr = match (needs_check(shape, &layout.checked), named) {
+                (true, true) => quote!(#[part(json, validate, name = #wire)]),
+                (true, false) => quote!(#[part(json, validate)]),
+                (false, true) => quote!(#[part(json, name = #wire)]),
+                (false, false) => quote!(#[part(json)]),
+            };
+            (attr, " (a part of the multipart form, sent JSON-encoded)")
+        }
+        Some(_) if named => (quote!(#[part = #wire]), TEXT_DOC),
+        Some(_) => (quote!(#[part]), TEXT_DOC),
+    };
+    (quote!(#attr #name: #ty), doc)
+}
+
+const FILE_DOC: &str = " (a file of the multipart form)";
+const TEXT_DOC: &str = " (a part of the multipart form)";
 
 /// The `T` of `Result<T>`.
 fn return_type(api: &Api, action: &ActionApi, uses: &mut Uses) -> TokenStream {

@@ -14,22 +14,23 @@ pub use crate::models::{
     ApplicationExportPostExportType, ApplicationExportPostRepo, ApplicationExportResult,
     ApplicationFtueTracking, ApplicationFtueTrackingStatus, ApplicationGlobal,
     ApplicationGlobalPatch, ApplicationGlobalPatchItem, ApplicationImportExecutionsItem,
-    ApplicationImportExecutionsItemDryRunResults, ApplicationImportExecutionsItemRepo,
-    ApplicationImportExecutionsItemValidationError, ApplicationPatch, ApplicationPost,
-    ApplicationReadme, ApplicationReadmePatch, ApplicationSearchResultItem,
-    ApplicationSearchResultItemMetadata, ApplicationSearchResultItemType, ApplicationSummary,
-    ApplicationSummaryNotebookStats, ApplicationSummaryStorageStats, Applications,
-    ConflictBehavior, GetApplicationsSortField, ImportSourceType, Include, MqttPublishBody,
-    PeriodSummaries, PeriodSummariesItem, PeriodSummariesItemSummary,
+    ApplicationImportExecutionsItemDryRunResults, ApplicationImportExecutionsItemValidationError,
+    ApplicationPatch, ApplicationPost, ApplicationReadme, ApplicationReadmePatch,
+    ApplicationSearchResultItem, ApplicationSearchResultItemMetadata,
+    ApplicationSearchResultItemType, ApplicationSummary, ApplicationSummaryNotebookStats,
+    ApplicationSummaryStorageStats, Applications, ConflictBehavior, GetApplicationsSortField,
+    ImportIntoApplicationOptions, ImportIntoApplicationOptionsRepo, ImportNewApplicationOptions,
+    ImportSourceType, Include, MqttPublishBody, PeriodSummaries, PeriodSummariesItem,
+    PeriodSummariesItemSummary,
 };
 pub use crate::models::{
-    DeviceCounts, FilterField, NotebookMinuteCounts, PayloadCountsBreakdown, PayloadStats,
-    Resolution, SortDirection, Success,
+    DeviceCounts, FilterField, NotebookMinuteCounts, OwnerType, PayloadCountsBreakdown,
+    PayloadStats, Resolution, SortDirection, Success,
 };
 use losant_core::Endpoint;
 use losant_core::api;
 use losant_core::response::{FromResponse, Response, decode};
-use losant_core::{ApplicationId, EventStream, JobEnqueued, MaybeJob, Result};
+use losant_core::{ApplicationId, EventStream, FilePart, JobEnqueued, MaybeJob, Result};
 
 /// The actions of the `application` resource (`/applications/{applicationId}`).
 ///
@@ -633,6 +634,79 @@ pub trait ApplicationApi {
         application_id: &ApplicationId,
         #[body(validate)] globals: &ApplicationGlobalPatch,
     ) -> Result<Application>;
+
+    /// Add multiple resources to an application via a zip file.
+    ///
+    /// Losant API: `application.import`, `POST /applications/{applicationId}/import`.
+    ///
+    /// - `application_id`: ID of the associated application.
+    /// - `import_bundle`: The zip file containing all of the resources to import into the application. (a file of the multipart form)
+    /// - `email`: Email address to notify the user when the job to import the application resources has completed or errored, defaults to the email address of the user making the request. (a part of the multipart form)
+    /// - `options`: Additional import options. (a part of the multipart form, sent JSON-encoded)
+    ///
+    /// Done at once ([`MaybeJob::Done`](losant_core::MaybeJob::Done)) or queued as a background job ([`MaybeJob::Queued`](losant_core::MaybeJob::Queued)).
+    ///
+    /// The API answers 400 (malformed request), 404 (application is not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `application.*`, `application.import`.
+    ///
+    /// An example answer (`application`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "archiveConfig": {
+    ///     "deviceIds": [
+    ///       "575ec8687ae143cd83dc4a95",
+    ///       "575ec8687ae143cd83dc4a91"
+    ///     ],
+    ///     "mode": "all",
+    ///     "s3": {
+    ///       "accessKeyId": "awsAccessKey",
+    ///       "bucket": "bucketName",
+    ///       "region": "us-west-1",
+    ///       "secretAccessKey": "awsSecretKey"
+    ///     }
+    ///   },
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "description": "The is the best application description",
+    ///   "id": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "My Application",
+    ///   "ownerId": "575ed70c7ae143cd83dc4aa9",
+    ///   "ownerType": "user",
+    ///   "summary": {
+    ///     "deviceCount": 5,
+    ///     "deviceRecipeCount": 0,
+    ///     "eventCount": 0,
+    ///     "flowCount": 2,
+    ///     "keyCount": 1,
+    ///     "webhookCount": 0
+    ///   }
+    /// }
+    /// ```
+    #[endpoint(
+        method = "POST",
+        path = "/applications/<application_id>/import",
+        scope = "application.import",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.User",
+            "all.User.bounded",
+            "application.*",
+            "application.import",
+        ]
+    )]
+    async fn import_application(
+        &self,
+        application_id: &ApplicationId,
+        #[part(file)] import_bundle: Option<FilePart>,
+        #[part] email: Option<&str>,
+        #[part(json, validate)] options: Option<&ImportIntoApplicationOptions>,
+    ) -> Result<MaybeJob<Application>>;
 
     /// Retrieves information on application import logs.
     ///
@@ -1246,6 +1320,89 @@ pub trait ApplicationsApi {
         #[query] summary_exclude: Option<&str>,
         #[query] summary_include: Option<&str>,
     ) -> Result<Applications>;
+
+    /// Create a new application from an import bundle.
+    ///
+    /// Losant API: `applications.import`, `POST /applications/import`.
+    ///
+    /// - `import_bundle`: The zip file containing the application to import and all of its resources. (a file of the multipart form)
+    /// - `owner_id`: The owner id of the new application, defaults to the id of the user making the request. (a part of the multipart form)
+    /// - `owner_type`: The type of the owner id. (a part of the multipart form) The API's default: `user`.
+    /// - `include_devices`: If set, import devices from the import bundle. (a part of the multipart form)
+    /// - `include_data_table_rows`: If set, import data table rows from import bundle. (a part of the multipart form)
+    /// - `include_files`: If set, import files from import bundle. (a part of the multipart form)
+    /// - `email`: Email address to notify the user when the job to import the application has completed or errored, defaults to the email address of the user making the request. (a part of the multipart form)
+    /// - `options`: Additional import options. (a part of the multipart form, sent JSON-encoded)
+    ///
+    /// Done at once ([`MaybeJob::Done`](losant_core::MaybeJob::Done)) or queued as a background job ([`MaybeJob::Queued`](losant_core::MaybeJob::Queued)).
+    ///
+    /// The API answers 400 (malformed request), 404 (application is not found), 422 (too many validation errors occurred on other resources).
+    ///
+    /// Accepted scopes: `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `applications.*`, `applications.import`, `only.Organization`, `only.Organization.bounded`.
+    ///
+    /// An example answer (`applicationCreationByTemplateResult`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "application": {
+    ///     "applicationId": "575ec8687ae143cd83dc4a97",
+    ///     "archiveConfig": {
+    ///       "deviceIds": [
+    ///         "575ec8687ae143cd83dc4a95",
+    ///         "575ec8687ae143cd83dc4a91"
+    ///       ],
+    ///       "mode": "all",
+    ///       "s3": {
+    ///         "accessKeyId": "awsAccessKey",
+    ///         "bucket": "bucketName",
+    ///         "region": "us-west-1",
+    ///         "secretAccessKey": "awsSecretKey"
+    ///       }
+    ///     },
+    ///     "creationDate": "2016-06-13T04:00:00.000Z",
+    ///     "description": "The is the best application description",
+    ///     "id": "575ec8687ae143cd83dc4a98",
+    ///     "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///     "name": "My Application Cloned",
+    ///     "ownerId": "575ed70c7ae143cd83dc4aa9",
+    ///     "ownerType": "user",
+    ///     "summary": {
+    ///       "deviceCount": 5,
+    ///       "deviceRecipeCount": 0,
+    ///       "eventCount": 0,
+    ///       "flowCount": 2,
+    ///       "keyCount": 1,
+    ///       "webhookCount": 0
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    #[endpoint(
+        method = "POST",
+        path = "/applications/import",
+        scope = "applications.import",
+        accepts = [
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.User",
+            "all.User.bounded",
+            "applications.*",
+            "applications.import",
+            "only.Organization",
+            "only.Organization.bounded",
+        ]
+    )]
+    async fn import_applications(
+        &self,
+        #[part(file)] import_bundle: Option<FilePart>,
+        #[part] owner_id: Option<&str>,
+        #[part] owner_type: Option<OwnerType>,
+        #[part] include_devices: Option<bool>,
+        #[part] include_data_table_rows: Option<bool>,
+        #[part] include_files: Option<bool>,
+        #[part] email: Option<&str>,
+        #[part(json, validate)] options: Option<&ImportNewApplicationOptions>,
+    ) -> Result<MaybeJob<ApplicationCreationByTemplateResult>>;
 
     /// Returns application usage summaries over a selected date range.
     ///

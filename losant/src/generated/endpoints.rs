@@ -2,7 +2,7 @@
 
 //! The list of every bound action: [`endpoints`].
 
-/// The metadata of every bound action of the enabled families (with every feature, 370), in family order: name, method, path template, own scope and accepted scopes.
+/// The metadata of every bound action of the enabled families (with every feature, 375), in family order: name, method, path template, own scope and accepted scopes.
 ///
 /// ```
 /// let all = losant::endpoints();
@@ -13,7 +13,7 @@ pub fn endpoints() -> &'static [&'static losant_core::Endpoint] {
     static ALL: std::sync::LazyLock<Vec<&'static losant_core::Endpoint>> = std::sync::LazyLock::new(
         || {
             #[allow(unused_mut)]
-            let mut all: Vec<&'static losant_core::Endpoint> = Vec::with_capacity(370usize);
+            let mut all: Vec<&'static losant_core::Endpoint> = Vec::with_capacity(375usize);
 
             #[cfg(feature = "events")]
             {

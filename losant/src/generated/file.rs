@@ -10,7 +10,7 @@ pub use crate::models::{
 };
 pub use crate::models::{FilterField, GetFilesSortField, GetFilesStatus, SortDirection, Success};
 use losant_core::api;
-use losant_core::{ApplicationId, FileId, Result};
+use losant_core::{ApplicationId, FileId, FilePart, Result};
 use serde_json::Value;
 
 /// The actions of the `file` resource (`/applications/{applicationId}/file/{fileId}`).
@@ -244,6 +244,60 @@ pub trait FileApi {
         file_id: &FileId,
         #[body(validate)] updates: &FilePatch,
     ) -> Result<Value>;
+
+    /// Uploads the file.
+    ///
+    /// Losant API: `file.upload`, `POST /applications/{applicationId}/file/{fileId}/upload`.
+    ///
+    /// - `application_id`: ID associated with the application.
+    /// - `file_id`: ID associated with the file.
+    /// - `file`: The content of the file to upload. (a file of the multipart form)
+    ///
+    /// The API answers 400 (malformed request), 404 (file was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `file.*`, `file.upload`.
+    ///
+    /// An example answer (`file`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "authorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "authorType": "user",
+    ///   "contentType": "text/csv",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "fileSize": 500,
+    ///   "id": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "file.csv",
+    ///   "parentDirectory": "/",
+    ///   "status": "pending",
+    ///   "type": "file"
+    /// }
+    /// ```
+    #[endpoint(
+        method = "POST",
+        path = "/applications/<application_id>/file/<file_id>/upload",
+        scope = "file.upload",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Application.cli",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.User",
+            "all.User.bounded",
+            "all.User.cli",
+            "file.*",
+            "file.upload",
+        ]
+    )]
+    async fn upload_file(
+        &self,
+        application_id: &ApplicationId,
+        file_id: &FileId,
+        #[part(file)] file: FilePart,
+    ) -> Result<File>;
 }
 
 /// The actions of the `files` resource (`/applications/{applicationId}/files`).

@@ -17,7 +17,7 @@
 //! | `application.fullEventsArchive` | [`full_events_archive_application`](crate::application::ApplicationApi::full_events_archive_application) | `application` |
 //! | `application.get` | [`get_application`](crate::application::ApplicationApi::get_application) | `application` |
 //! | `application.globals` | [`globals_application`](crate::application::ApplicationApi::globals_application) | `application` |
-//! | `application.import` | not bound: takes a multipart file upload | |
+//! | `application.import` | [`import_application`](crate::application::ApplicationApi::import_application) | `application` |
 //! | `application.importLogs` | [`import_logs_application`](crate::application::ApplicationApi::import_logs_application) | `application` |
 //! | `application.mqttPublishMessage` | [`mqtt_publish_message_application`](crate::application::ApplicationApi::mqtt_publish_message_application) | `application` |
 //! | `application.mqttSubscriptionStream` | [`mqtt_subscription_stream_application`](crate::application::ApplicationApi::mqtt_subscription_stream_application) | `application` |
@@ -61,7 +61,7 @@
 //! | `applicationTemplates.getCategories` | [`get_categories_application_templates`](crate::application_template::ApplicationTemplatesApi::get_categories_application_templates) | `application_template` |
 //! | `applicationTemplates.getUniqueKeywords` | [`get_unique_keywords_application_templates`](crate::application_template::ApplicationTemplatesApi::get_unique_keywords_application_templates) | `application_template` |
 //! | `applications.get` | [`get_applications`](crate::application::ApplicationsApi::get_applications) | `application` |
-//! | `applications.import` | not bound: takes a multipart file upload | |
+//! | `applications.import` | [`import_applications`](crate::application::ApplicationsApi::import_applications) | `application` |
 //! | `applications.periodSummaries` | [`period_summaries_applications`](crate::application::ApplicationsApi::period_summaries_applications) | `application` |
 //! | `applications.post` | [`post_applications`](crate::application::ApplicationsApi::post_applications) | `application` |
 //! | `auditLog.get` | [`get_audit_log`](crate::audit_log::AuditLogApi::get_audit_log) | `audit_log` |
@@ -208,7 +208,7 @@
 //! | `file.get` | [`get_file`](crate::file::FileApi::get_file) | `file` |
 //! | `file.move` | [`move_file`](crate::file::FileApi::move_file) | `file` |
 //! | `file.patch` | [`patch_file`](crate::file::FileApi::patch_file) | `file` |
-//! | `file.upload` | not bound: takes a multipart file upload | |
+//! | `file.upload` | [`upload_file`](crate::file::FileApi::upload_file) | `file` |
 //! | `files.get` | [`get_files`](crate::file::FilesApi::get_files) | `file` |
 //! | `files.post` | [`post_files`](crate::file::FilesApi::post_files) | `file` |
 //! | `flow.clearStorageEntries` | [`clear_storage_entries_flow`](crate::flow::FlowApi::clear_storage_entries_flow) | `flow` |
@@ -331,7 +331,7 @@
 //! | `notebook.notebookMinuteCounts` | [`notebook_minute_counts_notebook`](crate::notebook::NotebookApi::notebook_minute_counts_notebook) | `notebook` |
 //! | `notebook.patch` | [`patch_notebook`](crate::notebook::NotebookApi::patch_notebook) | `notebook` |
 //! | `notebook.requestInputDataExport` | [`request_input_data_export_notebook`](crate::notebook::NotebookApi::request_input_data_export_notebook) | `notebook` |
-//! | `notebook.upload` | not bound: takes a multipart file upload | |
+//! | `notebook.upload` | [`upload_notebook`](crate::notebook::NotebookApi::upload_notebook) | `notebook` |
 //! | `notebooks.get` | [`get_notebooks`](crate::notebook::NotebooksApi::get_notebooks) | `notebook` |
 //! | `notebooks.post` | [`post_notebooks`](crate::notebook::NotebooksApi::post_notebooks) | `notebook` |
 //! | `org.delete` | [`delete_org`](crate::org::OrgApi::delete_org) | `org` |
@@ -355,7 +355,7 @@
 //! | `privateFile.get` | [`get_private_file`](crate::private_file::PrivateFileApi::get_private_file) | `private_file` |
 //! | `privateFile.move` | [`move_private_file`](crate::private_file::PrivateFileApi::move_private_file) | `private_file` |
 //! | `privateFile.patch` | [`patch_private_file`](crate::private_file::PrivateFileApi::patch_private_file) | `private_file` |
-//! | `privateFile.upload` | not bound: takes a multipart file upload | |
+//! | `privateFile.upload` | [`upload_private_file`](crate::private_file::PrivateFileApi::upload_private_file) | `private_file` |
 //! | `privateFiles.get` | [`get_private_files`](crate::private_file::PrivateFilesApi::get_private_files) | `private_file` |
 //! | `privateFiles.post` | [`post_private_files`](crate::private_file::PrivateFilesApi::post_private_files) | `private_file` |
 //! | `resourceJob.cancelExecution` | [`cancel_execution_resource_job`](crate::resource_job::ResourceJobApi::cancel_execution_resource_job) | `resource_job` |

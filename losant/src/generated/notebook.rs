@@ -18,7 +18,7 @@ pub use crate::models::{
 };
 pub use crate::models::{FilterField, SortDirection, Success, SuccessWithExecutionId};
 use losant_core::api;
-use losant_core::{ApplicationId, JobEnqueued, NotebookId, Result};
+use losant_core::{ApplicationId, FilePart, JobEnqueued, NotebookId, Result};
 
 /// The actions of the `notebook` resource (`/applications/{applicationId}/notebooks/{notebookId}`).
 ///
@@ -404,6 +404,39 @@ pub trait NotebookApi {
         notebook_id: &NotebookId,
         #[body(validate)] export_options: &NotebookExecutionOptions,
     ) -> Result<JobEnqueued>;
+
+    /// Uploads the jupyter notebook file.
+    ///
+    /// Losant API: `notebook.upload`, `POST /applications/{applicationId}/notebooks/{notebookId}/upload`.
+    ///
+    /// - `application_id`: ID associated with the application.
+    /// - `notebook_id`: ID associated with the notebook.
+    /// - `jupyter_file`: The jupyter notebook file. (a file of the multipart form)
+    ///
+    /// The API answers 400 (malformed request), 404 (notebook was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `notebook.*`, `notebook.upload`.
+    #[endpoint(
+        method = "POST",
+        path = "/applications/<application_id>/notebooks/<notebook_id>/upload",
+        scope = "notebook.upload",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.User",
+            "all.User.bounded",
+            "notebook.*",
+            "notebook.upload",
+        ]
+    )]
+    async fn upload_notebook(
+        &self,
+        application_id: &ApplicationId,
+        notebook_id: &NotebookId,
+        #[part(file)] jupyter_file: FilePart,
+    ) -> Result<Notebook>;
 }
 
 /// The actions of the `notebooks` resource (`/applications/{applicationId}/notebooks`).

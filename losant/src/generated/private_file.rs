@@ -9,7 +9,7 @@ pub use crate::models::{
     SortDirection, Success,
 };
 use losant_core::api;
-use losant_core::{ApplicationId, PrivateFileId, Result};
+use losant_core::{ApplicationId, FilePart, PrivateFileId, Result};
 use serde_json::Value;
 
 /// The actions of the `privateFile` resource (`/applications/{applicationId}/privateFiles/{privateFileId}`).
@@ -251,6 +251,62 @@ pub trait PrivateFileApi {
         private_file_id: &PrivateFileId,
         #[body(validate)] updates: &FilePatch,
     ) -> Result<Value>;
+
+    /// Uploads the private file.
+    ///
+    /// Losant API: `privateFile.upload`, `POST /applications/{applicationId}/privateFiles/{privateFileId}/upload`.
+    ///
+    /// - `application_id`: ID associated with the application.
+    /// - `private_file_id`: ID associated with the private file.
+    /// - `private_file`: The content of the private file to upload. (a file of the multipart form)
+    /// - `url_ttl`: Time in seconds that the private file url will be valid for. Only applies to private files of type 'file'. If 0, no url will be returned. The API's default: `900`.
+    ///
+    /// The API answers 400 (malformed request), 404 (file was not found).
+    ///
+    /// Accepted scopes: `all.Application`, `all.Application.bounded`, `all.Application.cli`, `all.Organization`, `all.Organization.bounded`, `all.User`, `all.User.bounded`, `all.User.cli`, `privateFile.*`, `privateFile.upload`.
+    ///
+    /// An example answer (`file`, from the API reference):
+    ///
+    /// ```json
+    /// {
+    ///   "applicationId": "575ec8687ae143cd83dc4a97",
+    ///   "authorId": "575ed70c7ae143cd83dc4aa9",
+    ///   "authorType": "user",
+    ///   "contentType": "text/csv",
+    ///   "creationDate": "2016-06-13T04:00:00.000Z",
+    ///   "fileSize": 500,
+    ///   "id": "575ec8687ae143cd83dc4a97",
+    ///   "lastUpdated": "2016-06-13T04:00:00.000Z",
+    ///   "name": "file.csv",
+    ///   "parentDirectory": "/",
+    ///   "status": "pending",
+    ///   "type": "file"
+    /// }
+    /// ```
+    #[endpoint(
+        method = "POST",
+        path = "/applications/<application_id>/privateFiles/<private_file_id>/upload",
+        scope = "privateFile.upload",
+        accepts = [
+            "all.Application",
+            "all.Application.bounded",
+            "all.Application.cli",
+            "all.Organization",
+            "all.Organization.bounded",
+            "all.User",
+            "all.User.bounded",
+            "all.User.cli",
+            "privateFile.*",
+            "privateFile.upload",
+        ]
+    )]
+    async fn upload_private_file(
+        &self,
+        application_id: &ApplicationId,
+        private_file_id: &PrivateFileId,
+        #[part(file)] private_file: FilePart,
+        #[query = "urlTTL"] url_ttl: Option<i64>,
+    ) -> Result<File>;
 }
 
 /// The actions of the `privateFiles` resource (`/applications/{applicationId}/privateFiles`).

@@ -21,3 +21,4 @@ mod path_property;
 mod sse;
 mod throttle;
 mod tokens;
+mod uploads;

@@ -122,7 +122,7 @@ pub enum ApplicationSearchResultItemType {
     Other(String),
 }
 
-/// The `conflictBehavior` of [`ApplicationImportExecutionsItem`](crate::models::ApplicationImportExecutionsItem).
+/// The `conflictBehavior` of [`ImportIntoApplicationOptions`](crate::models::ImportIntoApplicationOptions).
 #[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum ConflictBehavior {
@@ -185,7 +185,7 @@ pub enum ImportSourceType {
     Other(String),
 }
 
-/// An element of `include` in [`ApplicationImportExecutionsItem`](crate::models::ApplicationImportExecutionsItem).
+/// An element of `include` in [`ImportIntoApplicationOptions`](crate::models::ImportIntoApplicationOptions).
 #[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StringEnum)]
 pub enum Include {
@@ -987,7 +987,7 @@ pub struct ApplicationImportExecutionsItem {
     pub job_id: Option<String>,
     /// `repo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repo: Option<ApplicationImportExecutionsItemRepo>,
+    pub repo: Option<ImportIntoApplicationOptionsRepo>,
     /// `runCompletedAt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_completed_at: Option<Timestamp>,
@@ -1023,20 +1023,6 @@ pub struct ApplicationImportExecutionsItemDryRunResults {
     /// `url`: at most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-}
-
-/// The `repo` of [`ApplicationImportExecutionsItem`](crate::models::ApplicationImportExecutionsItem).
-#[cfg(feature = "application")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ApplicationImportExecutionsItemRepo {
-    /// `branch`: at most 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branch: Option<String>,
-    /// `directory`: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory: Option<String>,
 }
 
 /// An element of `validationErrors` in [`ApplicationImportExecutionsItem`](crate::models::ApplicationImportExecutionsItem).
@@ -1431,6 +1417,89 @@ impl Page for Applications {
     fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
+}
+
+/// The `importIntoApplicationOptions` schema.
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportIntoApplicationOptions {
+    /// `callbackUrl`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub callback_url: Option<String>,
+    /// `conflictBehavior`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(listed)]
+    pub conflict_behavior: Option<ConflictBehavior>,
+    /// `credentialName`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub credential_name: Option<String>,
+    /// `dryRun`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    /// `forceJob`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_job: Option<bool>,
+    /// `fromApplicationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_application_id: Option<ApplicationId>,
+    /// `importUrl`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub import_url: Option<String>,
+    /// `include`: no item repeated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(unique, items, each(listed))]
+    pub include: Option<Vec<Include>>,
+    /// `repo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub repo: Option<ImportIntoApplicationOptionsRepo>,
+}
+
+/// The `repo` of [`ImportIntoApplicationOptions`](crate::models::ImportIntoApplicationOptions).
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportIntoApplicationOptionsRepo {
+    /// `branch`: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 255))]
+    pub branch: Option<String>,
+    /// `directory`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub directory: Option<String>,
+}
+
+/// The `importNewApplicationOptions` schema.
+///
+/// Sent in a request: the schema's limits are checked before sending (see [`Validate`](trait@Validate)).
+#[cfg(feature = "application")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportNewApplicationOptions {
+    /// `callbackUrl`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub callback_url: Option<String>,
+    /// `forceJob`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_job: Option<bool>,
+    /// `importUrl`: at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(chars(max = 1024))]
+    pub import_url: Option<String>,
+    /// `include`: no item repeated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(unique, items, each(listed))]
+    pub include: Option<Vec<Include>>,
 }
 
 /// The `mqttPublishBody` schema.
