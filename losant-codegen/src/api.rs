@@ -67,6 +67,9 @@ pub struct Api {
     pub query_users: BTreeMap<usize, BTreeSet<String>>,
     /// The same for tagged unions.
     pub union_users: BTreeMap<usize, BTreeSet<String>>,
+    /// Every action of the description (`resource.action`, the hand-bound ones
+    /// included) with the scopes the API accepts for it: what the sandbox checks.
+    pub accepted_scopes: BTreeMap<String, Vec<String>>,
 }
 
 /// How a page lists its items.
@@ -309,6 +312,11 @@ impl Api {
             enum_users: BTreeMap::new(),
             query_users: BTreeMap::new(),
             union_users: BTreeMap::new(),
+            accepted_scopes: spec
+                .extras
+                .iter()
+                .map(|(official, extra)| (official.clone(), extra.accepted_scopes.clone()))
+                .collect(),
         };
         api.place_models(&family_uses);
         Ok(api)

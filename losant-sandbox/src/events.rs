@@ -19,7 +19,7 @@ use crate::auth::{
 };
 use crate::error::ApiError;
 use crate::mutate::{Patch, insert_event, patch_matching};
-use crate::query::{Filters, SORT_FIELDS, check_query, compare};
+use crate::query::{EVENT_QUERY, Filters, SORT_FIELDS, check_query, compare};
 use crate::respond::{JsonBody, json};
 use crate::store::{Application, State, StoredEvent, lock};
 use crate::validate;
@@ -298,7 +298,7 @@ pub(crate) async fn delete_by_query(
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     if let Some(query) = &body {
-        check_query("query", query).map_err(ApiError::validation)?;
+        check_query(&EVENT_QUERY, "query", query).map_err(ApiError::validation)?;
     }
     let filters = Filters {
         query: body,

@@ -48,15 +48,24 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
+mod checks;
+mod data;
+mod device;
+mod devices;
 mod error;
 mod event;
 mod events;
+mod files;
+mod fleet;
 mod mutate;
+mod provision;
 mod query;
 mod respond;
 mod routes;
+mod scopes;
 mod seed;
 mod server;
+mod signin;
 mod store;
 mod validate;
 
@@ -67,12 +76,14 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use losant_core::{ApiTokenId, ApplicationId, DeviceId, EventId};
+use losant_core::{ApiTokenId, ApplicationId, DeviceId, EventId, FileId};
 use losant_events::{Event, EventLevel, EventState};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use fleet::DEFAULT_MAX_STATES_PER_DEVICE;
+pub use provision::{AccessKeyCredentials, NewAccessKey, NewDevice};
 pub use seed::{
     DEMO_APPLICATION, DEMO_EVENT, DEMO_TOKEN, Seed, SeedApplication, SeedError, SeedToken,
 };
@@ -117,6 +128,8 @@ pub struct SandboxBuilder {
     seed: Seed,
     limits: ServerLimits,
     max_application_bytes: usize,
+    max_states_per_device: usize,
+    keep_alive: Duration,
 }
 
 impl SandboxBuilder {
@@ -147,6 +160,20 @@ impl SandboxBuilder {
         self
     }
 
+    /// The most states a device keeps (default [`DEFAULT_MAX_STATES_PER_DEVICE`]):
+    /// past it the oldest go first, as data past its retention does in Losant.
+    pub fn max_states_per_device(mut self, states: usize) -> Self {
+        self.max_states_per_device = states.max(1);
+        self
+    }
+
+    /// How often a live stream sends a keep-alive comment when the request does not
+    /// ask (`keepAliveInterval`; default 2 s, as the API).
+    pub fn keep_alive(mut self, interval: Duration) -> Self {
+        self.keep_alive = interval.max(Duration::from_millis(10));
+        self
+    }
+
     /// Checks the seed, binds and starts serving. A seed event the sandbox cannot hold
     /// fails the start with `InvalidData`, naming the event.
     pub async fn start(self) -> io::Result<Sandbox> {
@@ -155,7 +182,10 @@ impl SandboxBuilder {
             .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))?;
         let listener = TcpListener::bind(self.addr).await?;
         let local = listener.local_addr()?;
-        let state = Arc::new(State::new(self.max_application_bytes));
+        let mut state = State::new(self.max_application_bytes);
+        state.max_states_per_device = self.max_states_per_device;
+        state.keep_alive = self.keep_alive;
+        let state = Arc::new(state);
         let (shutdown, stopped) = oneshot::channel::<()>();
         let router = routes::router(Arc::clone(&state), &self.limits);
         let server = tokio::spawn(server::serve(listener, router, self.limits, stopped));
@@ -281,6 +311,8 @@ impl Sandbox {
             seed: Seed::default(),
             limits: ServerLimits::default(),
             max_application_bytes: DEFAULT_MAX_APPLICATION_BYTES,
+            max_states_per_device: DEFAULT_MAX_STATES_PER_DEVICE,
+            keep_alive: Duration::from_secs(2),
         }
     }
 
@@ -301,6 +333,25 @@ impl Sandbox {
         }
         for token in seed.tokens {
             self.insert_token(token.token, token.name, token.scopes, token.application_id);
+        }
+        for (index, device) in seed.devices.into_iter().enumerate() {
+            let Some(app) = device.application() else {
+                return Err(SeedError::device(
+                    index,
+                    "it has no `applicationId`".to_owned(),
+                ));
+            };
+            provision::add_device(&self.state, &app, device)
+                .map_err(|reason| SeedError::device(index, reason))?;
+        }
+        for (index, key) in seed.access_keys.into_iter().enumerate() {
+            let Some(app) = key.application() else {
+                return Err(SeedError::access_key(
+                    index,
+                    "it has no `applicationId`".to_owned(),
+                ));
+            };
+            provision::add_access_key(&self.state, &app, key);
         }
         Ok(())
     }
@@ -367,7 +418,7 @@ impl Sandbox {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let token = new_token();
+        let token = store::new_token();
         self.insert_token(
             token.clone(),
             Some(name.into()),
@@ -389,7 +440,7 @@ impl Sandbox {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let token = new_token();
+        let token = store::new_token();
         self.insert_token(
             token.clone(),
             Some(name.into()),
@@ -415,8 +466,65 @@ impl Sandbox {
                 name,
                 scopes,
                 application,
+                device: None,
             },
         );
+    }
+
+    /// Adds a device to an application (created if unknown) and returns its ID.
+    ///
+    /// # Panics
+    ///
+    /// When the API would refuse the device (a name over 255 characters, a tag key
+    /// that is not a key, an unknown class).
+    // Storing the device is the point; keeping its ID is up to the caller.
+    #[allow(clippy::must_use_candidate)]
+    pub fn add_device(&self, app: &ApplicationId, device: NewDevice) -> DeviceId {
+        match provision::add_device(&self.state, app, device) {
+            Ok(id) => id,
+            Err(reason) => panic!("the sandbox cannot hold this device: {reason}"),
+        }
+    }
+
+    /// Adds an access key to an application (created if unknown), with which its
+    /// devices sign in (`auth.authenticateDevice`). The secret is in the answer only.
+    #[must_use = "the secret is shown only in the answer"]
+    pub fn add_access_key(&self, app: &ApplicationId, key: NewAccessKey) -> AccessKeyCredentials {
+        provision::add_access_key(&self.state, app, key)
+    }
+
+    /// The stored device as `device.get` answers it, to check what a call changed.
+    #[must_use]
+    pub fn device(&self, app: &ApplicationId, id: &DeviceId) -> Option<serde_json::Value> {
+        let application = self.state.application(app)?;
+        let application = lock(&application);
+        application
+            .fleet
+            .get(id)
+            .map(|device| device.to_json(fleet::View::default()))
+    }
+
+    /// The stored states of a device, oldest first, as `device.getState` answers them.
+    #[must_use]
+    pub fn states(&self, app: &ApplicationId, id: &DeviceId) -> Vec<serde_json::Value> {
+        let Some(application) = self.state.application(app) else {
+            return Vec::new();
+        };
+        let application = lock(&application);
+        application.fleet.get(id).map_or_else(Vec::new, |device| {
+            device.states.iter().map(fleet::Reading::to_json).collect()
+        })
+    }
+
+    /// The content of an uploaded file, once `file.upload` has taken it.
+    #[must_use]
+    pub fn file_content(&self, app: &ApplicationId, id: &FileId) -> Option<bytes::Bytes> {
+        let application = self.state.application(app)?;
+        let application = lock(&application);
+        application
+            .files
+            .get(id)
+            .and_then(|file| file.content.clone())
     }
 
     /// The stored event, to check what a call changed.
@@ -440,8 +548,9 @@ impl Sandbox {
         self.state.application_names()
     }
 
-    /// Stops the server and waits until it has stopped.
+    /// Stops the server (ending its live streams) and waits until it has stopped.
     pub async fn stop(mut self) {
+        self.state.stopping.send_replace(true);
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -453,19 +562,9 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        self.state.stopping.send_replace(true);
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
     }
-}
-
-/// A token for [`Sandbox::add_token`]: random, and unlike any ID the sandbox makes (a
-/// client scrubs every 16-character run of its token from what it reads, so a token
-/// built from the ID sequence would mask parts of the IDs in its own answers).
-fn new_token() -> String {
-    format!(
-        "sandbox-{:016x}{:016x}",
-        fastrand::u64(..),
-        fastrand::u64(..)
-    )
 }

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use losant_sandbox::{Sandbox, Seed};
+use losant_core::ApplicationId;
+use losant_sandbox::{NewAccessKey, NewDevice, Sandbox, Seed};
 
-/// An in-memory Losant API (the Event resource) for offline development and tests.
+/// An in-memory Losant API (events, devices and their sign-in, state, commands,
+/// live streams, data queries, files) for offline development and tests.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
@@ -17,9 +19,17 @@ struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
-    /// JSON file of applications, events and tokens (default: the demo data).
+    /// JSON file of applications, events, tokens, devices and access keys (default:
+    /// the demo data).
     #[arg(long)]
     seed: Option<PathBuf>,
+    /// Adds a device of this name to the first application (repeat for more).
+    #[arg(long = "device", value_name = "NAME")]
+    devices: Vec<String>,
+    /// Adds an access key for every device of the first application, and prints its
+    /// key and secret (the secret is shown this once).
+    #[arg(long)]
+    access_key: bool,
 }
 
 #[tokio::main]
@@ -66,8 +76,34 @@ async fn main() -> ExitCode {
     for (token, scopes) in tokens {
         println!("Token: {token} (scopes: {})", scopes.join(", "));
     }
-    for (id, name) in sandbox.applications() {
+    let mut applications: Vec<(ApplicationId, String)> =
+        sandbox.applications().into_iter().collect();
+    applications.sort();
+    for (id, name) in &applications {
         println!("Application: {id} ({name})");
+    }
+    if !args.devices.is_empty() || args.access_key {
+        let Some((app, _)) = applications.first() else {
+            eprintln!("losant-sandbox: --device and --access-key need an application in the seed");
+            return ExitCode::FAILURE;
+        };
+        for name in &args.devices {
+            let device = NewDevice::new(name.as_str());
+            if let Err(reason) = device.check() {
+                eprintln!("losant-sandbox: cannot add the device {name:?}: {reason}");
+                return ExitCode::FAILURE;
+            }
+            let id = sandbox.add_device(app, device);
+            println!("Device: {id} ({name})");
+        }
+        if args.access_key {
+            let key = sandbox.add_access_key(app, NewAccessKey::all_devices());
+            println!(
+                "Access key: {} secret: {} (the secret is not shown again)",
+                key.key(),
+                key.secret()
+            );
+        }
     }
     println!("Press Ctrl-C to stop.");
     if let Err(error) = tokio::signal::ctrl_c().await {

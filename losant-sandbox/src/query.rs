@@ -1,31 +1,102 @@
-//! The query engine of the events collection: subject globs, state filters and
-//! advanced queries (checked against the `advancedEventQuery` schema, then evaluated
-//! on stored events), and sorting.
+//! The query engine of the collections: subject globs, state filters and advanced
+//! queries (checked against the `advancedEventQuery` and `advancedDeviceQuery`
+//! schemas, then evaluated on stored events and devices), and sorting.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use losant_events::EventState;
 
 use crate::error::ApiError;
+use crate::fleet::StoredDevice;
 use crate::store::StoredEvent;
 
-/// Fields an advanced query may test with operators.
-const QUERY_FIELDS: &[&str] = &[
-    "id",
-    "creationDate",
-    "lastUpdated",
-    "sourceId",
-    "sourceType",
-    "level",
-    "state",
-    "subject",
-    "deviceId",
-    "experienceUserId",
-    "experienceGroupId",
-];
+/// The fields an advanced query of one kind may test, and its tags field.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct QuerySchema {
+    /// Fields tested with operators.
+    pub(crate) fields: &'static [&'static str],
+    /// The field tested with tag conditions.
+    pub(crate) tags: &'static str,
+}
+
+/// `advancedEventQuery`.
+pub(crate) const EVENT_QUERY: QuerySchema = QuerySchema {
+    fields: &[
+        "id",
+        "creationDate",
+        "lastUpdated",
+        "sourceId",
+        "sourceType",
+        "level",
+        "state",
+        "subject",
+        "deviceId",
+        "experienceUserId",
+        "experienceGroupId",
+    ],
+    tags: "eventTags",
+};
+
+/// `advancedDeviceQuery`.
+pub(crate) const DEVICE_QUERY: QuerySchema = QuerySchema {
+    fields: &[
+        "id",
+        "creationDate",
+        "lastUpdated",
+        "deletedAt",
+        "name",
+        "deviceClass",
+        "gatewayId",
+        "parentId",
+        "ancestorId",
+        "attributeName",
+        "experienceUserId",
+        "experienceGroupId",
+        "disconnectedAt",
+        "connectedAt",
+        "connectionStatus",
+    ],
+    tags: "tags",
+};
+
+/// What an advanced query reads of a stored document.
+pub(crate) trait Queried {
+    /// The value of a field (`null` when absent; an array tests each item).
+    fn field(&self, name: &str) -> Value;
+    /// The tags, as key and value pairs.
+    fn tag_pairs(&self) -> Vec<(String, String)>;
+}
+
+impl Queried for StoredEvent {
+    fn field(&self, name: &str) -> Value {
+        StoredEvent::field(self, name)
+    }
+
+    fn tag_pairs(&self) -> Vec<(String, String)> {
+        self.head
+            .event_tags
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+}
+
+impl Queried for StoredDevice {
+    fn field(&self, name: &str) -> Value {
+        match name {
+            "ancestorId" => StoredDevice::field(self, "ancestorIds"),
+            name => StoredDevice::field(self, name),
+        }
+    }
+
+    fn tag_pairs(&self) -> Vec<(String, String)> {
+        self.tags()
+    }
+}
 /// Fields events can be sorted by.
 pub(crate) const SORT_FIELDS: &[&str] = &[
     "subject",
@@ -73,7 +144,7 @@ impl Filters {
             Some(text) => {
                 let query: Value = serde_json::from_str(text)
                     .map_err(|e| ApiError::validation(format!("query is not valid JSON: {e}")))?;
-                check_query("query", &query).map_err(ApiError::validation)?;
+                check_query(&EVENT_QUERY, "query", &query).map_err(ApiError::validation)?;
                 Some(query)
             }
         };
@@ -98,13 +169,13 @@ impl Filters {
         }
         self.query
             .as_ref()
-            .is_none_or(|query| matches_query(event, query))
+            .is_none_or(|query| matches_query(&EVENT_QUERY, event, query))
     }
 }
 
-/// Checks an advanced query against the schema (the message names where it broke, as
+/// Checks an advanced query against its schema (the message names where it broke, as
 /// the API's validator does).
-pub(crate) fn check_query(at: &str, query: &Value) -> Result<(), String> {
+pub(crate) fn check_query(schema: &QuerySchema, at: &str, query: &Value) -> Result<(), String> {
     let Value::Object(clauses) = query else {
         return Err(format!("{at} must be object"));
     };
@@ -119,11 +190,11 @@ pub(crate) fn check_query(at: &str, query: &Value) -> Result<(), String> {
                     return Err(format!("{here} must NOT have more than {MAX_ITEMS} items"));
                 }
                 for (i, item) in items.iter().enumerate() {
-                    check_query(&format!("{here}/{i}"), item)?;
+                    check_query(schema, &format!("{here}/{i}"), item)?;
                 }
             }
-            "eventTags" => check_tags_condition(&here, value)?,
-            field if QUERY_FIELDS.contains(&field) => check_condition(&here, value)?,
+            field if field == schema.tags => check_tags_condition(&here, value)?,
+            field if schema.fields.contains(&field) => check_condition(&here, value)?,
             other => return Err(format!("{at} must NOT have additional properties: {other}")),
         }
     }
@@ -257,7 +328,26 @@ fn text(value: &Value, ignore_case: bool) -> Option<String> {
     })
 }
 
-/// Whether one field's value satisfies a condition (a value, or operators).
+/// Whether one field's value satisfies a condition; a field holding a list (a
+/// device's attribute names) satisfies it when one of its items does, and a negation
+/// (`$ne`, `$nin`) when none of them is excluded.
+fn field_condition(actual: &Value, wanted: &Value) -> bool {
+    let Value::Array(items) = actual else {
+        return condition(actual, wanted);
+    };
+    let negated = wanted.as_object().is_some_and(|operators| {
+        operators
+            .keys()
+            .any(|operator| operator == "$ne" || operator == "$nin")
+    });
+    if negated {
+        items.iter().all(|item| condition(item, wanted))
+    } else {
+        items.iter().any(|item| condition(item, wanted))
+    }
+}
+
+/// Whether one value satisfies a condition (a value, or operators).
 fn condition(actual: &Value, condition: &Value) -> bool {
     let Value::Object(operators) = condition else {
         return actual == condition;
@@ -311,10 +401,23 @@ fn tag_value_matches(actual: Option<&str>, wanted: &Value) -> bool {
     }
 }
 
-/// Whether an event's tags match a tag form.
-fn tags_match(tags: Option<&Map<String, Value>>, form: &Value) -> bool {
-    let empty = Map::new();
-    let tags = tags.unwrap_or(&empty);
+/// Whether the values of one tag key (a device may have several) satisfy a tag
+/// condition value: null when there are none, text or `$in` when one matches, `$nin`
+/// when none is listed.
+fn tag_values_match(values: &[&str], wanted: &Value) -> bool {
+    match wanted {
+        Value::Null => values.is_empty(),
+        Value::Object(fields) if fields.contains_key("$nin") => values
+            .iter()
+            .all(|value| tag_value_matches(Some(value), wanted)),
+        _ => values
+            .iter()
+            .any(|value| tag_value_matches(Some(value), wanted)),
+    }
+}
+
+/// Whether tags match a tag form.
+fn tags_match(tags: &[(String, String)], form: &Value) -> bool {
     match form {
         Value::Null => tags.is_empty(),
         Value::Object(fields) if fields.keys().any(|key| key.starts_with('$')) => {
@@ -322,19 +425,22 @@ fn tags_match(tags: Option<&Map<String, Value>>, form: &Value) -> bool {
             let value = fields.get("$tagValue");
             tags.iter().any(|(k, v)| {
                 key.is_none_or(|key| tag_value_matches(Some(k), key))
-                    && value.is_none_or(|value| tag_value_matches(v.as_str(), value))
+                    && value.is_none_or(|value| tag_value_matches(Some(v), value))
             })
         }
-        Value::Object(fields) => fields
-            .iter()
-            .all(|(key, wanted)| tag_value_matches(tags.get(key).and_then(Value::as_str), wanted)),
+        Value::Object(fields) => fields.iter().all(|(key, wanted)| {
+            let values: Vec<&str> = tags
+                .iter()
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+                .collect();
+            tag_values_match(&values, wanted)
+        }),
         _ => false,
     }
 }
 
-fn tags_condition(event: &StoredEvent, condition: &Value) -> bool {
-    let tags = event.field("eventTags");
-    let tags = tags.as_object();
+fn tags_condition(tags: &[(String, String)], condition: &Value) -> bool {
     if let Value::Object(fields) = condition
         && fields.len() == 1
         && let Some((operator, form)) = fields.iter().next()
@@ -348,19 +454,19 @@ fn tags_condition(event: &StoredEvent, condition: &Value) -> bool {
     tags_match(tags, condition)
 }
 
-/// Whether an event matches an advanced query.
-pub(crate) fn matches_query(event: &StoredEvent, query: &Value) -> bool {
+/// Whether a stored document matches an advanced query of `schema`.
+pub(crate) fn matches_query<T: Queried>(schema: &QuerySchema, doc: &T, query: &Value) -> bool {
     let Value::Object(clauses) = query else {
         return false;
     };
     clauses.iter().all(|(key, value)| {
         let items = || value.as_array().into_iter().flatten();
         match key.as_str() {
-            "$and" => items().all(|q| matches_query(event, q)),
-            "$or" => items().any(|q| matches_query(event, q)),
-            "$nor" => !items().any(|q| matches_query(event, q)),
-            "eventTags" => tags_condition(event, value),
-            field => condition(&event.field(field), value),
+            "$and" => items().all(|q| matches_query(schema, doc, q)),
+            "$or" => items().any(|q| matches_query(schema, doc, q)),
+            "$nor" => !items().any(|q| matches_query(schema, doc, q)),
+            field if field == schema.tags => tags_condition(&doc.tag_pairs(), value),
+            field => field_condition(&doc.field(field), value),
         }
     })
 }
@@ -438,8 +544,8 @@ mod tests {
             json!({"eventTags": {"$ne": {"zone": "b"}}}),
         ];
         for query in yes {
-            check_query("query", &query).unwrap();
-            assert!(matches_query(&event, &query), "{query}");
+            check_query(&EVENT_QUERY, "query", &query).unwrap();
+            assert!(matches_query(&EVENT_QUERY, &event, &query), "{query}");
         }
         for query in [
             json!({"level": "info"}),
@@ -448,7 +554,7 @@ mod tests {
             json!({"eventTags": null}),
             json!({"eventTags": {"$eq": {"zone": "b"}}}),
         ] {
-            assert!(!matches_query(&event, &query), "{query}");
+            assert!(!matches_query(&EVENT_QUERY, &event, &query), "{query}");
         }
     }
 
@@ -483,7 +589,7 @@ mod tests {
             ),
             (json!({"$or": {"level": "info"}}), "query/$or must be array"),
         ] {
-            let error = check_query("query", &query).unwrap_err();
+            let error = check_query(&EVENT_QUERY, "query", &query).unwrap_err();
             assert!(error.contains(message), "{query}: {error}");
         }
     }

@@ -1,4 +1,4 @@
-//! The router: the routes of the Event API and the layers around them.
+//! The router: the routes the sandbox serves and the layers around them.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -14,7 +14,7 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use crate::error::{ApiError, limit_heads, losant_shape};
 use crate::server::ServerLimits;
 use crate::store::{State, lock};
-use crate::{event, events};
+use crate::{data, device, devices, event, events, files, signin};
 
 type Shared = Arc<State>;
 
@@ -42,6 +42,51 @@ pub(crate) fn router(state: Shared, limits: &ServerLimits) -> Router {
             post(events::delete_by_query),
         )
         .route("/applications/{app}/events/export", post(events::export))
+        .route("/auth/device", post(signin::authenticate_device))
+        .route(
+            "/applications/{app}/devices",
+            get(devices::list).post(devices::create),
+        )
+        .route(
+            "/applications/{app}/devices/{device}",
+            get(device::get).patch(device::patch).delete(device::delete),
+        )
+        .route(
+            "/applications/{app}/devices/{device}/state",
+            get(device::get_state).post(device::send_state),
+        )
+        .route(
+            "/applications/{app}/devices/{device}/command",
+            get(device::get_command).post(device::send_command),
+        )
+        .route(
+            "/applications/{app}/devices/{device}/stateStream",
+            get(device::state_stream),
+        )
+        .route(
+            "/applications/{app}/devices/{device}/commandStream",
+            get(device::command_stream),
+        )
+        .route(
+            "/applications/{app}/data/time-series-query",
+            post(data::time_series),
+        )
+        .route(
+            "/applications/{app}/data/last-value-query",
+            post(data::last_value),
+        )
+        .route(
+            "/applications/{app}/files",
+            get(files::list).post(files::create),
+        )
+        .route(
+            "/applications/{app}/file/{file}",
+            get(files::get).delete(files::delete),
+        )
+        .route(
+            "/applications/{app}/file/{file}/upload",
+            post(files::upload),
+        )
         .fallback(
             |method: axum::http::Method, uri: axum::http::Uri| async move {
                 ApiError::not_served(&method, uri.path())

@@ -4,6 +4,8 @@ use losant_core::ApplicationId;
 use losant_events::Event;
 use serde::{Deserialize, Serialize};
 
+use crate::provision::{NewAccessKey, NewDevice};
+
 /// What a sandbox holds when it starts. Read from JSON by the binary's `--seed FILE`:
 ///
 /// ```json
@@ -11,11 +13,15 @@ use serde::{Deserialize, Serialize};
 ///   "applications": [{ "id": "575ec8687ae143cd83dc4a97", "name": "My App" }],
 ///   "events": [{ "applicationId": "575ec8687ae143cd83dc4a97", "id": "575ed0de7ae143cd83dc4aa5",
 ///                "level": "info", "subject": "Power levels critical" }],
-///   "tokens": [{ "token": "my-token", "name": "CI", "scopes": ["all.Application"] }]
+///   "tokens": [{ "token": "my-token", "name": "CI", "scopes": ["all.Application"] }],
+///   "devices": [{ "applicationId": "575ec8687ae143cd83dc4a97", "id": "575ecf887ae143cd83dc4aa2",
+///                 "name": "Pump 7", "tags": [{ "key": "floor", "value": "2" }] }],
+///   "accessKeys": [{ "applicationId": "575ec8687ae143cd83dc4a97", "key": "my-key",
+///                    "secret": "my-secret" }]
 /// }
 /// ```
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Seed {
     /// Applications.
@@ -24,6 +30,13 @@ pub struct Seed {
     pub events: Vec<Event>,
     /// API tokens.
     pub tokens: Vec<SeedToken>,
+    /// Devices (`devicePost` fields); each names its application with
+    /// `applicationId`, and may give its `id`.
+    pub devices: Vec<NewDevice>,
+    /// Access keys, with which devices sign in; each names its application with
+    /// `applicationId`, and may give its `key` and `secret` (new ones otherwise) and
+    /// the `deviceIds` or `deviceTags` it is for (every device otherwise).
+    pub access_keys: Vec<NewAccessKey>,
 }
 
 /// An application of a [`Seed`].
@@ -117,13 +130,33 @@ impl Seed {
             let json = serde_json::to_value(event).map_err(|e| invalid(e.to_string()))?;
             crate::validate::seed_event(&json).map_err(invalid)?;
         }
+        for (index, device) in self.devices.iter().enumerate() {
+            if device.application().is_none() {
+                return Err(SeedError::device(
+                    index,
+                    "it has no `applicationId`".to_owned(),
+                ));
+            }
+            device
+                .check()
+                .map_err(|reason| SeedError::device(index, reason))?;
+        }
+        for (index, key) in self.access_keys.iter().enumerate() {
+            if key.application().is_none() {
+                return Err(SeedError::access_key(
+                    index,
+                    "it has no `applicationId`".to_owned(),
+                ));
+            }
+        }
         Ok(())
     }
 }
 
-/// An event of a seed that the sandbox cannot hold.
+/// An event, device or access key of a seed that the sandbox cannot hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeedError {
+    kind: &'static str,
     index: usize,
     id: Option<String>,
     reason: String,
@@ -131,10 +164,34 @@ pub struct SeedError {
 
 impl SeedError {
     pub(crate) fn new(index: usize, id: Option<String>, reason: String) -> Self {
-        SeedError { index, id, reason }
+        SeedError {
+            kind: "event",
+            index,
+            id,
+            reason,
+        }
     }
 
-    /// The position of the event in the seed's `events`, from 0.
+    pub(crate) fn device(index: usize, reason: String) -> Self {
+        SeedError {
+            kind: "device",
+            index,
+            id: None,
+            reason,
+        }
+    }
+
+    pub(crate) fn access_key(index: usize, reason: String) -> Self {
+        SeedError {
+            kind: "access key",
+            index,
+            id: None,
+            reason,
+        }
+    }
+
+    /// The position of the entry in its list of the seed (`events`, `devices`,
+    /// `accessKeys`), from 0.
     #[must_use]
     pub fn index(&self) -> usize {
         self.index
@@ -149,7 +206,7 @@ impl SeedError {
 
 impl std::fmt::Display for SeedError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "seed event {}", self.index)?;
+        write!(f, "seed {} {}", self.kind, self.index)?;
         if let Some(id) = &self.id {
             write!(f, " ({id})")?;
         }

@@ -1,5 +1,6 @@
-//! What the sandbox holds: applications with their events (each application behind its
-//! own lock), API tokens, and the bounds on what an application may store.
+//! What the sandbox holds: applications with their events, devices and files (each
+//! application behind its own lock), API tokens, and the bounds on what an
+//! application may store.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io;
@@ -7,14 +8,27 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use losant_core::{ApplicationId, EventId, Timestamp};
+use losant_core::{ApplicationId, DeviceId, EventId, FileId, Timestamp};
 use losant_events::{Event, EventLevel, EventState, EventUpdate, SourceType};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+use crate::fleet::{DEFAULT_MAX_STATES_PER_DEVICE, Fleet};
 
 /// The current time at the API's precision (milliseconds).
 pub(crate) fn now() -> Timestamp {
     Timestamp::now()
+}
+
+/// A token the sandbox hands out: random, and unlike any ID the sandbox makes (a
+/// client scrubs every 16-character run of its token from what it reads, so a token
+/// built from the ID sequence would mask parts of the IDs in its own answers).
+pub(crate) fn new_token() -> String {
+    format!(
+        "sandbox-{:016x}{:016x}",
+        fastrand::u64(..),
+        fastrand::u64(..)
+    )
 }
 
 /// Locks a mutex, going on with the data of a thread that panicked while holding it.
@@ -30,6 +44,8 @@ pub(crate) struct Token {
     pub(crate) scopes: Vec<String>,
     /// An application token works only for its application.
     pub(crate) application: Option<ApplicationId>,
+    /// A device's token (from `auth.authenticateDevice`) acts for that device only.
+    pub(crate) device: Option<DeviceId>,
 }
 
 /// How many bytes a value takes in JSON.
@@ -216,6 +232,20 @@ pub(crate) struct Application {
     pub(crate) bytes: usize,
     /// When the events created through the API in the current window were created.
     pub(crate) recent_creations: VecDeque<Instant>,
+    /// Its devices and access keys.
+    pub(crate) fleet: Fleet,
+    /// Its files.
+    pub(crate) files: BTreeMap<FileId, StoredFile>,
+    /// The bytes its files' contents take, in all.
+    pub(crate) file_bytes: usize,
+}
+
+/// A file of an application: its document (as the API answers it) and its content
+/// once uploaded.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredFile {
+    pub(crate) doc: Map<String, Value>,
+    pub(crate) content: Option<bytes::Bytes>,
 }
 
 impl Application {
@@ -272,6 +302,11 @@ pub(crate) struct State {
     pub(crate) requests: AtomicUsize,
     pub(crate) creation_limit: Mutex<Option<(usize, Duration)>>,
     pub(crate) max_application_bytes: usize,
+    pub(crate) max_states_per_device: usize,
+    /// How often a live stream says it is alive when the request does not say.
+    pub(crate) keep_alive: Duration,
+    /// Set when the sandbox stops: its live streams end.
+    pub(crate) stopping: tokio::sync::watch::Sender<bool>,
     sequence: AtomicU64,
 }
 
@@ -284,6 +319,9 @@ impl State {
             requests: AtomicUsize::new(0),
             creation_limit: Mutex::new(Some(CREATION_LIMIT)),
             max_application_bytes,
+            max_states_per_device: DEFAULT_MAX_STATES_PER_DEVICE,
+            keep_alive: Duration::from_secs(2),
+            stopping: tokio::sync::watch::Sender::new(false),
             sequence: AtomicU64::new(0),
         }
     }
@@ -311,6 +349,17 @@ impl State {
             .unwrap_or_else(PoisonError::into_inner)
             .get(id)
             .cloned()
+    }
+
+    /// Every application, for a look across them (a device's credentials name no
+    /// application).
+    pub(crate) fn all_applications(&self) -> Vec<(ApplicationId, Arc<Mutex<Application>>)> {
+        self.applications
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(|(id, app)| (*id, Arc::clone(app)))
+            .collect()
     }
 
     /// The application, created (with an empty name) when it does not exist.

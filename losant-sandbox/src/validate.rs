@@ -6,7 +6,7 @@ use losant_core::validate::Pattern;
 use losant_events::MAX_DATA_DEPTH;
 use serde_json::{Map, Value};
 
-use crate::query::{STATES, check_query};
+use crate::query::{EVENT_QUERY, STATES, check_query};
 
 const LEVELS: &[&str] = &["info", "warning", "error", "critical"];
 const PATCH_KEYS: &[&str] = &[
@@ -32,7 +32,7 @@ const POST_KEYS: &[&str] = &[
 const EXPORT_KEYS: &[&str] = &["email", "callbackUrl", "query", "format", "excludeUpdates"];
 
 /// The body as an object holding only `keys`.
-fn object<'a>(body: &'a Value, keys: &[&str]) -> Result<&'a Map<String, Value>, String> {
+pub(crate) fn object<'a>(body: &'a Value, keys: &[&str]) -> Result<&'a Map<String, Value>, String> {
     let Value::Object(body) = body else {
         return Err("body must be object".to_owned());
     };
@@ -44,7 +44,10 @@ fn object<'a>(body: &'a Value, keys: &[&str]) -> Result<&'a Map<String, Value>, 
     Ok(body)
 }
 
-fn string<'a>(body: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, String> {
+pub(crate) fn string<'a>(
+    body: &'a Map<String, Value>,
+    key: &str,
+) -> Result<Option<&'a str>, String> {
     match body.get(key) {
         None => Ok(None),
         Some(Value::String(text)) => Ok(Some(text)),
@@ -52,14 +55,14 @@ fn string<'a>(body: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>
     }
 }
 
-fn boolean(body: &Map<String, Value>, key: &str) -> Result<(), String> {
+pub(crate) fn boolean(body: &Map<String, Value>, key: &str) -> Result<(), String> {
     match body.get(key) {
         None | Some(Value::Bool(_)) => Ok(()),
         Some(_) => Err(format!("{key} must be boolean")),
     }
 }
 
-fn length(key: &str, text: &str, min: usize, max: usize) -> Result<(), String> {
+pub(crate) fn length(key: &str, text: &str, min: usize, max: usize) -> Result<(), String> {
     let len = text.chars().count();
     if len < min {
         return Err(format!("{key} must NOT have fewer than {min} characters"));
@@ -70,7 +73,7 @@ fn length(key: &str, text: &str, min: usize, max: usize) -> Result<(), String> {
     Ok(())
 }
 
-fn one_of(key: &str, text: &str, allowed: &[&str]) -> Result<(), String> {
+pub(crate) fn one_of(key: &str, text: &str, allowed: &[&str]) -> Result<(), String> {
     if allowed.contains(&text) {
         Ok(())
     } else {
@@ -84,7 +87,7 @@ fn one_of(key: &str, text: &str, allowed: &[&str]) -> Result<(), String> {
 /// Refuses values nested more than [`MAX_DATA_DEPTH`] levels: the sandbox stores only
 /// what it can serve back in a form a client can decode (its answers put `data` up to
 /// five levels deeper, and decoders stop at 127).
-fn depth(key: &str, value: &Value) -> Result<(), String> {
+pub(crate) fn depth(key: &str, value: &Value) -> Result<(), String> {
     fn deeper_than(value: &Value, levels: usize) -> bool {
         let below = levels.checked_sub(1);
         match value {
@@ -219,7 +222,7 @@ pub(crate) fn events_export(body: &Value) -> Result<(), String> {
         }
     }
     if let Some(query) = body.get("query") {
-        check_query("query", query)?;
+        check_query(&EVENT_QUERY, "query", query)?;
         depth("query", query)?;
     }
     if let Some(format) = string(body, "format")? {

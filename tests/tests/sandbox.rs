@@ -448,8 +448,8 @@ async fn an_action_the_sandbox_does_not_serve_is_501_not_a_missing_resource() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    let device = "575ecf887ae143cd83dc4aa2".parse().unwrap();
-    let error = client.get_device(&setup.app, &device).await.unwrap_err();
+    let flow = "575ed18f7ae143cd83dc4aa6".parse().unwrap();
+    let error = client.get_flow(&setup.app, &flow).await.unwrap_err();
     assert_eq!(error.status(), Some(501), "{error}");
     assert_eq!(error.api_error_type(), Some("NotImplemented"));
     let shown = error.to_string();
@@ -460,7 +460,7 @@ async fn an_action_the_sandbox_does_not_serve_is_501_not_a_missing_resource() {
         "{shown}"
     );
     assert!(
-        shown.contains("/devices/575ecf887ae143cd83dc4aa2 is not served by the sandbox"),
+        shown.contains("/flows/575ed18f7ae143cd83dc4aa6 is not served by the sandbox"),
         "{shown}"
     );
 }

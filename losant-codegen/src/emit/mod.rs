@@ -21,6 +21,28 @@ use crate::{Error, File};
 /// Where the generated modules go.
 pub const GENERATED_DIR: &str = "losant/src/generated";
 
+/// The sandbox's table of the scopes each action accepts.
+pub const SANDBOX_SCOPES: &str = "losant-sandbox/src/scopes.rs";
+
+/// The scopes the API accepts for every action, for the sandbox: a sorted table
+/// (looked up by binary search) of `resource.action` and its scopes.
+#[must_use]
+pub fn sandbox_scopes(api: &Api) -> TokenStream {
+    let entries = api
+        .accepted_scopes
+        .iter()
+        .map(|(official, scopes)| quote!((#official, &[#(#scopes),*])));
+    quote! {
+        //! The scopes the Losant API accepts for each of its actions, from the vendored
+        //! description (`spec/losant-1.30.0/all-endpoints.json`): what the sandbox holds a
+        //! token's scopes against.
+
+        /// Each action (`resource.action`, in order) with the scopes that allow it; an
+        /// empty list is an action that takes no token.
+        pub(crate) const ACCEPTED_SCOPES: &[(&str, &[&str])] = &[#(#entries),*];
+    }
+}
+
 /// The models shared by several families go in this file.
 pub const SHARED_MODELS: &str = "shared";
 
@@ -59,6 +81,10 @@ pub fn files(api: &Api) -> Result<Vec<File>, Error> {
     files.push(File {
         path: PathBuf::from(tests::MODELS_TEST),
         text: tests::models(api).to_string(),
+    });
+    files.push(File {
+        path: PathBuf::from(SANDBOX_SCOPES),
+        text: sandbox_scopes(api).to_string(),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
