@@ -519,6 +519,21 @@ impl Client {
     async fn open_stream(&self, request: Request) -> Result<Opened> {
         let endpoint = request.endpoint();
         self.admit(endpoint)?;
+        // Each connection of a stream (the first, and each reconnection) is a span, as
+        // a call is.
+        let span = tracing::debug_span!(
+            "losant.stream",
+            endpoint = endpoint.name(),
+            method = endpoint.method().as_str(),
+            path = endpoint.path(),
+            status = tracing::field::Empty,
+        );
+        tracing::Instrument::instrument(self.connect_stream(request), span).await
+    }
+
+    /// The connection of [`open_stream`](Self::open_stream).
+    async fn connect_stream(&self, request: Request) -> Result<Opened> {
+        let endpoint = request.endpoint();
         let inner = &*self.inner;
         let origin = inner.origin;
         // The client's own headers, `Accept: application/json` included, and no global
@@ -537,6 +552,7 @@ impl Client {
         };
         let mut response = sent.map_err(|error| classify(endpoint, error, origin).error)?;
         let status = response.status().as_u16();
+        tracing::Span::current().record("status", status);
         if (200..300).contains(&status) {
             let body = futures_util::stream::unfold(Some(response), move |response| async move {
                 let mut response = response?;

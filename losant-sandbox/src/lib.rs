@@ -1,22 +1,37 @@
-//! An embedded, in-memory Losant API for events.
+//! An embedded, in-memory Losant API: the events, the device workflow and files.
 //!
-//! The sandbox answers `GET`, `PATCH` and `DELETE` on
-//! `/applications/{applicationId}/events/{eventId}`, and the whole collection
-//! `/applications/{applicationId}/events` (list with filters, sort, pages and advanced
-//! queries; create under the 15-per-15-seconds limit; bulk update; most recent by
-//! severity; delete by query; export), the way the API reference says: bearer tokens
-//! with scopes (401 for a missing or unknown token, 400 for malformed IDs, then 403
-//! when no scope of the token is accepted, or when an application token is used on
-//! another application), 400 for bodies and queries that break their schemas (the
-//! message names the field), 404 `{"type":"NotFound","message":"Event was not found"}`
-//! for unknown events and applications, 501 `NotImplemented` for an action of the API it
-//! does not serve (the message names the method and path). A valid patch updates the event, bumps
-//! `lastUpdated` and appends an entry with its change records to `updates`.
+//! The sandbox answers the way the API reference says, checking every token against
+//! the scopes the API description lists for the action (401 for a missing or unknown
+//! token, 400 for malformed IDs, then 403 when no scope of the token is accepted, when
+//! an application token is used on another application, or a device's token on another
+//! device), 400 for bodies and queries that break their schemas (the message names the
+//! field), 404 `{"type":"NotFound","message":"Event was not found"}` for unknown
+//! resources, and 501 `NotImplemented` for an action of the API it does not serve (the
+//! message names the method and path). It serves:
+//!
+//! - the events: `GET`, `PATCH` and `DELETE` on one, and the whole collection (list with
+//!   filters, sort, pages and advanced queries; create under the 15-per-15-seconds
+//!   limit; bulk update; most recent by severity; delete by query; export). A valid
+//!   patch updates the event, bumps `lastUpdated` and appends an entry with its change
+//!   records to `updates`;
+//! - the device workflow: `auth.authenticateDevice` (with the access keys of
+//!   [`Sandbox::add_access_key`]: a device's token has `all.Device`, or the scopes it
+//!   asked for, and acts for that device only), devices (get, post, patch, delete; the
+//!   list with name glob, class, tag filter, parent, advanced query, sort and pages),
+//!   `device.sendState` (one state or a batch, each time a date, epoch milliseconds or
+//!   `{"$date": ...}`), `getState`, `sendCommand`, `getCommand`, the live `stateStream`
+//!   and `commandStream` (server-sent events fed as states and commands arrive, with
+//!   keep-alive comments), `data.timeSeriesQuery` (`FIRST`, `LAST`, `COUNT`, `MAX`, `MIN`,
+//!   `MEDIAN`, `MEAN`, `SUM`, `STD_DEV` over a resolution, or every point with `NONE`)
+//!   and `data.lastValueQuery`;
+//! - files: `files.post`, `files.get`, `file.get`, `file.delete` and `file.upload` (the
+//!   multipart form, read as it arrives).
 //!
 //! It holds up under hostile clients: every error it answers has Losant's
 //! `{"type", "message"}` shape (413, 414, 431, 405, 408 and a bad URL included); what
 //! an application may store is bounded so that every answer fits the client's
-//! response limit (a change over the bound is refused with 413 `LimitExceeded`);
+//! response limit (a change over the bound is refused with 413 `LimitExceeded`; a
+//! device keeps its latest states and commands, the oldest going first);
 //! data reaching many events is stored once; answers are serialized with no lock held;
 //! slow and idle connections are dropped and open connections are capped
 //! ([`ServerLimits`]).
@@ -42,7 +57,8 @@
 //! ```
 //!
 //! The `losant-sandbox` binary serves the same API for tools in any language:
-//! `cargo run -p losant-sandbox --features cli -- --port 8080 [--seed FILE]`.
+//! `cargo run -p losant-sandbox --features cli -- --port 8080 [--seed FILE]
+//! [--device NAME]... [--access-key]`.
 
 // docs.rs: every item shows the cargo features it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -22,8 +22,9 @@ use crate::store::{State, lock};
 ///     .attribute("temperature", "number")
 ///     .attribute("running", "boolean");
 /// ```
+// Unknown fields land in `fields`, which `check` holds to `devicePost`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 #[must_use]
 pub struct NewDevice {
     /// The application it belongs to (in a seed; the methods take it apart).

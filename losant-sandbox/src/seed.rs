@@ -249,6 +249,24 @@ mod tests {
             error.to_string(),
             "seed event 1 (575ed0de7ae143cd83dc4aa5) is invalid: level must be equal to one of the allowed values: info, warning, error, critical"
         );
+        let device = Seed::from_json(
+            r#"{"devices": [
+                {"applicationId": "575ec8687ae143cd83dc4a97", "name": "ok"},
+                {"applicationId": "575ec8687ae143cd83dc4a97", "name": "bad", "deviceClass": "robot"}
+            ], "accessKeys": [{"key": "k", "secret": "s"}]}"#,
+        )
+        .unwrap();
+        let error = device.validate().unwrap_err();
+        assert_eq!(error.index(), 1);
+        assert!(
+            error.to_string().starts_with("seed device 1 is invalid: deviceClass must be"),
+            "{error}"
+        );
+        let keyless = Seed::from_json(r#"{"accessKeys": [{"key": "k"}]}"#).unwrap();
+        assert_eq!(
+            keyless.validate().unwrap_err().to_string(),
+            "seed access key 0 is invalid: it has no `applicationId`"
+        );
         let orphan = Seed::from_json(r#"{"events": [{"level": "info", "subject": "s"}]}"#).unwrap();
         assert_eq!(
             orphan.validate().unwrap_err().reason(),

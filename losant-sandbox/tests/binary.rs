@@ -195,3 +195,58 @@ fn a_seed_with_an_invalid_event_is_reported_not_dropped() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn devices_and_an_access_key_from_the_command_line_sign_in() {
+    let server = start(&["--device", "Pump 7", "--device", "Fan 1", "--access-key"]);
+    let devices: Vec<&str> = server
+        .printed
+        .iter()
+        .filter_map(|line| line.strip_prefix("Device: "))
+        .collect();
+    assert_eq!(devices.len(), 2, "{:?}", server.printed);
+    assert!(devices[0].ends_with(" (Pump 7)"), "{devices:?}");
+    let pump = &devices[0][..24];
+    let key_line = server
+        .printed
+        .iter()
+        .find_map(|line| line.strip_prefix("Access key: "))
+        .unwrap_or_else(|| panic!("{:?}", server.printed));
+    let mut words = key_line.split(' ');
+    let key = words.next().unwrap();
+    assert_eq!(words.next(), Some("secret:"));
+    let secret = words.next().unwrap();
+
+    let http = reqwest::Client::new();
+    let signed_in = http
+        .post(format!("{}/auth/device", server.url))
+        .body(format!(r#"{{"deviceId":"{pump}","key":"{key}","secret":"{secret}"}}"#))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let authed: serde_json::Value =
+        serde_json::from_slice(&signed_in.bytes().await.unwrap()).unwrap();
+    assert_eq!(authed["deviceId"], pump);
+    assert_eq!(authed["applicationId"], "575ec8687ae143cd83dc4a97");
+    let token = authed["token"].as_str().unwrap();
+    let state = http
+        .post(format!(
+            "{}/applications/575ec8687ae143cd83dc4a97/devices/{pump}/state",
+            server.url
+        ))
+        .bearer_auth(token)
+        .body(r#"{"data":{"temperature":21.5}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(state.status(), 200);
+
+    let wrong = http
+        .post(format!("{}/auth/device", server.url))
+        .body(format!(r#"{{"deviceId":"{pump}","key":"{key}","secret":"nope"}}"#))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+}

@@ -1,8 +1,8 @@
 //! The Rust client for the whole [Losant](https://www.losant.com) REST API.
 //!
-//! Every action of API 1.30.0 but eight (three server-sent-event streams and five
-//! file uploads) is a method of an API trait, declared with `#[api]`/`#[endpoint]`
-//! and implemented for [`Client`]. The traits and models are generated from
+//! Every action of API 1.30.0 (375, the three server-sent-event streams and the five
+//! file uploads included) is a method of an API trait, declared with
+//! `#[api]`/`#[endpoint]` and implemented for [`Client`]. The traits and models are generated from
 //! Losant's own API description by `losant-codegen`; the event bindings are written
 //! by hand in [`events`].
 //!

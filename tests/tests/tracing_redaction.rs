@@ -1,6 +1,8 @@
-//! Everything the client and its HTTP stack log at TRACE, over a run of faults, never
-//! contains the token; and the call span carries endpoint, method, path template,
-//! attempt, status and latency.
+//! Everything the client and its HTTP stack log at TRACE, over a run of faults and
+//! over the device workflow against the sandbox (sign-in, the device's token, state,
+//! a live stream, an upload, a refusal), never contains a token or an access key's
+//! secret; and the call span carries endpoint, method, path template, attempt, status
+//! and latency.
 //!
 //! A target of its own: it installs the process-wide subscriber, which would also
 //! capture every other test running beside it.
@@ -18,6 +20,83 @@ use support::{ScriptedServer, Step};
 /// A long, distinctive token: any leak of it, or of its start, is easy to find.
 const TOKEN: &str = "tok-SECRET-8b1f0c7e2d9a4c65b3e1f0a9d8c7b6a5-end";
 const EVENT_JSON: &str = r#"{"id":"575ed0de7ae143cd83dc4aa5","state":"new","subject":"s"}"#;
+
+/// The device workflow's secrets: the application token, the access key's secret
+/// and the device's token, once the sandbox gave them.
+static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The device workflow against the sandbox, at TRACE: its failures.
+async fn device_workflow() -> Vec<losant::Error> {
+    use losant::auth::DeviceCredentials;
+    use losant::device::{DeviceState, DeviceStateOrStates};
+    use losant::file::{FilePost, FileType};
+    use losant::prelude::*;
+    use losant::{FilePart, OneOrMany};
+    use losant_sandbox::{NewAccessKey, NewDevice, Sandbox};
+
+    let sandbox = Sandbox::start().await.unwrap();
+    let app = sandbox.add_application("Traced");
+    let pump = sandbox.add_device(&app, NewDevice::new("Pump"));
+    let other = sandbox.add_device(&app, NewDevice::new("Other"));
+    let key = sandbox.add_access_key(&app, NewAccessKey::all_devices());
+    let admin_token = sandbox.add_application_token(&app, "admin", ["all.Application"]);
+    SECRETS
+        .lock()
+        .unwrap()
+        .extend([admin_token.clone(), key.secret().to_owned()]);
+    let anonymous = support::client_builder(sandbox.base_url())
+        .without_token()
+        .build()
+        .unwrap();
+    let session = anonymous
+        .authenticate_device(&DeviceCredentials::new(pump, key.key(), key.secret()))
+        .await
+        .unwrap();
+    SECRETS
+        .lock()
+        .unwrap()
+        .push(session.authed.token.expose().to_owned());
+    assert!(!format!("{session:?}").contains(session.authed.token.expose()));
+    let admin = support::client_builder(sandbox.base_url())
+        .token(&admin_token)
+        .build()
+        .unwrap();
+    let mut states = admin.state_stream_device(&app, &pump).await.unwrap();
+    let state = DeviceStateOrStates(OneOrMany::One(DeviceState::new([(
+        "t",
+        serde_json::json!(1),
+    )])));
+    session
+        .client
+        .send_state_device(&app, &pump, &state)
+        .await
+        .unwrap();
+    states.try_next().await.unwrap().unwrap();
+    drop(states);
+    let file = admin
+        .post_files(&app, &FilePost::new("a.csv", FileType::File))
+        .await
+        .unwrap();
+    let file = file["id"].as_str().unwrap().parse().unwrap();
+    admin
+        .upload_file(&app, &file, FilePart::bytes("a,b\n"))
+        .await
+        .unwrap();
+    let mut errors = Vec::new();
+    // The device's token on another device, and a wrong secret.
+    errors.extend(
+        session
+            .client
+            .send_state_device(&app, &other, &state)
+            .await
+            .err(),
+    );
+    let wrong = DeviceCredentials::new(pump, key.key(), "wrong-secret-value");
+    errors.extend(anonymous.authenticate_device(&wrong).await.err());
+    assert_eq!(errors.len(), 2);
+    sandbox.stop().await;
+    errors.into_iter().map(losant::Error::from).collect()
+}
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -85,7 +164,7 @@ async fn no_log_line_at_any_level_contains_the_token() {
         .build()
         .unwrap();
 
-    let mut errors = Vec::new();
+    let mut errors = device_workflow().await;
     for _ in 0..9 {
         if let Err(error) = client.get_event(&app, &event).await {
             errors.push(error);
@@ -98,6 +177,19 @@ async fn no_log_line_at_any_level_contains_the_token() {
     assert!(!errors.is_empty());
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("endpoint=\"state_stream_device\""), "{log}");
+    assert!(log.contains("endpoint=\"upload_file\""), "{log}");
+    for secret in SECRETS.lock().unwrap().iter() {
+        assert!(
+            !log.contains(secret.as_str()),
+            "a secret leaked into the logs"
+        );
+        for error in &errors {
+            for shown in [error.to_string(), format!("{error:?}")] {
+                assert!(!shown.contains(secret.as_str()), "{shown}");
+            }
+        }
+    }
     assert!(log.contains("losant.request"), "no call span in:\n{log}");
     assert!(log.contains("endpoint=\"get_event\""), "{log}");
     assert!(
