@@ -179,8 +179,9 @@ pub trait StreamCall: CallSettings {
         self.with_stream(|settings| settings.reconnect(reconnect))
     }
 
-    /// How long the stream may send nothing before it is taken as dropped (default
-    /// 90 s).
+    /// How long the stream may send nothing before it is taken as dropped (default:
+    /// three keep-alive intervals, from the call's `keepAliveInterval` or else the API's
+    /// 2 s).
     fn idle_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
         let timeout = timeout.into();
         self.with_stream(|settings| settings.idle_timeout(timeout))
@@ -283,9 +284,22 @@ pub struct StreamSettings {
     pub(crate) max_reconnects: Option<u32>,
     pub(crate) base_delay: Duration,
     pub(crate) max_delay: Duration,
-    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) idle_timeout: Idle,
     pub(crate) max_message_bytes: usize,
 }
+
+/// A stream's idle timeout: set, or derived from the keep-alive interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Idle {
+    /// Three keep-alive intervals, known when the stream is opened.
+    FromKeepAlive,
+    /// As set (`None`: none).
+    Set(Option<Duration>),
+}
+
+/// The keep-alive interval of Losant's streams when the call does not set one
+/// (`keepAliveInterval`'s documented default).
+pub(crate) const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(2);
 
 /// The default most bytes of one message (and the comments before it): 1 MiB.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 1024 * 1024;
@@ -297,7 +311,7 @@ impl Default for StreamSettings {
             max_reconnects: None,
             base_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(30),
-            idle_timeout: Some(Duration::from_secs(90)),
+            idle_timeout: Idle::FromKeepAlive,
             max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
         }
     }
@@ -331,10 +345,12 @@ impl StreamSettings {
         self
     }
 
-    /// How long the stream may send nothing before it is taken as dropped (default
-    /// 90 s: three of Losant's default keep-alive intervals); `None` waits forever.
+    /// How long the stream may send nothing before it is taken as dropped; `None`
+    /// waits forever. By default it is derived from the keep-alive interval: three of
+    /// the intervals the call asks the server for (`keepAliveInterval`), or of the
+    /// API's default 2 s.
     pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.idle_timeout = timeout.into();
+        self.idle_timeout = Idle::Set(timeout.into());
         self
     }
 
@@ -342,6 +358,16 @@ impl StreamSettings {
     /// intervals, so that one late keep-alive is not a drop.
     pub fn keep_alive_interval(self, interval: Duration) -> Self {
         self.idle_timeout(interval.saturating_mul(3))
+    }
+
+    /// The idle timeout in effect for a stream whose server sends a keep-alive every
+    /// `keep_alive` (when the call asked for an interval): the one set, else three
+    /// intervals.
+    pub(crate) fn idle_for(&self, keep_alive: Option<Duration>) -> Option<Duration> {
+        match self.idle_timeout {
+            Idle::Set(set) => set,
+            Idle::FromKeepAlive => Some(keep_alive.unwrap_or(DEFAULT_KEEP_ALIVE).saturating_mul(3)),
+        }
     }
 
     /// The most bytes of one message, with the comments before it (default 1 MiB); a

@@ -143,6 +143,17 @@ impl<'a, T: FromMessage + Send + 'a> EventStream<'a, T> {
     }
 }
 
+/// The keep-alive interval a stream asks the server for: its `keepAliveInterval`
+/// query parameter (whole seconds, as Losant's streams take it).
+fn keep_alive_of(request: &Request) -> Option<Duration> {
+    request
+        .query()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("keepAliveInterval="))
+        .and_then(|seconds| seconds.parse().ok())
+        .map(Duration::from_secs)
+}
+
 /// Opening a stream: what the code generated for a stream action ends with.
 impl RequestBuilder {
     /// Opens the request through `transport` as a stream of `T`, waiting for the
@@ -209,6 +220,8 @@ struct State<'a, Tr: ?Sized, T> {
     endpoint: &'static Endpoint,
     request: Request,
     settings: StreamSettings,
+    /// The idle timeout in effect (set, or derived from the keep-alive interval).
+    idle: Option<Duration>,
     reader: Option<Reader>,
     /// Whether a connection was ever established: a failure of the first is final.
     opened_once: bool,
@@ -238,6 +251,7 @@ impl<'a, Tr: Transport + ?Sized, T> State<'a, Tr, T> {
         State {
             transport,
             endpoint: request.endpoint(),
+            idle: settings.idle_for(keep_alive_of(&request)),
             request,
             settings,
             reader: None,
@@ -356,7 +370,7 @@ impl<Tr: Transport + ?Sized, T: FromMessage> State<'_, Tr, T> {
     /// The next item of the open connection; `Ok(None)` after a message that is not
     /// an item.
     async fn read(&mut self, reader: &mut Reader) -> Result<Option<Result<T>>, Dropped> {
-        let next = match self.settings.idle_timeout {
+        let next = match self.idle {
             None => reader.next().await,
             Some(idle) => match tokio::time::timeout(idle, reader.next()).await {
                 Ok(next) => next,
@@ -452,5 +466,53 @@ impl Stream for Counted {
             }
         }
         polled
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::keep_alive_of;
+    use crate::__private::{EndpointSpec, PathPart, RequestBuilder, endpoint};
+    use crate::{Auth, Endpoint, Method, StreamSettings};
+
+    static STREAM: Endpoint = endpoint(EndpointSpec {
+        name: "state_stream",
+        method: Method::Get,
+        path: "/stream",
+        parts: &[PathPart::Literal("/stream")],
+        scope: "device.stateStream",
+        accepted_scopes: &["device.stateStream"],
+        auth: Auth::Token,
+        read: true,
+        idempotent: true,
+    });
+
+    fn keep_alive(seconds: Option<u32>) -> Option<Duration> {
+        let mut builder = RequestBuilder::new(&STREAM, &[]);
+        builder.query("keep_alive_interval", "keepAliveInterval", &seconds);
+        keep_alive_of(&builder.finish().unwrap())
+    }
+
+    #[test]
+    fn the_idle_timeout_follows_the_keep_alive_interval_asked_for() {
+        let defaults = StreamSettings::default();
+        assert_eq!(keep_alive(Some(10)), Some(Duration::from_secs(10)));
+        assert_eq!(keep_alive(None), None);
+        assert_eq!(
+            defaults.idle_for(keep_alive(Some(10))),
+            Some(Duration::from_secs(30))
+        );
+        // The API's default interval is 2 s.
+        assert_eq!(defaults.idle_for(None), Some(Duration::from_secs(6)));
+        // One set stands, `None` included.
+        let set = StreamSettings::default().idle_timeout(Duration::from_secs(1));
+        assert_eq!(
+            set.idle_for(Some(Duration::from_secs(10))),
+            Some(Duration::from_secs(1))
+        );
+        let forever = StreamSettings::default().idle_timeout(None);
+        assert_eq!(forever.idle_for(None), None);
     }
 }

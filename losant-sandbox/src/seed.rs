@@ -259,7 +259,9 @@ mod tests {
         let error = device.validate().unwrap_err();
         assert_eq!(error.index(), 1);
         assert!(
-            error.to_string().starts_with("seed device 1 is invalid: deviceClass must be"),
+            error
+                .to_string()
+                .starts_with("seed device 1 is invalid: deviceClass must be"),
             "{error}"
         );
         let keyless = Seed::from_json(r#"{"accessKeys": [{"key": "k"}]}"#).unwrap();

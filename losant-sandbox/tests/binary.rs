@@ -220,7 +220,9 @@ async fn devices_and_an_access_key_from_the_command_line_sign_in() {
     let http = reqwest::Client::new();
     let signed_in = http
         .post(format!("{}/auth/device", server.url))
-        .body(format!(r#"{{"deviceId":"{pump}","key":"{key}","secret":"{secret}"}}"#))
+        .body(format!(
+            r#"{{"deviceId":"{pump}","key":"{key}","secret":"{secret}"}}"#
+        ))
         .send()
         .await
         .unwrap();
@@ -244,7 +246,9 @@ async fn devices_and_an_access_key_from_the_command_line_sign_in() {
 
     let wrong = http
         .post(format!("{}/auth/device", server.url))
-        .body(format!(r#"{{"deviceId":"{pump}","key":"{key}","secret":"nope"}}"#))
+        .body(format!(
+            r#"{{"deviceId":"{pump}","key":"{key}","secret":"nope"}}"#
+        ))
         .send()
         .await
         .unwrap();
