@@ -451,14 +451,24 @@ impl RequestBuilder {
     /// breach refuses the call, naming the field inside the argument
     /// (`device.tags[3].key`).
     pub fn valid_json_body<T: Serialize + Validate + ?Sized>(&mut self, argument: &str, value: &T) {
+        if self.checked(argument, value) {
+            self.json_body(argument, value);
+        }
+    }
+
+    /// Checks `value` with [`Validate`]: `false` after a refusal (this one, or an
+    /// earlier argument's), recorded naming the field inside `argument`.
+    fn checked<T: Validate + ?Sized>(&mut self, argument: &str, value: &T) -> bool {
         if self.refused.is_some() {
-            return;
+            return false;
         }
-        if let Err(invalid) = value.validate() {
-            self.refuse_inside(argument, &invalid);
-            return;
+        match value.validate() {
+            Ok(()) => true,
+            Err(invalid) => {
+                self.refuse_inside(argument, &invalid);
+                false
+            }
         }
-        self.json_body(argument, value);
     }
 
     /// Adds a `#[part]` argument as a text part named `name` (`None` adds nothing): a
@@ -519,14 +529,9 @@ impl RequestBuilder {
         name: &'static str,
         value: &T,
     ) {
-        if self.refused.is_some() {
-            return;
+        if self.checked(argument, value) {
+            self.json_part(argument, name, value);
         }
-        if let Err(invalid) = value.validate() {
-            self.refuse_inside(argument, &invalid);
-            return;
-        }
-        self.json_part(argument, name, value);
     }
 
     /// Adds a `#[part(file)]` argument as a file part named `name` (`None` adds

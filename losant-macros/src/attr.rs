@@ -393,6 +393,12 @@ fn is_validate(list: &syn::MetaList) -> bool {
         .is_ok_and(|ident| ident == VALIDATE)
 }
 
+/// The string literal of `name = "..."` in a role's list; `usage` says what it takes.
+fn name_value(meta: &syn::meta::ParseNestedMeta<'_>, usage: &str) -> syn::Result<LitStr> {
+    let value = meta.value().map_err(|e| syn::Error::new(e.span(), usage))?;
+    value.parse().map_err(|e| syn::Error::new(e.span(), usage))
+}
+
 /// `#[part(json)]`, `#[part(json, validate)]`, `#[part(file)]`, each with
 /// `name = "key"` or not.
 fn parse_part_list(cx: &mut Ctxt, list: &syn::MetaList) -> Result<RoleAttr, ()> {
@@ -412,11 +418,7 @@ fn parse_part_list(cx: &mut Ctxt, list: &syn::MetaList) -> Result<RoleAttr, ()> 
             Ok(())
         } else if meta.path == NAME {
             let usage = "`name` takes the part's name as a string literal: `name = \"importBundle\"`";
-            let value = meta.value().map_err(|e| syn::Error::new(e.span(), usage))?;
-            let key: LitStr = value
-                .parse()
-                .map_err(|e| syn::Error::new(e.span(), usage))?;
-            name.set(cx, meta.path.span(), key);
+            name.set(cx, meta.path.span(), name_value(&meta, usage)?);
             Ok(())
         } else {
             let word = meta.path.get_ident().map(unraw).unwrap_or_default();
@@ -469,11 +471,7 @@ fn parse_query_list(cx: &mut Ctxt, list: &syn::MetaList) -> Result<RoleAttr, ()>
             Ok(())
         } else if meta.path == NAME {
             let usage = "`name` takes the query key as a string literal: `name = \"perPage\"`";
-            let value = meta.value().map_err(|e| syn::Error::new(e.span(), usage))?;
-            let key: LitStr = value
-                .parse()
-                .map_err(|e| syn::Error::new(e.span(), usage))?;
-            name.set(cx, meta.path.span(), key);
+            name.set(cx, meta.path.span(), name_value(&meta, usage)?);
             Ok(())
         } else {
             let word = meta.path.get_ident().map(unraw).unwrap_or_default();

@@ -207,17 +207,22 @@ fn tags_object(device: &StoredDevice) -> Value {
     Value::Object(tags)
 }
 
+/// A query's time: absent is `now`; 0 or less is relative to `now`.
+fn relative_to(now: i64, time: Option<i64>) -> i64 {
+    match time {
+        Some(time) if time > 0 => time,
+        Some(relative) => now + relative,
+        None => now,
+    }
+}
+
 /// The range of a query: `end` (absent or not positive: relative to now), and
 /// `start` (absent: `end` minus `duration`; not positive: relative to `end`).
 fn range(query: &SeriesQuery, now: i64) -> Result<(i64, i64), ApiError> {
     // Milliseconds since the epoch fit an i64; a fraction is dropped.
     #[allow(clippy::cast_possible_truncation)]
     let ms = |value: f64| value as i64;
-    let end = match query.end.map(ms) {
-        Some(end) if end > 0 => end,
-        Some(relative) => now + relative,
-        None => now,
-    };
+    let end = relative_to(now, query.end.map(ms));
     let start = match query.start.map(ms) {
         Some(start) if start > 0 => start,
         Some(relative) => end + relative,
@@ -312,11 +317,7 @@ pub(crate) async fn last_value(
     let now = crate::store::now().as_millis();
     // Milliseconds since the epoch fit an i64; a fraction is dropped.
     #[allow(clippy::cast_possible_truncation)]
-    let end = match query.end.map(|end| end as i64) {
-        Some(end) if end > 0 => end,
-        Some(relative) => now + relative,
-        None => now,
-    };
+    let end = relative_to(now, query.end.map(|end| end as i64));
     let attribute = &query.attribute;
     let devices = read_devices(
         &state,

@@ -186,11 +186,13 @@ impl Window {
         })
     }
 
-    /// The entries (in time order) within the window, ordered and limited.
-    fn pick<'a, T>(&self, entries: impl DoubleEndedIterator<Item = (i64, &'a T)>) -> Vec<&'a T>
-    where
-        T: 'a,
-    {
+    /// The entries (in time order, each with its time) within the window, ordered
+    /// and limited, as a JSON array.
+    fn answer<'a, T: 'a>(
+        &self,
+        entries: impl DoubleEndedIterator<Item = (i64, &'a T)>,
+        show: impl Fn(&T) -> Value,
+    ) -> Value {
         let inside = |time: i64| {
             time <= self.to
                 && self.from.is_none_or(|from| {
@@ -201,12 +203,14 @@ impl Window {
                     }
                 })
         };
-        let within = entries.filter(|(time, _)| inside(*time)).map(|(_, e)| e);
-        if self.ascending {
+        let within = entries
+            .filter(|(time, _)| inside(*time))
+            .map(|(_, entry)| show(entry));
+        Value::Array(if self.ascending {
             within.take(self.limit).collect()
         } else {
             within.rev().take(self.limit).collect()
-        }
+        })
     }
 }
 
@@ -217,14 +221,12 @@ pub(crate) async fn get_state(
 ) -> Result<Response, ApiError> {
     let window = Window::of(&params)?;
     let states = with_device(&state, &caller, |device| {
-        let picked = window.pick(device.states.iter().map(|r| (r.time, r)));
-        Ok(picked
-            .into_iter()
-            .map(crate::fleet::Reading::to_json)
-            .collect::<Vec<_>>())
+        Ok(window.answer(
+            device.states.iter().map(|r| (r.time, r)),
+            crate::fleet::Reading::to_json,
+        ))
     })?;
-    let len = states.len() * 64;
-    Ok(json(StatusCode::OK, states, len).await)
+    Ok(json(StatusCode::OK, states, 0).await)
 }
 
 pub(crate) async fn get_command(
@@ -234,14 +236,12 @@ pub(crate) async fn get_command(
 ) -> Result<Response, ApiError> {
     let window = Window::of(&params)?;
     let commands = with_device(&state, &caller, |device| {
-        let picked = window.pick(device.commands.iter().map(|c| (c.time, c)));
-        Ok(picked
-            .into_iter()
-            .map(crate::fleet::Command::to_json)
-            .collect::<Vec<_>>())
+        Ok(window.answer(
+            device.commands.iter().map(|c| (c.time, c)),
+            crate::fleet::Command::to_json,
+        ))
     })?;
-    let len = commands.len() * 64;
-    Ok(json(StatusCode::OK, commands, len).await)
+    Ok(json(StatusCode::OK, commands, 0).await)
 }
 
 /// The keep-alive interval a stream asked for (`keepAliveInterval`, in seconds), else

@@ -15,15 +15,14 @@ use crate::auth::{Caller, ListDevices, PostDevice};
 use crate::checks::{self, DEVICE_CLASSES};
 use crate::error::ApiError;
 use crate::fleet::{MAX_DEVICES, StoredDevice, View, new_device};
-use crate::query::{DEVICE_QUERY, Queried, check_query, compare, glob, matches_query};
+use crate::listing::Listing;
+use crate::query::{DEVICE_QUERY, Queried, check_query, glob, matches_query};
 use crate::respond::{JsonBody, json};
 use crate::store::{State, lock};
 
 type Shared = Arc<State>;
 type Params = Query<HashMap<String, String>>;
 
-/// Most devices a page may hold.
-const MAX_PER_PAGE: u64 = 1000;
 const SORT_FIELDS: &[&str] = &[
     "name",
     "id",
@@ -75,14 +74,6 @@ fn tag_filter(params: &HashMap<String, String>) -> Vec<(Option<String>, Option<S
         }
     }
     filters.into_values().collect()
-}
-
-fn number(params: &HashMap<String, String>, key: &str, default: u64) -> Result<u64, ApiError> {
-    params.get(key).map_or(Ok(default), |value| {
-        value
-            .parse()
-            .map_err(|_| ApiError::validation(format!("{key} must be a non-negative integer")))
-    })
 }
 
 /// The filters of a listing.
@@ -169,59 +160,23 @@ pub(crate) async fn list(
 ) -> Result<Response, ApiError> {
     let filters = Filters::of(&params)?;
     let view = View::of(&params);
-    let sort_field = params
-        .get("sortField")
-        .map_or("name", String::as_str)
-        .to_owned();
-    if !SORT_FIELDS.contains(&sort_field.as_str()) {
-        return Err(ApiError::validation(format!(
-            "sortField must be equal to one of the allowed values: {}",
-            SORT_FIELDS.join(", ")
-        )));
-    }
-    let direction = params
-        .get("sortDirection")
-        .map_or("asc", String::as_str)
-        .to_owned();
-    if !["asc", "desc"].contains(&direction.as_str()) {
-        return Err(ApiError::validation(
-            "sortDirection must be equal to one of the allowed values: asc, desc",
-        ));
-    }
-    let page = number(&params, "page", 0)?;
-    let per_page = number(&params, "perPage", 100)?.clamp(1, MAX_PER_PAGE);
-    let skip = page
-        .checked_mul(per_page)
-        .and_then(|skip| usize::try_from(skip).ok())
-        .unwrap_or(usize::MAX);
-    let take = usize::try_from(per_page).unwrap_or(usize::MAX);
+    let listing = Listing::of(&params, SORT_FIELDS, "name", true)?;
     let application = state
         .application(&caller.app)
         .ok_or_else(|| ApiError::not_found("Application"))?;
     let (items, total) = {
         let application = lock(&application);
-        let mut matching: Vec<(Value, &StoredDevice)> = application
+        let matching: Vec<(Value, &StoredDevice)> = application
             .fleet
             .devices
             .values()
             .filter(|device| filters.matches(device))
-            .map(|device| (Queried::field(device, &sort_field), device))
+            .map(|device| (Queried::field(device, &listing.sort_field), device))
             .collect();
-        // Stable: devices with equal keys keep their creation order.
-        matching.sort_by(|(a, _), (b, _)| {
-            let order = compare(a, b).unwrap_or(std::cmp::Ordering::Equal);
-            if direction == "asc" {
-                order
-            } else {
-                order.reverse()
-            }
-        });
-        let total = matching.len();
-        let items: Vec<Value> = matching
+        let (page, total) = listing.page_of(matching);
+        let items: Vec<Value> = page
             .into_iter()
-            .skip(skip)
-            .take(take)
-            .map(|(_, device)| device.to_json(view))
+            .map(|device| device.to_json(view))
             .collect();
         (items, total)
     };
@@ -229,10 +184,10 @@ pub(crate) async fn list(
         "items": items,
         "count": items.len(),
         "totalCount": total,
-        "perPage": per_page,
-        "page": page,
-        "sortField": sort_field,
-        "sortDirection": direction,
+        "perPage": listing.per_page,
+        "page": listing.page,
+        "sortField": listing.sort_field,
+        "sortDirection": listing.direction(),
         "applicationId": caller.app,
     });
     if let Some(filter) = &filters.glob {
@@ -245,7 +200,8 @@ pub(crate) async fn list(
     if let Some(query) = filters.query {
         body["query"] = query;
     }
-    let len = total.min(take) * 256;
+    let len = body["count"].as_u64().map_or(0, |count| count * 256);
+    let len = usize::try_from(len).unwrap_or(usize::MAX);
     Ok(json(StatusCode::OK, body, len).await)
 }
 

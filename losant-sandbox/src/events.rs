@@ -18,25 +18,15 @@ use crate::auth::{
     Caller, DeleteEvents, ExportEvents, ListEvents, MostRecentBySeverity, PatchEvents, PostEvent,
 };
 use crate::error::ApiError;
+use crate::listing::Listing;
 use crate::mutate::{Patch, insert_event, patch_matching};
-use crate::query::{EVENT_QUERY, Filters, SORT_FIELDS, check_query, compare};
+use crate::query::{EVENT_QUERY, Filters, SORT_FIELDS, check_query};
 use crate::respond::{JsonBody, json};
 use crate::store::{Application, State, StoredEvent, lock};
 use crate::validate;
 
 type Shared = Arc<State>;
 type Params = Query<HashMap<String, String>>;
-
-/// Most events a page may hold.
-const MAX_PER_PAGE: u64 = 1000;
-
-fn number(params: &HashMap<String, String>, key: &str, default: u64) -> Result<u64, ApiError> {
-    params.get(key).map_or(Ok(default), |value| {
-        value
-            .parse()
-            .map_err(|_| ApiError::validation(format!("{key} must be a non-negative integer")))
-    })
-}
 
 /// The application of the request (404 when it does not exist).
 fn application(
@@ -76,70 +66,27 @@ pub(crate) async fn list(
     Query(params): Params,
 ) -> Result<Response, ApiError> {
     let filters = Filters::from_params(&params)?;
-    let sort_field = params
-        .get("sortField")
-        .map_or("creationDate", String::as_str)
-        .to_owned();
-    if !SORT_FIELDS.contains(&sort_field.as_str()) {
-        return Err(ApiError::validation(format!(
-            "sortField must be equal to one of the allowed values: {}",
-            SORT_FIELDS.join(", ")
-        )));
-    }
-    let direction = params
-        .get("sortDirection")
-        .map_or("desc", String::as_str)
-        .to_owned();
-    if !["asc", "desc"].contains(&direction.as_str()) {
-        return Err(ApiError::validation(
-            "sortDirection must be equal to one of the allowed values: asc, desc",
-        ));
-    }
-    let page = number(&params, "page", 0)?;
-    let per_page = number(&params, "perPage", 100)?.clamp(1, MAX_PER_PAGE);
-    // A page past the end (or past any count) is an empty page.
-    let skip = page
-        .checked_mul(per_page)
-        .and_then(|skip| usize::try_from(skip).ok())
-        .unwrap_or(usize::MAX);
-    let take = usize::try_from(per_page).unwrap_or(usize::MAX);
-
+    let listing = Listing::of(&params, SORT_FIELDS, "creationDate", false)?;
     let application = application(&state, &caller.app)?;
     let (items, total) = {
         let application = lock(&application);
-        // Stable: events with equal keys keep their creation order.
-        let mut matching: Vec<(Value, &Arc<StoredEvent>)> = application
+        let matching: Vec<(Value, Arc<StoredEvent>)> = application
             .events
             .values()
             .filter(|event| filters.matches(event))
-            .map(|event| (event.field(&sort_field), event))
+            .map(|event| (event.field(&listing.sort_field), Arc::clone(event)))
             .collect();
-        matching.sort_by(|(a, _), (b, _)| {
-            let order = compare(a, b).unwrap_or(std::cmp::Ordering::Equal);
-            if direction == "asc" {
-                order
-            } else {
-                order.reverse()
-            }
-        });
-        let total = matching.len();
-        let items: Vec<Arc<StoredEvent>> = matching
-            .into_iter()
-            .skip(skip)
-            .take(take)
-            .map(|(_, event)| Arc::clone(event))
-            .collect();
-        (items, total)
+        listing.page_of(matching)
     };
     let len = items.iter().map(|event| event.len() + 1).sum();
     let body = EventsPage {
         count: items.len(),
         items,
         total_count: total,
-        per_page,
-        page,
-        sort_field,
-        sort_direction: direction,
+        per_page: listing.per_page,
+        page: listing.page,
+        sort_direction: listing.direction().to_owned(),
+        sort_field: listing.sort_field,
         application_id: caller.app,
         filter_field: filters.subject_glob.is_some().then_some("subject"),
         filter: filters.subject_glob,

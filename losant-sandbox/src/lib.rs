@@ -73,6 +73,7 @@ mod event;
 mod events;
 mod files;
 mod fleet;
+mod listing;
 mod mutate;
 mod provision;
 mod query;

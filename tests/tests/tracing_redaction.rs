@@ -95,7 +95,7 @@ async fn device_workflow() -> Vec<losant::Error> {
     errors.extend(anonymous.authenticate_device(&wrong).await.err());
     assert_eq!(errors.len(), 2);
     sandbox.stop().await;
-    errors.into_iter().map(losant::Error::from).collect()
+    errors
 }
 
 #[derive(Clone, Default)]
