@@ -14,6 +14,7 @@ use crate::retry::{RetryPolicy, SleepFuture, Sleeper};
 use crate::throttle::{RateLimit, Throttle};
 use crate::wire::{
     HttpOrigin, HttpSettings, authorization, check_base_url, client_headers, http_client,
+    install_ring_provider,
 };
 
 /// The default base URL of the Losant API.
@@ -34,6 +35,7 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// Whether a TLS feature is on.
 const TLS: bool = cfg!(any(
     feature = "rustls",
+    feature = "rustls-aws-lc",
     feature = "rustls-no-provider",
     feature = "native-tls"
 ));
@@ -58,7 +60,12 @@ impl Client {
     }
 
     /// A builder for a client with non-default settings.
+    ///
+    /// With the default `rustls` feature, this makes ring the process's rustls crypto
+    /// provider when none is installed (reqwest is built without one of its own), so a
+    /// `reqwest::Client` built afterwards for [`ClientBuilder::http_client`] has one too.
     pub fn builder() -> ClientBuilder {
+        install_ring_provider();
         ClientBuilder::default()
     }
 }
@@ -92,6 +99,7 @@ pub struct ClientBuilder {
     proxies: Vec<reqwest::Proxy>,
     #[cfg(any(
         feature = "rustls",
+        feature = "rustls-aws-lc",
         feature = "rustls-no-provider",
         feature = "native-tls"
     ))]
@@ -122,6 +130,7 @@ impl Default for ClientBuilder {
             proxies: Vec::new(),
             #[cfg(any(
                 feature = "rustls",
+                feature = "rustls-aws-lc",
                 feature = "rustls-no-provider",
                 feature = "native-tls"
             ))]
@@ -284,11 +293,16 @@ impl ClientBuilder {
     /// Build `http` with `redirect(Policy::none())`: a redirect it follows could carry
     /// the token to another host.
     ///
+    /// With the default `rustls` feature, reqwest has no crypto provider of its own:
+    /// build `http` after [`Client::builder`], which installs ring as the process's
+    /// default provider when none is (or install one yourself first).
+    ///
     /// ```
+    /// let builder = losant_core::Client::builder().token("my-token");
     /// let http = reqwest::Client::builder()
     ///     .redirect(reqwest::redirect::Policy::none())
     ///     .build()?;
-    /// let client = losant_core::Client::builder().token("my-token").http_client(http).build()?;
+    /// let client = builder.http_client(http).build()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
@@ -315,6 +329,7 @@ impl ClientBuilder {
     /// certificate authority, a test server).
     #[cfg(any(
         feature = "rustls",
+        feature = "rustls-aws-lc",
         feature = "rustls-no-provider",
         feature = "native-tls"
     ))]
@@ -361,7 +376,7 @@ impl ClientBuilder {
         // bring TLS of its own.
         if !TLS && self.http_client.is_none() && base_url.as_str().starts_with("https:") {
             return Err(ConfigError::error(format!(
-                "base URL `{}` needs TLS, and losant-core was built without it: enable the feature `rustls` (or `native-tls`, or `rustls-no-provider`) of `losant` or `losant-core`",
+                "base URL `{}` needs TLS, and losant-core was built without it: enable the feature `rustls` (or `rustls-aws-lc`, `rustls-no-provider` or `native-tls`) of `losant` or `losant-core`",
                 base_url.as_str()
             )));
         }
@@ -378,6 +393,7 @@ impl ClientBuilder {
             proxies: &self.proxies,
             #[cfg(any(
                 feature = "rustls",
+                feature = "rustls-aws-lc",
                 feature = "rustls-no-provider",
                 feature = "native-tls"
             ))]

@@ -38,6 +38,7 @@ pub(crate) struct HttpSettings<'a> {
     pub(crate) proxies: &'a [reqwest::Proxy],
     #[cfg(any(
         feature = "rustls",
+        feature = "rustls-aws-lc",
         feature = "rustls-no-provider",
         feature = "native-tls"
     ))]
@@ -77,6 +78,7 @@ pub(crate) fn client_headers(settings: &HttpSettings<'_>) -> Result<HeaderMap> {
 /// timer and wrap the body on every request.) Responses are decompressed by the
 /// enabled `gzip`, `brotli` and `zstd` features, before the size limit counts them.
 pub(crate) fn http_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client> {
+    install_ring_provider();
     let mut http = reqwest::Client::builder()
         .default_headers(client_headers(settings)?)
         .redirect(reqwest::redirect::Policy::none());
@@ -88,6 +90,7 @@ pub(crate) fn http_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client
     }
     #[cfg(any(
         feature = "rustls",
+        feature = "rustls-aws-lc",
         feature = "rustls-no-provider",
         feature = "native-tls"
     ))]
@@ -96,6 +99,18 @@ pub(crate) fn http_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client
     }
     http.build()
         .map_err(|e| ConfigError::error(format!("the HTTP client could not be built: {e}")))
+}
+
+/// With the default `rustls` feature (and not `rustls-aws-lc`), makes ring the
+/// process's rustls crypto provider when the application installed none, so that
+/// reqwest (built without a provider of its own) has one. A provider the application
+/// installed first stands.
+pub(crate) fn install_ring_provider() {
+    #[cfg(all(feature = "rustls", not(feature = "rustls-aws-lc")))]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may install one meanwhile: then that one stands.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
 }
 
 /// The base URL, parsed once: each request's URL is this one with its path and query

@@ -76,7 +76,7 @@ async fn the_client_asks_for_the_encodings_its_features_decode() {
     );
 }
 
-#[cfg(any(feature = "rustls", feature = "native-tls"))]
+#[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
 #[test]
 fn a_client_for_https_builds_with_the_tls_feature_chosen() {
     let client = Client::builder()
@@ -89,6 +89,7 @@ fn a_client_for_https_builds_with_the_tls_feature_chosen() {
 
 #[cfg(not(any(
     feature = "rustls",
+    feature = "rustls-aws-lc",
     feature = "rustls-no-provider",
     feature = "native-tls"
 )))]

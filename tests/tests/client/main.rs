@@ -20,5 +20,6 @@ mod middleware;
 mod path_property;
 mod sse;
 mod throttle;
+mod tls;
 mod tokens;
 mod uploads;
