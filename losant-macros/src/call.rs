@@ -374,7 +374,8 @@ fn stream_fn(
         }
     });
     let doc = "Every item, fetched page after page (from the page set on the call, else 0) \
-               as the stream is read: at most one page is held at a time, the stream ends \
+               as the stream is read, the next page on its way while the caller works through one \
+               (`.prefetch(false)` waits until a page is taken), the stream ends \
                after `totalCount` items or at an empty page, and an error ends it. The other \
                arguments and settings are sent with every page.";
     // Spanned on the return type: a type that is not a page is reported there.

@@ -1,4 +1,4 @@
-//! Every page of a collection, one page in memory at a time: the events of an
+//! Every page of a collection, the next on its way while one is read: the events of an
 //! application, walked with `.stream()` against the embedded sandbox, offline.
 //!
 //! ```sh
