@@ -56,6 +56,62 @@ struct Inner {
     /// Where each character of the secret occurs in it.
     positions: HashMap<char, Vec<usize>>,
     finder: Finder<'static>,
+    /// For an ASCII secret, the pairs of adjacent characters it holds (a bit for each
+    /// of the 128 × 128 pairs): the quick look of [`Inner::surely_clear`].
+    pairs: Option<Box<[u64; 256]>>,
+}
+
+impl Inner {
+    /// Whether `text` surely holds no run of the secret that [`Redactor::redact`]
+    /// scrubs, by a look at each byte once: plain ASCII (no escape of any kind, nothing
+    /// invisible) with no `enough` characters in a row whose every adjacent pair is a
+    /// pair of the secret. A run of the secret there would be such a row, so `true` is
+    /// never wrong; `false` leaves it to the full reading.
+    fn surely_clear(&self, text: &str, enough: usize) -> bool {
+        let Some(pairs) = &self.pairs else {
+            return false;
+        };
+        let needed = enough.saturating_sub(1);
+        if needed == 0 {
+            return false;
+        }
+        let plain = |b: u8| b.is_ascii() && !matches!(b, b'\\' | b'%' | b'&');
+        let bytes = text.as_bytes();
+        if !bytes.first().is_none_or(|&b| plain(b)) {
+            return false;
+        }
+        let mut row = 0;
+        for pair in bytes.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            if !plain(b) {
+                return false;
+            }
+            let bit = usize::from(a) * 128 + usize::from(b);
+            if pairs[bit / 64] & (1 << (bit % 64)) == 0 {
+                row = 0;
+            } else {
+                row += 1;
+                if row >= needed {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+/// The pairs of adjacent characters of an ASCII secret, as bits.
+fn ascii_pairs(secret: &[char]) -> Option<Box<[u64; 256]>> {
+    if !secret.iter().all(char::is_ascii) {
+        return None;
+    }
+    let mut pairs = Box::new([0u64; 256]);
+    for pair in secret.windows(2) {
+        // ASCII: each fits in 7 bits.
+        let bit = (pair[0] as usize) * 128 + pair[1] as usize;
+        pairs[bit / 64] |= 1 << (bit % 64);
+    }
+    Some(pairs)
 }
 
 impl Redactor {
@@ -69,9 +125,10 @@ impl Redactor {
         }
         Redactor {
             inner: Arc::new(Inner {
-                secret: chars,
                 positions,
                 finder: Finder::new(secret.as_bytes()).into_owned(),
+                pairs: ascii_pairs(&chars),
+                secret: chars,
             }),
         }
     }
@@ -106,8 +163,21 @@ impl Redactor {
         if inner.secret.is_empty() {
             return Cow::Borrowed(text);
         }
-        let units = decode_units(text);
         let enough = inner.secret.len().min(MIN_FRAGMENT_CHARS);
+        // Most texts (every message of a stream goes through here) are plain and
+        // hold nothing like the secret: one look at their bytes, no decoding.
+        if inner.surely_clear(text, enough) {
+            return Cow::Borrowed(text);
+        }
+        inner.redact_fully(text, enough)
+    }
+}
+
+impl Inner {
+    /// [`Redactor::redact`] without the quick look: every unit of `text` decoded.
+    fn redact_fully<'a>(&self, text: &'a str, enough: usize) -> Cow<'a, str> {
+        let inner = self;
+        let units = decode_units(text);
         let mut out: Option<String> = None;
         let mut copied = 0;
         let mut at = 0;
@@ -131,7 +201,9 @@ impl Redactor {
             }
         }
     }
+}
 
+impl Redactor {
     /// The most bytes one form of the secret can take (every character JSON-escaped
     /// as a surrogate pair, 12 bytes).
     pub(crate) fn longest_encoding(&self) -> usize {
@@ -374,6 +446,74 @@ mod tests {
 
     fn redact(text: &str) -> String {
         Redactor::new(TOKEN).redact(text).into_owned()
+    }
+
+    #[test]
+    fn the_quick_look_never_clears_what_the_full_reading_scrubs() {
+        // Texts around runs of the secret of every length and place, with the noise a
+        // message carries (JSON, escapes, other text), and texts of its characters
+        // in another order: the answer is the full reading's in every case.
+        let secrets = [
+            TOKEN,
+            "tok-123",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkZXZpY2UifQ.c2lnbmF0dXJl",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % bound as u64).unwrap()
+        };
+        let noise = [
+            "{\"data\":",
+            "temperature",
+            " ",
+            "\\u0041",
+            "%41",
+            "&amp;",
+            "é",
+            "\u{200b}",
+            "-",
+            "0123",
+        ];
+        for secret in secrets {
+            let redactor = Redactor::new(secret);
+            let chars: Vec<char> = secret.chars().collect();
+            for _ in 0..3000 {
+                let mut text = String::new();
+                for _ in 0..next(6) {
+                    match next(3) {
+                        0 => text.push_str(noise[next(noise.len())]),
+                        1 => {
+                            let from = next(chars.len());
+                            let to = from + next(chars.len() - from + 1);
+                            text.extend(&chars[from..to]);
+                        }
+                        _ => text.push(chars[next(chars.len())]),
+                    }
+                }
+                let enough = chars.len().min(MIN_FRAGMENT_CHARS);
+                assert_eq!(
+                    redactor.redact(&text),
+                    redactor.inner.redact_fully(&text, enough),
+                    "{secret}: {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn plain_text_without_the_secret_is_cleared_at_a_look() {
+        let redactor = Redactor::new("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkZXZpY2UifQ");
+        let message =
+            r#"{"time":"2026-12-05T10:00:00.000Z","data":{"temperature":21.5,"running":true}}"#;
+        assert!(redactor.inner.surely_clear(message, 16));
+        assert!(!redactor.inner.surely_clear("eyJhbGciOiJIUzI1NiJ9", 16));
+        assert!(
+            !redactor.inner.surely_clear(r#"{"a":"\u0041"}"#, 16),
+            "an escape"
+        );
     }
 
     #[test]
