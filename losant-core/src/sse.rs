@@ -222,6 +222,11 @@ struct State<'a, Tr: ?Sized, T> {
     settings: StreamSettings,
     /// The idle timeout in effect (set, or derived from the keep-alive interval).
     idle: Option<Duration>,
+    /// When the connection last sent anything (a message, a comment).
+    heard: tokio::time::Instant,
+    /// Fires at most once an idle period: a message does not touch it, but moves
+    /// `heard`, and the timer is set anew from it when it fires early.
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
     reader: Option<Reader>,
     /// Whether a connection was ever established: a failure of the first is final.
     opened_once: bool,
@@ -252,6 +257,8 @@ impl<'a, Tr: Transport + ?Sized, T> State<'a, Tr, T> {
             transport,
             endpoint: request.endpoint(),
             idle: settings.idle_for(keep_alive_of(&request)),
+            heard: tokio::time::Instant::now(),
+            timer: None,
             request,
             settings,
             reader: None,
@@ -339,6 +346,7 @@ impl<Tr: Transport + ?Sized, T: FromMessage> State<'_, Tr, T> {
         match opened {
             Opened::Stream { body, redactor } => {
                 self.opened_once = true;
+                self.heard = tokio::time::Instant::now();
                 self.redactor = redactor;
                 self.read.store(0, Ordering::Relaxed);
                 Ok(sse_stream::SseByteStream::new(Counted {
@@ -372,17 +380,38 @@ impl<Tr: Transport + ?Sized, T: FromMessage> State<'_, Tr, T> {
     async fn read(&mut self, reader: &mut Reader) -> Result<Option<Result<T>>, Dropped> {
         let next = match self.idle {
             None => reader.next().await,
-            Some(idle) => match tokio::time::timeout(idle, reader.next()).await {
-                Ok(next) => next,
-                Err(_) => {
+            Some(idle) => {
+                let timer = self
+                    .timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
+                let heard = self.heard;
+                let next = std::future::poll_fn(|cx| {
+                    if let Poll::Ready(next) = reader.poll_next_unpin(cx) {
+                        return Poll::Ready(Some(next));
+                    }
+                    loop {
+                        std::task::ready!(timer.as_mut().poll(cx));
+                        let deadline = heard + idle;
+                        if deadline <= tokio::time::Instant::now() {
+                            return Poll::Ready(None);
+                        }
+                        timer.as_mut().reset(deadline);
+                    }
+                })
+                .await;
+                let Some(next) = next else {
                     return Err(Dropped::Again(Error::Timeout(Box::new(TimeoutError {
                         call: Call::new(Some(self.endpoint), 1),
                         kind: TimeoutKind::Idle,
                         after: Some(idle),
                     }))));
-                }
-            },
+                };
+                next
+            }
         };
+        if self.idle.is_some() {
+            self.heard = tokio::time::Instant::now();
+        }
         let block = match next {
             None => {
                 return Err(Dropped::Again(
