@@ -99,6 +99,8 @@ const VARIANTS: [&str; 4] = ["generated_get", "hand_get", "generated_patch", "ha
 
 impl Setup {
     fn new() -> Self {
+        // reqwest is built without a crypto provider of its own.
+        losant_core::install_crypto_provider();
         let http = reqwest::Client::builder()
             .default_headers(support::default_headers())
             .build()

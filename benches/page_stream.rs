@@ -194,6 +194,7 @@ fn main() {
         .base_url(&base)
         .build()
         .unwrap();
+    // After the losant client, which installed the crypto provider reqwest needs.
     let http = reqwest::Client::new();
     let variants = [
         "generated, prefetch",

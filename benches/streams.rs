@@ -232,6 +232,7 @@ fn main() {
         .base_url(&base)
         .build()
         .unwrap();
+    // After the losant client, which installed the crypto provider reqwest needs.
     let http = reqwest::Client::new();
     let mut rates: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
     runtime.block_on(async {

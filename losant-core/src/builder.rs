@@ -14,7 +14,7 @@ use crate::retry::{RetryPolicy, SleepFuture, Sleeper};
 use crate::throttle::{RateLimit, Throttle};
 use crate::wire::{
     HttpOrigin, HttpSettings, authorization, check_base_url, client_headers, http_client,
-    install_ring_provider,
+    install_crypto_provider,
 };
 
 /// The default base URL of the Losant API.
@@ -65,7 +65,7 @@ impl Client {
     /// provider when none is installed (reqwest is built without one of its own), so a
     /// `reqwest::Client` built afterwards for [`ClientBuilder::http_client`] has one too.
     pub fn builder() -> ClientBuilder {
-        install_ring_provider();
+        install_crypto_provider();
         ClientBuilder::default()
     }
 }
@@ -295,7 +295,8 @@ impl ClientBuilder {
     ///
     /// With the default `rustls` feature, reqwest has no crypto provider of its own:
     /// build `http` after [`Client::builder`], which installs ring as the process's
-    /// default provider when none is (or install one yourself first).
+    /// default provider when none is, or after
+    /// [`install_crypto_provider`](crate::install_crypto_provider).
     ///
     /// ```
     /// let builder = losant_core::Client::builder().token("my-token");

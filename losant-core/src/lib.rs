@@ -118,6 +118,7 @@ pub use time::Time;
 pub use timestamp::{Timestamp, TimestampError};
 pub use transport::{ByteStream, Opened, Transport};
 pub use validate::Validate;
+pub use wire::install_crypto_provider;
 
 /// Re-export of [`async-trait`](https://docs.rs/async-trait): put
 /// `#[losant_core::async_trait]` on a hand-written implementation of an `#[api]`

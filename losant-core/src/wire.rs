@@ -78,7 +78,7 @@ pub(crate) fn client_headers(settings: &HttpSettings<'_>) -> Result<HeaderMap> {
 /// timer and wrap the body on every request.) Responses are decompressed by the
 /// enabled `gzip`, `brotli` and `zstd` features, before the size limit counts them.
 pub(crate) fn http_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client> {
-    install_ring_provider();
+    install_crypto_provider();
     let mut http = reqwest::Client::builder()
         .default_headers(client_headers(settings)?)
         .redirect(reqwest::redirect::Policy::none());
@@ -104,8 +104,17 @@ pub(crate) fn http_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client
 /// With the default `rustls` feature (and not `rustls-aws-lc`), makes ring the
 /// process's rustls crypto provider when the application installed none, so that
 /// reqwest (built without a provider of its own) has one. A provider the application
-/// installed first stands.
-pub(crate) fn install_ring_provider() {
+/// installed first stands. Nothing otherwise.
+///
+/// [`Client::builder`](crate::Client::builder) does this; call it first when the
+/// application builds a `reqwest::Client` of its own before any client of this crate
+/// (reqwest panics without a provider).
+///
+/// ```
+/// losant_core::install_crypto_provider();
+/// let http = reqwest::Client::new();
+/// ```
+pub fn install_crypto_provider() {
     #[cfg(all(feature = "rustls", not(feature = "rustls-aws-lc")))]
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Another thread may install one meanwhile: then that one stands.

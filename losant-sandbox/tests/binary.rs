@@ -60,7 +60,7 @@ async fn the_demo_server_answers_the_three_operations() {
         "{}/applications/575ec8687ae143cd83dc4a97/events/575ed0de7ae143cd83dc4aa5",
         server.url
     );
-    let http = reqwest::Client::new();
+    let http = http_client();
 
     let got = http
         .get(&event_url)
@@ -131,7 +131,7 @@ async fn a_seed_file_sets_the_data_and_the_token_scopes() {
         "{}/applications/5f00000000000000000000aa/events/5f00000000000000000000bb",
         server.url
     );
-    let http = reqwest::Client::new();
+    let http = http_client();
 
     let got = http
         .get(&event_url)
@@ -217,7 +217,7 @@ async fn devices_and_an_access_key_from_the_command_line_sign_in() {
     assert_eq!(words.next(), Some("secret:"));
     let secret = words.next().unwrap();
 
-    let http = reqwest::Client::new();
+    let http = http_client();
     let signed_in = http
         .post(format!("{}/auth/device", server.url))
         .body(format!(
@@ -253,4 +253,11 @@ async fn devices_and_an_access_key_from_the_command_line_sign_in() {
         .await
         .unwrap();
     assert_eq!(wrong.status(), 401);
+}
+
+/// A plain reqwest client: reqwest is built without a crypto provider of its own, so
+/// the one the losant client uses is installed first.
+fn http_client() -> reqwest::Client {
+    losant_core::install_crypto_provider();
+    reqwest::Client::new()
 }

@@ -70,7 +70,7 @@ async fn a_bulk_patch_that_would_overflow_the_application_changes_nothing() {
         sandbox.add_event(&app, NewEvent::new(EventLevel::Info, format!("event {i}")));
     }
     let before = sandbox.application_bytes(&app).unwrap();
-    let http = reqwest::Client::new();
+    let http = http_client();
     // 20 events × 25 KB of data in their histories: 500 KB, over the bound.
     let data = json!({"blob": "x".repeat(25_000)});
     let (status, body) = send(
@@ -110,7 +110,7 @@ async fn everything_an_application_holds_fits_one_answer_the_client_reads() {
         .unwrap();
     let app = sandbox.add_application("Full");
     let token = sandbox.add_token("ci", SCOPES);
-    let http = reqwest::Client::new();
+    let http = http_client();
     let mut created = 0;
     loop {
         let (status, body) = send(
@@ -163,7 +163,7 @@ async fn a_big_listing_does_not_hold_up_a_get_on_another_application() {
         );
     }
     let event = sandbox.add_event(&small, NewEvent::new(EventLevel::Info, "small"));
-    let http = reqwest::Client::new();
+    let http = http_client();
     let listing = tokio::spawn(
         http.get(format!("{}?perPage=1000", events_url(&sandbox, &big)))
             .bearer_auth(&token)
@@ -196,7 +196,7 @@ async fn pages_past_any_count_are_empty_and_numbers_past_u64_are_refused() {
     let app = sandbox.add_application("Pages");
     let token = sandbox.add_token("ci", SCOPES);
     sandbox.add_event(&app, NewEvent::new(EventLevel::Info, "only"));
-    let http = reqwest::Client::new();
+    let http = http_client();
     for (page, per_page) in [
         ("9223372036854775808", "100"),
         ("18446744073709551615", "1000"),
@@ -227,7 +227,7 @@ async fn refused_creations_do_not_count_against_the_limit() {
     let sandbox = Sandbox::start().await.unwrap();
     let app = sandbox.add_application("Creations");
     let token = sandbox.add_token("ci", SCOPES);
-    let http = reqwest::Client::new();
+    let http = http_client();
     for _ in 0..15 {
         let (status, _) = send(
             http.post(events_url(&sandbox, &app))
@@ -326,7 +326,7 @@ async fn connections_over_the_cap_wait_for_a_free_one() {
     let seen = std::sync::Arc::clone(&closed);
     let url = format!("{}/nowhere", sandbox.base_url());
     let third = tokio::spawn(async move {
-        let status = reqwest::get(url).await.unwrap().status();
+        let status = http_client().get(url).send().await.unwrap().status();
         (status, seen.load(std::sync::atomic::Ordering::SeqCst))
     });
     // Time enough for an uncapped server to answer the third at once.
@@ -346,7 +346,7 @@ async fn authentication_comes_before_the_body() {
     let sandbox = Sandbox::start().await.unwrap();
     let app = sandbox.add_application("Auth");
     let token = sandbox.add_token("ci", SCOPES);
-    let http = reqwest::Client::new();
+    let http = http_client();
     let huge = vec![b' '; losant_core::DEFAULT_MAX_RESPONSE_BYTES + 1];
     let (status, body) = send(http.post(events_url(&sandbox, &app)).body(huge.clone())).await;
     assert_eq!(status, 401, "{body}");
@@ -374,7 +374,7 @@ async fn every_error_has_losants_shape() {
     let token = sandbox.add_token("ci", SCOPES);
     let event = sandbox.add_event(&app, NewEvent::new(EventLevel::Info, "e"));
     let base = sandbox.base_url();
-    let http = reqwest::Client::new();
+    let http = http_client();
     let cases = [
         (
             http.get(format!("{base}/applications/%zz/events"))
@@ -417,7 +417,7 @@ async fn bodies_and_queries_are_held_to_their_schemas() {
     let sandbox = Sandbox::start().await.unwrap();
     let app = sandbox.add_application("Schemas");
     let token = sandbox.add_token("ci", SCOPES);
-    let http = reqwest::Client::new();
+    let http = http_client();
     let export = format!("{}/export", events_url(&sandbox, &app));
     let (status, body) = send(
         http.post(&export)
@@ -454,9 +454,16 @@ async fn an_application_token_works_for_its_application_only() {
     let own = sandbox.add_application("Own");
     let other = sandbox.add_application("Other");
     let token = sandbox.add_application_token(&own, "app token", SCOPES);
-    let http = reqwest::Client::new();
+    let http = http_client();
     let (status, _) = send(http.get(events_url(&sandbox, &own)).bearer_auth(&token)).await;
     assert_eq!(status, 200);
     let (status, body) = send(http.get(events_url(&sandbox, &other)).bearer_auth(&token)).await;
     assert_eq!(status, 403, "{body}");
+}
+
+/// A plain reqwest client: reqwest is built without a crypto provider of its own, so
+/// the one the losant client uses is installed first.
+fn http_client() -> reqwest::Client {
+    losant_core::install_crypto_provider();
+    reqwest::Client::new()
 }

@@ -28,7 +28,7 @@ async fn bulk_updates_share_their_data_between_events() {
     for i in 1..EVENTS {
         sandbox.add_event(&app, NewEvent::new(EventLevel::Info, format!("event {i}")));
     }
-    let http = reqwest::Client::new();
+    let http = http_client();
     let url = format!("{}/applications/{app}/events", sandbox.base_url());
     let before = resident_bytes();
     for round in 0..3 {
@@ -63,4 +63,11 @@ async fn bulk_updates_share_their_data_between_events() {
             .len(),
         DATA_BYTES
     );
+}
+
+/// A plain reqwest client: reqwest is built without a crypto provider of its own, so
+/// the one the losant client uses is installed first.
+fn http_client() -> reqwest::Client {
+    losant_core::install_crypto_provider();
+    reqwest::Client::new()
 }

@@ -118,4 +118,4 @@ pub use losant_core::{
     InstanceId, InstanceSandboxId, IntegrationId, InviteId, JobId, NotebookId, NotificationRuleId,
     OauthTokenId, OrganizationId, PrivateFileId, ResourceId, ResourceJobId, UserId, WebhookId,
 };
-pub use losant_core::{json, multipart, stream, validate};
+pub use losant_core::{install_crypto_provider, json, multipart, stream, validate};

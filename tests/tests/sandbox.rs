@@ -189,7 +189,7 @@ async fn an_invalid_patch_is_refused_by_the_client_and_by_the_server() {
         setup.app,
         setup.event
     );
-    let raw = reqwest::Client::new()
+    let raw = support::raw_http()
         .patch(&url)
         .bearer_auth(&setup.token)
         .header("content-type", "application/json")
@@ -213,7 +213,7 @@ async fn an_invalid_patch_is_refused_by_the_client_and_by_the_server() {
         (r#"{"eventTags":{"bad key":"v"}}"#, "bad key"),
         ("not json", "JSON"),
     ] {
-        let raw = reqwest::Client::new()
+        let raw = support::raw_http()
             .patch(&url)
             .bearer_auth(&setup.token)
             .body(body)
@@ -338,14 +338,16 @@ async fn tokens_ids_and_applications_are_checked_in_order() {
             .is_unauthorized()
     );
 
-    let anonymous = reqwest::get(format!(
-        "{}/applications/{}/events/{}",
-        setup.sandbox.base_url(),
-        setup.app,
-        setup.event
-    ))
-    .await
-    .unwrap();
+    let anonymous = support::raw_http()
+        .get(format!(
+            "{}/applications/{}/events/{}",
+            setup.sandbox.base_url(),
+            setup.app,
+            setup.event
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(anonymous.status(), 401);
 }
 
@@ -397,7 +399,7 @@ async fn the_sandbox_refuses_dates_the_client_could_not_read_back() {
         setup.app
     );
     let post = |date: &'static str| {
-        reqwest::Client::new()
+        support::raw_http()
             .post(&url)
             .bearer_auth(&setup.token)
             .header("content-type", "application/json")

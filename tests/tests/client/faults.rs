@@ -205,6 +205,7 @@ async fn a_silent_server_hits_the_attempt_timeout_on_every_attempt() {
 /// A client of `server` sending through a reqwest client of one's own with a total
 /// timeout of 200 ms, and the default retry policy.
 fn client_with_its_own_timeout(server: &ScriptedServer) -> losant_core::Client {
+    losant_core::install_crypto_provider();
     let http = reqwest::Client::builder()
         .timeout(Duration::from_millis(200))
         .redirect(reqwest::redirect::Policy::none())

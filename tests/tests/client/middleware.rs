@@ -187,6 +187,7 @@ async fn an_http_client_of_ones_own_still_gets_the_clients_headers() {
         .await;
     let mut defaults = reqwest::header::HeaderMap::new();
     defaults.insert("x-from-my-client", "yes".parse().unwrap());
+    losant_core::install_crypto_provider();
     let http = reqwest::Client::builder()
         .default_headers(defaults)
         .redirect(reqwest::redirect::Policy::none())

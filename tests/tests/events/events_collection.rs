@@ -484,7 +484,7 @@ async fn invalid_posts_are_refused_on_both_sides() {
     assert!(error.is_rejected_before_sending(), "{error:?}");
     assert_eq!(sandbox.requests_seen(), seen);
 
-    let raw = reqwest::Client::new()
+    let raw = support::raw_http()
         .post(format!("{}/applications/{app}/events", sandbox.base_url()))
         .bearer_auth(sandbox.add_token("raw", ["all.Application"]))
         .body(r#"{"subject":"no level"}"#)

@@ -17,6 +17,13 @@ pub use proxy::DelayingProxy;
 pub use scripted::{Recorded, ScriptedServer, Step};
 
 pub const TOKEN: &str = "test-token-5f1c2d9e";
+
+/// A plain reqwest client, for a test that talks HTTP itself: reqwest is built without
+/// a crypto provider of its own, so the one the client uses is installed first.
+pub fn raw_http() -> reqwest::Client {
+    losant_core::install_crypto_provider();
+    reqwest::Client::new()
+}
 pub const APP: &str = "575ec8687ae143cd83dc4a97";
 pub const EVENT: &str = "575ed0de7ae143cd83dc4aa5";
 pub const EVENT_PATH: &str =
