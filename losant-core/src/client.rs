@@ -281,15 +281,22 @@ impl Client {
         let inner = &*self.inner;
         let endpoint = request.endpoint();
         let fail = |error| classify(endpoint, error, inner.origin);
-        let mut builder = self
+        let http = self
             .http_request(request, Globals::Sent)
             .map_err(Failure::fatal)?;
-        if let Some(form) = request.form() {
-            // Each attempt opens the files anew; a file that cannot be read ends the
-            // call with nothing sent.
-            builder = builder.multipart(form.to_reqwest(endpoint).await.map_err(Failure::fatal)?);
-        }
-        let mut response = builder.send().await.map_err(fail)?;
+        let http = match request.form() {
+            None => http,
+            Some(form) => {
+                // Each attempt opens the files anew; a file that cannot be read ends
+                // the call with nothing sent. Only reqwest's builder assembles a form.
+                let form = form.to_reqwest(endpoint).await.map_err(Failure::fatal)?;
+                reqwest::RequestBuilder::from_parts(inner.http.clone(), http)
+                    .multipart(form)
+                    .build()
+                    .map_err(fail)?
+            }
+        };
+        let mut response = inner.http.execute(http).await.map_err(fail)?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let body = match read_body(response, inner.max_response_bytes).await {
@@ -313,22 +320,21 @@ impl Client {
         &self,
         request: &Request,
         globals: Globals,
-    ) -> Result<reqwest::RequestBuilder, InvalidArgument> {
+    ) -> Result<reqwest::Request, InvalidArgument> {
         let inner = &*self.inner;
-        let mut builder = to_reqwest(
-            &inner.http,
-            &inner.base_url,
-            self.authorization(),
-            request,
-            globals,
-        )?;
-        if let Some(headers) = &inner.request_headers {
-            builder = builder.headers(headers.clone());
+        let mut http = to_reqwest(&inner.base_url, self.authorization(), request, globals)?;
+        for headers in [
+            inner.request_headers.as_ref(),
+            self.local.as_ref().map(|local| &local.headers),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for (name, value) in headers {
+                http.headers_mut().insert(name, value.clone());
+            }
         }
-        if let Some(local) = &self.local {
-            builder = builder.headers(local.headers.clone());
-        }
-        Ok(builder)
+        Ok(http)
     }
 
     /// A whole answer, scrubbed of this handle's token, with the redactor its errors
@@ -539,7 +545,9 @@ impl Client {
         // The client's own headers, `Accept: application/json` included, and no global
         // parameters, as the official client opens a stream (its `EventSource`'s
         // headers overridden by the client's).
-        let sent = self.http_request(&request, Globals::Omitted)?.send();
+        let sent = inner
+            .http
+            .execute(self.http_request(&request, Globals::Omitted)?);
         let sent = match inner.attempt_timeout {
             None => sent.await,
             Some(limit) => tokio::time::timeout(limit, sent).await.map_err(|_| {

@@ -204,23 +204,26 @@ pub(crate) enum Globals {
 }
 
 /// The reqwest request for `request`, with `authorization` when the client has a
-/// token and the endpoint takes it (always or optionally).
+/// token and the endpoint takes it (always or optionally), and its JSON body. Built
+/// as a `reqwest::Request` directly and executed by the client: reqwest's
+/// `RequestBuilder` would convert and insert each header again (its one use here is a
+/// multipart form, which only the builder assembles).
 pub(crate) fn to_reqwest(
-    http: &reqwest::Client,
     base: &BaseUrl,
     authorization: Option<&HeaderValue>,
     request: &Request,
     globals: Globals,
-) -> Result<reqwest::RequestBuilder, InvalidArgument> {
+) -> Result<reqwest::Request, InvalidArgument> {
     let endpoint = request.endpoint();
-    let mut builder = http.request(
+    let mut out = reqwest::Request::new(
         reqwest_method(endpoint.method()),
         base.join(request, globals),
     );
+    let headers = out.headers_mut();
     if let Some(authorization) = authorization
         && endpoint.auth() != Auth::None
     {
-        builder = builder.header(header::AUTHORIZATION, authorization.clone());
+        headers.insert(header::AUTHORIZATION, authorization.clone());
     }
     for (name, value) in request.headers() {
         let name = HeaderName::from_bytes(name.as_bytes());
@@ -228,17 +231,16 @@ pub(crate) fn to_reqwest(
         let (Ok(name), Ok(value)) = (name, value) else {
             return Err(InvalidArgument::new("header", "not a valid HTTP header").of(endpoint));
         };
-        builder = builder.header(name, value);
+        headers.append(name, value);
     }
     if let Some(body) = &request.body {
-        builder = builder
-            .header(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )
-            .body(body.clone());
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        *out.body_mut() = Some(body.clone().into());
     }
-    Ok(builder)
+    Ok(out)
 }
 
 fn reqwest_method(method: Method) -> reqwest::Method {
