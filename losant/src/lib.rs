@@ -105,9 +105,9 @@ pub use losant_core::{
     Aggregation, AggregationFunction, AggregationValue, ApiError, Auth, CallSettings, Client,
     ClientBuilder, Endpoint, Error, EventStream, FieldQuery, FilePart, FromMessage, FromResponse,
     GlobalParams, IdError, InvalidArgument, JobEnqueued, MaybeJob, Message, Method, OneOrMany,
-    OrFalse, Page, PageStream, PathValue, Progress, Query, QueryField, Reply, Request, Response,
-    Result, RetryPolicy, Secret, Settings, StreamCall, StreamSettings, TableColumn, TaggedField,
-    Time, Timestamp, Transport, paginate,
+    Opened, OrFalse, Page, PageStream, PathValue, Progress, Query, QueryField, Reply, Request,
+    Response, Result, RetryPolicy, Secret, Settings, StreamCall, StreamSettings, TableColumn,
+    TaggedField, Time, Timestamp, Transport, paginate,
 };
 pub use losant_core::{
     ApiTokenId, ApplicationCertificateAuthorityId, ApplicationCertificateId, ApplicationId,

@@ -15,6 +15,7 @@ const CRATES: &[&str] = &[
     "losant-sandbox",
     "losant-codegen",
     "losant",
+    "losant-cli",
 ];
 
 /// A module's path inside its crate: `emit::models`; empty for the crate root.

@@ -1,6 +1,7 @@
 //! Writes the bindings as Rust: one file per family (traits, options, answers), one
 //! per group of models, and the module tying them together.
 
+pub mod cli;
 pub mod family;
 pub mod features;
 pub mod models;
@@ -85,6 +86,10 @@ pub fn files(api: &Api) -> Result<Vec<File>, Error> {
     files.push(File {
         path: PathBuf::from(SANDBOX_SCOPES),
         text: sandbox_scopes(api).to_string(),
+    });
+    files.push(File {
+        path: PathBuf::from(cli::CLI_FILE),
+        text: cli::file(api)?.to_string(),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
