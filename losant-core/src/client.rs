@@ -667,3 +667,36 @@ impl fmt::Debug for Client {
             .finish_non_exhaustive()
     }
 }
+
+/// The state of one call in flight: every call of every endpoint runs this future, so its
+/// size is what 64 calls in flight keep in cache (BENCHMARKS.md reports it;
+/// `cargo test -p losant-core --lib call_state -- --nocapture` prints it).
+#[cfg(test)]
+mod call_state {
+    use crate::__private::{EndpointSpec, endpoint};
+    use crate::endpoint::PathPart;
+    use crate::request::RequestBuilder;
+    use crate::{Endpoint, Method};
+
+    static PING: Endpoint = endpoint(EndpointSpec {
+        name: "ping",
+        method: Method::Get,
+        path: "/ping",
+        parts: &[PathPart::Literal("/ping")],
+        scope: "ping.get",
+        accepted_scopes: &["ping.get"],
+        auth: crate::Auth::Token,
+        read: true,
+        idempotent: true,
+    });
+
+    #[test]
+    fn a_call_in_flight_keeps_under_two_kib_of_state() {
+        let client = crate::Client::new("a-token").unwrap();
+        let request = RequestBuilder::new(&PING, &[]).finish().unwrap();
+        let call = client.call(request);
+        let size = std::mem::size_of_val(&call);
+        println!("the call's future: {size} bytes");
+        assert!(size <= 2048, "the call's future grew to {size} bytes");
+    }
+}
