@@ -7,7 +7,7 @@ use std::future::Future;
 use std::io::{IsTerminal, Read, Write};
 use std::pin::Pin;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use clap::ArgMatches;
 use futures_util::{Stream, StreamExt};
@@ -140,6 +140,51 @@ impl From<losant::Error> for CliError {
             _ => CliError::Server(message),
         }
     }
+}
+
+/// The flag that, left out, is filled in from `LOSANT_APPLICATION_ID` or the profile's
+/// application (see [`DefaultApplication`]).
+pub(crate) const APPLICATION_FLAG: &str = "application-id";
+
+/// The application a command acts on when `--application-id` is left out, and where it
+/// comes from (`LOSANT_APPLICATION_ID`, or a profile: `losant device auth` keeps the
+/// device's, `losant config set-application` any).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DefaultApplication {
+    /// The ID as it was given (parsed when a command needs it, so that a malformed one
+    /// is refused naming where it came from).
+    pub(crate) id: String,
+    /// Where it comes from, for errors: `LOSANT_APPLICATION_ID`, or ``the profile `dev` ``.
+    pub(crate) from: String,
+}
+
+/// The default application of this run, set once before the command runs.
+static DEFAULT_APPLICATION: OnceLock<DefaultApplication> = OnceLock::new();
+
+/// Sets the application `--application-id` falls back to (once per process: the first
+/// setting stays).
+pub(crate) fn set_default_application(default: DefaultApplication) {
+    let _ = DEFAULT_APPLICATION.set(default);
+}
+
+/// `--application-id` left out: the default application, parsed, or a usage error that
+/// says where one comes from.
+fn default_application<T: FromStr>() -> Result<T, CliError>
+where
+    T::Err: fmt::Display,
+{
+    let Some(default) = DEFAULT_APPLICATION.get() else {
+        return Err(CliError::Usage(format!(
+            "--{APPLICATION_FLAG} is required: give it, set LOSANT_APPLICATION_ID, or keep \
+             an application in the profile (`losant config set-application ID`)"
+        )));
+    };
+    default.id.parse().map_err(|error| {
+        CliError::Refused(format!(
+            "--{APPLICATION_FLAG} from {}: {error} (nothing was sent)",
+            default.from
+        ))
+    })
 }
 
 /// A flag's value refused, naming the flag.
@@ -296,8 +341,12 @@ fn raw<'m>(m: &'m ArgMatches, flag: &str) -> Option<&'m String> {
     m.try_get_one::<String>(flag).ok().flatten()
 }
 
+fn missing(flag: &str) -> CliError {
+    CliError::Usage(format!("--{flag} is required"))
+}
+
 fn required<'m>(m: &'m ArgMatches, flag: &str) -> Result<&'m String, CliError> {
-    raw(m, flag).ok_or_else(|| CliError::Usage(format!("--{flag} is required")))
+    raw(m, flag).ok_or_else(|| missing(flag))
 }
 
 const WHOLE_NUMBER: &str = "a whole number";
@@ -332,7 +381,11 @@ impl Flags for ArgMatches {
     where
         T::Err: fmt::Display,
     {
-        parse(flag, required(self, flag)?)
+        match raw(self, flag) {
+            Some(text) => parse(flag, text),
+            None if flag == APPLICATION_FLAG => default_application(),
+            None => Err(missing(flag)),
+        }
     }
 
     fn text(&self, flag: &str) -> Result<String, CliError> {

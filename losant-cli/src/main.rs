@@ -23,7 +23,7 @@ use losant::Client;
 
 use crate::api::Api;
 use crate::config::{Config, DEFAULT_PROFILE};
-use crate::cx::{CliError, Cx};
+use crate::cx::{CliError, Cx, DefaultApplication};
 
 fn main() -> ExitCode {
     let matches = match tree::command().try_get_matches() {
@@ -72,19 +72,30 @@ struct Settings {
     token: Option<String>,
     /// The overall timeout of a call; `None` waits forever.
     timeout: Option<Duration>,
+    /// The application `--application-id` falls back to.
+    application: Option<DefaultApplication>,
+}
+
+/// An environment variable's value, unless it is unset or empty.
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
+}
+
+/// The profile: `--profile`, else `LOSANT_PROFILE`, else `default`.
+fn profile_name(m: &ArgMatches) -> String {
+    m.get_one::<String>("profile")
+        .cloned()
+        .or_else(|| env("LOSANT_PROFILE"))
+        .unwrap_or_else(|| DEFAULT_PROFILE.to_owned())
 }
 
 impl Settings {
     /// `--profile` (else `LOSANT_PROFILE`, else `default`); the URL from `--url`, else
     /// `LOSANT_API_URL`, else the profile; the token from `--token-file`, else
-    /// `LOSANT_API_TOKEN`, else the profile.
+    /// `LOSANT_API_TOKEN`, else the profile; the default application from
+    /// `LOSANT_APPLICATION_ID`, else the profile.
     fn of(m: &ArgMatches) -> Result<Settings, CliError> {
-        let env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-        let profile = m
-            .get_one::<String>("profile")
-            .cloned()
-            .or_else(|| env("LOSANT_PROFILE"))
-            .unwrap_or_else(|| DEFAULT_PROFILE.to_owned());
+        let profile = profile_name(m);
         let config = Config::load()?;
         let kept = config.profiles.get(&profile).cloned().unwrap_or_default();
         let url = m
@@ -92,6 +103,16 @@ impl Settings {
             .cloned()
             .or_else(|| env("LOSANT_API_URL"))
             .or(kept.url);
+        let application = match env("LOSANT_APPLICATION_ID") {
+            Some(id) => Some(DefaultApplication {
+                id,
+                from: "LOSANT_APPLICATION_ID".to_owned(),
+            }),
+            None => kept.application_id.map(|id| DefaultApplication {
+                id,
+                from: format!("the profile `{profile}`"),
+            }),
+        };
         let token = match m.get_one::<String>("token-file") {
             Some(path) => Some(read_token(Path::new(path))?),
             None => env("LOSANT_API_TOKEN").or(kept.token),
@@ -118,6 +139,7 @@ impl Settings {
             url,
             token,
             timeout,
+            application,
         })
     }
 
@@ -191,10 +213,13 @@ async fn run(m: &ArgMatches) -> Result<(), CliError> {
             }
             return Ok(());
         }
-        "config" => return config_command(sub),
+        "config" => return config_command(&profile_name(m), sub),
         _ => {}
     }
     let settings = Settings::of(m)?;
+    if let Some(application) = settings.application.clone() {
+        cx::set_default_application(application);
+    }
     let client = settings.client()?;
     if name == "login" {
         return session::login(&client, sub, &settings.profile, settings.url.clone()).await;
@@ -236,10 +261,35 @@ async fn run(m: &ArgMatches) -> Result<(), CliError> {
     }
 }
 
-fn config_command(m: &ArgMatches) -> Result<(), CliError> {
-    match m.subcommand_name() {
-        Some("path") => {
+fn config_command(profile: &str, m: &ArgMatches) -> Result<(), CliError> {
+    match m.subcommand() {
+        Some(("path", _)) => {
             println!("{}", config::path()?.display());
+            Ok(())
+        }
+        Some(("set-application", sub)) => {
+            let id = match sub.get_one::<String>("id") {
+                Some(id) => Some(
+                    id.parse::<losant::ApplicationId>()
+                        .map_err(|error| CliError::Refused(format!("{error} (nothing was kept)")))?
+                        .to_string(),
+                ),
+                None => None,
+            };
+            let mut config = Config::load()?;
+            let kept = config.profiles.entry(profile.to_owned()).or_default();
+            kept.application_id.clone_from(&id);
+            let path = config.save()?;
+            match id {
+                Some(id) => eprintln!(
+                    "losant: the profile `{profile}` acts on the application {id} ({})",
+                    path.display()
+                ),
+                None => eprintln!(
+                    "losant: the profile `{profile}` has no application ({})",
+                    path.display()
+                ),
+            }
             Ok(())
         }
         _ => {

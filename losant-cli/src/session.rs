@@ -49,6 +49,9 @@ fn keep(name: &str, url: Option<String>, profile: Profile, token: &str) -> Resul
     *kept = Profile {
         url: url.or(kept.url.take()),
         token: Some(token.to_owned()),
+        // A user signing in again keeps the application the profile acts on; a device
+        // brings its own.
+        application_id: profile.application_id.or(kept.application_id.take()),
         ..profile
     };
     let path = config.save()?;

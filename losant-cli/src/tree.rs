@@ -6,7 +6,7 @@
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, Command};
 
-use crate::cx::{Action, Flag, FlagKind};
+use crate::cx::{APPLICATION_FLAG, Action, Flag, FlagKind};
 use crate::{events, generated};
 
 /// The exit codes, as `--help` lists them.
@@ -40,11 +40,17 @@ fn flag(flag: &Flag) -> Arg {
         FlagKind::Pairs => "KEY=VALUE",
         FlagKind::File => "PATH",
     };
-    let mut arg = Arg::new(flag.name)
-        .long(flag.name)
-        .help(flag.help)
-        .value_name(value_name)
-        .required(flag.required);
+    let mut arg = Arg::new(flag.name).long(flag.name).value_name(value_name);
+    // The application an action is on may come from the environment or the profile:
+    // clap lets it be left out, and the command reads the fallback (see `cx::Flags::id`).
+    arg = if flag.name == APPLICATION_FLAG && flag.kind == FlagKind::Id && flag.required {
+        arg.help(format!(
+            "{} Left out: LOSANT_APPLICATION_ID, else the profile's application (`losant config set-application`).",
+            flag.help
+        ))
+    } else {
+        arg.help(flag.help).required(flag.required)
+    };
     if !flag.values.is_empty() {
         arg = arg.value_parser(PossibleValuesParser::new(flag.values));
     }
@@ -155,6 +161,37 @@ fn login() -> Command {
         )
 }
 
+/// `losant config`: the profiles.
+fn config() -> Command {
+    Command::new("config")
+        .about("The profiles of the command line.")
+        .subcommand_required(true)
+        .subcommand(Command::new("show").about("Prints the profiles, every token masked."))
+        .subcommand(Command::new("path").about("Prints where the profiles are kept."))
+        .subcommand(
+            Command::new("set-application")
+                .about("Keeps the application the profile's commands act on.")
+                .long_about(
+                    "Keeps the application the profile's commands act on when \
+                             `--application-id` is left out (LOSANT_APPLICATION_ID comes \
+                             first). `losant device auth` keeps the device's own.",
+                )
+                .arg(
+                    Arg::new("id")
+                        .value_name("ID")
+                        .required_unless_present("clear")
+                        .help("The application's ID."),
+                )
+                .arg(
+                    Arg::new("clear")
+                        .long("clear")
+                        .action(ArgAction::SetTrue)
+                        .conflicts_with("id")
+                        .help("Forget the profile's application."),
+                ),
+        )
+}
+
 fn global(name: &'static str, help: &'static str) -> Arg {
     Arg::new(name)
         .long(name)
@@ -230,13 +267,7 @@ pub(crate) fn command() -> Command {
         root = root.subcommand(group);
     }
     root.subcommand(login())
-        .subcommand(
-            Command::new("config")
-                .about("The profiles of the command line.")
-                .subcommand_required(true)
-                .subcommand(Command::new("show").about("Prints the profiles, every token masked."))
-                .subcommand(Command::new("path").about("Prints where the profiles are kept.")),
-        )
+        .subcommand(config())
         .subcommand(
             Command::new("completions")
                 .about("Prints the completions of a shell.")

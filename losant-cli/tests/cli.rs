@@ -51,6 +51,7 @@ impl World {
             .env("LOSANT_CONFIG_DIR", &self.config)
             .env_remove("LOSANT_API_TOKEN")
             .env_remove("LOSANT_PROFILE")
+            .env_remove("LOSANT_APPLICATION_ID")
             .env_remove("LOSANT_PASSWORD")
             .env_remove("LOSANT_DEVICE_SECRET");
         command
@@ -486,6 +487,109 @@ async fn verbose_tells_requests_without_the_token_and_config_show_masks_it() {
             .unwrap()
             .to_owned();
     assert!(!shown.contains(&token), "{shown}");
+}
+
+/// `--application-id` left out: `LOSANT_APPLICATION_ID`, else the profile's application
+/// (kept by `device auth` or `config set-application`); the flag wins over both, and
+/// without any the command is refused with nothing sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_application_comes_from_the_flag_the_environment_or_the_profile() {
+    let w = world("application").await;
+    let (app, pump) = (w.app.to_string(), w.pump.to_string());
+    let other_app = "575ec8687ae143cd83dc4a97";
+    let get_pump = |mut command: Command| {
+        command.args(["device", "get", "--device-id", &pump, "--compact"]);
+        command
+    };
+    let name_of = |out: &std::process::Output| {
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["name"].clone()
+    };
+
+    // None of the three: a usage error that says where an application comes from.
+    let before = w.sandbox.requests_seen();
+    let out = run(get_pump(w.admin())).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--application-id is required")
+            && stderr.contains("LOSANT_APPLICATION_ID")
+            && stderr.contains("losant config set-application"),
+        "{stderr}"
+    );
+    // A malformed one from the environment is refused, naming where it came from.
+    let mut malformed = get_pump(w.admin());
+    malformed.env("LOSANT_APPLICATION_ID", "greenhouse");
+    let out = run(malformed).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(
+            "--application-id from LOSANT_APPLICATION_ID: invalid ApplicationId `greenhouse`"
+        ),
+        "{stderr}"
+    );
+    let mut keep_malformed = w.admin();
+    keep_malformed.args(["config", "set-application", "greenhouse"]);
+    let out = run(keep_malformed).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(!w.config.join("config.json").exists(), "nothing was kept");
+    assert_eq!(w.sandbox.requests_seen(), before, "nothing was sent");
+
+    // From the environment.
+    let mut from_env = get_pump(w.admin());
+    from_env.env("LOSANT_APPLICATION_ID", &app);
+    assert_eq!(name_of(&run(from_env).await), "Pump 7");
+
+    // From the profile, kept by `config set-application`; the flag wins over it, and
+    // the environment over the profile.
+    let mut keep = w.admin();
+    keep.args(["config", "set-application", &app]);
+    let out = run(keep).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(name_of(&run(get_pump(w.admin())).await), "Pump 7");
+    let mut flag_wins = get_pump(w.admin());
+    flag_wins.args(["--application-id", other_app]);
+    let out = run(flag_wins).await;
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    let mut env_wins = get_pump(w.admin());
+    env_wins.env("LOSANT_APPLICATION_ID", other_app);
+    let out = run(env_wins).await;
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+
+    // `--clear` forgets it.
+    let mut clear = w.admin();
+    clear.args(["config", "set-application", "--clear"]);
+    assert!(run(clear).await.status.success());
+    assert_eq!(run(get_pump(w.admin())).await.status.code(), Some(2));
+
+    // A device's profile acts on the device's application, kept by `device auth`.
+    let mut auth = w.losant();
+    auth.args([
+        "device",
+        "auth",
+        "--device-id",
+        &pump,
+        "--key",
+        w.key.key(),
+        "--profile",
+        "dev",
+    ])
+    .env("LOSANT_DEVICE_SECRET", w.key.secret());
+    assert!(run(auth).await.status.success());
+    let mut send = w.losant();
+    send.args([
+        "device",
+        "send-state",
+        "--profile",
+        "dev",
+        "--device-id",
+        &pump,
+    ])
+    .write_stdin(r#"{"data":{"temperature":19}}"#);
+    let out = run(send).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), r#"{"success":true}"#);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
