@@ -835,3 +835,227 @@ async fn a_call_past_its_timeout_ends_with_exit_code_6() {
     bad.args(["device", "get", "--timeout", "soon"]);
     assert_eq!(run(bad).await.status.code(), Some(2));
 }
+
+/// A pseudo-terminal: the command's standard input, output and error are its terminal
+/// side; the test reads what is shown and types through the other side.
+#[cfg(unix)]
+mod terminal {
+    use std::fs::File;
+    use std::io::{Read, Write};
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::process::{Child, Stdio};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+    use rustix::termios::{Winsize, tcsetwinsize};
+
+    /// A command running on a terminal, and what it has shown so far.
+    pub(crate) struct OnTerminal {
+        pub(crate) child: Child,
+        keys: File,
+        shown: mpsc::Receiver<Vec<u8>>,
+        pub(crate) screen: String,
+    }
+
+    /// Starts `command` with a terminal of 24 rows and 100 columns as its standard
+    /// input, output and error.
+    pub(crate) fn spawn(mut command: std::process::Command) -> OnTerminal {
+        let main = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+        grantpt(&main).unwrap();
+        unlockpt(&main).unwrap();
+        let name = ptsname(&main, Vec::new()).unwrap();
+        let side = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(rustix::fs::OFlags::NOCTTY.bits().cast_signed())
+            .open(name.to_str().unwrap())
+            .unwrap();
+        tcsetwinsize(
+            &side,
+            Winsize {
+                ws_row: 24,
+                ws_col: 100,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            },
+        )
+        .unwrap();
+        let child = command
+            .stdin(Stdio::from(side.try_clone().unwrap()))
+            .stdout(Stdio::from(side.try_clone().unwrap()))
+            .stderr(Stdio::from(side))
+            .spawn()
+            .unwrap();
+        // The command's copies are the only ones left: once it exits, reading ends.
+        let mut screen = File::from(main);
+        let keys = screen.try_clone().unwrap();
+        let (send, shown) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 4096];
+            while let Ok(n @ 1..) = screen.read(&mut chunk) {
+                if send.send(chunk[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        OnTerminal {
+            child,
+            keys,
+            shown,
+            screen: String::new(),
+        }
+    }
+
+    impl OnTerminal {
+        /// Waits until the screen shows `text` (the bound only ends a test that
+        /// would otherwise hang: on a busy machine it may take seconds).
+        pub(crate) fn wait_for(&mut self, text: &str) {
+            while !self.screen.contains(text) {
+                match self.shown.recv_timeout(Duration::from_secs(120)) {
+                    Ok(chunk) => self.screen.push_str(&String::from_utf8_lossy(&chunk)),
+                    Err(ended) => panic!(
+                        "`{text}` never shown ({ended}); the screen: {}",
+                        self.screen
+                    ),
+                }
+            }
+        }
+
+        /// Types a line.
+        pub(crate) fn type_line(&mut self, line: &str) {
+            writeln!(self.keys, "{line}").unwrap();
+        }
+
+        /// Waits for the command to end, and everything it showed.
+        pub(crate) fn finish(mut self) -> (std::process::ExitStatus, String) {
+            let status = self.child.wait().unwrap();
+            while let Ok(chunk) = self.shown.recv_timeout(Duration::from_secs(120)) {
+                self.screen.push_str(&String::from_utf8_lossy(&chunk));
+            }
+            (status, self.screen)
+        }
+    }
+}
+
+/// On a terminal, a login whose account asks for its two-factor code prompts for it,
+/// and signs in with what is typed; the token is kept, never shown.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_login_prompts_for_the_two_factor_code() {
+    use httpmock::prelude::*;
+    let server = MockServer::start_async().await;
+    let user_token = "eyJ.token-typed-for.sig";
+    let needs_code = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/auth/user").json_body(
+                serde_json::json!({"email": "ada@example.com", "password": "correct horse"}),
+            );
+            then.status(401).json_body(serde_json::json!({
+                "type": "Unauthorized",
+                "message": "Two factor code required"
+            }));
+        })
+        .await;
+    let signed_in = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/auth/user")
+                .json_body(serde_json::json!({
+                    "email": "ada@example.com",
+                    "password": "correct horse",
+                    "twoFactorCode": "654321"
+                }));
+            then.status(200).json_body(serde_json::json!({
+                "userId": "575ec8687ae143cd83dc4a97",
+                "token": user_token
+            }));
+        })
+        .await;
+    let config = std::env::temp_dir().join(format!("losant-cli-prompt-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&config);
+    let mut login = std::process::Command::new(env!("CARGO_BIN_EXE_losant"));
+    login
+        .args([
+            "login",
+            "--email",
+            "ada@example.com",
+            "--url",
+            &server.base_url(),
+        ])
+        .env("LOSANT_CONFIG_DIR", &config)
+        .env("LOSANT_PASSWORD", "correct horse")
+        .env_remove("LOSANT_API_TOKEN")
+        .env_remove("LOSANT_PROFILE");
+    let (status, screen) = tokio::task::spawn_blocking(move || {
+        let mut terminal = terminal::spawn(login);
+        terminal.wait_for("Two-factor code: ");
+        terminal.type_line("654321");
+        terminal.finish()
+    })
+    .await
+    .unwrap();
+    assert!(status.success(), "{screen}");
+    assert!(screen.contains("signed in"), "{screen}");
+    assert!(!screen.contains(user_token), "{screen}");
+    needs_code.assert_calls_async(1).await;
+    signed_in.assert_calls_async(1).await;
+    let kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(config.join("config.json")).unwrap())
+            .unwrap();
+    assert_eq!(kept["profiles"]["default"]["token"], user_token);
+    let _ = std::fs::remove_dir_all(&config);
+}
+
+/// On a terminal, an upload shows its progress bar on standard error and the answer is
+/// indented JSON.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_an_upload_shows_its_progress_and_pretty_json() {
+    let w = world("upload-terminal").await;
+    let app = w.app.to_string();
+    let mut post = w.admin();
+    post.args([
+        "files",
+        "post",
+        "--application-id",
+        &app,
+        "--compact",
+        "--body",
+    ])
+    .arg(r#"{"name":"readings.csv","type":"file"}"#);
+    let made: serde_json::Value = serde_json::from_slice(&run(post).await.stdout).unwrap();
+    let id = made["id"].as_str().unwrap().to_owned();
+    let path = w.config.with_extension("csv");
+    let size = 3 * 1024 * 1024;
+    std::fs::write(&path, vec![b'7'; size]).unwrap();
+    let mut upload = std::process::Command::new(env!("CARGO_BIN_EXE_losant"));
+    upload
+        .env("LOSANT_API_URL", w.sandbox.base_url())
+        .env("LOSANT_CONFIG_DIR", &w.config)
+        .env("LOSANT_API_TOKEN", &w.token)
+        .env_remove("LOSANT_PROFILE")
+        .env_remove("LOSANT_APPLICATION_ID")
+        .args([
+            "file",
+            "upload",
+            "--application-id",
+            &app,
+            "--file-id",
+            &id,
+            "--file",
+        ])
+        .arg(&path);
+    let (status, screen) = tokio::task::spawn_blocking(move || terminal::spawn(upload).finish())
+        .await
+        .unwrap();
+    assert!(status.success(), "{screen}");
+    // The bar: `{bar} {bytes}/{total_bytes} {bytes_per_sec}`, drawn at least once.
+    assert!(screen.contains("/3.00 MiB"), "no progress bar: {screen:?}");
+    // Indented JSON, one field a line.
+    assert!(
+        screen.contains("\"fileSize\": 3145728,") && screen.contains("\n  \""),
+        "{screen:?}"
+    );
+    std::fs::remove_file(&path).unwrap();
+}
