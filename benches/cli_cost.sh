@@ -35,49 +35,17 @@ size() { # label, binary
         "$(echo "scale=1; $(stat -c %s "$WORK/stripped") / 1048576" | bc)"
 }
 
+# shellcheck source=benches/build_support.sh
+. "$HERE/benches/build_support.sh"
 app=$WORK/library
-mkdir -p "$app/src"
-cat >"$app/Cargo.toml" <<EOF
-[package]
-name = "library-alone"
-version = "0.1.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-losant = { path = "$HERE/losant" }
-tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
-
-[workspace]
-EOF
-cat >"$app/src/main.rs" <<'EOF'
-use losant::prelude::*;
-use losant::{Client, DeviceId};
-
-#[tokio::main]
-async fn main() -> losant::Result<()> {
-    let client = Client::from_env()?;
-    let app = "575ec8687ae143cd83dc4a97".parse()?;
-    let id: DeviceId = "575ecf887ae143cd83dc4aa2".parse()?;
-    let device = client.get_device(&app, &id).await?;
-    println!("{:?}", device.name);
-    Ok(())
-}
-EOF
+user_app "$app" library-alone "losant = { path = \"$HERE/losant\" }"
 
 echo "Cold release builds, $(nproc) cores:"
 cpu "library (an app)" cargo build --release --quiet --manifest-path "$app/Cargo.toml" \
     --target-dir "$WORK/target-app"
 cpu "cli" cargo build --release --quiet --timings --manifest-path "$HERE/Cargo.toml" \
     -p losant-cli --target-dir "$WORK/target-cli"
-python3 - "$(ls -t "$WORK"/target-cli/cargo-timings/cargo-timing-*.html | head -1)" <<'PY'
-import json, re, sys
-text = open(sys.argv[1]).read()
-units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);", text, re.S).group(1))
-for unit in sorted(units, key=lambda u: -u["duration"])[:5]:
-    target = unit.get("target", "").strip()
-    print(f"    {unit['name']} {unit['version']}{(' ' + target) if target else ''}: {unit['duration']:.1f} s")
-PY
+top_units "$WORK/target-cli"
 echo "Binaries:"
 size "library (an app)" "$WORK/target-app/release/library-alone"
 size "cli" "$WORK/target-cli/release/losant"

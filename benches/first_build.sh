@@ -20,48 +20,12 @@ CHECKOUT=$(cd "${1:-$HERE}" && pwd)
 WORK=${WORK:-$(mktemp -d /tmp/losant-first-build.XXXXXX)}
 export CARGO_TERM_COLOR=never
 
-app() { # name, dependency line
-    local dir=$WORK/$1
-    mkdir -p "$dir/src"
-    cat > "$dir/Cargo.toml" <<EOF
-[package]
-name = "first-build-$1"
-version = "0.1.0"
-edition = "2024"
-publish = false
+# shellcheck source=benches/build_support.sh
+. "$HERE/benches/build_support.sh"
 
-[dependencies]
-$2
-tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
-
-[workspace]
-EOF
-    cat > "$dir/src/main.rs" <<'EOF'
-use losant::prelude::*;
-use losant::{Client, DeviceId};
-
-#[tokio::main]
-async fn main() -> losant::Result<()> {
-    let client = Client::from_env()?;
-    let app = "575ec8687ae143cd83dc4a97".parse()?;
-    let id: DeviceId = "575ecf887ae143cd83dc4aa2".parse()?;
-    let device = client.get_device(&app, &id).await?;
-    println!("{:?}", device.name);
-    Ok(())
-}
-EOF
-    echo "$dir"
-}
-
-top_units() { # timings html -> the five longest units
-    python3 - "$1" <<'EOF'
-import json, re, sys
-text = open(sys.argv[1]).read()
-units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);", text, re.S).group(1))
-for unit in sorted(units, key=lambda u: -u["duration"])[:5]:
-    target = unit.get("target", "").strip()
-    print(f"    {unit['name']} {unit['version']}{(' ' + target) if target else ''}: {unit['duration']:.1f} s")
-EOF
+app() { # name, dependency line -> the application's directory
+    user_app "$WORK/$1" "first-build-$1" "$2"
+    echo "$WORK/$1"
 }
 
 build() { # dir, profile flag
@@ -73,7 +37,7 @@ build() { # dir, profile flag
     read -r user sys wall <"$WORK/time"
     printf '  %-8s cpu %6.1f s (user %.1f + sys %.1f), wall %6.1f s\n' \
         "${flag:---debug}" "$(echo "$user + $sys" | bc)" "$user" "$sys" "$wall"
-    top_units "$(ls -t "$target"/cargo-timings/cargo-timing-*.html | head -1)"
+    top_units "$target"
     rm -rf "$target"
 }
 

@@ -12,7 +12,6 @@
 #[path = "support.rs"]
 mod support;
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,9 +19,6 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use losant_core::Client;
 use losant_core::stream::TryStreamExt;
 use losant_events::{EventsApi, EventsQuery};
@@ -62,49 +58,24 @@ fn page_body(page: usize) -> Bytes {
 /// Serves the pages after `LATENCY`, counting requests, on its own runtime thread.
 fn start_server(requests: Arc<AtomicUsize>) -> SocketAddr {
     let pages: Arc<Vec<Bytes>> = Arc::new((0..=PAGES).map(page_body).collect());
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            loop {
-                let (stream, _) = listener.accept().await.unwrap();
-                stream.set_nodelay(true).unwrap();
-                let pages = Arc::clone(&pages);
-                let requests = Arc::clone(&requests);
-                tokio::spawn(async move {
-                    let service = service_fn(move |request: hyper::Request<_>| {
-                        let pages = Arc::clone(&pages);
-                        requests.fetch_add(1, Ordering::SeqCst);
-                        async move {
-                            let page = request
-                                .uri()
-                                .query()
-                                .and_then(|q| q.split('&').find_map(|p| p.strip_prefix("page=")))
-                                .and_then(|p| p.parse::<usize>().ok())
-                                .unwrap_or(0)
-                                .min(PAGES);
-                            tokio::time::sleep(LATENCY).await;
-                            Ok::<_, Infallible>(
-                                hyper::Response::builder()
-                                    .header("content-type", "application/json")
-                                    .body(Full::new(pages[page].clone()))
-                                    .unwrap(),
-                            )
-                        }
-                    });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-    });
-    rx.recv().unwrap()
+    support::serve(move |request| {
+        let pages = Arc::clone(&pages);
+        requests.fetch_add(1, Ordering::SeqCst);
+        async move {
+            let page = request
+                .uri()
+                .query()
+                .and_then(|q| q.split('&').find_map(|p| p.strip_prefix("page=")))
+                .and_then(|p| p.parse::<usize>().ok())
+                .unwrap_or(0)
+                .min(PAGES);
+            tokio::time::sleep(LATENCY).await;
+            hyper::Response::builder()
+                .header("content-type", "application/json")
+                .body(Full::new(pages[page].clone()))
+                .unwrap()
+        }
+    })
 }
 
 /// The caller's work on one item: `WORK` of busy computation.

@@ -14,16 +14,12 @@ mod support;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use losant::prelude::*;
 use losant::{ApplicationId, Client, DeviceId, FileId, FilePart};
 use support::{APP, TOKEN};
@@ -98,50 +94,25 @@ fn stream_body() -> Bytes {
 /// by reading its body and dropping it.
 fn start_server() -> SocketAddr {
     let events = stream_body();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            loop {
-                let (stream, _) = listener.accept().await.unwrap();
-                stream.set_nodelay(true).unwrap();
-                let events = events.clone();
-                tokio::spawn(async move {
-                    let service =
-                        service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-                            let events = events.clone();
-                            async move {
-                                if request.uri().path().ends_with("/stateStream") {
-                                    return Ok::<_, Infallible>(
-                                        hyper::Response::builder()
-                                            .header("content-type", "text/event-stream")
-                                            .body(Full::new(events))
-                                            .unwrap(),
-                                    );
-                                }
-                                let mut body = request.into_body();
-                                while let Some(frame) = body.frame().await {
-                                    drop(frame);
-                                }
-                                Ok(hyper::Response::builder()
-                                    .header("content-type", "application/json")
-                                    .body(Full::new(Bytes::from_static(b"{}")))
-                                    .unwrap())
-                            }
-                        });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
+    support::serve(move |request| {
+        let events = events.clone();
+        async move {
+            if request.uri().path().ends_with("/stateStream") {
+                return hyper::Response::builder()
+                    .header("content-type", "text/event-stream")
+                    .body(Full::new(events))
+                    .unwrap();
             }
-        });
-    });
-    rx.recv().unwrap()
+            let mut body = request.into_body();
+            while let Some(frame) = body.frame().await {
+                drop(frame);
+            }
+            hyper::Response::builder()
+                .header("content-type", "application/json")
+                .body(Full::new(Bytes::from_static(b"{}")))
+                .unwrap()
+        }
+    })
 }
 
 /// What the hand-written loop decodes: its own plain type.

@@ -636,14 +636,15 @@ async fn an_upload_streams_the_file_of_the_flag() {
     std::fs::remove_file(&path).unwrap();
 }
 
-/// `losant login` against a stand-in for `POST /auth/user` (the sandbox has no users):
-/// the password from standard input, the token kept owner-only and never printed, and
-/// an account that asks for its two-factor code told how to give it.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn login_keeps_the_user_token_and_asks_for_the_two_factor_code() {
+/// A stand-in for `POST /auth/user` (the sandbox has no users): `ada@example.com`, with
+/// the password `correct horse`, is asked for her two-factor code, and signed in with
+/// `code`, answering `token`. The mocks: asked for the code, and signed in.
+async fn auth_user_stand_in<'a>(
+    server: &'a httpmock::MockServer,
+    code: &str,
+    token: &str,
+) -> (httpmock::Mock<'a>, httpmock::Mock<'a>) {
     use httpmock::prelude::*;
-    let server = MockServer::start_async().await;
-    let user_token = "eyJ.user-token-of-the-stand-in.sig";
     let needs_code = server
         .mock_async(|when, then| {
             when.method(POST).path("/auth/user").json_body(
@@ -662,14 +663,26 @@ async fn login_keeps_the_user_token_and_asks_for_the_two_factor_code() {
                 .json_body(serde_json::json!({
                     "email": "ada@example.com",
                     "password": "correct horse",
-                    "twoFactorCode": "123456"
+                    "twoFactorCode": code
                 }));
             then.status(200).json_body(serde_json::json!({
                 "userId": "575ec8687ae143cd83dc4a97",
-                "token": user_token
+                "token": token
             }));
         })
         .await;
+    (needs_code, signed_in)
+}
+
+/// `losant login` against a stand-in for `POST /auth/user` (the sandbox has no users):
+/// the password from standard input, the token kept owner-only and never printed, and
+/// an account that asks for its two-factor code told how to give it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_keeps_the_user_token_and_asks_for_the_two_factor_code() {
+    use httpmock::prelude::*;
+    let server = MockServer::start_async().await;
+    let user_token = "eyJ.user-token-of-the-stand-in.sig";
+    let (needs_code, signed_in) = auth_user_stand_in(&server, "123456", user_token).await;
     let config = std::env::temp_dir().join(format!("losant-cli-login-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&config);
     let login = |code: Option<&str>| {
@@ -946,32 +959,7 @@ async fn on_a_terminal_login_prompts_for_the_two_factor_code() {
     use httpmock::prelude::*;
     let server = MockServer::start_async().await;
     let user_token = "eyJ.token-typed-for.sig";
-    let needs_code = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/auth/user").json_body(
-                serde_json::json!({"email": "ada@example.com", "password": "correct horse"}),
-            );
-            then.status(401).json_body(serde_json::json!({
-                "type": "Unauthorized",
-                "message": "Two factor code required"
-            }));
-        })
-        .await;
-    let signed_in = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path("/auth/user")
-                .json_body(serde_json::json!({
-                    "email": "ada@example.com",
-                    "password": "correct horse",
-                    "twoFactorCode": "654321"
-                }));
-            then.status(200).json_body(serde_json::json!({
-                "userId": "575ec8687ae143cd83dc4a97",
-                "token": user_token
-            }));
-        })
-        .await;
+    let (needs_code, signed_in) = auth_user_stand_in(&server, "654321", user_token).await;
     let config = std::env::temp_dir().join(format!("losant-cli-prompt-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&config);
     let mut login = std::process::Command::new(env!("CARGO_BIN_EXE_losant"));

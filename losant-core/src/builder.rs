@@ -33,12 +33,7 @@ pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Whether a TLS feature is on.
-const TLS: bool = cfg!(any(
-    feature = "rustls",
-    feature = "rustls-aws-lc",
-    feature = "rustls-no-provider",
-    feature = "native-tls"
-));
+const TLS: bool = cfg!(feature = "__tls");
 
 impl Client {
     /// A client for the default base URL with `token` and default settings.
@@ -97,12 +92,7 @@ pub struct ClientBuilder {
     rate_limits: Vec<RateLimit>,
     http_client: Option<reqwest::Client>,
     proxies: Vec<reqwest::Proxy>,
-    #[cfg(any(
-        feature = "rustls",
-        feature = "rustls-aws-lc",
-        feature = "rustls-no-provider",
-        feature = "native-tls"
-    ))]
+    #[cfg(feature = "__tls")]
     root_certificates: Vec<reqwest::Certificate>,
 }
 
@@ -128,12 +118,7 @@ impl Default for ClientBuilder {
             rate_limits: Vec::new(),
             http_client: None,
             proxies: Vec::new(),
-            #[cfg(any(
-                feature = "rustls",
-                feature = "rustls-aws-lc",
-                feature = "rustls-no-provider",
-                feature = "native-tls"
-            ))]
+            #[cfg(feature = "__tls")]
             root_certificates: Vec::new(),
         }
     }
@@ -328,12 +313,16 @@ impl ClientBuilder {
 
     /// Trusts `certificate` as a root, besides the platform's (a company's own
     /// certificate authority, a test server).
-    #[cfg(any(
-        feature = "rustls",
-        feature = "rustls-aws-lc",
-        feature = "rustls-no-provider",
-        feature = "native-tls"
-    ))]
+    #[cfg(feature = "__tls")]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(
+            feature = "rustls",
+            feature = "rustls-aws-lc",
+            feature = "rustls-no-provider",
+            feature = "native-tls"
+        )))
+    )]
     pub fn add_root_certificate(mut self, certificate: reqwest::Certificate) -> Self {
         self.root_certificates.push(certificate);
         self
@@ -392,12 +381,7 @@ impl ClientBuilder {
             losant_domain: self.losant_domain.as_deref(),
             connect_timeout: self.connect_timeout,
             proxies: &self.proxies,
-            #[cfg(any(
-                feature = "rustls",
-                feature = "rustls-aws-lc",
-                feature = "rustls-no-provider",
-                feature = "native-tls"
-            ))]
+            #[cfg(feature = "__tls")]
             root_certificates: &self.root_certificates,
         };
         let (http, request_headers, origin) = match self.http_client {

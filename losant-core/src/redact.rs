@@ -98,6 +98,33 @@ impl Inner {
         }
         true
     }
+
+    /// [`Redactor::redact`] without the quick look: every unit of `text` decoded.
+    fn redact_fully<'a>(&self, text: &'a str, enough: usize) -> Cow<'a, str> {
+        let units = decode_units(text);
+        let mut out: Option<String> = None;
+        let mut copied = 0;
+        let mut at = 0;
+        while at < units.len() {
+            match self.longest_run(&units[at..]) {
+                Some((chars, used)) if chars >= enough => {
+                    let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                    out.push_str(&text[copied..units[at].start]);
+                    out.push_str(REDACTED);
+                    copied = units[at + used - 1].end;
+                    at += used;
+                }
+                _ => at += 1,
+            }
+        }
+        match out {
+            None => Cow::Borrowed(text),
+            Some(mut out) => {
+                out.push_str(&text[copied..]);
+                Cow::Owned(out)
+            }
+        }
+    }
 }
 
 /// The pairs of adjacent characters of an ASCII secret, as bits.
@@ -171,39 +198,7 @@ impl Redactor {
         }
         inner.redact_fully(text, enough)
     }
-}
 
-impl Inner {
-    /// [`Redactor::redact`] without the quick look: every unit of `text` decoded.
-    fn redact_fully<'a>(&self, text: &'a str, enough: usize) -> Cow<'a, str> {
-        let inner = self;
-        let units = decode_units(text);
-        let mut out: Option<String> = None;
-        let mut copied = 0;
-        let mut at = 0;
-        while at < units.len() {
-            match inner.longest_run(&units[at..]) {
-                Some((chars, used)) if chars >= enough => {
-                    let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
-                    out.push_str(&text[copied..units[at].start]);
-                    out.push_str(REDACTED);
-                    copied = units[at + used - 1].end;
-                    at += used;
-                }
-                _ => at += 1,
-            }
-        }
-        match out {
-            None => Cow::Borrowed(text),
-            Some(mut out) => {
-                out.push_str(&text[copied..]);
-                Cow::Owned(out)
-            }
-        }
-    }
-}
-
-impl Redactor {
     /// The most bytes one form of the secret can take (every character JSON-escaped
     /// as a surrogate pair, 12 bytes).
     pub(crate) fn longest_encoding(&self) -> usize {

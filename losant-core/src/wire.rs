@@ -36,12 +36,7 @@ pub(crate) struct HttpSettings<'a> {
     pub(crate) losant_domain: Option<&'a str>,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) proxies: &'a [reqwest::Proxy],
-    #[cfg(any(
-        feature = "rustls",
-        feature = "rustls-aws-lc",
-        feature = "rustls-no-provider",
-        feature = "native-tls"
-    ))]
+    #[cfg(feature = "__tls")]
     pub(crate) root_certificates: &'a [reqwest::Certificate],
 }
 
@@ -88,12 +83,7 @@ pub(crate) fn http_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client
     for proxy in settings.proxies {
         http = http.proxy(proxy.clone());
     }
-    #[cfg(any(
-        feature = "rustls",
-        feature = "rustls-aws-lc",
-        feature = "rustls-no-provider",
-        feature = "native-tls"
-    ))]
+    #[cfg(feature = "__tls")]
     if !settings.root_certificates.is_empty() {
         http = http.tls_certs_merge(settings.root_certificates.iter().cloned());
     }

@@ -87,12 +87,7 @@ fn a_client_for_https_builds_with_the_tls_feature_chosen() {
     assert_eq!(client.base_url(), "https://api.losant.com");
 }
 
-#[cfg(not(any(
-    feature = "rustls",
-    feature = "rustls-aws-lc",
-    feature = "rustls-no-provider",
-    feature = "native-tls"
-)))]
+#[cfg(not(feature = "__tls"))]
 #[test]
 fn without_tls_an_https_url_is_refused_at_build_naming_the_feature() {
     let error = Client::builder()
